@@ -47,9 +47,11 @@ def parse_yuan(text: str) -> int:
         value = Decimal(cleaned)
     except InvalidOperation:
         raise ValidationError(f"金额格式不对：{text}", field="amount") from None
-    if not value.is_finite() or value < 0:
+    if not value.is_finite():
+        raise ValidationError(f"金额格式不对：{text}", field="amount")
+    if value < 0:
         raise ValidationError(f"金额不能为负数：{text}", field="amount")
-    fen = int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    if fen > MAX_FEN:
+    if value > MAX_FEN / 100:
         raise ValidationError(f"金额过大：{text}", field="amount")
+    fen = int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     return fen
