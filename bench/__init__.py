@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): medians beside a baseline measured in the same run."""
