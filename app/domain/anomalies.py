@@ -1,0 +1,63 @@
+"""The anomaly catalogue (DESIGN.md §6): kinds, categories, applicable fixes and priority."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    PAYMENT = "payment"
+    REDEMPTION = "redemption"
+    REFUND = "refund"
+    INVENTORY = "inventory"
+
+
+class AnomalyStatus(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+    DISMISSED = "dismissed"
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    category: Category
+    fixes: tuple[str, ...]  # recommended first
+    label_zh: str
+
+
+KINDS: dict[str, Kind] = {k.code: k for k in (
+    Kind("paid_no_order", Category.PAYMENT, ("backfill_order", "refund_payment"), "已支付无订单"),
+    Kind("payment_failed_order_open", Category.PAYMENT, ("query_payment", "cancel_and_release"),
+         "支付失败订单未关闭"),
+    Kind("duplicate_payment", Category.PAYMENT, ("refund_duplicate",), "重复支付"),
+    Kind("paid_inventory_not_deducted", Category.INVENTORY, ("deduct_inventory",),
+         "已支付未扣库存"),
+    Kind("redeem_failed", Category.REDEMPTION, ("manual_redeem", "mark_resolved"), "核销失败"),
+    Kind("duplicate_redemption", Category.REDEMPTION, ("lock_order", "mark_resolved"), "重复核销"),
+    Kind("redeemed_after_refund", Category.REDEMPTION, ("mark_resolved",), "退票后核销"),
+    Kind("refund_not_processed", Category.REFUND, ("process_refund",), "退款未处理"),
+    Kind("refund_failed", Category.REFUND, ("retry_refund", "change_refund_method"), "退款失败"),
+    Kind("refund_inventory_not_restored", Category.INVENTORY, ("restore_inventory",),
+         "退票未回库存"),
+    Kind("oversold", Category.INVENTORY, ("mark_resolved",), "超售"),
+)}
+
+CATEGORY_LABELS_ZH = {"payment": "支付", "redemption": "核销", "refund": "退款",
+                      "inventory": "库存"}
+
+# Money problems first: a visitor who paid and has nothing waits at the gate right now.
+_CATEGORY_WEIGHT = {Category.PAYMENT: 4000, Category.REFUND: 3000,
+                    Category.REDEMPTION: 2000, Category.INVENTORY: 1000}
+MONEY_MOVING_FIXES = frozenset({"refund_payment", "refund_duplicate", "retry_refund",
+                                "change_refund_method", "process_refund"})
+NOTE_REQUIRED_FIXES = frozenset({"mark_resolved", "change_refund_method"})
+
+
+def priority(kind: str, amount_fen: int, detected_at: datetime, now: datetime) -> int:
+    """Higher first: category weight, then amount (up to +900 at ¥900), then age (+1 per 10 min,
+    up to +500)."""
+    weight = _CATEGORY_WEIGHT[KINDS[kind].category]
+    money = min(max(amount_fen, 0) // 100, 900)
+    age = min(max(now - detected_at, timedelta(0)) // timedelta(minutes=10), 500)
+    return weight + money + age
