@@ -1,0 +1,109 @@
+"""Engine, sessions and migrations: `Database.open(url)` is how every part reaches its database.
+
+SQLite (the window's local file, the embedded store): WAL, `synchronous=FULL`, foreign keys on and
+a busy timeout on every connection, and every transaction starts with `BEGIN IMMEDIATE` so that
+writers queue on the lock instead of failing half-way when a read turns into a write.
+PostgreSQL (the central store) goes through psycopg 3 at READ COMMITTED; services keep the
+invariants with conditional UPDATEs and CHECK constraints.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+BUSY_TIMEOUT_MS = 15_000
+_PG_MIGRATION_LOCK = 0x6D656E70  # "menp": one migrator at a time across workers
+
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=FULL",
+    "PRAGMA foreign_keys=ON",
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+)
+
+
+def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
+    # Take transaction control away from the sqlite3 module; the "begin" hook issues BEGIN.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    for pragma in SQLITE_PRAGMAS:
+        cur.execute(pragma)
+    cur.close()
+
+
+def _on_sqlite_begin(conn: sa.Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def create_engine(url: str, **kw: Any) -> sa.Engine:
+    """An engine with Menpiao's connection settings for the URL's backend."""
+    sa_url = sa.make_url(url)
+    if sa_url.get_backend_name() == "sqlite":
+        kw.setdefault("connect_args", {}).setdefault("timeout", BUSY_TIMEOUT_MS / 1000)
+        engine = sa.create_engine(sa_url, **kw)
+        sa.event.listen(engine, "connect", _on_sqlite_connect)
+        sa.event.listen(engine, "begin", _on_sqlite_begin)
+        return engine
+    if sa_url.get_backend_name() == "postgresql":
+        kw.setdefault("pool_pre_ping", True)
+        return sa.create_engine(sa_url, **kw)
+    raise ValueError(f"unsupported database URL: {url} (use sqlite:/// or postgresql+psycopg://)")
+
+
+def alembic_config(connection: sa.Connection | None = None) -> Config:
+    """Alembic configured in code: no alembic.ini, no dependence on the working directory."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def upgrade(engine: sa.Engine, revision: str = "head") -> None:
+    """Run the migrations up to `revision` in one transaction (DDL is transactional on both)."""
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+        command.upgrade(alembic_config(conn), revision)
+
+
+class Database:
+    """One database: its engine, a session factory, and the schema kept at head."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self._engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str, *, migrate: bool = True, **engine_kw: Any) -> Database:
+        """Connect to `url` and bring its schema to the latest migration."""
+        engine = create_engine(url, **engine_kw)
+        if migrate:
+            try:
+                upgrade(engine)
+            except BaseException:
+                engine.dispose()
+                raise
+        return cls(engine)
+
+    @property
+    def engine(self) -> sa.Engine:
+        return self._engine
+
+    @property
+    def dialect(self) -> str:
+        return self._engine.dialect.name
+
+    def session(self) -> Session:
+        """A new Session; services open their own transaction on it (`with session.begin()`)."""
+        return self._sessions()
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self._engine.dispose()
