@@ -1,0 +1,112 @@
+"""The sign-in dialog: user name, password, Enter submits; the check runs off the GUI thread."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui import tasks
+from ui.context import ClientContext
+from ui.errors import user_message
+
+
+def _login(ctx: ClientContext, username: str, password: str) -> Any:
+    """Worker: runs on the writer thread, after the database has been opened there."""
+    from app.services import auth
+
+    if ctx.db is None:
+        raise RuntimeError("the local database is not open")
+    with ctx.session() as session:
+        return auth.login(session, username, password, device_id=ctx.device_id, now=ctx.now())
+
+
+class LoginDialog(QDialog):
+    """Accepted once a user has signed in; `user` then holds their UserInfo."""
+
+    def __init__(self, ctx: ClientContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.user: Any = None
+        self._busy = False
+        self.setObjectName("loginDialog")
+        self.setWindowTitle(self.tr("Menpiao — Sign in"))
+        self.setMinimumWidth(380)
+
+        title = QLabel(self.tr("Menpiao Box Office"))
+        title.setObjectName("loginTitle")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.username = QLineEdit()
+        self.username.setObjectName("username")
+        self.username.setPlaceholderText(self.tr("e.g. clerk1"))
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error = QLabel()
+        self.error.setObjectName("loginError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.submit = QPushButton(self.tr("Sign in"))
+        self.submit.setObjectName("primary")
+        self.submit.setDefault(True)  # Enter in either field submits
+        self.submit.clicked.connect(self._submit)
+
+        form = QFormLayout()
+        form.addRow(self.tr("User name"), self.username)
+        form.addRow(self.tr("Password"), self.password)
+        terminal = QLabel(self.tr("Window {terminal}").format(terminal=ctx.terminal))
+        terminal.setObjectName("hint")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.setSpacing(14)
+        layout.addWidget(title)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.submit)
+        layout.addWidget(terminal, alignment=Qt.AlignmentFlag.AlignRight)
+        self.username.setFocus()
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
+
+    def _submit(self) -> None:
+        if self._busy:
+            return
+        username, password = self.username.text().strip(), self.password.text()
+        if not username:
+            self.show_error(self.tr("Please enter your user name."))
+            self.username.setFocus()
+            return
+        self._set_busy(True)
+        (tasks.write(_login, self.ctx, username, password, owner=self)
+            .on_success(self._signed_in)
+            .on_failure(self._refused)
+            .on_done(lambda: self._set_busy(False)))
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.submit.setEnabled(not busy)
+        self.submit.setText(self.tr("Signing in…") if busy else self.tr("Sign in"))
+
+    def _signed_in(self, user: Any) -> None:
+        if user.role == "gate":
+            self.show_error(self.tr("Gate accounts cannot sign in at a ticket window."))
+            return
+        self.user = user
+        self.error.hide()
+        self.accept()
+
+    def _refused(self, exc: BaseException) -> None:
+        self.show_error(user_message(exc))
+        self.password.clear()
+        self.password.setFocus()

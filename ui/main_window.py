@@ -1,0 +1,125 @@
+"""The main window: left navigation by role, one page per screen, and the status bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui import navigation
+from ui.context import ClientContext
+
+
+class MainWindow(QMainWindow):
+    sign_out_requested = Signal()
+
+    def __init__(self, ctx: ClientContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(self.tr("Menpiao Box Office — {venue}").format(
+            venue=ctx.venue().name))
+        self.keys = navigation.screens_for(ctx.user.role)
+        self.pages: dict[str, QWidget] = {}
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.stack = QStackedWidget()
+        for n, key in enumerate(self.keys, start=1):
+            item = QListWidgetItem(navigation.screen_title(key))
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(f"Ctrl+{n}")
+            self.nav.addItem(item)
+            QShortcut(QKeySequence(f"Ctrl+{n}"), self, lambda k=key: self.show_screen(k))
+        self.nav.currentRowChanged.connect(lambda row: self.show_screen(self.keys[row]))
+        self.setCentralWidget(self._body())
+        self._build_status_bar()
+        if ctx.printer is not None:
+            ctx.printer.changed.connect(self.refresh_status)
+        self.resize(1280, 760)
+        if self.keys:
+            self.show_screen(self.keys[0])
+
+    def _body(self) -> QWidget:
+        side = QFrame()
+        side.setObjectName("sidebar")
+        brand = QLabel(self.tr("Menpiao"))
+        brand.setObjectName("brand")
+        sign_out = QPushButton(self.tr("Sign out"))
+        sign_out.setObjectName("flat")
+        sign_out.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        sign_out.clicked.connect(self.sign_out_requested)
+        column = QVBoxLayout(side)
+        column.setContentsMargins(0, 12, 0, 12)
+        column.addWidget(brand)
+        column.addWidget(self.nav, 1)
+        column.addWidget(sign_out)
+        self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the page, Ctrl+N switches
+        body = QWidget()
+        row = QHBoxLayout(body)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(side)
+        row.addWidget(self.stack, 1)
+        return body
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setSizeGripEnabled(False)
+        self.user_label = QLabel()
+        self.terminal_label = QLabel()
+        self.printer_label = QLabel()
+        self.printer_label.setObjectName("printerState")
+        self.sync_label = QLabel(self.tr("Local mode"))
+        self.sync_label.setObjectName("syncState")
+        self.sync_label.setToolTip(self.tr("No central store is connected yet; sales are kept "
+                                           "in this window's database."))
+        for label in (self.user_label, self.terminal_label, self.printer_label, self.sync_label):
+            bar.addPermanentWidget(label)
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        user = self.ctx.user
+        self.user_label.setText(self.tr("{role}: {name}").format(
+            role=navigation.role_title(user.role), name=user.display_name or user.username))
+        self.terminal_label.setText(self.tr("Window {terminal}").format(
+            terminal=self.ctx.terminal))
+        printer = self.ctx.printer
+        state = printer.state if printer is not None else "unknown"
+        label = printer.label if printer is not None else self.tr("Not started")
+        self.printer_label.setText(self.tr("Printer: {state}").format(state=label))
+        self.printer_label.setProperty("state", state)
+        self.printer_label.setToolTip(getattr(printer, "detail", "") or self.ctx.printer_uri())
+        self.printer_label.style().unpolish(self.printer_label)
+        self.printer_label.style().polish(self.printer_label)
+
+    def show_screen(self, key: str) -> QWidget:
+        page = self.pages.get(key)
+        if page is None:
+            page = navigation.SCREENS[key].build(self.ctx)
+            page.setObjectName(page.objectName() or f"{key}Page")
+            self.pages[key] = page
+            self.stack.addWidget(page)
+            if hasattr(page, "settings_saved"):
+                page.settings_saved.connect(self.refresh_status)
+        self.stack.setCurrentWidget(page)
+        row = self.keys.index(key)
+        if self.nav.currentRow() != row:
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(row)
+            self.nav.blockSignals(False)
+        page.setFocus()
+        return page
+
+    def nav_titles(self) -> list[str]:
+        return [self.nav.item(i).text() for i in range(self.nav.count())]

@@ -1,0 +1,97 @@
+"""Which screens exist, who sees them (DESIGN.md §11), and how each one is built."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QWidget
+
+from ui.context import ClientContext
+
+
+@dataclass(frozen=True)
+class Screen:
+    key: str
+    build: Callable[[ClientContext], QWidget]
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("Navigation", text)
+
+
+def screen_title(key: str) -> str:
+    return {
+        "sell": _t("Sell"),
+        "refund": _t("Refund"),
+        "orders": _t("Orders"),
+        "shift": _t("Shift"),
+        "anomalies": _t("Anomalies"),
+        "dashboard": _t("Dashboard"),
+        "settings": _t("Settings"),
+    }[key]
+
+
+def _coming(key: str) -> str:
+    return {
+        "refund": _t("Refund tickets by the rules, print the refund slip and open the drawer."),
+        "orders": _t("Search orders by number, ticket code (scan it) or phone tail, and read "
+                     "each order's timeline."),
+        "shift": _t("Open and close your cash shift and print the Z report."),
+        "anomalies": _t("Work the anomaly queue with one-click fixes."),
+        "dashboard": _t("Sales, visitors and channels of the day at a glance."),
+    }[key]
+
+
+def _sell(ctx: ClientContext) -> QWidget:
+    from ui.views.sell_view import SellView
+
+    return SellView(ctx)
+
+
+def _settings(ctx: ClientContext) -> QWidget:
+    from ui.views.settings_view import SettingsView
+
+    return SettingsView(ctx)
+
+
+def _placeholder(key: str) -> Callable[[ClientContext], QWidget]:
+    def build(ctx: ClientContext) -> QWidget:
+        from ui.views.placeholder_view import PlaceholderView
+
+        return PlaceholderView(screen_title(key), _coming(key))
+
+    return build
+
+
+SCREENS: dict[str, Screen] = {
+    "sell": Screen("sell", _sell),
+    "refund": Screen("refund", _placeholder("refund")),
+    "orders": Screen("orders", _placeholder("orders")),
+    "shift": Screen("shift", _placeholder("shift")),
+    "anomalies": Screen("anomalies", _placeholder("anomalies")),
+    "dashboard": Screen("dashboard", _placeholder("dashboard")),
+    "settings": Screen("settings", _settings),
+}
+
+_CLERK = ("sell", "refund", "orders", "shift")
+ROLE_SCREENS: dict[str, tuple[str, ...]] = {
+    "clerk": _CLERK,
+    "supervisor": _CLERK + ("anomalies", "dashboard"),
+    "finance": ("refund", "orders", "shift", "dashboard"),
+    "admin": _CLERK + ("anomalies", "dashboard", "settings"),
+}
+
+
+def screens_for(role: str) -> tuple[str, ...]:
+    return ROLE_SCREENS.get(role, ())
+
+
+def role_title(role: str) -> str:
+    return {
+        "clerk": _t("Clerk"),
+        "supervisor": _t("Supervisor"),
+        "finance": _t("Finance"),
+        "admin": _t("Administrator"),
+    }.get(role, role)

@@ -1,0 +1,67 @@
+"""Printer events into Qt: the print worker calls `publish` from its own thread; the UI hears one
+coalesced `changed` signal on the GUI thread (Electrum's need_update pattern)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
+
+COALESCE_MS = 150
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("PrinterBridge", text)
+
+
+def state_label(state: str) -> str:
+    return {
+        "ready": _t("Ready"),
+        "offline": _t("Offline"),
+        "paper_out": _t("Out of paper"),
+        "cover_open": _t("Cover open"),
+        "error": _t("Error"),
+        "unknown": _t("Unknown"),
+        "printing": _t("Printing"),
+    }.get(state, state)
+
+
+def _value(obj: Any, name: str) -> Any:
+    value = getattr(obj, name, None)
+    return getattr(value, "value", value)  # enums by their code
+
+
+class PrinterBridge(QObject):
+    """Latest printer state plus "jobs changed", delivered at most every COALESCE_MS."""
+
+    changed = Signal()
+    _arrived = Signal(object)
+
+    def __init__(self, parent: QObject | None = None, interval_ms: int = COALESCE_MS) -> None:
+        super().__init__(parent)
+        self.state = "unknown"
+        self.detail = ""
+        self.events_seen = 0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self.changed)
+        self._arrived.connect(self._on_event)
+
+    def publish(self, event: Any) -> None:
+        """Any thread. Never touches widgets: the emit is queued to the GUI thread."""
+        self._arrived.emit(event)
+
+    @property
+    def label(self) -> str:
+        return state_label(self.state)
+
+    @Slot(object)
+    def _on_event(self, event: Any) -> None:
+        self.events_seen += 1
+        state = _value(event, "state")
+        if state:
+            self.state = str(state)
+            self.detail = str(getattr(event, "detail", "") or getattr(event, "error", "") or "")
+        if not self._timer.isActive():
+            self._timer.start()
