@@ -1,0 +1,102 @@
+"""What can be sold and how much is left: ticket types, availability, daily capacity."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.domain import inventory as inv_rules
+from app.domain.catalog import TicketKind, TicketType
+from app.domain.errors import NotFound, ValidationError
+from app.store.models import Inventory, TicketTypeRow
+
+_types = TicketTypeRow.__table__
+_inventory = Inventory.__table__
+
+
+@dataclass(frozen=True)
+class StockItem:
+    ticket_type: str
+    visit_date: date
+    capacity: int
+    sold: int
+    held: int
+    available: int
+
+
+def _to_type(row: TicketTypeRow) -> TicketType:
+    return TicketType(code=row.code, name=row.name, kind=TicketKind(row.kind),
+                      price_fen=row.price_fen, components=tuple(row.components or ()),
+                      uses_total=row.uses_total, min_group_size=row.min_group_size,
+                      active=row.active)
+
+
+def load_catalog(session: Session) -> dict[str, TicketType]:
+    """Every ticket type, active or not, by code, in catalog order (inside the caller's
+    transaction)."""
+    rows = session.execute(
+        sa.select(TicketTypeRow).order_by(TicketTypeRow.sort_order, TicketTypeRow.code)
+    ).scalars()
+    return {r.code: _to_type(r) for r in rows}
+
+
+def ticket_types(session: Session) -> list[TicketType]:
+    """The active ticket types in catalog order."""
+    with session.begin():
+        return [t for t in load_catalog(session).values() if t.active]
+
+
+def _stock_rows(session: Session, visit_date: date) -> dict[str, inv_rules.Stock]:
+    rows = session.execute(sa.select(_inventory).where(_inventory.c.visit_date == visit_date))
+    return {r.ticket_type: inv_rules.Stock(r.capacity, r.sold, r.held, r.oversold)
+            for r in rows}
+
+
+def availability(session: Session, visit_date: date) -> dict[str, int]:
+    """Units left per active code on `visit_date`; a package's is the minimum over its
+    components (it has no inventory rows of its own). No row means nothing on sale: 0."""
+    with session.begin():
+        stock = _stock_rows(session, visit_date)
+        types = [t for t in load_catalog(session).values() if t.active]
+    left = {code: s.available for code, s in stock.items()}
+    return {
+        t.code: (min((left.get(c, 0) for c in t.components), default=0) if t.is_package
+                 else left.get(t.code, 0))
+        for t in types
+    }
+
+
+def stock(session: Session, visit_date: date) -> list[StockItem]:
+    """Inventory rows of one visit date (capacity, sold, held, available), by ticket type."""
+    with session.begin():
+        rows = _stock_rows(session, visit_date)
+    return [StockItem(code, visit_date, s.capacity, s.sold, s.held, s.available)
+            for code, s in sorted(rows.items())]
+
+
+def set_capacity(session: Session, ticket_type: str, visit_date: date, capacity: int, *,
+                 now: datetime) -> StockItem:
+    """Set the daily capacity of a (non-package) type; never below what is sold and held."""
+    if not isinstance(capacity, int) or capacity < 0:
+        raise ValidationError("容量必须是非负整数", field="capacity")
+    with session.begin():
+        tt = session.get(TicketTypeRow, ticket_type)
+        if tt is None:
+            raise NotFound(f"没有这种票：{ticket_type}")
+        if tt.components:
+            raise ValidationError(f"{tt.name}是套票，库存取自其组成票种", field="ticket_type")
+        row = session.execute(
+            sa.select(Inventory).where(Inventory.ticket_type == ticket_type,
+                                       Inventory.visit_date == visit_date).with_for_update()
+        ).scalar_one_or_none()
+        if row is None:
+            row = Inventory(ticket_type=ticket_type, visit_date=visit_date, capacity=0,
+                            sold=0, held=0, oversold=0, version=0, updated_at=now)
+            session.add(row)
+        current = inv_rules.Stock(row.capacity, row.sold, row.held, row.oversold)
+        inv_rules.set_capacity(current, capacity)
+        row.capacity, row.version, row.updated_at = capacity, row.version + 1, now
+        item = StockItem(ticket_type, visit_date, capacity, row.sold, row.held,
+                         max(0, capacity - row.sold - row.held))
+    return item

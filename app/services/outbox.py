@@ -1,0 +1,50 @@
+"""Append a sync op to the outbox inside the caller's transaction (DESIGN.md §9).
+
+The business rows and their op commit together, so an op is never lost nor sent for a change
+that did not happen.
+"""
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.domain.ids import new_id
+from app.domain.timeline import canonical_json
+from app.store.counters import next_value
+from app.store.models import OutboxOp
+
+OP_KINDS = ("sale", "refund", "redeem", "shift_open", "shift_close", "reprint")
+SEQ_COUNTER = "outbox"
+_outbox = OutboxOp.__table__
+
+
+@dataclass(frozen=True)
+class QueuedOp:
+    op_id: str
+    seq: int
+    kind: str
+    payload_sha256: str
+
+
+def payload_digest(payload: Mapping[str, Any]) -> str:
+    """sha256 hex of the canonical JSON of the payload (what the server compares on replay)."""
+    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+
+
+def append(session: Session, kind: str, payload: Mapping[str, Any], *, now: datetime,
+           op_id: str | None = None) -> QueuedOp:
+    """Queue one op (state `pending`) with the next outbox seq."""
+    if kind not in OP_KINDS:
+        raise ValueError(f"unknown outbox op kind: {kind}")
+    op = QueuedOp(op_id or new_id(), next_value(session, SEQ_COUNTER), kind,
+                  payload_digest(payload))
+    session.execute(sa.insert(_outbox).values(
+        op_id=op.op_id, seq=op.seq, kind=kind, payload=dict(payload),
+        payload_sha256=op.payload_sha256, device_time=now, state="pending", attempts=0,
+    ))
+    return op

@@ -1,0 +1,63 @@
+"""The one place that writes timeline rows: append hash-chained events to an order's log inside
+the caller's transaction (DESIGN.md §7), and read a log back as domain events."""
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.domain.timeline import Event, next_event
+from app.store.models import TimelineEvent
+
+_events = TimelineEvent.__table__
+_LOOKUP: Any = object()  # sentinel: read the order's last event from the database
+
+Entry = tuple[str, Mapping[str, Any]]  # (action, detail)
+
+
+def _to_event(row: Any) -> Event:
+    return Event(seq=row.seq, at=row.at, actor=row.actor, action=row.action,
+                 source=row.source, detail=row.detail, prev_hash=row.prev_hash, hash=row.hash)
+
+
+def last_event(session: Session, order_id: str) -> Event | None:
+    """The newest event of the order, or None when its log is empty."""
+    row = session.execute(
+        sa.select(_events).where(_events.c.order_id == order_id)
+        .order_by(_events.c.seq.desc()).limit(1)
+    ).first()
+    return _to_event(row) if row else None
+
+
+def load(session: Session, order_id: str) -> list[Event]:
+    """Every event of the order, oldest first, exactly as stored."""
+    rows = session.execute(
+        sa.select(_events).where(_events.c.order_id == order_id).order_by(_events.c.seq)
+    ).all()
+    return [_to_event(r) for r in rows]
+
+
+def append(session: Session, order_id: str, entries: Sequence[Entry], *, at: datetime,
+           actor: str, source: str, prev: Event | None = _LOOKUP) -> list[Event]:
+    """Append `entries` (action, detail) to the order's chain; returns the new events.
+
+    `prev` is the order's current last event when the caller already knows it (None for a new
+    order), saving a query. Concurrent writers to one order must hold the order's row (update
+    it first); the UNIQUE(order_id, seq) constraint refuses a forked chain in any case.
+    """
+    if prev is _LOOKUP:
+        prev = last_event(session, order_id)
+    made: list[Event] = []
+    for action, detail in entries:
+        prev = next_event(prev, at=at, actor=actor, action=action, source=source, detail=detail)
+        made.append(prev)
+    if made:
+        session.execute(sa.insert(_events), [
+            {"order_id": order_id, "seq": e.seq, "at": e.at, "actor": e.actor,
+             "action": e.action, "detail": dict(e.detail), "source": e.source,
+             "prev_hash": e.prev_hash, "hash": e.hash}
+            for e in made
+        ])
+    return made
