@@ -61,9 +61,9 @@ def _seed_inventory(session: Session, now: datetime, venue: Venue, days: int,
     today = venue.local_date(now)
     dates = [today + timedelta(days=i) for i in range(days)]
     codes = session.execute(sa.select(TicketTypeRow.code, TicketTypeRow.components)).all()
-    have = set(session.execute(
+    have = {tuple(r) for r in session.execute(
         sa.select(Inventory.ticket_type, Inventory.visit_date)
-        .where(Inventory.visit_date.between(dates[0], dates[-1]))).tuples())
+        .where(Inventory.visit_date.between(dates[0], dates[-1])))}
     rows = [{"ticket_type": code, "visit_date": d, "capacity": capacity, "sold": 0, "held": 0,
              "oversold": 0, "version": 1, "updated_at": now}
             for code, components in codes if not components

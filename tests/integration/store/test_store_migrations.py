@@ -1,0 +1,71 @@
+"""Migrations build the schema the models describe, on both engines, and the connection
+settings are the promised ones."""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from app.store.db import Database, alembic_config
+from app.store.models import Base, Setting
+
+TABLES = {"users", "devices", "ticket_types", "inventory", "leases", "orders", "tickets",
+          "payments", "refunds", "timeline_events", "anomalies", "shifts", "outbox",
+          "print_jobs", "settings", "order_counters", "counters", "sync_state", "applied_ops",
+          "change_log"}
+
+
+def test_upgrade_creates_the_models_schema(db_url):
+    db = Database.open(db_url)
+    try:
+        with db.engine.connect() as conn:
+            assert TABLES <= set(sa.inspect(conn).get_table_names())
+            head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() \
+                == head
+            ctx = MigrationContext.configure(conn, opts={"compare_type": True,
+                                                         "compare_server_default": True})
+            assert compare_metadata(ctx, Base.metadata) == []
+    finally:
+        db.dispose()
+    Database.open(db_url).dispose()  # reopening an up-to-date database is a no-op
+
+
+def test_sqlite_connections_get_the_pragmas(sqlite_url):
+    db = Database.open(sqlite_url)
+    try:
+        for _ in range(2):  # a fresh pooled connection each time gets them too
+            with db.engine.connect() as conn:
+                pragma = lambda name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()  # noqa: E731
+                assert pragma("journal_mode") == "wal"
+                assert pragma("synchronous") == 2  # FULL
+                assert pragma("foreign_keys") == 1
+                assert pragma("busy_timeout") >= 5000
+            db.engine.pool.dispose()
+    finally:
+        db.dispose()
+
+
+def test_datetimes_are_stored_utc_and_come_back_aware(db_url, now):
+    db = Database.open(db_url)
+    local = now.astimezone(timezone(timedelta(hours=8)))
+    try:
+        with db.session() as s, s.begin():
+            s.add(Setting(key="probe", value={"a": [1, "二"]}, updated_at=local))
+        with db.session() as s:
+            row = s.get(Setting, "probe")
+            assert row.updated_at == now and row.updated_at.utcoffset() == timedelta(0)
+            assert row.value == {"a": [1, "二"]}
+        with pytest.raises(sa.exc.StatementError), db.session() as s, s.begin():
+            s.add(Setting(key="naive", value={}, updated_at=datetime(2026, 1, 1)))
+    finally:
+        db.dispose()
+
+
+def test_inventory_check_constraint_refuses_oversell(db):
+    with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE inventory SET sold = capacity + 1 "
+                             "WHERE ticket_type = 'ADULT'"))
