@@ -63,8 +63,9 @@ class LoginDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("User name"), self.username)
         form.addRow(self.tr("Password"), self.password)
-        terminal = QLabel(self.tr("Window {terminal}").format(terminal=ctx.terminal))
+        self.terminal = terminal = QLabel()
         terminal.setObjectName("hint")
+        self.set_terminal(ctx.terminal)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 24)
         layout.setSpacing(14)
@@ -74,6 +75,9 @@ class LoginDialog(QDialog):
         layout.addWidget(self.submit)
         layout.addWidget(terminal, alignment=Qt.AlignmentFlag.AlignRight)
         self.username.setFocus()
+
+    def set_terminal(self, terminal: str) -> None:
+        self.terminal.setText(self.tr("Window {terminal}").format(terminal=terminal))
 
     def show_error(self, text: str) -> None:
         self.error.setText(text)

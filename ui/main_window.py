@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -23,6 +23,7 @@ from ui.context import ClientContext
 
 class MainWindow(QMainWindow):
     sign_out_requested = Signal()
+    closed = Signal()
 
     def __init__(self, ctx: ClientContext) -> None:
         super().__init__()
@@ -120,6 +121,10 @@ class MainWindow(QMainWindow):
             self.nav.blockSignals(False)
         page.setFocus()
         return page
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.closed.emit()
+        super().closeEvent(event)
 
     def nav_titles(self) -> list[str]:
         return [self.nav.item(i).text() for i in range(self.nav.count())]

@@ -3,6 +3,7 @@ coalesced `changed` signal on the GUI thread (Electrum's need_update pattern).""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
@@ -42,6 +43,7 @@ class PrinterBridge(QObject):
         self.state = "unknown"
         self.detail = ""
         self.events_seen = 0
+        self.waker: Callable[[], None] | None = None  # the print worker's wake(), once running
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(interval_ms)
@@ -51,6 +53,11 @@ class PrinterBridge(QObject):
     def publish(self, event: Any) -> None:
         """Any thread. Never touches widgets: the emit is queued to the GUI thread."""
         self._arrived.emit(event)
+
+    def wake(self) -> None:
+        """New jobs were enqueued: let the worker look now rather than at its next poll."""
+        if self.waker is not None:
+            self.waker()
 
     @property
     def label(self) -> str:
@@ -62,6 +69,6 @@ class PrinterBridge(QObject):
         state = _value(event, "state")
         if state:
             self.state = str(state)
-            self.detail = str(getattr(event, "detail", "") or getattr(event, "error", "") or "")
+            self.detail = str(getattr(event, "message", "") or "")
         if not self._timer.isActive():
             self._timer.start()

@@ -1,0 +1,205 @@
+"""The desktop client's composition root: data folder, database, printing, translations, windows.
+
+`run_client(args)` is what `python main.py` calls. The login dialog appears first; the local
+database is opened (migrations, demo seed, settings) on the writer thread meanwhile, so a slow
+disk never delays the window, and the sign-in queued behind it on the same thread simply waits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+from ui import tasks
+from ui.context import ClientContext
+from ui.errors import install_excepthook, user_message
+from ui.i18n import install_translations, normalize_lang, remove_translations
+from ui.login_dialog import LoginDialog
+from ui.printer_bridge import PrinterBridge
+
+log = logging.getLogger("menpiao.ui")
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+STYLESHEET = RESOURCES / "style.qss"
+
+
+def resolve_home(arg: str | None) -> Path:
+    """--home, else $MENPIAO_HOME, else the platform's user data dir."""
+    if arg:
+        return Path(arg).expanduser()
+    if os.environ.get("MENPIAO_HOME"):
+        return Path(os.environ["MENPIAO_HOME"]).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("menpiao"))
+
+
+def setup_logging(home: Path) -> None:
+    (home / "logs").mkdir(parents=True, exist_ok=True)
+    handler = RotatingFileHandler(home / "logs" / "client.log", maxBytes=2_000_000,
+                                  backupCount=3, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def open_backend(ctx: ClientContext) -> Any:
+    """Writer thread: open client.sqlite3 (migrations), seed the demo data, load settings."""
+    from app.domain.venue import Venue
+    from app.services import seeding
+    from app.services import settings as settings_service
+    from app.store.db import Database
+
+    ctx.home.mkdir(parents=True, exist_ok=True)
+    db = Database.open(f"sqlite:///{ctx.home / 'client.sqlite3'}")
+    with db.session() as session:  # the embedded default is the demo data set
+        seeding.seed_demo(session, now=ctx.now(), venue=Venue())
+    with db.session() as session:
+        settings = settings_service.load(session)
+    ctx.db, ctx.settings = db, settings
+    return settings
+
+
+def printer_config(ctx: ClientContext) -> Any:
+    """Read by the print worker before every job, so a saved setting applies to the next one."""
+    from printing.jobs import PrinterConfig
+    from printing.profile import PrinterProfile
+
+    s = ctx.settings
+    profile = PrinterProfile(paper_mm=s.paper_mm, qr_native=s.qr_native,
+                             encoding=s.printer_encoding,
+                             chinese_as_image=bool(getattr(s, "chinese_as_image", False)))
+    return PrinterConfig(uri=ctx.printer_uri(), profile=profile)
+
+
+class ClientApp(QObject):
+    """One running client: the login dialog, then the main window; sign out returns to login."""
+
+    def __init__(self, args: argparse.Namespace,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        self.qt = QApplication.instance() or QApplication(sys.argv[:1])
+        super().__init__()
+        self.qt.setApplicationName("menpiao")
+        self.qt.setQuitOnLastWindowClosed(False)  # sign-out hides every window for a moment
+        self.ctx = ClientContext(
+            home=resolve_home(getattr(args, "home", None)),
+            clock=clock or (lambda: datetime.now(UTC)),  # the only real clock in the client
+            lang=normalize_lang(getattr(args, "lang", None)),
+            terminal_override=(getattr(args, "terminal", None) or "").strip().upper() or None,
+            printer_override=getattr(args, "printer", None) or None)
+        self.ctx.printer = PrinterBridge(self)
+        self.translators = install_translations(self.qt, self.ctx.lang)
+        if STYLESHEET.exists():
+            self.qt.setStyleSheet(STYLESHEET.read_text(encoding="utf-8"))
+        self.login: LoginDialog | None = None
+        self.window: Any = None
+        self.worker: Any = None
+        self.backend_error: BaseException | None = None
+        self.backend_ready = False
+
+    # -- start ----------------------------------------------------------------------------------
+    def start(self) -> LoginDialog:
+        """Show the login dialog now; open the database right after it is on screen."""
+        dialog = self.show_login()
+        QTimer.singleShot(0, self._open_backend)
+        return dialog
+
+    def _open_backend(self) -> None:
+        (tasks.write(open_backend, self.ctx)
+            .on_success(self._backend_opened)
+            .on_failure(self._backend_failed))
+
+    def _backend_opened(self, _settings: Any) -> None:
+        self.backend_ready = True
+        if self.login is not None:
+            self.login.set_terminal(self.ctx.terminal)
+        self._start_printing()
+
+    def _backend_failed(self, exc: BaseException) -> None:
+        self.backend_error = exc
+        log.error("could not open the local database in %s", self.ctx.home)
+        if self.login is not None:
+            self.login.show_error(self.login.tr("The local database could not be opened: {why}"
+                                                ).format(why=user_message(exc)))
+
+    def _start_printing(self) -> None:
+        from app.services.print_jobs import SqlJobStore
+        from printing.worker import PrintWorker
+
+        ctx = self.ctx
+        self.worker = PrintWorker(SqlJobStore(ctx.db), lambda: printer_config(ctx), ctx.clock,
+                                  ctx.printer.publish)
+        self.worker.start()
+
+    # -- windows --------------------------------------------------------------------------------
+    def show_login(self) -> LoginDialog:
+        self.login = LoginDialog(self.ctx)
+        self.login.accepted.connect(self._signed_in)
+        self.login.rejected.connect(self.qt.quit)
+        self.login.show()
+        return self.login
+
+    def _signed_in(self) -> None:
+        from ui.main_window import MainWindow
+
+        dialog, self.login = self.login, None
+        self.ctx.user = dialog.user
+        log.info("%s signed in at window %s", self.ctx.user.username, self.ctx.terminal)
+        self.window = MainWindow(self.ctx)
+        self.window.sign_out_requested.connect(self.sign_out)
+        self.window.closed.connect(self.qt.quit)
+        self.window.show()
+        dialog.deleteLater()
+
+    def sign_out(self) -> None:
+        window, self.window = self.window, None
+        if window is not None:
+            window.closed.disconnect(self.qt.quit)
+            window.close()
+            window.deleteLater()
+        self.ctx.user = None
+        self.show_login()
+
+    # -- stop -----------------------------------------------------------------------------------
+    def shutdown(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+            self.worker = None
+        tasks.wait_for_all(10_000)
+        for widget in (self.login, self.window):
+            if widget is not None:
+                widget.close()
+                widget.deleteLater()
+        self.login = self.window = None
+        if self.ctx.db is not None:
+            self.ctx.db.dispose()
+        remove_translations(self.qt, self.translators)
+        self.translators = []
+
+
+def run_client(args: argparse.Namespace) -> int:
+    """The desktop client (`python main.py`). Returns the process exit code."""
+    home = resolve_home(getattr(args, "home", None))
+    home.mkdir(parents=True, exist_ok=True)
+    setup_logging(home)
+    if getattr(args, "store", None):
+        log.warning("--store %s: connecting to a central store comes in a later release; "
+                    "running in local mode", args.store)
+    client = ClientApp(args)
+    hook = install_excepthook()
+    tasks.set_unhandled_failure(hook.show)
+    client.start()
+    try:
+        return int(client.qt.exec())
+    finally:
+        client.shutdown()

@@ -1,0 +1,1 @@
+"""Qt item models (QAbstractTableModel) over plain values: the cart, print jobs."""

@@ -1,0 +1,442 @@
+"""The Sell view (售票): tiles, cart, cash tendered and change; keyboard first.
+
+Keys (also printed at the bottom of the view):
+    F1…F9          add one ticket of tile 1…9 (press again for one more)
+    digits, F-key  quantity first: `2` `F1` adds two of tile 1
+    + / -          one more / one less on the selected cart line
+    digits, Enter  set the selected line's quantity (`5` Enter)
+    ↑ / ↓          select a cart line;  Del (quantity box empty) removes it
+    Tab            to the cash tendered box; Enter there (or anywhere) takes the money
+    Enter          confirm the sale; with tendered empty the visitor paid the exact amount
+    Ctrl+Del       clear the cart;  Alt+D visit date;  F10 print jobs
+A cash sale of two adults for today, 200 tendered: `2` `F1` `Tab` `2` `0` `0` `Enter`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from PySide6.QtCore import QDate, QEvent, QObject, Qt
+from PySide6.QtGui import QIntValidator, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.catalog import TicketKind
+from app.domain.errors import ValidationError
+from app.domain.money import format_fen, parse_yuan
+from app.domain.venue import MAX_DAYS_AHEAD
+from ui import tasks
+from ui.context import ClientContext
+from ui.errors import user_message
+from ui.models.cart_model import CartModel
+from ui.views.print_jobs_panel import PrintJobsPanel
+from ui.views.ticket_tiles import TILE_KEYS, TilesPanel
+
+_ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+# -- workers: run off the GUI thread, touch no widget ------------------------------------------
+def load_catalog(ctx: ClientContext, day: date) -> tuple[list[Any], dict[str, int]]:
+    from app.services import catalog
+
+    with ctx.session() as session:
+        return catalog.ticket_types(session), catalog.availability(session, day)
+
+
+def load_availability(ctx: ClientContext, day: date) -> dict[str, int]:
+    from app.services import catalog
+
+    with ctx.session() as session:
+        return catalog.availability(session, day)
+
+
+def commit_sale(ctx: ClientContext, request: Any, now: Any) -> Any:
+    from app.services import selling
+
+    with ctx.session() as session:
+        return selling.sell(session, request, now=now, venue=ctx.venue())
+
+
+class SellView(QWidget):
+    def __init__(self, ctx: ClientContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("sellView")
+        self.types: list[Any] = []
+        self.available: dict[str, int] | None = None
+        self.last_sale: Any = None
+        self._selling = False
+        self._stock_generation = 0
+        self.cart = CartModel(self)
+        self.cart.modelReset.connect(self._cart_changed)
+        self.cart.rowsInserted.connect(self._cart_changed)
+        self.cart.rowsRemoved.connect(self._cart_changed)
+        self.cart.dataChanged.connect(self._cart_changed)
+        self._build()
+        self._bind_keys()
+        self.reload_catalog()
+
+    # -- layout ---------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.date_edit = QDateEdit()
+        self.date_edit.setObjectName("visitDate")
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("yyyy-MM-dd  dddd")
+        self._reset_date_range()
+        self.date_edit.dateChanged.connect(lambda _d: self.refresh_availability())
+        date_label = QLabel(self.tr("Visit &date"))
+        date_label.setBuddy(self.date_edit)
+        today = QPushButton(self.tr("Today"))
+        today.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        today.clicked.connect(lambda: self.date_edit.setDate(self.date_edit.minimumDate()))
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        top = QHBoxLayout()
+        top.addWidget(date_label)
+        top.addWidget(self.date_edit)
+        top.addWidget(today)
+        top.addSpacing(16)
+        top.addWidget(self.message, 1)
+
+        self.tiles = TilesPanel(self.pick)
+        self.table = QTableView()
+        self.table.setObjectName("cart")
+        self.table.setModel(self.cart)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setTabKeyNavigation(False)
+        self.table.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.qty_entry = QLineEdit()
+        self.qty_entry.setObjectName("qtyEntry")
+        self.qty_entry.setValidator(QIntValidator(1, 999, self))
+        self.qty_entry.setPlaceholderText(self.tr("1"))
+        self.qty_entry.setMaximumWidth(90)
+        qty_label = QLabel(self.tr("&Quantity"))
+        qty_label.setBuddy(self.qty_entry)
+        qty_row = QHBoxLayout()
+        qty_row.addWidget(qty_label)
+        qty_row.addWidget(self.qty_entry)
+        qty_row.addWidget(QLabel(self.tr("then a tile key (F1…F9), or Enter for the selected "
+                                         "line")), 1)
+        cart_box = QVBoxLayout()
+        cart_box.addWidget(self.table, 1)
+        cart_box.addLayout(qty_row)
+
+        row = QHBoxLayout()
+        row.addLayout(cart_box, 3)
+        row.addWidget(self._payment_panel(), 2)
+        self.jobs = PrintJobsPanel(self.ctx, self)
+        keys = QLabel(self.tr("F1…F9 add a ticket · quantity then F-key · +/− change the line · "
+                              "Tab tendered · Enter take the money · Del remove line · "
+                              "Ctrl+Del clear · F10 print jobs"))
+        keys.setObjectName("keyHints")
+        keys.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 10)
+        layout.setSpacing(12)
+        layout.addLayout(top)
+        layout.addWidget(self.tiles)
+        layout.addLayout(row, 1)
+        layout.addWidget(self.jobs)
+        layout.addWidget(keys)
+        self.setFocusProxy(self.qty_entry)
+        QWidget.setTabOrder(self.qty_entry, self.tendered)
+        QWidget.setTabOrder(self.tendered, self.confirm)
+        QWidget.setTabOrder(self.confirm, self.date_edit)
+
+    def _payment_panel(self) -> QWidget:
+        panel = QWidget()
+        panel.setObjectName("paymentPanel")
+        self.total_label = QLabel(format_fen(0))
+        self.total_label.setObjectName("total")
+        self.tendered = QLineEdit()
+        self.tendered.setObjectName("tendered")
+        self.tendered.setPlaceholderText(self.tr("empty = exact amount"))
+        self.tendered.textChanged.connect(self._update_change)
+        self.change_label = QLabel("—")
+        self.change_label.setObjectName("change")
+        self.confirm = QPushButton(self.tr("Take cash (Enter)"))
+        self.confirm.setObjectName("primary")
+        self.confirm.clicked.connect(self.confirm_sale)
+        quick = QHBoxLayout()
+        for text, fen in ((self.tr("Exact"), None), ("¥50", 5000), ("¥100", 10000),
+                          ("¥200", 20000)):
+            button = QPushButton(text)
+            button.setObjectName("quick")
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(lambda _=False, f=fen: self._quick_amount(f))
+            quick.addWidget(button)
+        grid = QGridLayout(panel)
+        grid.setContentsMargins(16, 12, 16, 12)
+        grid.setVerticalSpacing(10)
+        tendered_label = QLabel(self.tr("&Tendered"))
+        tendered_label.setBuddy(self.tendered)
+        for r, (label, widget) in enumerate(((QLabel(self.tr("Total")), self.total_label),
+                                             (tendered_label, self.tendered))):
+            grid.addWidget(label, r, 0)
+            grid.addWidget(widget, r, 1)
+        grid.addLayout(quick, 2, 1)
+        grid.addWidget(QLabel(self.tr("Change")), 3, 0)
+        grid.addWidget(self.change_label, 3, 1)
+        grid.addWidget(self.confirm, 4, 0, 1, 2)
+        grid.setRowStretch(5, 1)
+        return panel
+
+    def _bind_keys(self) -> None:
+        ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for n in range(TILE_KEYS):
+            key = QKeySequence(getattr(Qt.Key, f"Key_F{n + 1}"))
+            QShortcut(key, self, lambda i=n: self.pick(i), context=ctx)
+        QShortcut(QKeySequence("Ctrl+Del"), self, self.clear_cart, context=ctx)
+        QShortcut(QKeySequence(Qt.Key.Key_F10), self, self.jobs.focus_table, context=ctx)
+        self.qty_entry.installEventFilter(self)
+
+    # -- keyboard -------------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.qty_entry and event.type() == QEvent.Type.KeyPress:
+            return self._qty_key(event)  # type: ignore[arg-type]
+        return super().eventFilter(watched, event)
+
+    def _qty_key(self, event: QKeyEvent) -> bool:
+        key = event.key()
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.bump(+1)
+        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
+            self.bump(-1)
+        elif key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            self._move_selection(-1 if key == Qt.Key.Key_Up else 1)
+        elif key == Qt.Key.Key_Delete and not self.qty_entry.text():
+            self.remove_selected()
+        elif key in _ENTER and self.qty_entry.text():
+            self._set_selected_qty(int(self.qty_entry.text()))
+        else:
+            return False
+        return True
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in _ENTER:  # bubbles up from the quantity box, tendered box, date
+            self.confirm_sale()
+            return
+        super().keyPressEvent(event)
+
+    # -- cart -----------------------------------------------------------------------------------
+    def pick(self, index: int) -> None:
+        """Add the quantity typed (default 1) of tile `index` to the cart."""
+        if not 0 <= index < len(self.types):
+            return
+        tt = self.types[index]
+        qty = int(self.qty_entry.text() or 1)
+        self.qty_entry.clear()
+        left = None if self.available is None else self.available.get(tt.code, 0)
+        if left == 0:
+            self.show_error(self.tr("{name} is sold out for {day}.").format(
+                name=tt.name, day=self.visit_date().isoformat()))
+            return
+        if tt.kind == TicketKind.GROUP and self.cart.qty_of(tt.code) + qty < tt.min_group_size:
+            qty = tt.min_group_size - self.cart.qty_of(tt.code)
+        row = self.cart.add(tt.code, tt.name, tt.price_fen, qty)
+        self.table.selectRow(row)
+        self.clear_message()
+
+    def bump(self, delta: int) -> None:
+        row = self.selected_row()
+        if row >= 0:
+            self.cart.set_qty(row, self.cart.line(row).qty + delta)
+            self.table.selectRow(min(row, self.cart.rowCount() - 1))
+
+    def _set_selected_qty(self, qty: int) -> None:
+        self.qty_entry.clear()
+        row = self.selected_row()
+        if row < 0:
+            self.show_error(self.tr("Pick a ticket type first (F1…F9)."))
+            return
+        self.cart.set_qty(row, qty)
+        self.table.selectRow(row)
+
+    def remove_selected(self) -> None:
+        row = self.selected_row()
+        if row >= 0:
+            self.cart.remove(row)
+            if self.cart.rowCount():
+                self.table.selectRow(min(row, self.cart.rowCount() - 1))
+
+    def clear_cart(self) -> None:
+        self.cart.clear()
+        self.tendered.clear()
+        self.qty_entry.clear()
+        self.qty_entry.setFocus()
+
+    def selected_row(self) -> int:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            return rows[0].row()
+        return self.cart.rowCount() - 1  # the last line added
+
+    def _move_selection(self, step: int) -> None:
+        if self.cart.rowCount():
+            row = max(0, min(self.cart.rowCount() - 1, self.selected_row() + step))
+            self.table.selectRow(row)
+
+    def _cart_changed(self, *_args: Any) -> None:
+        self.total_label.setText(format_fen(self.cart.total_fen()))
+        self.tiles.set_cart({line.code: line.qty for line in self.cart.lines()})
+        self._update_change()
+        if self.available is not None and not self.cart.signalsBlocked():
+            self.cart.blockSignals(True)  # marking emits dataChanged; do not come back here
+            self.cart.mark_short(self.available, {t.code: t.components for t in self.types})
+            self.cart.blockSignals(False)
+            self.table.viewport().update()
+
+    # -- money ----------------------------------------------------------------------------------
+    def tendered_fen(self) -> int:
+        """What the visitor handed over; empty means exactly the total."""
+        text = self.tendered.text().strip()
+        return self.cart.total_fen() if not text else parse_yuan(text)
+
+    def _update_change(self, *_args: Any) -> None:
+        state = "none"
+        try:
+            change = self.tendered_fen() - self.cart.total_fen()
+        except ValidationError as exc:
+            text, state = exc.message, "short"
+        else:
+            if self.cart.is_empty():
+                text = "—"
+            elif change < 0:
+                text, state = self.tr("short by {amount}").format(amount=format_fen(-change)), \
+                    "short"
+            else:
+                text, state = format_fen(change), "ok"
+        self.change_label.setText(text)
+        self.change_label.setProperty("state", state)
+        self.change_label.style().unpolish(self.change_label)
+        self.change_label.style().polish(self.change_label)
+
+    def _quick_amount(self, fen: int | None) -> None:
+        self.tendered.setText("" if fen is None else f"{fen / 100:g}")
+        self.tendered.setFocus()
+
+    # -- date and availability ------------------------------------------------------------------
+    def _reset_date_range(self) -> None:
+        venue, now = self.ctx.venue(), self.ctx.now()
+        first = venue.local_date(now)
+        if now >= venue.closing_at(first):  # closed for today: sell for tomorrow
+            first += timedelta(days=1)
+        self.date_edit.setMinimumDate(QDate(first.year, first.month, first.day))
+        last = first + timedelta(days=MAX_DAYS_AHEAD)
+        self.date_edit.setMaximumDate(QDate(last.year, last.month, last.day))
+
+    def visit_date(self) -> date:
+        d = self.date_edit.date()
+        return date(d.year(), d.month(), d.day())
+
+    def reload_catalog(self) -> None:
+        self._stock_generation += 1
+        gen = self._stock_generation
+        (tasks.run(load_catalog, self.ctx, self.visit_date(), owner=self)
+            .on_success(lambda result: self._catalog_loaded(gen, *result))
+            .on_failure(self.show_failure))
+
+    def refresh_availability(self) -> None:
+        """Reload what is left for the visit date (after a sale, on a date change)."""
+        self._stock_generation += 1
+        gen = self._stock_generation
+        (tasks.run(load_availability, self.ctx, self.visit_date(), owner=self)
+            .on_success(lambda available: self._stock_loaded(gen, available))
+            .on_failure(self.show_failure))
+
+    def _catalog_loaded(self, gen: int, types: list[Any], available: dict[str, int]) -> None:
+        self.types = list(types)
+        self.tiles.set_types(self.types)
+        self._stock_loaded(gen, available)
+
+    def _stock_loaded(self, gen: int, available: dict[str, int]) -> None:
+        if gen != self._stock_generation:  # an older answer overtaken by a newer question
+            return
+        self.available = dict(available)
+        self.tiles.set_availability(self.available)
+        self._cart_changed()
+
+    # -- the sale -------------------------------------------------------------------------------
+    def confirm_sale(self) -> None:
+        if self._selling:  # a second Enter while the first sale is being written
+            return
+        if self.cart.is_empty():
+            self.show_error(self.tr("The cart is empty: add tickets with F1…F9 first."))
+            return
+        try:
+            tendered = self.tendered_fen()
+        except ValidationError as exc:
+            self.show_error(exc.message)
+            self.tendered.setFocus()
+            return
+        from app.services.selling import SaleLine, SaleRequest
+
+        request = SaleRequest(
+            terminal=self.ctx.terminal, clerk=self.ctx.user.username,
+            device_id=self.ctx.device_id, visit_date=self.visit_date(),
+            lines=tuple(SaleLine(line.code, line.qty) for line in self.cart.lines()),
+            tendered_fen=tendered, payment_method="cash")
+        self._set_selling(True)
+        (tasks.write(commit_sale, self.ctx, request, self.ctx.now(), owner=self)
+            .on_success(self._sold)
+            .on_failure(self._sale_refused)
+            .on_done(lambda: self._set_selling(False)))
+
+    def _set_selling(self, selling: bool) -> None:
+        self._selling = selling
+        self.confirm.setEnabled(not selling)
+
+    def _sold(self, result: Any) -> None:
+        self.last_sale = result
+        self.cart.clear()
+        self.tendered.clear()
+        self.qty_entry.setFocus()
+        self.show_success(self.tr("Sold {order_no}, change {change}").format(
+            order_no=result.order_no, change=format_fen(result.change_fen)))
+        self.jobs.last_order_no = result.order_no
+        if self.ctx.printer is not None:
+            self.ctx.printer.wake()
+        self.jobs.refresh()
+        self.refresh_availability()
+
+    def _sale_refused(self, exc: BaseException) -> None:
+        self.show_failure(exc)  # the cart and the tendered amount stay as they were
+        self.refresh_availability()
+
+    # -- messages -------------------------------------------------------------------------------
+    def show_failure(self, exc: BaseException) -> None:
+        self.show_error(user_message(exc))
+
+    def show_error(self, text: str) -> None:
+        self._show(text, "error")
+
+    def show_success(self, text: str) -> None:
+        self._show(text, "success")
+
+    def clear_message(self) -> None:
+        self._show("", "none")
+
+    def _show(self, text: str, kind: str) -> None:
+        self.message.setText(text)
+        self.message.setProperty("kind", kind)
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
