@@ -44,7 +44,7 @@ class JobStore(Protocol):
         ...
 
     def release(self, job_id: str, *, error: str | None = None,
-                retry_at: datetime | None = None) -> None:
+                retry_at: datetime | None = None, now: datetime | None = None) -> None:
         """Give a claimed job back untried (the printer was not ready): → `pending`,
         the attempt not counted, `error` shown to the clerk, due again at `retry_at`."""
         ...
@@ -106,6 +106,14 @@ class PrinterConfig:
 
     uri: str = "none"
     profile: PrinterProfile = field(default_factory=PrinterProfile)
+
+    @classmethod
+    def from_settings(cls, printer_uri: str, *, preview_dir: str, paper_mm: int = 80,
+                      qr_native: bool = False, encoding: str = "gbk",
+                      chinese_as_image: bool = False) -> "PrinterConfig":
+        """From the window's settings: an empty URI means `preview:{preview_dir}`."""
+        uri = printer_uri.strip() or f"preview:{preview_dir}"
+        return cls(uri, PrinterProfile(paper_mm, qr_native, encoding.lower(), chinese_as_image))
 
 
 Clock = Callable[[], datetime]

@@ -199,7 +199,7 @@ class PrintWorker:
     def _hold(self, job: PrintJob, reason: str) -> None:
         """Back to the queue untried; printed as soon as the printer is ready again."""
         message = f"等待打印机：{reason}" if reason else "等待打印机"
-        self.store.release(job.id, error=message, retry_at=None)
+        self.store.release(job.id, error=message, retry_at=None, now=self.clock())
         self._publish(EventKind.JOB_HELD, job, message)
 
     def _fail(self, job: PrintJob, error: str, *, final: bool) -> None:
