@@ -116,6 +116,10 @@ class EmuPrinter:
                 self.seen |= {r["id"] for r in fresh}
                 return fresh
 
+    def unseen(self) -> list[dict]:
+        """Receipts completed since the last `mark_seen`, without waiting."""
+        return [r for r in self.receipts() if r["id"] not in self.seen]
+
     def text(self, receipt_id: str) -> str:
         """The receipt's text dump with Chinese decoded (emupos dumps bytes as CP437)."""
         raw = self._call("GET", f"/receipts/{receipt_id}/text").decode("utf-8")
@@ -181,6 +185,12 @@ def emupos_process(tmp_path_factory) -> Iterator[Emupos]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(5)
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A local port where nothing listens: a printer that is switched off."""
+    return free_port()
 
 
 @pytest.fixture
