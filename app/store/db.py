@@ -9,17 +9,21 @@ invariants with conditional UPDATEs and CHECK constraints.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 15_000
 _PG_MIGRATION_LOCK = 0x6D656E70  # "menp": one migrator at a time across workers
+
+_MIGRATE_LOCK = threading.Lock()  # Alembic's context is process-global: one upgrade at a time
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -59,6 +63,8 @@ def create_engine(url: str, **kw: Any) -> sa.Engine:
 
 def alembic_config(connection: sa.Connection | None = None) -> Config:
     """Alembic configured in code: no alembic.ini, no dependence on the working directory."""
+    from alembic.config import Config  # imported here: alembic costs ~150 ms at start-up
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["connection"] = connection
@@ -67,7 +73,9 @@ def alembic_config(connection: sa.Connection | None = None) -> Config:
 
 def upgrade(engine: sa.Engine, revision: str = "head") -> None:
     """Run the migrations up to `revision` in one transaction (DDL is transactional on both)."""
-    with engine.begin() as conn:
+    from alembic import command
+
+    with _MIGRATE_LOCK, engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
         command.upgrade(alembic_config(conn), revision)
