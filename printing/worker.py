@@ -12,6 +12,7 @@ the caller.
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 
@@ -42,7 +43,7 @@ class PrintWorker:
                  clock: Clock, on_event: EventSink, *, poll_interval: float = 1.0,
                  recheck_interval: float = 2.0, retry_delays: Sequence[float] = (2.0, 10.0),
                  max_attempts: int = 3, status_timeout: float = STATUS_TIMEOUT_S,
-                 opener: DeviceOpener = open_device) -> None:
+                 idle_check_interval: float = 30.0, opener: DeviceOpener = open_device) -> None:
         self.store = store
         self.config_provider = printer_config_provider
         self.clock = clock
@@ -52,9 +53,11 @@ class PrintWorker:
         self.retry_delays = tuple(retry_delays)
         self.max_attempts = max_attempts
         self.status_timeout = status_timeout
+        self.idle_check_interval = idle_check_interval
         self.opener = opener
         self.state = PrinterState.UNKNOWN
         self.state_message = ""
+        self._last_probe = float("-inf")  # monotonic time of the last status check
         self._stopping = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -110,9 +113,17 @@ class PrintWorker:
             return self.recheck_interval
         job = self.store.claim_next(self.clock())
         if job is None:
+            self._idle_check(config)
             return self.poll_interval
         self._print(job, config)
         return 0.0
+
+    def _idle_check(self, config: PrinterConfig) -> None:
+        """While idle, read a printer that can answer now and then, so the status bar is
+        right (paper out, cover open) before the next sale rather than after it."""
+        due = time.monotonic() - self._last_probe >= self.idle_check_interval
+        if due and parse_printer_uri(config.uri).can_read:
+            self._probe(config)
 
     def _config(self) -> PrinterConfig | None:
         try:
@@ -125,6 +136,7 @@ class PrintWorker:
 
     def _probe(self, config: PrinterConfig) -> bool:
         """Check the printer without printing; True when jobs may be sent."""
+        self._last_probe = time.monotonic()
         device = self._open(config)
         if device is None:
             return False

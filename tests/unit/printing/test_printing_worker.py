@@ -176,3 +176,20 @@ def test_the_thread_prints_wakes_and_stops_cleanly(store, printer, clock):
         worker.stop()
     assert not worker.running
     assert store.rows["j1"].status == "done"
+
+
+def test_an_idle_worker_notices_paper_out_before_the_next_sale(store, printer, clock):
+    printer.status = "paper_out"
+    events = []
+    worker = make_worker(store, printer, clock, events, idle_check_interval=0)
+    assert worker.step() == worker.poll_interval
+    assert worker.state is PrinterState.PAPER_OUT
+    assert events == [events[0]] and events[0].kind is EventKind.STATE_CHANGED
+    assert "缺纸" in events[0].message
+
+
+def test_idle_checks_are_spaced_out(store, printer, clock):
+    worker = make_worker(store, printer, clock, [], idle_check_interval=3600)
+    for _ in range(5):
+        worker.step()
+    assert printer.opened == 1  # the first idle step only
