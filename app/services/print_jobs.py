@@ -114,7 +114,8 @@ class SqlJobStore:
 def _due_query(now: datetime, session: Session) -> sa.Select:
     due = sa.or_(_jobs.c.next_attempt_at.is_(None), _jobs.c.next_attempt_at <= now)
     # Jobs of one sale share created_at; SQLite's rowid keeps them in the order enqueued.
-    tie = sa.literal_column("rowid") if session.bind.dialect.name == "sqlite" else _jobs.c.id
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    tie = sa.literal_column("rowid") if sqlite else _jobs.c.id
     return (sa.select(_jobs.c.id, _jobs.c.kind, _jobs.c.payload, _jobs.c.attempts)
             .where(_jobs.c.status == "pending", due)
             .order_by(_jobs.c.created_at, tie).limit(1))

@@ -102,3 +102,28 @@ def test_recent_lists_newest_first_with_a_title(db, now):
     assert [j.id for j in jobs] == [new, old]
     assert jobs[0].title == "收据 W01-20261121-0001"
     assert jobs[1].title == "门票 成人票 MP1-AAAA"
+
+
+@pytest.fixture
+def any_db(db_url):
+    database = Database.open(db_url)
+    yield database
+    database.dispose()
+
+
+def test_racing_claims_never_take_a_job_twice(any_db, now):
+    from concurrent.futures import ThreadPoolExecutor
+
+    ids = set(enqueue(any_db, now, *(["ticket"] * 24)))
+    store = SqlJobStore(any_db)
+
+    def drain() -> list[str]:
+        taken = []
+        while (job := store.claim_next(now)) is not None:
+            taken.append(job.id)
+        return taken
+
+    with ThreadPoolExecutor(4) as pool:
+        batches = list(pool.map(lambda _: drain(), range(4)))
+    claimed = [job_id for batch in batches for job_id in batch]
+    assert sorted(claimed) == sorted(ids)  # every job once, none twice
