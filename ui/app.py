@@ -17,7 +17,7 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from ui import tasks
@@ -53,10 +53,18 @@ def setup_logging(home: Path) -> None:
     root.setLevel(logging.INFO)
 
 
+def load_stylesheet() -> str:
+    """resources/style.qss with its icon folder made absolute (QSS urls are relative to cwd)."""
+    if not STYLESHEET.exists():
+        return ""
+    icons = (RESOURCES / "icons").as_posix()
+    return STYLESHEET.read_text(encoding="utf-8").replace("@ICONS@", icons)
+
+
 def open_backend(ctx: ClientContext) -> Any:
     """Writer thread: open client.sqlite3 (migrations), seed the demo data, load settings."""
     from app.domain.venue import Venue
-    from app.services import seeding
+    from app.services import print_jobs, seeding
     from app.services import settings as settings_service
     from app.store.db import Database
 
@@ -64,6 +72,8 @@ def open_backend(ctx: ClientContext) -> Any:
     db = Database.open(f"sqlite:///{ctx.home / 'client.sqlite3'}")
     with db.session() as session:  # the embedded default is the demo data set
         seeding.seed_demo(session, now=ctx.now(), venue=Venue())
+    with db.session() as session:  # jobs a crash left half-printed go back to the queue
+        print_jobs.recover(session, now=ctx.now())
     with db.session() as session:
         settings = settings_service.load(session)
     ctx.db, ctx.settings = db, settings
@@ -99,8 +109,7 @@ class ClientApp(QObject):
             printer_override=getattr(args, "printer", None) or None)
         self.ctx.printer = PrinterBridge(self)
         self.translators = install_translations(self.qt, self.ctx.lang)
-        if STYLESHEET.exists():
-            self.qt.setStyleSheet(STYLESHEET.read_text(encoding="utf-8"))
+        self.qt.setStyleSheet(load_stylesheet())
         self.login: LoginDialog | None = None
         self.window: Any = None
         self.worker: Any = None
@@ -129,8 +138,9 @@ class ClientApp(QObject):
         self.backend_error = exc
         log.error("could not open the local database in %s", self.ctx.home)
         if self.login is not None:
-            self.login.show_error(self.login.tr("The local database could not be opened: {why}"
-                                                ).format(why=user_message(exc)))
+            self.login.show_error(QCoreApplication.translate(
+                "ClientApp", "The local database could not be opened: {why}").format(
+                    why=user_message(exc)))
 
     def _start_printing(self) -> None:
         from app.services.print_jobs import SqlJobStore
@@ -176,6 +186,10 @@ class ClientApp(QObject):
             self.worker.stop()
             self.worker = None
         tasks.wait_for_all(10_000)
+        if self.login is not None:
+            self.login.rejected.disconnect(self.qt.quit)
+        if self.window is not None:
+            self.window.closed.disconnect(self.qt.quit)
         for widget in (self.login, self.window):
             if widget is not None:
                 widget.close()

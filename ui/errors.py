@@ -14,11 +14,9 @@ from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication, Qt
 
+translate = QCoreApplication.translate
+
 log = logging.getLogger("menpiao.ui")
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Errors", text)
 
 
 def user_message(exc: BaseException) -> str:
@@ -28,9 +26,10 @@ def user_message(exc: BaseException) -> str:
     if isinstance(exc, DomainError):
         return exc.message
     if isinstance(exc, TimeoutError | ConnectionError):
-        return _t("The device did not answer in time. Check the cable or network and try again.")
-    return _t("Something went wrong. It has been logged; please try again or call your "
-              "supervisor.")
+        return translate("Errors", "The device did not answer in time. Check the cable or "
+                                   "network and try again.")
+    return translate("Errors", "Something went wrong. It has been logged; please try again or "
+                               "call your supervisor.")
 
 
 class _Hook:
@@ -56,8 +55,9 @@ class _Hook:
 
         if QApplication.instance() is None:
             return
-        box = QMessageBox(QMessageBox.Icon.Warning, _t("Menpiao"), user_message(exc),
-                          QMessageBox.StandardButton.Ok, QApplication.activeWindow())
+        box = QMessageBox(QMessageBox.Icon.Warning, translate("Errors", "Menpiao"),
+                          user_message(exc), QMessageBox.StandardButton.Ok,
+                          QApplication.activeWindow())
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()  # not exec(): never start a nested event loop from an error path
 

@@ -20,7 +20,7 @@ def normalize_lang(lang: str | None) -> str:
 
 
 def install_translations(app: QApplication, lang: str | None) -> list[QTranslator]:
-    """Install our .qm and Qt's own (standard buttons, calendar) for `lang`; keep the result alive."""
+    """Install our .qm and Qt's own (standard buttons, calendar); keep the result alive."""
     lang = normalize_lang(lang)
     if lang == "en":
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))

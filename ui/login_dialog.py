@@ -111,6 +111,11 @@ class LoginDialog(QDialog):
         self.accept()
 
     def _refused(self, exc: BaseException) -> None:
-        self.show_error(user_message(exc))
+        from app.domain.errors import Unauthorized
+
+        if isinstance(exc, Unauthorized):  # the service says it in Chinese; say it in our tongue
+            self.show_error(self.tr("Wrong user name or password."))
+        else:
+            self.show_error(user_message(exc))
         self.password.clear()
         self.password.setFocus()

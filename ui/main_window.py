@@ -91,8 +91,13 @@ class MainWindow(QMainWindow):
 
     def refresh_status(self) -> None:
         user = self.ctx.user
-        self.user_label.setText(self.tr("{role}: {name}").format(
-            role=navigation.role_title(user.role), name=user.display_name or user.username))
+        role = navigation.role_title(user.role)
+        name = user.display_name or user.username
+        if name in (role, user.username) or name.startswith(role):
+            name = user.username  # "售票员：售票员1 (clerk1)" says the role twice
+        else:
+            name = f"{name} ({user.username})"
+        self.user_label.setText(self.tr("{role}: {name}").format(role=role, name=name))
         self.terminal_label.setText(self.tr("Window {terminal}").format(
             terminal=self.ctx.terminal))
         printer = self.ctx.printer

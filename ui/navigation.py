@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QWidget
 
 from ui.context import ClientContext
 
+translate = QCoreApplication.translate
+
 
 @dataclass(frozen=True)
 class Screen:
@@ -17,31 +19,31 @@ class Screen:
     build: Callable[[ClientContext], QWidget]
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Navigation", text)
-
-
 def screen_title(key: str) -> str:
     return {
-        "sell": _t("Sell"),
-        "refund": _t("Refund"),
-        "orders": _t("Orders"),
-        "shift": _t("Shift"),
-        "anomalies": _t("Anomalies"),
-        "dashboard": _t("Dashboard"),
-        "settings": _t("Settings"),
+        "sell": translate("Navigation", "Sell"),
+        "refund": translate("Navigation", "Refund"),
+        "orders": translate("Navigation", "Orders"),
+        "shift": translate("Navigation", "Shift"),
+        "anomalies": translate("Navigation", "Anomalies"),
+        "dashboard": translate("Navigation", "Dashboard"),
+        "settings": translate("Navigation", "Settings"),
     }[key]
 
 
 def _coming(key: str) -> str:
-    return {
-        "refund": _t("Refund tickets by the rules, print the refund slip and open the drawer."),
-        "orders": _t("Search orders by number, ticket code (scan it) or phone tail, and read "
-                     "each order's timeline."),
-        "shift": _t("Open and close your cash shift and print the Z report."),
-        "anomalies": _t("Work the anomaly queue with one-click fixes."),
-        "dashboard": _t("Sales, visitors and channels of the day at a glance."),
-    }[key]
+    if key == "refund":
+        return translate("Navigation", "Refund tickets by the rules, print the refund slip "
+                                       "and open the drawer.")
+    if key == "orders":
+        return translate("Navigation", "Search orders by number, ticket code (scan it) or "
+                                       "phone tail, and read each order's timeline.")
+    if key == "shift":
+        return translate("Navigation", "Open and close your cash shift and print the Z "
+                                       "report.")
+    if key == "anomalies":
+        return translate("Navigation", "Work the anomaly queue with one-click fixes.")
+    return translate("Navigation", "Sales, visitors and channels of the day at a glance.")
 
 
 def _sell(ctx: ClientContext) -> QWidget:
@@ -90,8 +92,8 @@ def screens_for(role: str) -> tuple[str, ...]:
 
 def role_title(role: str) -> str:
     return {
-        "clerk": _t("Clerk"),
-        "supervisor": _t("Supervisor"),
-        "finance": _t("Finance"),
-        "admin": _t("Administrator"),
+        "clerk": translate("Navigation", "Clerk"),
+        "supervisor": translate("Navigation", "Supervisor"),
+        "finance": translate("Navigation", "Finance"),
+        "admin": translate("Navigation", "Administrator"),
     }.get(role, role)

@@ -8,22 +8,20 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
+translate = QCoreApplication.translate
+
 COALESCE_MS = 150
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("PrinterBridge", text)
 
 
 def state_label(state: str) -> str:
     return {
-        "ready": _t("Ready"),
-        "offline": _t("Offline"),
-        "paper_out": _t("Out of paper"),
-        "cover_open": _t("Cover open"),
-        "error": _t("Error"),
-        "unknown": _t("Unknown"),
-        "printing": _t("Printing"),
+        "ready": translate("PrinterBridge", "Ready"),
+        "offline": translate("PrinterBridge", "Offline"),
+        "paper_out": translate("PrinterBridge", "Out of paper"),
+        "cover_open": translate("PrinterBridge", "Cover open"),
+        "error": translate("PrinterBridge", "Error"),
+        "unknown": translate("PrinterBridge", "Unknown"),
+        "printing": translate("PrinterBridge", "Printing"),
     }.get(state, state)
 
 

@@ -16,6 +16,8 @@ from PySide6.QtCore import (
 from app.domain.catalog import MAX_LINE_QTY
 from app.domain.money import format_fen
 
+translate = QCoreApplication.translate
+
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -29,10 +31,6 @@ class CartLine:
     @property
     def amount_fen(self) -> int:
         return self.price_fen * self.qty
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("CartModel", text)
 
 
 class CartModel(QAbstractTableModel):
@@ -55,7 +53,8 @@ class CartModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return (_t("Ticket"), _t("Price"), _t("Qty"), _t("Amount"))[section]
+            return (translate("CartModel", "Ticket"), translate("CartModel", "Price"),
+                    translate("CartModel", "Qty"), translate("CartModel", "Amount"))[section]
         if role == Qt.ItemDataRole.TextAlignmentRole and section != self.NAME:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -72,7 +71,8 @@ class CartModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and col != self.NAME:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and line.code in self.short:
-            return _t("Only {n} left").format(n=line.qty - self.short[line.code])
+            left = line.qty - self.short[line.code]
+            return translate("CartModel", "Only {n} left").format(n=left)
         if role == Qt.ItemDataRole.ForegroundRole and line.code in self.short:
             from PySide6.QtGui import QColor
 

@@ -15,33 +15,31 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
+translate = QCoreApplication.translate
+
 Index = QModelIndex | QPersistentModelIndex
 
 _STATUS_COLORS = {"failed": "#c62828", "pending": "#b26a00", "printing": "#1565c0",
                   "done": "#2e7d32"}
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("PrintJobsModel", text)
-
-
 def kind_label(kind: str) -> str:
     return {
-        "ticket": _t("Ticket"),
-        "receipt": _t("Receipt"),
-        "refund_slip": _t("Refund slip"),
-        "shift_report": _t("Shift report"),
-        "drawer": _t("Cash drawer"),
-        "sample": _t("Test page"),
+        "ticket": translate("PrintJobsModel", "Ticket"),
+        "receipt": translate("PrintJobsModel", "Receipt"),
+        "refund_slip": translate("PrintJobsModel", "Refund slip"),
+        "shift_report": translate("PrintJobsModel", "Shift report"),
+        "drawer": translate("PrintJobsModel", "Cash drawer"),
+        "sample": translate("PrintJobsModel", "Test page"),
     }.get(kind, kind)
 
 
 def status_label(status: str) -> str:
     return {
-        "pending": _t("Waiting"),
-        "printing": _t("Printing"),
-        "done": _t("Printed"),
-        "failed": _t("Failed"),
+        "pending": translate("PrintJobsModel", "Waiting"),
+        "printing": translate("PrintJobsModel", "Printing"),
+        "done": translate("PrintJobsModel", "Printed"),
+        "failed": translate("PrintJobsModel", "Failed"),
     }.get(status, status)
 
 
@@ -62,7 +60,9 @@ class PrintJobsModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return (_t("Time"), _t("Document"), _t("Order"), _t("Status"), _t("Note"))[section]
+            return (translate("PrintJobsModel", "Time"), translate("PrintJobsModel", "Document"),
+                    translate("PrintJobsModel", "Order"), translate("PrintJobsModel", "Status"),
+                    translate("PrintJobsModel", "Note"))[section]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -74,8 +74,8 @@ class PrintJobsModel(QAbstractTableModel):
             return self._text(job, col, status)
         if role == Qt.ItemDataRole.ForegroundRole and col == self.STATUS:
             return QColor(_STATUS_COLORS.get(status, "#333333"))
-        if role == Qt.ItemDataRole.ToolTipRole and col == self.NOTE:
-            return getattr(job, "error", None) or None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return getattr(job, "error", None) or getattr(job, "title", None) or None
         return None
 
     def _text(self, job: Any, col: int, status: str) -> str:

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt
-from PySide6.QtGui import QIntValidator, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QIntValidator, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -45,6 +45,7 @@ from ui.views.print_jobs_panel import PrintJobsPanel
 from ui.views.ticket_tiles import TILE_KEYS, TilesPanel
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+_TILE_KEYS = tuple(getattr(Qt.Key, f"Key_F{n}") for n in range(1, TILE_KEYS + 1))
 
 
 # -- workers: run off the GUI thread, touch no widget ------------------------------------------
@@ -85,7 +86,7 @@ class SellView(QWidget):
         self.cart.rowsRemoved.connect(self._cart_changed)
         self.cart.dataChanged.connect(self._cart_changed)
         self._build()
-        self._bind_keys()
+        self.qty_entry.installEventFilter(self)
         self.reload_catalog()
 
     # -- layout ---------------------------------------------------------------------------------
@@ -127,7 +128,7 @@ class SellView(QWidget):
         self.qty_entry = QLineEdit()
         self.qty_entry.setObjectName("qtyEntry")
         self.qty_entry.setValidator(QIntValidator(1, 999, self))
-        self.qty_entry.setPlaceholderText(self.tr("1"))
+        self.qty_entry.setPlaceholderText("1")
         self.qty_entry.setMaximumWidth(90)
         qty_label = QLabel(self.tr("&Quantity"))
         qty_label.setBuddy(self.qty_entry)
@@ -200,15 +201,6 @@ class SellView(QWidget):
         grid.setRowStretch(5, 1)
         return panel
 
-    def _bind_keys(self) -> None:
-        ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        for n in range(TILE_KEYS):
-            key = QKeySequence(getattr(Qt.Key, f"Key_F{n + 1}"))
-            QShortcut(key, self, lambda i=n: self.pick(i), context=ctx)
-        QShortcut(QKeySequence("Ctrl+Del"), self, self.clear_cart, context=ctx)
-        QShortcut(QKeySequence(Qt.Key.Key_F10), self, self.jobs.focus_table, context=ctx)
-        self.qty_entry.installEventFilter(self)
-
     # -- keyboard -------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.qty_entry and event.type() == QEvent.Type.KeyPress:
@@ -223,6 +215,8 @@ class SellView(QWidget):
             self.bump(-1)
         elif key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
             self._move_selection(-1 if key == Qt.Key.Key_Up else 1)
+        elif key == Qt.Key.Key_Delete and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.clear_cart()  # the line edit would take Ctrl+Del as "delete word"
         elif key == Qt.Key.Key_Delete and not self.qty_entry.text():
             self.remove_selected()
         elif key in _ENTER and self.qty_entry.text():
@@ -232,10 +226,19 @@ class SellView(QWidget):
         return True
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in _ENTER:  # bubbles up from the quantity box, tendered box, date
+        """Keys the focused child did not use bubble up here (no QShortcut: these work the same
+        whether or not the window manager has activated the window yet)."""
+        key, mods = event.key(), event.modifiers()
+        if key in _ENTER:
             self.confirm_sale()
-            return
-        super().keyPressEvent(event)
+        elif key in _TILE_KEYS and not mods & ~Qt.KeyboardModifier.KeypadModifier:
+            self.pick(_TILE_KEYS.index(key))
+        elif key == Qt.Key.Key_F10:
+            self.jobs.focus_table()
+        elif key == Qt.Key.Key_Delete and mods & Qt.KeyboardModifier.ControlModifier:
+            self.clear_cart()
+        else:
+            super().keyPressEvent(event)
 
     # -- cart -----------------------------------------------------------------------------------
     def pick(self, index: int) -> None:

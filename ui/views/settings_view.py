@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -101,31 +102,46 @@ class SettingsView(QWidget):
         self.venue.setObjectName("venueName")
         self.venue.setMaxLength(40)
 
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        uri_box = QVBoxLayout()
+        uri_box.setSpacing(4)
+        for widget in (self.uri, self.uri_error, examples):
+            uri_box.addWidget(widget)
+        checks = QVBoxLayout()
+        checks.addWidget(self.qr_native)
+        checks.addWidget(self.chinese_as_image)
+        self.test_button = QPushButton(self.tr("Print test page"))
+        self.test_button.setObjectName("testPage")
+        self.test_button.clicked.connect(self.print_test_page)
+        printer = QGroupBox(self.tr("Printer"))
+        form = QFormLayout(printer)
         form.setVerticalSpacing(10)
-        form.addRow(self.tr("Printer"), self.uri)
-        form.addRow("", self.uri_error)
-        form.addRow("", examples)
+        form.addRow(self.tr("Address"), uri_box)
         form.addRow(self.tr("Paper"), self.paper)
         form.addRow(self.tr("Chinese encoding"), self.encoding)
-        form.addRow("", self.qr_native)
-        form.addRow("", self.chinese_as_image)
-        form.addRow(self.tr("Terminal id"), self.terminal)
-        form.addRow(self.tr("Scenic area name"), self.venue)
+        form.addRow("", checks)
+        test_row = QHBoxLayout()
+        test_row.addWidget(self.test_button)
+        test_row.addStretch(1)
+        form.addRow("", test_row)
+        window = QGroupBox(self.tr("This window"))
+        window_form = QFormLayout(window)
+        window_form.setVerticalSpacing(10)
+        window_form.addRow(self.tr("Terminal id"), self.terminal)
+        window_form.addRow(self.tr("Scenic area name"), self.venue)
+        for narrow in (self.paper, self.encoding, self.terminal):
+            narrow.setFixedWidth(180)
+        for form_layout in (form, window_form):
+            form_layout.setLabelAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
         self.overrides = QLabel()
         self.overrides.setObjectName("hint")
         self.overrides.setWordWrap(True)
 
-        self.save_button = QPushButton(self.tr("Save"))
+        self.save_button = QPushButton(self.tr("Save (Ctrl+S)"))
         self.save_button.setObjectName("primary")
         self.save_button.clicked.connect(self.save)
-        self.test_button = QPushButton(self.tr("Print test page"))
-        self.test_button.setObjectName("testPage")
-        self.test_button.clicked.connect(self.print_test_page)
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
-        buttons.addWidget(self.test_button)
         buttons.addStretch(1)
         self.message = QLabel()
         self.message.setObjectName("message")
@@ -133,15 +149,21 @@ class SettingsView(QWidget):
 
         title = QLabel(self.tr("Settings"))
         title.setObjectName("pageTitle")
+        column = QWidget()
+        column.setMaximumWidth(820)
+        inner = QVBoxLayout(column)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.setSpacing(14)
+        inner.addWidget(title)
+        inner.addWidget(printer)
+        inner.addWidget(window)
+        inner.addWidget(self.overrides)
+        inner.addLayout(buttons)
+        inner.addWidget(self.message)
+        inner.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 24, 32, 24)
-        layout.setSpacing(14)
-        layout.addWidget(title)
-        layout.addLayout(form)
-        layout.addWidget(self.overrides)
-        layout.addLayout(buttons)
-        layout.addWidget(self.message)
-        layout.addStretch(1)
+        layout.addWidget(column)
         self.setFocusProxy(self.uri)
 
     def _has(self, name: str) -> bool:

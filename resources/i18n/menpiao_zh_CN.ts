@@ -1,0 +1,535 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+    <context>
+        <name>CartModel</name>
+        <message>
+            <source>Ticket</source>
+            <translation>票种</translation>
+        </message>
+        <message>
+            <source>Price</source>
+            <translation>单价</translation>
+        </message>
+        <message>
+            <source>Qty</source>
+            <translation>数量</translation>
+        </message>
+        <message>
+            <source>Amount</source>
+            <translation>小计</translation>
+        </message>
+        <message>
+            <source>Only {n} left</source>
+            <translation>仅剩 {n} 张</translation>
+        </message>
+    </context>
+    <context>
+        <name>ClientApp</name>
+        <message>
+            <source>The local database could not be opened: {why}</source>
+            <translation>无法打开本地数据库：{why}</translation>
+        </message>
+    </context>
+    <context>
+        <name>Errors</name>
+        <message>
+            <source>The device did not answer in time. Check the cable or network and try again.</source>
+            <translation>设备没有及时响应。请检查连线或网络后重试。</translation>
+        </message>
+        <message>
+            <source>Something went wrong. It has been logged; please try again or call your supervisor.</source>
+            <translation>操作没有完成，已记录日志。请重试；如仍有问题请联系值班主管。</translation>
+        </message>
+        <message>
+            <source>Menpiao</source>
+            <translation>门票</translation>
+        </message>
+    </context>
+    <context>
+        <name>LoginDialog</name>
+        <message>
+            <source>Menpiao — Sign in</source>
+            <translation>门票 — 登录</translation>
+        </message>
+        <message>
+            <source>Menpiao Box Office</source>
+            <translation>门票售票系统</translation>
+        </message>
+        <message>
+            <source>e.g. clerk1</source>
+            <translation>例如 clerk1</translation>
+        </message>
+        <message>
+            <source>Sign in</source>
+            <translation>登录</translation>
+        </message>
+        <message>
+            <source>User name</source>
+            <translation>用户名</translation>
+        </message>
+        <message>
+            <source>Password</source>
+            <translation>密码</translation>
+        </message>
+        <message>
+            <source>Window {terminal}</source>
+            <translation>{terminal} 号窗口</translation>
+        </message>
+        <message>
+            <source>Please enter your user name.</source>
+            <translation>请输入用户名。</translation>
+        </message>
+        <message>
+            <source>Signing in…</source>
+            <translation>正在登录…</translation>
+        </message>
+        <message>
+            <source>Gate accounts cannot sign in at a ticket window.</source>
+            <translation>闸机账户不能登录售票窗口。</translation>
+        </message>
+        <message>
+            <source>Wrong user name or password.</source>
+            <translation>用户名或密码错误</translation>
+        </message>
+    </context>
+    <context>
+        <name>MainWindow</name>
+        <message>
+            <source>Menpiao Box Office — {venue}</source>
+            <translation>门票售票系统 — {venue}</translation>
+        </message>
+        <message>
+            <source>Menpiao</source>
+            <translation>门票</translation>
+        </message>
+        <message>
+            <source>Sign out</source>
+            <translation>退出登录</translation>
+        </message>
+        <message>
+            <source>Local mode</source>
+            <translation>本地模式</translation>
+        </message>
+        <message>
+            <source>No central store is connected yet; sales are kept in this window's database.</source>
+            <translation>尚未连接中心库，销售记录保存在本窗口的数据库中。</translation>
+        </message>
+        <message>
+            <source>{role}: {name}</source>
+            <translation>{role}：{name}</translation>
+        </message>
+        <message>
+            <source>Window {terminal}</source>
+            <translation>{terminal} 号窗口</translation>
+        </message>
+        <message>
+            <source>Not started</source>
+            <translation>未启动</translation>
+        </message>
+        <message>
+            <source>Printer: {state}</source>
+            <translation>打印机：{state}</translation>
+        </message>
+    </context>
+    <context>
+        <name>Navigation</name>
+        <message>
+            <source>Sell</source>
+            <translation>售票</translation>
+        </message>
+        <message>
+            <source>Refund</source>
+            <translation>退票</translation>
+        </message>
+        <message>
+            <source>Orders</source>
+            <translation>订单查询</translation>
+        </message>
+        <message>
+            <source>Shift</source>
+            <translation>交接班</translation>
+        </message>
+        <message>
+            <source>Anomalies</source>
+            <translation>异常订单</translation>
+        </message>
+        <message>
+            <source>Dashboard</source>
+            <translation>数据看板</translation>
+        </message>
+        <message>
+            <source>Settings</source>
+            <translation>设置</translation>
+        </message>
+        <message>
+            <source>Refund tickets by the rules, print the refund slip and open the drawer.</source>
+            <translation>按退票规则办理退票，打印退票凭条并打开钱箱。</translation>
+        </message>
+        <message>
+            <source>Search orders by number, ticket code (scan it) or phone tail, and read each order's timeline.</source>
+            <translation>按订单号、票码（可扫码）或手机尾号查询订单，查看订单日志。</translation>
+        </message>
+        <message>
+            <source>Open and close your cash shift and print the Z report.</source>
+            <translation>开班、交班，打印交班报表。</translation>
+        </message>
+        <message>
+            <source>Work the anomaly queue with one-click fixes.</source>
+            <translation>处理异常订单队列，一键修复。</translation>
+        </message>
+        <message>
+            <source>Sales, visitors and channels of the day at a glance.</source>
+            <translation>当日销售、入园人数和各渠道一览。</translation>
+        </message>
+        <message>
+            <source>Clerk</source>
+            <translation>售票员</translation>
+        </message>
+        <message>
+            <source>Supervisor</source>
+            <translation>值班主管</translation>
+        </message>
+        <message>
+            <source>Finance</source>
+            <translation>财务</translation>
+        </message>
+        <message>
+            <source>Administrator</source>
+            <translation>管理员</translation>
+        </message>
+    </context>
+    <context>
+        <name>PlaceholderView</name>
+        <message>
+            <source>Coming in a later release.</source>
+            <translation>此功能将在后续版本提供。</translation>
+        </message>
+    </context>
+    <context>
+        <name>PrintJobsModel</name>
+        <message>
+            <source>Ticket</source>
+            <translation>门票</translation>
+        </message>
+        <message>
+            <source>Receipt</source>
+            <translation>小票</translation>
+        </message>
+        <message>
+            <source>Refund slip</source>
+            <translation>退票凭条</translation>
+        </message>
+        <message>
+            <source>Shift report</source>
+            <translation>交班报表</translation>
+        </message>
+        <message>
+            <source>Cash drawer</source>
+            <translation>钱箱</translation>
+        </message>
+        <message>
+            <source>Test page</source>
+            <translation>测试页</translation>
+        </message>
+        <message>
+            <source>Waiting</source>
+            <translation>等待打印</translation>
+        </message>
+        <message>
+            <source>Printing</source>
+            <translation>正在打印</translation>
+        </message>
+        <message>
+            <source>Printed</source>
+            <translation>已打印</translation>
+        </message>
+        <message>
+            <source>Failed</source>
+            <translation>失败</translation>
+        </message>
+        <message>
+            <source>Time</source>
+            <translation>时间</translation>
+        </message>
+        <message>
+            <source>Document</source>
+            <translation>单据</translation>
+        </message>
+        <message>
+            <source>Order</source>
+            <translation>订单号</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <source>Note</source>
+            <translation>说明</translation>
+        </message>
+    </context>
+    <context>
+        <name>PrintJobsPanel</name>
+        <message>
+            <source>Retry</source>
+            <translation>重试</translation>
+        </message>
+        <message>
+            <source>Print the selected failed job again</source>
+            <translation>重新打印所选的失败任务</translation>
+        </message>
+        <message>
+            <source>Reprint last order</source>
+            <translation>重打上一单</translation>
+        </message>
+        <message>
+            <source>Print the tickets and receipt of the last order again, marked as a reprint</source>
+            <translation>重新打印上一单的门票和小票（标注“重打”）</translation>
+        </message>
+        <message>
+            <source>Print jobs</source>
+            <translation>打印任务</translation>
+        </message>
+        <message>
+            <source>{n} waiting</source>
+            <translation>{n} 个等待</translation>
+        </message>
+        <message>
+            <source>{n} failed</source>
+            <translation>{n} 个失败</translation>
+        </message>
+        <message>
+            <source>No failed job to retry.</source>
+            <translation>没有需要重试的失败任务。</translation>
+        </message>
+        <message>
+            <source>Job queued again.</source>
+            <translation>已重新加入打印队列。</translation>
+        </message>
+        <message>
+            <source>No order to reprint yet.</source>
+            <translation>还没有可重打的订单。</translation>
+        </message>
+        <message>
+            <source>Reprint {n} of {order_no} queued.</source>
+            <translation>订单 {order_no} 第 {n} 次重打已加入打印队列。</translation>
+        </message>
+    </context>
+    <context>
+        <name>PrinterBridge</name>
+        <message>
+            <source>Ready</source>
+            <translation>就绪</translation>
+        </message>
+        <message>
+            <source>Offline</source>
+            <translation>脱机</translation>
+        </message>
+        <message>
+            <source>Out of paper</source>
+            <translation>缺纸</translation>
+        </message>
+        <message>
+            <source>Cover open</source>
+            <translation>纸仓盖打开</translation>
+        </message>
+        <message>
+            <source>Error</source>
+            <translation>故障</translation>
+        </message>
+        <message>
+            <source>Unknown</source>
+            <translation>未知</translation>
+        </message>
+        <message>
+            <source>Printing</source>
+            <translation>正在打印</translation>
+        </message>
+    </context>
+    <context>
+        <name>SellView</name>
+        <message>
+            <source>Visit &amp;date</source>
+            <translation>游玩日期(&amp;D)</translation>
+        </message>
+        <message>
+            <source>Today</source>
+            <translation>今天</translation>
+        </message>
+        <message>
+            <source>&amp;Quantity</source>
+            <translation>数量(&amp;Q)</translation>
+        </message>
+        <message>
+            <source>then a tile key (F1…F9), or Enter for the selected line</source>
+            <translation>再按票种键 F1…F9；或按 Enter 改所选行的数量</translation>
+        </message>
+        <message>
+            <source>F1…F9 add a ticket · quantity then F-key · +/− change the line · Tab tendered · Enter take the money · Del remove line · Ctrl+Del clear · F10 print jobs</source>
+            <translation>F1…F9 加一张票 · 先输数量再按 F 键 · +/− 增减所选行 · Tab 到实收 · Enter 收款 · Del 删除行 · Ctrl+Del 清空 · F10 打印任务</translation>
+        </message>
+        <message>
+            <source>empty = exact amount</source>
+            <translation>留空 = 正好</translation>
+        </message>
+        <message>
+            <source>Take cash (Enter)</source>
+            <translation>确认收款 (Enter)</translation>
+        </message>
+        <message>
+            <source>Exact</source>
+            <translation>正好</translation>
+        </message>
+        <message>
+            <source>&amp;Tendered</source>
+            <translation>实收(&amp;T)</translation>
+        </message>
+        <message>
+            <source>Total</source>
+            <translation>应收</translation>
+        </message>
+        <message>
+            <source>Change</source>
+            <translation>找零</translation>
+        </message>
+        <message>
+            <source>{name} is sold out for {day}.</source>
+            <translation>{name} {day} 已售罄。</translation>
+        </message>
+        <message>
+            <source>Pick a ticket type first (F1…F9).</source>
+            <translation>请先选择票种（F1…F9）。</translation>
+        </message>
+        <message>
+            <source>short by {amount}</source>
+            <translation>还差 {amount}</translation>
+        </message>
+        <message>
+            <source>The cart is empty: add tickets with F1…F9 first.</source>
+            <translation>购物车是空的：请先用 F1…F9 选票。</translation>
+        </message>
+        <message>
+            <source>Sold {order_no}, change {change}</source>
+            <translation>已售出 {order_no}，找零 {change}</translation>
+        </message>
+    </context>
+    <context>
+        <name>SettingsView</name>
+        <message>
+            <source>empty = preview pictures in {folder}</source>
+            <translation>留空 = 在 {folder} 生成预览图片</translation>
+        </message>
+        <message>
+            <source>Examples: {examples}</source>
+            <translation>示例：{examples}</translation>
+        </message>
+        <message>
+            <source>80 mm</source>
+            <translation>80 毫米</translation>
+        </message>
+        <message>
+            <source>58 mm</source>
+            <translation>58 毫米</translation>
+        </message>
+        <message>
+            <source>The printer draws QR codes itself (GS ( k)</source>
+            <translation>由打印机自行绘制二维码（GS ( k）</translation>
+        </message>
+        <message>
+            <source>Print Chinese as pictures (printer has no Chinese font)</source>
+            <translation>中文以图片打印（打印机没有中文字库时）</translation>
+        </message>
+        <message>
+            <source>Printer</source>
+            <translation>打印机</translation>
+        </message>
+        <message>
+            <source>Address</source>
+            <translation>地址</translation>
+        </message>
+        <message>
+            <source>Paper</source>
+            <translation>纸宽</translation>
+        </message>
+        <message>
+            <source>Chinese encoding</source>
+            <translation>中文编码</translation>
+        </message>
+        <message>
+            <source>This window</source>
+            <translation>本窗口</translation>
+        </message>
+        <message>
+            <source>Terminal id</source>
+            <translation>终端编号</translation>
+        </message>
+        <message>
+            <source>Scenic area name</source>
+            <translation>景区名称</translation>
+        </message>
+        <message>
+            <source>Print test page</source>
+            <translation>打印测试页</translation>
+        </message>
+        <message>
+            <source>Save (Ctrl+S)</source>
+            <translation>保存 (Ctrl+S)</translation>
+        </message>
+        <message>
+            <source>Settings</source>
+            <translation>设置</translation>
+        </message>
+        <message>
+            <source>This session prints to {uri} (--printer on the command line).</source>
+            <translation>本次运行使用命令行 --printer 指定的打印机：{uri}。</translation>
+        </message>
+        <message>
+            <source>This session is window {terminal} (--terminal on the command line).</source>
+            <translation>本次运行使用命令行 --terminal 指定的窗口：{terminal}。</translation>
+        </message>
+        <message>
+            <source>The terminal id is 1 to 8 letters or digits, e.g. 01.</source>
+            <translation>终端编号为 1–8 位字母或数字，例如 01。</translation>
+        </message>
+        <message>
+            <source>Please enter the scenic area's name.</source>
+            <translation>请输入景区名称。</translation>
+        </message>
+        <message>
+            <source>Settings saved.</source>
+            <translation>设置已保存。</translation>
+        </message>
+        <message>
+            <source>Printing a test page on {uri}…</source>
+            <translation>正在 {uri} 上打印测试页…</translation>
+        </message>
+        <message>
+            <source>The test page did not print: {why}</source>
+            <translation>测试页没有打印出来：{why}</translation>
+        </message>
+        <message>
+            <source>Test page printed on {uri}.</source>
+            <translation>测试页已在 {uri} 上打印。</translation>
+        </message>
+        <message>
+            <source>The test page did not print on {uri}. Check that the printer is on, has paper and is connected.</source>
+            <translation>测试页没有在 {uri} 上打印出来。请检查打印机是否开机、有纸、已连接。</translation>
+        </message>
+    </context>
+    <context>
+        <name>TicketTile</name>
+        <message>
+            <source>Sold out</source>
+            <translation>已售罄</translation>
+        </message>
+        <message>
+            <source>{n} left</source>
+            <translation>余 {n} 张</translation>
+        </message>
+        <message>
+            <source>In cart: {n}</source>
+            <translation>已选 {n} 张</translation>
+        </message>
+    </context>
+</TS>

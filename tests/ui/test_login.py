@@ -1,0 +1,85 @@
+"""Signing in: the Chinese error inline, the main window with the navigation of the role."""
+
+import pytest
+from PySide6.QtCore import Qt
+
+from ui.main_window import MainWindow
+
+
+def sign_in(qtbot, dialog, username: str, password: str) -> None:
+    qtbot.keyClicks(dialog.username, username)
+    qtbot.keyClicks(dialog.password, password)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)  # Enter submits
+
+
+def test_wrong_password_shows_the_chinese_error_inline(make_client, qtbot):
+    client = make_client()
+    dialog = client.login
+    sign_in(qtbot, dialog, "clerk1", "wrong")
+    assert dialog.error.isVisible()
+    assert dialog.error.text() == "用户名或密码错误"
+    assert dialog.password.text() == ""  # cleared for the next try
+    assert client.window is None and dialog.isVisible()
+
+
+def test_right_password_opens_the_main_window_with_the_clerks_screens(make_client, qtbot):
+    client = make_client()
+    dialog = client.login
+    assert dialog.windowTitle() == "门票 — 登录"
+    sign_in(qtbot, dialog, "clerk1", "clerk1")
+    window = client.window
+    assert window is not None and window.isVisible()
+    assert not dialog.isVisible()
+    assert window.nav_titles() == ["售票", "退票", "订单查询", "交接班"]
+    assert window.stack.currentWidget() is window.pages["sell"]
+    assert window.sync_label.text() == "本地模式"
+    assert window.terminal_label.text() == "01 号窗口"
+    assert window.user_label.text().startswith("售票员：")
+    assert window.printer_label.text().startswith("打印机：")
+
+
+def test_sign_out_returns_to_the_login_dialog(make_client, qtbot):
+    client = make_client()
+    sign_in(qtbot, client.login, "clerk1", "clerk1")
+    client.window.sign_out_requested.emit()
+    assert client.window is None
+    assert client.login is not None and client.login.isVisible()
+
+
+@pytest.mark.parametrize("role, screens", [
+    ("supervisor", ["售票", "退票", "订单查询", "交接班", "异常订单", "数据看板"]),
+    ("admin", ["售票", "退票", "订单查询", "交接班", "异常订单", "数据看板", "设置"]),
+    ("finance", ["退票", "订单查询", "交接班", "数据看板"]),
+])
+def test_navigation_by_role(ctx, qtbot, role, screens):
+    from app.services.auth import UserInfo
+
+    ctx.user = UserInfo(role, role, role)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    assert window.nav_titles() == screens
+
+
+def test_screens_not_built_yet_say_so(clerk_ctx, qtbot):
+    window = MainWindow(clerk_ctx)
+    qtbot.addWidget(window)
+    page = window.show_screen("refund")
+    assert page.findChild(type(window.sync_label), "comingSoon").text() == "此功能将在后续版本提供。"
+
+
+@pytest.mark.lang("en")
+def test_english_with_lang_en(make_client, qtbot):
+    client = make_client(lang="en")
+    dialog = client.login
+    assert dialog.windowTitle() == "Menpiao — Sign in"
+    sign_in(qtbot, dialog, "clerk1", "wrong")
+    assert dialog.error.text() == "Wrong user name or password."
+    dialog.password.clear()
+    dialog.username.clear()
+    sign_in(qtbot, dialog, "clerk1", "clerk1")
+    window = client.window
+    assert window.nav_titles() == ["Sell", "Refund", "Orders", "Shift"]
+    assert window.sync_label.text() == "Local mode"
+    sell = window.pages["sell"]
+    assert sell.confirm.text() == "Take cash (Enter)"
+    assert sell.cart.headerData(0, Qt.Orientation.Horizontal) == "Ticket"
