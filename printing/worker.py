@@ -4,7 +4,8 @@ A sale commits first and only enqueues its print jobs; this thread prints them l
 printer problem never blocks or loses a sale. Before each job the printer's status is read
 (where the connection can read back): offline, paper out or cover open put the job back
 untried, with the reason for the clerk, and the worker checks the printer every couple of
-seconds until the fault clears, then carries on. A job whose sending fails is retried a few
+seconds until the fault clears, then carries on; while it knows of a fault it claims nothing, so
+jobs queued meanwhile simply stay pending. A job whose sending fails is retried a few
 times and then marked failed; the clerk retries it from the queue. Everything the UI needs
 arrives as `PrinterEvent`s through a plain callback — no Qt here — and nothing raises into
 the caller.

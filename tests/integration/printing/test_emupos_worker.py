@@ -97,7 +97,9 @@ def test_paper_out_holds_the_job_until_paper_is_back(emupos, db):
     assert events.wait_for(EventKind.STATE_CHANGED, state=PrinterState.READY)
 
 
-def test_cover_open_is_reported_and_printing_resumes(emupos, db):
+def test_jobs_queued_while_the_cover_is_open_wait_and_then_print(emupos, db):
+    """The idle worker already knows the cover is open: new jobs wait untried (no attempt
+    counted) and the state event tells the clerk why."""
     printer = emupos.narrow
     printer.set_fault("cover-open")
     events = Events()
@@ -106,10 +108,14 @@ def test_cover_open_is_reported_and_printing_resumes(emupos, db):
                          poll_interval=0.05, recheck_interval=0.2)
     worker.start()
     try:
+        state = events.wait_for(EventKind.STATE_CHANGED, state=PrinterState.COVER_OPEN)
+        assert "纸仓盖打开" in state.message
         job_id = enqueue_ticket(db)
         worker.wake()
-        held = events.wait_for(EventKind.JOB_HELD, job_id=job_id)
-        assert held.state is PrinterState.COVER_OPEN and "纸仓盖打开" in held.message
+        time.sleep(0.5)
+        waiting = job(db, job_id)
+        assert (waiting.status, waiting.attempts) == ("pending", 0)
+        assert printer.unseen() == []
         printer.clear_fault("cover-open")
         events.wait_for(EventKind.JOB_PRINTED, job_id=job_id)
     finally:
