@@ -3,7 +3,10 @@ SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 EMU_VENV ?= .venv-emupos
-PY313 ?= $(shell command -v python3.13 2>/dev/null || ls /root/.pyenv/versions/3.13*/bin/python 2>/dev/null | head -1)
+# emupos needs Python 3.13: the first candidate that really runs (a pyenv shim may not).
+PY313 ?= $(shell for c in $$HOME/.pyenv/versions/3.13*/bin/python /root/.pyenv/versions/3.13*/bin/python \
+	/usr/bin/python3.13 /usr/local/bin/python3.13 python3.13; do \
+	"$$c" -c 'import sys; assert sys.version_info[:2] == (3, 13)' >/dev/null 2>&1 && { echo "$$c"; break; }; done)
 SYS_PKGS := fonts-wqy-microhei xvfb libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 \
 	libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 \
 	libxcb-image0 libdbus-1-3 libfontconfig1
