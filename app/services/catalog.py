@@ -25,20 +25,30 @@ class StockItem:
     available: int
 
 
-def _to_type(row: TicketTypeRow) -> TicketType:
-    return TicketType(code=row.code, name=row.name, kind=TicketKind(row.kind),
-                      price_fen=row.price_fen, components=tuple(row.components or ()),
-                      uses_total=row.uses_total, min_group_size=row.min_group_size,
-                      active=row.active)
+_SELECT_TYPES = sa.select(
+    _types.c.code, _types.c.name, _types.c.kind, _types.c.price_fen, _types.c.components,
+    _types.c.uses_total, _types.c.min_group_size, _types.c.active,
+).order_by(_types.c.sort_order, _types.c.code)
+_built: tuple[tuple, dict[str, TicketType]] = ((), {})  # last rows read and what they made
+
+
+def _to_type(row: tuple) -> TicketType:
+    code, name, kind, price, components, uses, group, active = row
+    return TicketType(code=code, name=name, kind=TicketKind(kind), price_fen=price,
+                      components=components, uses_total=uses, min_group_size=group,
+                      active=bool(active))
 
 
 def load_catalog(session: Session) -> dict[str, TicketType]:
     """Every ticket type, active or not, by code, in catalog order (inside the caller's
-    transaction)."""
-    rows = session.execute(
-        sa.select(TicketTypeRow).order_by(TicketTypeRow.sort_order, TicketTypeRow.code)
-    ).scalars()
-    return {r.code: _to_type(r) for r in rows}
+    transaction). Always read from the database; only the conversion is reused while the
+    rows are unchanged (every sale calls this)."""
+    global _built
+    rows = tuple(r[:4] + (tuple(r[4] or ()),) + r[5:]
+                 for r in session.connection().execute(_SELECT_TYPES))
+    if rows != _built[0]:
+        _built = (rows, {r[0]: _to_type(r) for r in rows})
+    return dict(_built[1])
 
 
 def ticket_types(session: Session) -> list[TicketType]:

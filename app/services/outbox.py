@@ -20,7 +20,7 @@ from app.store.models import OutboxOp
 
 OP_KINDS = ("sale", "refund", "redeem", "shift_open", "shift_close", "reprint")
 SEQ_COUNTER = "outbox"
-_outbox = OutboxOp.__table__
+_INSERT = sa.insert(OutboxOp.__table__)
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,8 @@ def append(session: Session, kind: str, payload: Mapping[str, Any], *, now: date
         raise ValueError(f"unknown outbox op kind: {kind}")
     op = QueuedOp(op_id or new_id(), next_value(session, SEQ_COUNTER), kind,
                   payload_digest(payload))
-    session.execute(sa.insert(_outbox).values(
-        op_id=op.op_id, seq=op.seq, kind=kind, payload=dict(payload),
-        payload_sha256=op.payload_sha256, device_time=now, state="pending", attempts=0,
-    ))
+    session.connection().execute(_INSERT, {
+        "op_id": op.op_id, "seq": op.seq, "kind": kind, "payload": dict(payload),
+        "payload_sha256": op.payload_sha256, "device_time": now, "state": "pending",
+        "attempts": 0})
     return op

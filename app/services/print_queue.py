@@ -15,7 +15,7 @@ from app.domain.ids import new_id
 from app.store.models import PrintJobRow
 
 JOB_KINDS = ("ticket", "receipt", "refund_slip", "shift_report", "drawer", "sample")
-_jobs = PrintJobRow.__table__
+_INSERT = sa.insert(PrintJobRow.__table__)
 
 
 def enqueue(session: Session, jobs: Sequence[tuple[str, Mapping[str, Any]]], *,
@@ -29,5 +29,5 @@ def enqueue(session: Session, jobs: Sequence[tuple[str, Mapping[str, Any]]], *,
                      "order_no": order_no, "status": "pending", "attempts": 0,
                      "created_at": now, "updated_at": now})
     if rows:
-        session.execute(sa.insert(_jobs), rows)
+        session.connection().execute(_INSERT, rows)
     return tuple(r["id"] for r in rows)

@@ -3,7 +3,7 @@ tickets, the payment, the inventory, the timeline, the outbox op and the print j
 printed or pushed before it commits; a refusal writes nothing."""
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -22,6 +22,7 @@ from app.domain.timeline import iso_utc
 from app.domain.venue import Venue
 from app.store.counters import next_order_seq
 from app.store.models import Inventory, Order, Payment, Ticket
+from app.store.types import UTCDateTime
 
 from . import outbox, print_queue, timeline
 from .catalog import load_catalog
@@ -33,8 +34,17 @@ SOURCE = "window"
 
 _inventory = Inventory.__table__
 _orders = Order.__table__
-_tickets = Ticket.__table__
-_payments = Payment.__table__
+# Built once: a sale runs these every time, and building statements costs more than running them.
+_TAKE_STOCK = (
+    sa.update(_inventory)
+    .where(_inventory.c.ticket_type == sa.bindparam("k_code"),
+           _inventory.c.visit_date == sa.bindparam("k_day"),
+           _inventory.c.sold + _inventory.c.held + sa.bindparam("k_n") <= _inventory.c.capacity)
+    .values(sold=_inventory.c.sold + sa.bindparam("k_n"), version=_inventory.c.version + 1,
+            updated_at=sa.bindparam("k_now", type_=UTCDateTime())))
+_INSERT_ORDER = sa.insert(_orders)
+_INSERT_TICKETS = sa.insert(Ticket.__table__)
+_INSERT_PAYMENT = sa.insert(Payment.__table__)
 
 
 @dataclass(frozen=True)
@@ -138,14 +148,11 @@ def take_stock(session: Session, need: Mapping[str, int], visit_date: date,
                catalog: Mapping[str, TicketType], now: datetime) -> None:
     """Move units into `sold` with a conditional UPDATE per type, in code order (one lock
     order for every writer); SoldOut when one would break sold + held <= capacity."""
+    conn = session.connection()
     for code in sorted(need):
         n = need[code]
-        done = session.execute(
-            sa.update(_inventory)
-            .where(_inventory.c.ticket_type == code, _inventory.c.visit_date == visit_date,
-                   _inventory.c.sold + _inventory.c.held + n <= _inventory.c.capacity)
-            .values(sold=_inventory.c.sold + n, version=_inventory.c.version + 1,
-                    updated_at=now))
+        done = conn.execute(_TAKE_STOCK,
+                            {"k_code": code, "k_day": visit_date, "k_n": n, "k_now": now})
         if done.rowcount != 1:
             _refuse_stock(session, code, catalog[code].name, visit_date, n)
 
@@ -165,13 +172,15 @@ def _sold_tickets(plan: _Plan, catalog: Mapping[str, TicketType]) -> tuple[SoldT
 def _write_rows(session: Session, req: SaleRequest, plan: _Plan, order_id: str, order_no: str,
                 sold: tuple[SoldTicket, ...], now: datetime) -> str:
     status = derive_status(PaymentState.PAID, False, [TicketState.VALID] * len(sold))
-    session.execute(sa.insert(_orders).values(
-        order_id=order_id, order_no=order_no, channel=CHANNEL, terminal=plan.terminal,
-        clerk=req.clerk, device_id=req.device_id, visit_date=req.visit_date, status=status,
-        payment_state=PaymentState.PAID, cancelled=False, total_fen=plan.total_fen,
-        paid_fen=plan.total_fen, refunded_fen=0, receipt_reprint_count=0,
-        created_at=now, updated_at=now, version=1))
-    session.execute(sa.insert(_tickets), [
+    conn = session.connection()
+    conn.execute(_INSERT_ORDER, {
+        "order_id": order_id, "order_no": order_no, "channel": CHANNEL,
+        "terminal": plan.terminal, "clerk": req.clerk, "device_id": req.device_id,
+        "visit_date": req.visit_date, "status": status, "payment_state": PaymentState.PAID,
+        "cancelled": False, "total_fen": plan.total_fen, "paid_fen": plan.total_fen,
+        "refunded_fen": 0, "receipt_reprint_count": 0, "created_at": now, "updated_at": now,
+        "version": 1})
+    conn.execute(_INSERT_TICKETS, [
         {"ticket_id": t.ticket_id, "order_id": order_id, "position": i, "code": t.code,
          "ticket_type": s.ticket_type, "sold_as": s.sold_as, "name": t.name, "kind": s.kind,
          "price_fen": s.price_fen, "list_price_fen": s.list_price_fen,
@@ -179,10 +188,11 @@ def _write_rows(session: Session, req: SaleRequest, plan: _Plan, order_id: str, 
          "reprint_count": 0, "updated_at": now, "version": 1}
         for i, (t, s) in enumerate(zip(sold, plan.specs, strict=True), start=1)])
     payment_no = f"{order_no}-P1"
-    session.execute(sa.insert(_payments).values(
-        payment_id=new_id(), payment_no=payment_no, order_id=order_id,
-        method=req.payment_method, amount_fen=plan.total_fen, tendered_fen=plan.tendered_fen,
-        change_fen=plan.change_fen, status="succeeded", at=now))
+    conn.execute(_INSERT_PAYMENT, {
+        "payment_id": new_id(), "payment_no": payment_no, "order_id": order_id,
+        "method": req.payment_method, "amount_fen": plan.total_fen,
+        "tendered_fen": plan.tendered_fen, "change_fen": plan.change_fen,
+        "status": "succeeded", "at": now})
     return payment_no
 
 
@@ -222,21 +232,22 @@ def _print_jobs(req: SaleRequest, plan: _Plan, order_no: str, sold: tuple[SoldTi
                 catalog: Mapping[str, TicketType], now: datetime,
                 venue: Venue) -> list[tuple[str, dict[str, Any]]]:
     day = req.visit_date.isoformat()
+    # vars() is TicketDoc.to_dict() for these flat documents, without asdict's deep copies.
     jobs: list[tuple[str, dict[str, Any]]] = [
-        ("ticket", TicketDoc(venue.name, t.name, day, t.price_fen, order_no, t.code,
-                             uses_total=s.uses_total).to_dict())
+        ("ticket", dict(vars(TicketDoc(venue.name, t.name, day, t.price_fen, order_no, t.code,
+                                       uses_total=s.uses_total))))
         for t, s in zip(sold, plan.specs, strict=True)]
     lines = []
     for ln in req.lines:
         unit = catalog[ln.ticket_type].price_fen
-        lines.append(asdict(ReceiptLine(catalog[ln.ticket_type].name, ln.qty, unit,
-                                        ln.qty * unit)))
+        lines.append(dict(vars(ReceiptLine(catalog[ln.ticket_type].name, ln.qty, unit,
+                                           ln.qty * unit))))
     receipt = ReceiptDoc(
         venue.name, order_no, lines, plan.total_fen, plan.tendered_fen, plan.change_fen,
         req.payment_method, req.clerk, plan.terminal,
         venue.local(now).strftime("%Y-%m-%d %H:%M:%S"), visit_date=day,
         kick_drawer=req.payment_method == CASH)
-    jobs.append(("receipt", receipt.to_dict()))
+    jobs.append(("receipt", dict(vars(receipt))))
     return jobs
 
 

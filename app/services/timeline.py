@@ -12,6 +12,7 @@ from app.domain.timeline import Event, next_event
 from app.store.models import TimelineEvent
 
 _events = TimelineEvent.__table__
+_INSERT = sa.insert(_events)
 _LOOKUP: Any = object()  # sentinel: read the order's last event from the database
 
 Entry = tuple[str, Mapping[str, Any]]  # (action, detail)
@@ -54,7 +55,7 @@ def append(session: Session, order_id: str, entries: Sequence[Entry], *, at: dat
         prev = next_event(prev, at=at, actor=actor, action=action, source=source, detail=detail)
         made.append(prev)
     if made:
-        session.execute(sa.insert(_events), [
+        session.connection().execute(_INSERT, [
             {"order_id": order_id, "seq": e.seq, "at": e.at, "actor": e.actor,
              "action": e.action, "detail": dict(e.detail), "source": e.source,
              "prev_hash": e.prev_hash, "hash": e.hash}

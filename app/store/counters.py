@@ -3,6 +3,7 @@
 `UPDATE ... SET n = n + 1 RETURNING n` takes the row lock on PostgreSQL, so concurrent writers
 queue on it and never hand out the same number; on SQLite the whole transaction already holds
 the write lock. A missing row is created with INSERT ... ON CONFLICT DO NOTHING first.
+Statements are built once: this runs in every sale.
 """
 
 from datetime import date
@@ -14,33 +15,40 @@ from sqlalchemy.orm import Session
 
 from .models import Counter, OrderCounter
 
-_order_counters = OrderCounter.__table__
-_counters = Counter.__table__
+_oc = OrderCounter.__table__
+_c = Counter.__table__
+
+_BUMP_ORDER_SEQ = (
+    sa.update(_oc)
+    .where(_oc.c.terminal == sa.bindparam("k_terminal"),
+           _oc.c.local_date == sa.bindparam("k_date"))
+    .values(last_seq=_oc.c.last_seq + 1).returning(_oc.c.last_seq))
+_BUMP_COUNTER = (
+    sa.update(_c).where(_c.c.name == sa.bindparam("k_name"))
+    .values(value=_c.c.value + 1).returning(_c.c.value))
 
 
-def _insert(session: Session, table: sa.Table) -> Any:
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+def _create(session: Session, table: sa.Table, values: dict[str, Any]) -> None:
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.connection().execute(insert(table).values(values).on_conflict_do_nothing())
 
 
-def _bump(session: Session, table: sa.Table, column: str, keys: dict[str, Any]) -> int:
-    where = [table.c[k] == v for k, v in keys.items()]
-    col = table.c[column]
-    stmt = sa.update(table).where(*where).values({column: col + 1}).returning(col)
-    value = session.execute(stmt).scalar_one_or_none()
+def _bump(session: Session, stmt: Any, params: dict[str, Any], table: sa.Table,
+          row: dict[str, Any]) -> int:
+    conn = session.connection()
+    value = conn.execute(stmt, params).scalar_one_or_none()
     if value is None:
-        session.execute(_insert(session, table).values(**keys, **{column: 0})
-                        .on_conflict_do_nothing())
-        value = session.execute(stmt).scalar_one()
+        _create(session, table, row)
+        value = conn.execute(stmt, params).scalar_one()
     return int(value)
 
 
 def next_order_seq(session: Session, terminal: str, local_date: date) -> int:
     """The next window order sequence of `terminal` on `local_date` (1, 2, 3, ...)."""
-    return _bump(session, _order_counters, "last_seq",
-                 {"terminal": terminal, "local_date": local_date})
+    return _bump(session, _BUMP_ORDER_SEQ, {"k_terminal": terminal, "k_date": local_date},
+                 _oc, {"terminal": terminal, "local_date": local_date, "last_seq": 0})
 
 
 def next_value(session: Session, name: str) -> int:
     """The next value of the named counter (1, 2, 3, ...)."""
-    return _bump(session, _counters, "value", {"name": name})
+    return _bump(session, _BUMP_COUNTER, {"k_name": name}, _c, {"name": name, "value": 0})

@@ -42,8 +42,8 @@ def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def _on_sqlite_begin(conn: sa.Connection) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+def _begin_immediate(dbapi_conn: Any) -> None:
+    dbapi_conn.execute("BEGIN IMMEDIATE")
 
 
 def create_engine(url: str, **kw: Any) -> sa.Engine:
@@ -53,7 +53,9 @@ def create_engine(url: str, **kw: Any) -> sa.Engine:
         kw.setdefault("connect_args", {}).setdefault("timeout", BUSY_TIMEOUT_MS / 1000)
         engine = sa.create_engine(sa_url, **kw)
         sa.event.listen(engine, "connect", _on_sqlite_connect)
-        sa.event.listen(engine, "begin", _on_sqlite_begin)
+        # The dialect's own begin hook (a no-op for pysqlite) rather than a "begin" event: an
+        # engine with connection events pays for event dispatch on every statement.
+        engine.dialect.do_begin = _begin_immediate  # type: ignore[method-assign]
         return engine
     if sa_url.get_backend_name() == "postgresql":
         kw.setdefault("pool_pre_ping", True)
