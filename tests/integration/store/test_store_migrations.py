@@ -69,3 +69,36 @@ def test_inventory_check_constraint_refuses_oversell(db):
     with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
         conn.execute(sa.text("UPDATE inventory SET sold = capacity + 1 "
                              "WHERE ticket_type = 'ADULT'"))
+
+
+def test_migrations_go_down_to_nothing_and_up_again(db_url):
+    from alembic import command
+
+    db = Database.open(db_url)
+    try:
+        with db.engine.begin() as conn:
+            command.downgrade(alembic_config(conn), "base")
+        with db.engine.connect() as conn:
+            assert set(sa.inspect(conn).get_table_names()) <= {"alembic_version"}
+    finally:
+        db.dispose()
+    Database.open(db_url).dispose()
+
+
+def test_sqlite_transactions_hold_the_write_lock_from_begin(sqlite_url):
+    """BEGIN IMMEDIATE: a second writer waits at its BEGIN instead of failing mid-way."""
+    db = Database.open(sqlite_url)
+    try:
+        first = db.session()
+        first.begin()
+        first.connection().exec_driver_sql("SELECT 1")  # a read still takes the lock
+        other = db.engine.raw_connection()
+        other.driver_connection.execute("PRAGMA busy_timeout=50")
+        with pytest.raises(Exception, match="locked"):
+            other.driver_connection.execute("BEGIN IMMEDIATE")
+        first.rollback()
+        other.driver_connection.execute("BEGIN IMMEDIATE")
+        other.driver_connection.execute("ROLLBACK")
+        other.close()
+    finally:
+        db.dispose()

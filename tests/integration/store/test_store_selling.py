@@ -153,3 +153,14 @@ def test_a_client_made_order_id_is_kept_and_never_reused(sqlite_db, now, venue):
     with pytest.raises(Conflict):
         sell(sqlite_db, now, venue, ("ADULT", 1), order_id=oid)
     assert snapshot(sqlite_db) == before
+
+
+def test_capacity_never_drops_below_what_is_sold(sqlite_db, now, venue):
+    day = venue.local_date(now)
+    sell(sqlite_db, now, venue, ("ADULT", 4))
+    with pytest.raises(ValidationError, match="容量不能小于已售加预留"):
+        catalog.set_capacity(sqlite_db.session(), "ADULT", day, 3, now=now)
+    with pytest.raises(ValidationError, match="套票"):
+        catalog.set_capacity(sqlite_db.session(), "FAMILY", day, 10, now=now)
+    item = catalog.set_capacity(sqlite_db.session(), "ADULT", day, 4, now=now)
+    assert (item.capacity, item.sold, item.available) == (4, 4, 0)
