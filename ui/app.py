@@ -20,7 +20,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
-from ui import tasks
+from ui import refcount_guard, tasks
 from ui.context import ClientContext
 from ui.errors import install_excepthook, user_message
 from ui.i18n import install_translations, normalize_lang, remove_translations
@@ -97,6 +97,7 @@ class ClientApp(QObject):
 
     def __init__(self, args: argparse.Namespace,
                  clock: Callable[[], datetime] | None = None) -> None:
+        refcount_guard.install()  # before the first Qt call that returns None
         self.qt = QApplication.instance() or QApplication(sys.argv[:1])
         super().__init__()
         self.qt.setApplicationName("menpiao")

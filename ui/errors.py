@@ -37,6 +37,7 @@ class _Hook:
 
     def __init__(self) -> None:
         self._last_shown = 0.0
+        self.box: object = None
 
     def __call__(self, etype: type[BaseException], exc: BaseException,
                  tb: TracebackType | None) -> None:
@@ -59,6 +60,8 @@ class _Hook:
                           user_message(exc), QMessageBox.StandardButton.Ok,
                           QApplication.activeWindow())
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda _r: setattr(self, "box", None))
+        self.box = box  # without a parent, Python's reference is what keeps it alive
         box.open()  # not exec(): never start a nested event loop from an error path
 
 

@@ -14,11 +14,13 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QLocale
 from PySide6.QtWidgets import QApplication
 
-from ui import tasks
+from ui import refcount_guard, tasks
 from ui.app import load_stylesheet, open_backend
 from ui.context import ClientContext
 from ui.i18n import install_translations, remove_translations
 from ui.printer_bridge import PrinterBridge
+
+refcount_guard.install()  # PySide6 6.12.0 on Python 3.11 drains None's refcount (see module)
 
 SEED_NOW = datetime(2026, 11, 21, 2, 0, tzinfo=UTC)  # tests/conftest.py FIXED_NOW
 

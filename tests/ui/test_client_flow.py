@@ -1,0 +1,41 @@
+"""The whole client with real threads: sign in, sell by keyboard, the print worker prints."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from ui import tasks
+
+
+def test_sale_then_printing_on_the_preview_printer(make_client, home, qtbot):
+    tasks.set_inline(False)  # as in production: a pool, the writer thread, the print worker
+    client = make_client()
+    dialog = client.login
+    qtbot.keyClicks(dialog.username, "clerk1")
+    qtbot.keyClicks(dialog.password, "clerk1")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: client.window is not None, timeout=10_000)
+    window = client.window
+    sell = window.pages["sell"]
+    qtbot.waitUntil(lambda: bool(sell.available), timeout=10_000)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    sell.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is sell.qty_entry)
+
+    for key in ("2", Qt.Key.Key_F1, Qt.Key.Key_Tab, "200", Qt.Key.Key_Return):
+        widget = QApplication.focusWidget()
+        if isinstance(key, str):
+            qtbot.keyClicks(widget, key)
+        else:
+            qtbot.keyClick(widget, key)
+    qtbot.waitUntil(lambda: sell.last_sale is not None, timeout=10_000)
+    assert sell.message.text() == "已售出 W01-20261121-0001，找零 ¥0.00"
+
+    def printed() -> bool:
+        jobs = sell.jobs.model.jobs()
+        return len(jobs) == 3 and all(j.status == "done" for j in jobs)
+
+    qtbot.waitUntil(printed, timeout=20_000)
+    assert len(list((home / "preview").glob("*.png"))) >= 3
+    qtbot.waitUntil(lambda: window.printer_label.text() == "打印机：就绪", timeout=10_000)
+    assert sell.tiles.tiles[0].stock_label.text() == "余 998 张"
