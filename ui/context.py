@@ -7,7 +7,7 @@ composition root only; views ask `ctx.now()` and pass the value to services.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -66,6 +66,3 @@ class ClientContext:
         from app.domain.actors import user
 
         return user(self.user.username) if self.user is not None else "system"
-
-    def with_settings(self, settings: Any) -> None:
-        self.settings = replace(settings) if settings is not None else None

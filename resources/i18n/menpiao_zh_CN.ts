@@ -200,6 +200,37 @@
         </message>
     </context>
     <context>
+        <name>PaymentPanel</name>
+        <message>
+            <source>empty = exact amount</source>
+            <translation>留空 = 正好</translation>
+        </message>
+        <message>
+            <source>Take cash (Enter)</source>
+            <translation>确认收款 (Enter)</translation>
+        </message>
+        <message>
+            <source>Exact</source>
+            <translation>正好</translation>
+        </message>
+        <message>
+            <source>&amp;Tendered</source>
+            <translation>实收(&amp;T)</translation>
+        </message>
+        <message>
+            <source>Total</source>
+            <translation>应收</translation>
+        </message>
+        <message>
+            <source>Change</source>
+            <translation>找零</translation>
+        </message>
+        <message>
+            <source>short by {amount}</source>
+            <translation>还差 {amount}</translation>
+        </message>
+    </context>
+    <context>
         <name>PlaceholderView</name>
         <message>
             <source>Coming in a later release.</source>
@@ -370,40 +401,12 @@
             <translation>F1…F9 加一张票 · 先输数量再按 F 键 · +/− 增减所选行 · Tab 到实收 · Enter 收款 · Del 删除行 · Ctrl+Del 清空 · F10 打印任务</translation>
         </message>
         <message>
-            <source>empty = exact amount</source>
-            <translation>留空 = 正好</translation>
-        </message>
-        <message>
-            <source>Take cash (Enter)</source>
-            <translation>确认收款 (Enter)</translation>
-        </message>
-        <message>
-            <source>Exact</source>
-            <translation>正好</translation>
-        </message>
-        <message>
-            <source>&amp;Tendered</source>
-            <translation>实收(&amp;T)</translation>
-        </message>
-        <message>
-            <source>Total</source>
-            <translation>应收</translation>
-        </message>
-        <message>
-            <source>Change</source>
-            <translation>找零</translation>
-        </message>
-        <message>
             <source>{name} is sold out for {day}.</source>
             <translation>{name} {day} 已售罄。</translation>
         </message>
         <message>
             <source>Pick a ticket type first (F1…F9).</source>
             <translation>请先选择票种（F1…F9）。</translation>
-        </message>
-        <message>
-            <source>short by {amount}</source>
-            <translation>还差 {amount}</translation>
         </message>
         <message>
             <source>The cart is empty: add tickets with F1…F9 first.</source>

@@ -194,7 +194,7 @@ def test_retry_a_failed_job_and_reprint_the_last_order(view, clerk_ctx, qtbot):
     qtbot.mouseClick(view.jobs.retry_button, Qt.MouseButton.LeftButton)
     assert {j.status for j in rows(clerk_ctx, PrintJobRow)} == {"pending"}
     qtbot.mouseClick(view.jobs.reprint_button, Qt.MouseButton.LeftButton)
-    assert view.jobs.status.text() == "订单 W01-20261121-0001 第 1 次重打已加入打印队列。"
+    assert view.jobs.status.text() == "订单 W01-20261121-0001 第 1 次重打已加入打印队列。 · 4 个等待"
     reprints = [j for j in rows(clerk_ctx, PrintJobRow) if j.payload.get("reprint_no")]
     assert sorted(j.kind for j in reprints) == ["receipt", "ticket"]
     assert "ticket.reprinted" in {e.action for e in rows(clerk_ctx, TimelineEvent)}

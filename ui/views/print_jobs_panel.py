@@ -56,6 +56,7 @@ class PrintJobsPanel(QWidget):
         self.ctx = ctx
         self.setObjectName("printJobs")
         self.last_order_no: str | None = None
+        self._note = ""  # what the last click did, shown with the next counts
         venue = ctx.venue()
         self.model = PrintJobsModel(venue.local, self)
         self.table = QTableView()
@@ -120,6 +121,9 @@ class PrintJobsPanel(QWidget):
             parts.append(self.tr("{n} waiting").format(n=waiting))
         if failed:
             parts.append(self.tr("{n} failed").format(n=failed))
+        if self._note:
+            parts.insert(0, self._note)
+            self._note = ""
         self.status.setText(" · ".join(parts))
         if selected is not None:
             for row, job in enumerate(jobs):
@@ -153,5 +157,5 @@ class PrintJobsPanel(QWidget):
             .on_failure(lambda exc: self.status.setText(user_message(exc))))
 
     def _after(self, text: str) -> None:
+        self._note = text
         self.refresh()
-        self.status.setText(text)

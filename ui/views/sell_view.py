@@ -22,7 +22,6 @@ from PySide6.QtGui import QIntValidator, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -35,12 +34,13 @@ from PySide6.QtWidgets import (
 
 from app.domain.catalog import TicketKind
 from app.domain.errors import ValidationError
-from app.domain.money import format_fen, parse_yuan
+from app.domain.money import format_fen
 from app.domain.venue import MAX_DAYS_AHEAD
 from ui import tasks
 from ui.context import ClientContext
 from ui.errors import user_message
 from ui.models.cart_model import CartModel
+from ui.views.payment_panel import PaymentPanel
 from ui.views.print_jobs_panel import PrintJobsPanel
 from ui.views.ticket_tiles import TILE_KEYS, TilesPanel
 
@@ -143,7 +143,11 @@ class SellView(QWidget):
 
         row = QHBoxLayout()
         row.addLayout(cart_box, 3)
-        row.addWidget(self._payment_panel(), 2)
+        self.payment = PaymentPanel()
+        self.payment.confirm_requested.connect(self.confirm_sale)
+        self.total_label, self.tendered = self.payment.total_label, self.payment.tendered
+        self.change_label, self.confirm = self.payment.change_label, self.payment.confirm
+        row.addWidget(self.payment, 2)
         self.jobs = PrintJobsPanel(self.ctx, self)
         keys = QLabel(self.tr("F1…F9 add a ticket · quantity then F-key · +/− change the line · "
                               "Tab tendered · Enter take the money · Del remove line · "
@@ -162,44 +166,6 @@ class SellView(QWidget):
         QWidget.setTabOrder(self.qty_entry, self.tendered)
         QWidget.setTabOrder(self.tendered, self.confirm)
         QWidget.setTabOrder(self.confirm, self.date_edit)
-
-    def _payment_panel(self) -> QWidget:
-        panel = QWidget()
-        panel.setObjectName("paymentPanel")
-        self.total_label = QLabel(format_fen(0))
-        self.total_label.setObjectName("total")
-        self.tendered = QLineEdit()
-        self.tendered.setObjectName("tendered")
-        self.tendered.setPlaceholderText(self.tr("empty = exact amount"))
-        self.tendered.textChanged.connect(self._update_change)
-        self.change_label = QLabel("—")
-        self.change_label.setObjectName("change")
-        self.confirm = QPushButton(self.tr("Take cash (Enter)"))
-        self.confirm.setObjectName("primary")
-        self.confirm.clicked.connect(self.confirm_sale)
-        quick = QHBoxLayout()
-        for text, fen in ((self.tr("Exact"), None), ("¥50", 5000), ("¥100", 10000),
-                          ("¥200", 20000)):
-            button = QPushButton(text)
-            button.setObjectName("quick")
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.clicked.connect(lambda _=False, f=fen: self._quick_amount(f))
-            quick.addWidget(button)
-        grid = QGridLayout(panel)
-        grid.setContentsMargins(16, 12, 16, 12)
-        grid.setVerticalSpacing(10)
-        tendered_label = QLabel(self.tr("&Tendered"))
-        tendered_label.setBuddy(self.tendered)
-        for r, (label, widget) in enumerate(((QLabel(self.tr("Total")), self.total_label),
-                                             (tendered_label, self.tendered))):
-            grid.addWidget(label, r, 0)
-            grid.addWidget(widget, r, 1)
-        grid.addLayout(quick, 2, 1)
-        grid.addWidget(QLabel(self.tr("Change")), 3, 0)
-        grid.addWidget(self.change_label, 3, 1)
-        grid.addWidget(self.confirm, 4, 0, 1, 2)
-        grid.setRowStretch(5, 1)
-        return panel
 
     # -- keyboard -------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -299,43 +265,13 @@ class SellView(QWidget):
             self.table.selectRow(row)
 
     def _cart_changed(self, *_args: Any) -> None:
-        self.total_label.setText(format_fen(self.cart.total_fen()))
+        self.payment.set_total(self.cart.total_fen())
         self.tiles.set_cart({line.code: line.qty for line in self.cart.lines()})
-        self._update_change()
         if self.available is not None and not self.cart.signalsBlocked():
             self.cart.blockSignals(True)  # marking emits dataChanged; do not come back here
             self.cart.mark_short(self.available, {t.code: t.components for t in self.types})
             self.cart.blockSignals(False)
             self.table.viewport().update()
-
-    # -- money ----------------------------------------------------------------------------------
-    def tendered_fen(self) -> int:
-        """What the visitor handed over; empty means exactly the total."""
-        text = self.tendered.text().strip()
-        return self.cart.total_fen() if not text else parse_yuan(text)
-
-    def _update_change(self, *_args: Any) -> None:
-        state = "none"
-        try:
-            change = self.tendered_fen() - self.cart.total_fen()
-        except ValidationError as exc:
-            text, state = exc.message, "short"
-        else:
-            if self.cart.is_empty():
-                text = "—"
-            elif change < 0:
-                text, state = self.tr("short by {amount}").format(amount=format_fen(-change)), \
-                    "short"
-            else:
-                text, state = format_fen(change), "ok"
-        self.change_label.setText(text)
-        self.change_label.setProperty("state", state)
-        self.change_label.style().unpolish(self.change_label)
-        self.change_label.style().polish(self.change_label)
-
-    def _quick_amount(self, fen: int | None) -> None:
-        self.tendered.setText("" if fen is None else f"{fen / 100:g}")
-        self.tendered.setFocus()
 
     # -- date and availability ------------------------------------------------------------------
     def _reset_date_range(self) -> None:
@@ -386,7 +322,7 @@ class SellView(QWidget):
             self.show_error(self.tr("The cart is empty: add tickets with F1…F9 first."))
             return
         try:
-            tendered = self.tendered_fen()
+            tendered = self.payment.tendered_fen()
         except ValidationError as exc:
             self.show_error(exc.message)
             self.tendered.setFocus()

@@ -1,0 +1,86 @@
+"""Cash at the Sell view: total due, tendered (typed or a quick amount), change, confirm."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+
+from app.domain.errors import ValidationError
+from app.domain.money import format_fen, parse_yuan
+
+
+class PaymentPanel(QWidget):
+    confirm_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("paymentPanel")
+        self.total_fen = 0
+        self.total_label = QLabel(format_fen(0))
+        self.total_label.setObjectName("total")
+        self.tendered = QLineEdit()
+        self.tendered.setObjectName("tendered")
+        self.tendered.setPlaceholderText(self.tr("empty = exact amount"))
+        self.tendered.textChanged.connect(self._update_change)
+        self.change_label = QLabel("—")
+        self.change_label.setObjectName("change")
+        self.confirm = QPushButton(self.tr("Take cash (Enter)"))
+        self.confirm.setObjectName("primary")
+        self.confirm.clicked.connect(self.confirm_requested)
+        quick = QHBoxLayout()
+        for text, fen in ((self.tr("Exact"), None), ("¥50", 5000), ("¥100", 10000),
+                          ("¥200", 20000)):
+            button = QPushButton(text)
+            button.setObjectName("quick")
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(lambda _=False, f=fen: self.quick_amount(f))
+            quick.addWidget(button)
+        tendered_label = QLabel(self.tr("&Tendered"))
+        tendered_label.setBuddy(self.tendered)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(16, 12, 16, 12)
+        grid.setVerticalSpacing(10)
+        grid.addWidget(QLabel(self.tr("Total")), 0, 0)
+        grid.addWidget(self.total_label, 0, 1)
+        grid.addWidget(tendered_label, 1, 0)
+        grid.addWidget(self.tendered, 1, 1)
+        grid.addLayout(quick, 2, 1)
+        grid.addWidget(QLabel(self.tr("Change")), 3, 0)
+        grid.addWidget(self.change_label, 3, 1)
+        grid.addWidget(self.confirm, 4, 0, 1, 2)
+        grid.setRowStretch(5, 1)
+
+    def set_total(self, fen: int) -> None:
+        self.total_fen = fen
+        self.total_label.setText(format_fen(fen))
+        self._update_change()
+
+    def tendered_fen(self) -> int:
+        """What the visitor handed over; empty means exactly the total."""
+        text = self.tendered.text().strip()
+        return self.total_fen if not text else parse_yuan(text)
+
+    def quick_amount(self, fen: int | None) -> None:
+        self.tendered.setText("" if fen is None else f"{fen / 100:g}")
+        self.tendered.setFocus()
+
+    def _update_change(self, *_args: Any) -> None:
+        state = "none"
+        try:
+            change = self.tendered_fen() - self.total_fen
+        except ValidationError as exc:
+            text, state = exc.message, "short"
+        else:
+            if self.total_fen == 0:
+                text = "—"
+            elif change < 0:
+                text = self.tr("short by {amount}").format(amount=format_fen(-change))
+                state = "short"
+            else:
+                text, state = format_fen(change), "ok"
+        self.change_label.setText(text)
+        self.change_label.setProperty("state", state)
+        self.change_label.style().unpolish(self.change_label)
+        self.change_label.style().polish(self.change_label)
