@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.errors import Conflict, Unauthorized, ValidationError
 from app.domain.ids import new_id
+from app.store.db import read_transaction
 from app.store.models import Device, User
 
 ROLES = ("clerk", "supervisor", "finance", "admin", "gate")
@@ -66,7 +67,7 @@ def add_user(session: Session, username: str, password: str, role: str,
 
 def list_users(session: Session) -> list[UserInfo]:
     """Active users by name."""
-    with session.begin():
+    with read_transaction(session):
         users = session.execute(
             sa.select(User).where(User.active.is_(True)).order_by(User.username)).scalars()
         return [_info(u) for u in users]

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from app.domain import inventory as inv_rules
 from app.domain.catalog import TicketKind, TicketType
 from app.domain.errors import NotFound, ValidationError
+from app.store.db import read_transaction
 from app.store.models import Inventory, TicketTypeRow
 
 _types = TicketTypeRow.__table__
@@ -53,7 +54,7 @@ def load_catalog(session: Session) -> dict[str, TicketType]:
 
 def ticket_types(session: Session) -> list[TicketType]:
     """The active ticket types in catalog order."""
-    with session.begin():
+    with read_transaction(session):
         return [t for t in load_catalog(session).values() if t.active]
 
 
@@ -66,7 +67,7 @@ def _stock_rows(session: Session, visit_date: date) -> dict[str, inv_rules.Stock
 def availability(session: Session, visit_date: date) -> dict[str, int]:
     """Units left per active code on `visit_date`; a package's is the minimum over its
     components (it has no inventory rows of its own). No row means nothing on sale: 0."""
-    with session.begin():
+    with read_transaction(session):
         stock = _stock_rows(session, visit_date)
         types = [t for t in load_catalog(session).values() if t.active]
     left = {code: s.available for code, s in stock.items()}
@@ -79,7 +80,7 @@ def availability(session: Session, visit_date: date) -> dict[str, int]:
 
 def stock(session: Session, visit_date: date) -> list[StockItem]:
     """Inventory rows of one visit date (capacity, sold, held, available), by ticket type."""
-    with session.begin():
+    with read_transaction(session):
         rows = _stock_rows(session, visit_date)
     return [StockItem(code, visit_date, s.capacity, s.sold, s.held, s.available)
             for code, s in sorted(rows.items())]

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.domain.errors import NotFound
 from app.domain.lifecycle import derive_flags, derive_status, display_status
 from app.domain.timeline import first_broken, iso_utc
+from app.store.db import read_transaction
 from app.store.models import Anomaly, Order, Payment, Refund, Ticket
 
 from . import timeline as timeline_log
@@ -115,7 +116,7 @@ def _find(session: Session, order_no: str) -> Order:
 def get_order(session: Session, order_no: str, *, reveal: bool = False) -> dict[str, Any]:
     """One order as Order JSON; NotFound if there is none. `reveal` adds the unmasked phone
     and ID number (order detail for an authorised role)."""
-    with session.begin():
+    with read_transaction(session):
         return _orders_json(session, [_find(session, order_no)], reveal)[0]
 
 
@@ -125,7 +126,7 @@ def recent_orders(session: Session, limit: int = 50, offset: int = 0,
     query = sa.select(Order).order_by(Order.created_at.desc(), Order.order_no.desc())
     if terminal:
         query = query.where(Order.terminal == terminal)
-    with session.begin():
+    with read_transaction(session):
         orders = session.execute(
             query.limit(max(0, min(limit, 500))).offset(max(0, offset))).scalars().all()
         return _orders_json(session, orders, reveal=False)
@@ -134,7 +135,7 @@ def recent_orders(session: Session, limit: int = 50, offset: int = 0,
 def timeline(session: Session, order_no: str) -> tuple[list[dict[str, Any]], bool]:
     """The order's events as JSON dicts and whether the hash chain verifies. Each event has
     `intact`: false from the first event that does not verify on (the UI shows those red)."""
-    with session.begin():
+    with read_transaction(session):
         events = timeline_log.load(session, _find(session, order_no).order_id)
     broken = first_broken(events)
     out = [{"seq": e.seq, "at": iso_utc(e.at), "actor": e.actor, "action": e.action,

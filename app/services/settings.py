@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.errors import ValidationError
 from app.domain.ids import normalize_terminal
+from app.store.db import read_transaction
 from app.store.models import Setting
 
 KEY = "client"
@@ -52,7 +53,7 @@ def read(session: Session) -> ClientSettings:
 
 def load(session: Session) -> ClientSettings:
     """The window's settings; defaults until something was saved."""
-    with session.begin():
+    with read_transaction(session):
         return read(session)
 
 

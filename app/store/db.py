@@ -2,7 +2,9 @@
 
 SQLite (the window's local file, the embedded store): WAL, `synchronous=FULL`, foreign keys on and
 a busy timeout on every connection, and every transaction starts with `BEGIN IMMEDIATE` so that
-writers queue on the lock instead of failing half-way when a read turns into a write.
+writers queue on the lock instead of failing half-way when a read turns into a write (so never
+keep a session's transaction open: `with db.session() as s:`). Read-only use cases open theirs
+with `read_transaction(session)`, a DEFERRED begin that never waits for writers.
 PostgreSQL (the central store) goes through psycopg 3 at READ COMMITTED; services keep the
 invariants with conditional UPDATEs and CHECK constraints.
 """
@@ -10,6 +12,9 @@ invariants with conditional UPDATEs and CHECK constraints.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,8 +47,25 @@ def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def _begin_immediate(dbapi_conn: Any) -> None:
-    dbapi_conn.execute("BEGIN IMMEDIATE")
+_READ_ONLY: ContextVar[bool] = ContextVar("menpiao_sqlite_read_only", default=False)
+
+
+def _begin_sqlite(dbapi_conn: Any) -> None:
+    dbapi_conn.execute("BEGIN" if _READ_ONLY.get() else "BEGIN IMMEDIATE")
+
+
+@contextmanager
+def read_transaction(session: Session) -> Iterator[Session]:
+    """`session.begin()` for a transaction that only reads. On SQLite it starts DEFERRED: it
+    reads a WAL snapshot without taking (or waiting for) the write lock. Elsewhere it is
+    exactly `session.begin()`."""
+    token = _READ_ONLY.set(True)
+    try:
+        with session.begin():
+            session.connection()  # start it now, while the flag is set
+            yield session
+    finally:
+        _READ_ONLY.reset(token)
 
 
 def create_engine(url: str, **kw: Any) -> sa.Engine:
@@ -55,7 +77,7 @@ def create_engine(url: str, **kw: Any) -> sa.Engine:
         sa.event.listen(engine, "connect", _on_sqlite_connect)
         # The dialect's own begin hook (a no-op for pysqlite) rather than a "begin" event: an
         # engine with connection events pays for event dispatch on every statement.
-        engine.dialect.do_begin = _begin_immediate  # type: ignore[method-assign]
+        engine.dialect.do_begin = _begin_sqlite  # type: ignore[method-assign]
         return engine
     if sa_url.get_backend_name() == "postgresql":
         kw.setdefault("pool_pre_ping", True)

@@ -102,3 +102,16 @@ def test_sqlite_transactions_hold_the_write_lock_from_begin(sqlite_url):
         other.close()
     finally:
         db.dispose()
+
+
+def test_read_services_do_not_wait_for_a_writer(sqlite_db, now, venue):
+    """Reads are DEFERRED snapshot reads: they see the last commit while a sale is open."""
+    from app.services import catalog
+
+    writer = sqlite_db.session()
+    writer.begin()
+    writer.connection().exec_driver_sql("UPDATE inventory SET sold = 7 WHERE ticket_type='ADULT'")
+    try:  # would wait for the lock (busy_timeout) and then fail if reads took it
+        assert catalog.availability(sqlite_db.session(), venue.local_date(now))["ADULT"] == 1000
+    finally:
+        writer.rollback()
