@@ -17,6 +17,7 @@ class PaymentPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("paymentPanel")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)  # the card of the stylesheet
         self.total_fen = 0
         self.total_label = QLabel(format_fen(0))
         self.total_label.setObjectName("total")
