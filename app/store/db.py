@@ -80,6 +80,8 @@ def create_engine(url: str, **kw: Any) -> sa.Engine:
         engine.dialect.do_begin = _begin_sqlite  # type: ignore[method-assign]
         return engine
     if sa_url.get_backend_name() == "postgresql":
+        if sa_url.drivername == "postgresql":  # plain postgresql:// means psycopg 3 here
+            sa_url = sa_url.set(drivername="postgresql+psycopg")
         kw.setdefault("pool_pre_ping", True)
         return sa.create_engine(sa_url, **kw)
     raise ValueError(f"unsupported database URL: {url} (use sqlite:/// or postgresql+psycopg://)")
