@@ -198,3 +198,13 @@ def test_retry_a_failed_job_and_reprint_the_last_order(view, clerk_ctx, qtbot):
     reprints = [j for j in rows(clerk_ctx, PrintJobRow) if j.payload.get("reprint_no")]
     assert sorted(j.kind for j in reprints) == ["receipt", "ticket"]
     assert "ticket.reprinted" in {e.action for e in rows(clerk_ctx, TimelineEvent)}
+
+
+def test_after_closing_time_the_visit_date_starts_tomorrow(clerk_ctx, qtbot):
+    from datetime import UTC, datetime
+
+    clerk_ctx.clock = lambda: datetime(2026, 11, 21, 11, 0, tzinfo=UTC)  # 19:00 in Shanghai
+    sell = SellView(clerk_ctx)
+    qtbot.addWidget(sell)
+    assert sell.visit_date() == TODAY + timedelta(days=1)
+    assert sell.date_edit.minimumDate() == QDate(2026, 11, 22)
