@@ -164,3 +164,13 @@ def test_capacity_never_drops_below_what_is_sold(sqlite_db, now, venue):
         catalog.set_capacity(sqlite_db.session(), "FAMILY", day, 10, now=now)
     item = catalog.set_capacity(sqlite_db.session(), "ADULT", day, 4, now=now)
     assert (item.capacity, item.sold, item.available) == (4, 4, 0)
+
+
+def test_passes_and_groups(sqlite_db, now, venue):
+    sale = sell(sqlite_db, now, venue, ("ANNUAL", 1), ("GROUP", 10))
+    assert sale.total_fen == 50000 + 10 * 8000 and len(sale.tickets) == 11
+    ticket = orders.get_order(sqlite_db.session(), sale.order_no)["tickets"][0]
+    assert (ticket["ticket_type"], ticket["uses_total"], ticket["uses_left"]) == ("ANNUAL", 12, 12)
+    with sqlite_db.session() as s:
+        doc = s.get(PrintJobRow, sale.print_job_ids[0]).payload
+    assert doc["uses_total"] == 12 and doc["ticket_type_name"] == "年卡"
