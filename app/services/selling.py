@@ -2,7 +2,7 @@
 tickets, the payment, the inventory, the timeline, the outbox op and the print jobs. Nothing is
 printed or pushed before it commits; a refusal writes nothing."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -260,8 +260,14 @@ def _check_new_order_id(session: Session, order_id: str | None) -> str:
     return order_id
 
 
-def sell(session: Session, request: SaleRequest, *, now: datetime, venue: Venue) -> SaleResult:
+def sell(session: Session, request: SaleRequest, *, now: datetime, venue: Venue,
+         local_effects: bool = True,
+         before_commit: Callable[[Session, SaleResult], None] | None = None) -> SaleResult:
     """Sell tickets at the window in one transaction (see the module docstring).
+
+    `local_effects=False` is the central store's sale: no outbox op (nothing to push) and no
+    print jobs (the window prints). `before_commit(session, result)` runs last inside the same
+    transaction (the server records its Idempotency-Key there); raising rolls everything back.
 
     Raises ValidationError (bad date, line, quantity, or too little cash tendered), SoldOut
     (not enough units left), Conflict (order_id already used); then nothing was written.
@@ -276,10 +282,15 @@ def sell(session: Session, request: SaleRequest, *, now: datetime, venue: Venue)
         sold = _sold_tickets(plan, catalog)
         payment_no = _write_rows(session, request, plan, order_id, order_no, sold, now)
         _log(session, request, plan, order_id, order_no, payment_no, now)
-        outbox.append(session, "sale", sale_payload(request, plan, order_id, order_no, sold, now),
-                      now=now)
-        jobs = print_queue.enqueue(
-            session, _print_jobs(request, plan, order_no, sold, catalog, now, venue),
-            order_no=order_no, now=now)
-    return SaleResult(order_id, order_no, plan.total_fen, plan.tendered_fen, plan.change_fen,
-                      sold, jobs)
+        jobs: tuple[str, ...] = ()
+        if local_effects:
+            outbox.append(session, "sale",
+                          sale_payload(request, plan, order_id, order_no, sold, now), now=now)
+            jobs = print_queue.enqueue(
+                session, _print_jobs(request, plan, order_no, sold, catalog, now, venue),
+                order_no=order_no, now=now)
+        result = SaleResult(order_id, order_no, plan.total_fen, plan.tendered_fen,
+                            plan.change_fen, sold, jobs)
+        if before_commit is not None:
+            before_commit(session, result)
+    return result

@@ -3,9 +3,11 @@
 from .base import Base
 from .catalog import Device, Inventory, LeaseRow, Setting, TicketTypeRow, User
 from .ops import (
+    ApiToken,
     AppliedOp,
     ChangeLog,
     Counter,
+    IdempotencyKey,
     OrderCounter,
     OutboxOp,
     PrintJobRow,
@@ -15,7 +17,8 @@ from .ops import (
 from .orders import Anomaly, Order, Payment, Refund, Ticket, TimelineEvent
 
 __all__ = [
-    "AppliedOp", "Anomaly", "Base", "ChangeLog", "Counter", "Device", "Inventory", "LeaseRow",
-    "Order", "OrderCounter", "OutboxOp", "Payment", "PrintJobRow", "Refund", "Setting", "Shift",
-    "SyncState", "Ticket", "TicketTypeRow", "TimelineEvent", "User",
+    "ApiToken", "AppliedOp", "Anomaly", "Base", "ChangeLog", "Counter", "Device",
+    "IdempotencyKey", "Inventory", "LeaseRow", "Order", "OrderCounter", "OutboxOp", "Payment",
+    "PrintJobRow", "Refund", "Setting", "Shift", "SyncState", "Ticket", "TicketTypeRow",
+    "TimelineEvent", "User",
 ]

@@ -121,3 +121,34 @@ class ChangeLog(Base):
     version: Mapped[int]
     data: Mapped[dict[str, Any]]
     at: Mapped[datetime]
+
+
+class ApiToken(Base):
+    """Server side: a bearer token of the HTTP API, stored as the SHA-256 of the opaque token
+    (a stolen database copy holds no usable token). Bound to the device and window it logged
+    in from; refused after `expires_at` or once revoked."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (sa.Index("ix_api_tokens_username", "username"),)
+
+    token_sha256: Mapped[str] = short(64, primary_key=True)
+    username: Mapped[str] = short(64, sa.ForeignKey("users.username"))
+    device_id: Mapped[str | None] = short(64)
+    terminal: Mapped[str | None] = short(8)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class IdempotencyKey(Base):
+    """Server side: `Idempotency-Key`s of POST requests, per user, kept with the digest of the
+    body and the order made, written in the same transaction as that order."""
+
+    __tablename__ = "idempotency_keys"
+
+    username: Mapped[str] = short(64, primary_key=True)
+    key: Mapped[str] = short(128, primary_key=True)
+    request_sha256: Mapped[str] = short(64)
+    order_id: Mapped[str] = short(36)
+    order_no: Mapped[str] = short(64)
+    created_at: Mapped[datetime]

@@ -1,0 +1,52 @@
+"""Health and logging in."""
+
+from typing import Annotated
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from app.domain.errors import ValidationError
+from app.domain.ids import normalize_terminal
+from app.services import auth
+
+from .. import tokens
+from ..deps import Db, Now
+
+router = APIRouter()
+
+Text = Annotated[str, StringConstraints(max_length=256), Field(strict=True)]
+
+
+class LoginBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: Text
+    password: Text
+    device_id: Annotated[str, StringConstraints(min_length=1, max_length=64), Field(strict=True)]
+    terminal: Annotated[str | None, Field(strict=True, max_length=8,
+                                          description="window terminal id, e.g. 01")] = None
+
+
+class LoginResult(BaseModel):
+    token: str
+    role: str
+    display_name: str
+
+
+@router.get("/health")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.post("/auth/login")
+def login(body: LoginBody, s: Db, now: Now) -> LoginResult:
+    """Check the password; a bearer token valid 12 hours, bound to the device (and window)."""
+    terminal = None
+    if body.terminal:
+        try:
+            terminal = normalize_terminal(body.terminal)
+        except ValueError:
+            raise ValidationError(f"终端编号不正确：{body.terminal}", field="terminal") from None
+    user = auth.login(s, body.username, body.password, device_id=body.device_id, now=now)
+    token = tokens.issue(s, user, device_id=body.device_id, terminal=terminal, now=now)
+    return LoginResult(token=token, role=user.role, display_name=user.display_name)

@@ -1,0 +1,178 @@
+"""Orders: window sales with an Idempotency-Key, one order, its verified timeline."""
+
+import hashlib
+import json
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Header
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from sqlalchemy.orm import Session
+
+from app.domain.errors import Conflict, DomainError, Forbidden, ValidationError
+from app.domain.money import MAX_FEN
+from app.domain.venue import Venue
+from app.services import orders, selling
+from app.store.db import read_transaction
+from app.store.models import IdempotencyKey, Order
+
+from ..deps import SUPERVISORS, AtVenue, Db, Now, Staff
+from ..tokens import Principal
+
+router = APIRouter()
+
+Fen = Annotated[int, Field(strict=True, ge=0, le=MAX_FEN)]
+Short = Annotated[str | None, StringConstraints(max_length=64), Field(strict=True)]
+IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+_KEY_SPACE = uuid.UUID("5b0f6c2e-4d1a-4c59-9a43-6d656e70696f")  # order ids made from keys
+
+
+class Line(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ticket_type: Annotated[str, StringConstraints(max_length=32), Field(strict=True)]
+    qty: Annotated[int, Field(strict=True)]  # range checked by the sale, in Chinese
+
+
+class Customer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Short = None
+    phone: Annotated[str | None, StringConstraints(max_length=32), Field(strict=True)] = None
+    id_no: Annotated[str | None, StringConstraints(max_length=32), Field(strict=True)] = None
+
+
+class PaymentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    method: Annotated[str, StringConstraints(max_length=16), Field(strict=True)]
+    amount_fen: Fen
+    tendered_fen: Fen | None = None
+
+
+class OrderBody(BaseModel):
+    """DESIGN.md §8 POST /orders."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    order_id: Annotated[uuid.UUID | None, Field(strict=False)] = None
+    channel: Annotated[str, StringConstraints(max_length=16), Field(strict=True)]
+    visit_date: date
+    lines: Annotated[list[Line], Field(min_length=1, max_length=50)]
+    customer: Customer | None = None
+    payment: PaymentIn
+
+
+def _digest(body: OrderBody) -> str:
+    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True,
+                           separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _check_key(key: str | None) -> str:
+    if key is None or not key.strip():
+        raise ValidationError("缺少 Idempotency-Key 请求头", field="Idempotency-Key")
+    key = key.strip()
+    if len(key) > 128 or not key.isascii() or not key.isprintable():
+        raise ValidationError("Idempotency-Key 必须是 1–128 个可打印 ASCII 字符",
+                              field="Idempotency-Key")
+    return key
+
+
+def _request(user: Principal, body: OrderBody, order_id: str) -> selling.SaleRequest:
+    if body.channel != selling.CHANNEL:
+        raise ValidationError("本接口只受理窗口订单（channel 为 window）", field="channel")
+    if not user.terminal:
+        raise ValidationError("登录时未指定售票窗口（terminal），不能售票", field="terminal")
+    pay = body.payment
+    tendered = pay.amount_fen if pay.tendered_fen is None else pay.tendered_fen
+    return selling.SaleRequest(
+        terminal=user.terminal, clerk=user.username, device_id=user.device_id or "",
+        visit_date=body.visit_date,
+        lines=tuple(selling.SaleLine(ln.ticket_type, ln.qty) for ln in body.lines),
+        tendered_fen=tendered, payment_method=pay.method, order_id=order_id)
+
+
+def _record(user: Principal, key: str, digest: str, body: OrderBody, now: datetime):
+    """Inside the sale's transaction: the amount must match, then keep customer and key."""
+
+    def before_commit(s: Session, sale: selling.SaleResult) -> None:
+        if body.payment.amount_fen != sale.total_fen:
+            raise ValidationError(
+                f"支付金额 {body.payment.amount_fen} 分与订单金额 {sale.total_fen} 分不符",
+                field="payment.amount_fen", total_fen=sale.total_fen)
+        if body.customer is not None:
+            c = body.customer
+            s.execute(sa.update(Order).where(Order.order_id == sale.order_id).values(
+                customer_name=c.name, customer_phone=c.phone, customer_id_no=c.id_no))
+        s.add(IdempotencyKey(username=user.username, key=key, request_sha256=digest,
+                             order_id=sale.order_id, order_no=sale.order_no, created_at=now))
+
+    return before_commit
+
+
+def _replay(s: Session, user: Principal, key: str, digest: str) -> JSONResponse | None:
+    """The answer already given for this key, or None when the key is new."""
+    with read_transaction(s):
+        done = s.get(IdempotencyKey, (user.username, key))
+    if done is None:
+        return None
+    if done.request_sha256 != digest:
+        raise DomainError("这个 Idempotency-Key 已用于另一笔不同的订单",
+                          code="idempotency_key_reused")
+    order = orders.get_order(s, done.order_no)
+    return JSONResponse(order, status_code=201, headers={"Idempotent-Replayed": "true"})
+
+
+def _sell(s: Session, user: Principal, key: str, digest: str, body: OrderBody, now: datetime,
+          venue: Venue) -> JSONResponse:
+    # The order id comes from the key, so two racing requests with one key make one order.
+    order_id = str(body.order_id or uuid.uuid5(_KEY_SPACE, f"{user.username}\n{key}"))
+    try:
+        sale = selling.sell(s, _request(user, body, order_id), now=now, venue=venue,
+                            local_effects=False, before_commit=_record(user, key, digest, body,
+                                                                       now))
+    except (Conflict, sa.exc.IntegrityError):
+        replay = _replay(s, user, key, digest)  # the racing twin committed first
+        if replay is None:
+            raise Conflict(f"订单 {order_id} 已存在", order_id=order_id) from None
+        return replay
+    return JSONResponse(orders.get_order(s, sale.order_no), status_code=201)
+
+
+@router.post("/orders", status_code=201)
+def create_order(body: OrderBody, user: Staff, s: Db, now: Now, venue: AtVenue,
+                 idempotency_key: IdemKey = None) -> JSONResponse:
+    """A window sale (cash or other methods) through the same `sell` as the client.
+    The same key with the same body answers the same order again; with another body 422
+    `idempotency_key_reused`."""
+    key = _check_key(idempotency_key)
+    digest = _digest(body)
+    return _replay(s, user, key, digest) or _sell(s, user, key, digest, body, now, venue)
+
+
+def _readable(user: Principal, order: dict[str, Any]) -> None:
+    if user.role in SUPERVISORS:
+        return
+    own = (order.get("terminal") == user.terminal) if user.terminal else False
+    if order.get("channel") != selling.CHANNEL or not (own or order.get("clerk") == user.username):
+        raise Forbidden("售票员只能查看本窗口的订单")
+
+
+@router.get("/orders/{order_no}")
+def get_order(order_no: str, user: Staff, s: Db) -> dict[str, Any]:
+    """One order; a clerk sees his own window's only, personal data revealed to supervisor+."""
+    order = orders.get_order(s, order_no, reveal=user.role in SUPERVISORS)
+    _readable(user, order)
+    return order
+
+
+@router.get("/orders/{order_no}/timeline")
+def get_timeline(order_no: str, user: Staff, s: Db) -> dict[str, Any]:
+    """The order's events and whether their hash chain verifies."""
+    _readable(user, orders.get_order(s, order_no))
+    events, verified = orders.timeline(s, order_no)
+    return {"events": events, "verified": verified}
