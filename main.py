@@ -20,6 +20,61 @@ def _print_sample(args: argparse.Namespace) -> int:
     return print_sample(args.printer, paper_mm=args.paper)
 
 
+def _server(args: argparse.Namespace) -> int:
+    import os
+    from datetime import UTC, datetime
+
+    import uvicorn
+
+    from app.domain.venue import Venue
+    from app.services.seeding import seed_demo
+    from app.store.db import Database
+    from server.app import create_app
+
+    db = Database.open(args.database)  # runs the migrations
+    clock = lambda: datetime.now(UTC)  # noqa: E731 - the one real clock of the server
+    if args.demo:
+        result = seed_demo(db.session(), now=clock(), venue=Venue())
+        print(f"demo data: {result.users_added} users, {result.ticket_types_added} ticket types, "
+              f"{result.inventory_rows_added} inventory rows added", file=sys.stderr)
+    secret = os.environ.get("MENPIAO_WEBHOOK_SECRET") or ("demo-secret" if args.demo else None)
+    app = create_app(db, clock=clock, webhook_secret=secret)
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    finally:
+        db.dispose()
+    return 0
+
+
+def _users(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from app.domain.errors import DomainError
+    from app.services import auth
+    from app.store.db import Database
+
+    if not args.database:
+        print("请用 --database URL 指定数据库", file=sys.stderr)
+        return 2
+    db = Database.open(args.database)
+    try:
+        if args.users_command == "list":
+            for u in auth.list_users(db.session()):
+                print(f"{u.username}\t{u.role}\t{u.display_name}")
+            return 0
+        password = sys.stdin.readline().rstrip("\r\n")
+        try:
+            user = auth.add_user(db.session(), args.name, password, args.role,
+                                 args.display_name, now=datetime.now(UTC))
+        except DomainError as exc:
+            print(exc.message, file=sys.stderr)
+            return 1
+        print(f"已添加用户 {user.username}（{auth.ROLE_LABELS_ZH[user.role]}）")
+        return 0
+    finally:
+        db.dispose()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="menpiao", description="Menpiao 门票 box office")
     parser.add_argument("--lang", default="zh_CN", help="zh_CN (default) or en")
@@ -35,6 +90,27 @@ def build_parser() -> argparse.ArgumentParser:
     ps.add_argument("--printer", required=True, help="tcp:HOST:PORT, usb:..., preview:DIR, ...")
     ps.add_argument("--paper", type=int, choices=(58, 80), default=80)
     ps.set_defaults(func=_print_sample)
+
+    sv = sub.add_parser("server", help="run the central order store (HTTP API)")
+    sv.add_argument("--database", required=True,
+                    help="sqlite:///PATH or postgresql+psycopg://USER@HOST/DB")
+    sv.add_argument("--host", default="127.0.0.1")
+    sv.add_argument("--port", type=int, default=8600)
+    sv.add_argument("--demo", action="store_true", help="seed demo users, catalog and capacity")
+    sv.set_defaults(func=_server)
+
+    us = sub.add_parser("users", help="manage users of a database")
+    us.add_argument("--database", default=None, help="sqlite:///PATH or postgresql+psycopg://...")
+    users_sub = us.add_subparsers(dest="users_command", required=True)
+    ua = users_sub.add_parser("add", help="add a user (password read from stdin)")
+    ua.add_argument("name")
+    ua.add_argument("--role", required=True,
+                    choices=("clerk", "supervisor", "finance", "admin", "gate"))
+    ua.add_argument("--display-name", default=None)
+    ua.add_argument("--database", dest="database", default=argparse.SUPPRESS)
+    users_sub.add_parser("list", help="list active users").add_argument(
+        "--database", dest="database", default=argparse.SUPPRESS)
+    us.set_defaults(func=_users)
     return parser
 
 
