@@ -56,7 +56,7 @@ _PHRASES = {
     "string_too_long": "太长（最多 {max_length} 个字符）",
     "too_short": "至少要有 {min_length} 项",
     "too_long": "最多 {max_length} 项",
-    "string_pattern_mismatch": "格式不正确",
+    "string_pattern_mismatch": "含有不允许的字符",
     "literal_error": "取值不正确，应为 {expected}",
 }
 
@@ -100,6 +100,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # a body FastAPI could not even parse (e.g. nested too deep)
+            return error_response(422, "validation_error", "请求体不是合法的 JSON")
         code = _HTTP_CODES.get(exc.status_code, "error")
         message = _HTTP_MESSAGES.get(exc.status_code, str(exc.detail))
         return error_response(exc.status_code, code, message, getattr(exc, "headers", None))

@@ -1,9 +1,7 @@
 """Health and logging in."""
 
-from typing import Annotated
-
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict
 
 from app.domain.errors import ValidationError
 from app.domain.ids import normalize_terminal
@@ -11,20 +9,17 @@ from app.services import auth
 
 from .. import tokens
 from ..deps import Db, Now
+from ..fields import text
 
 router = APIRouter()
-
-Text = Annotated[str, StringConstraints(max_length=256), Field(strict=True)]
-
 
 class LoginBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    username: Text
-    password: Text
-    device_id: Annotated[str, StringConstraints(min_length=1, max_length=64), Field(strict=True)]
-    terminal: Annotated[str | None, Field(strict=True, max_length=8,
-                                          description="window terminal id, e.g. 01")] = None
+    username: text(256)
+    password: text(256)
+    device_id: text(64, min_length=1)
+    terminal: text(8) | None = None  # the window, e.g. 01 (binds the token and device)
 
 
 class LoginResult(BaseModel):

@@ -10,6 +10,7 @@ from app.services import catalog
 from app.services.catalog import StockItem
 
 from ..deps import Admin, AnyRole, AtVenue, Db, Now
+from ..fields import code_path
 
 router = APIRouter()
 MAX_CAPACITY = 1_000_000
@@ -45,7 +46,7 @@ def get_inventory(_: AnyRole, s: Db, now: Now, venue: AtVenue,
 
 
 @router.put("/inventory/{date}/{ticket_type}")
-def put_capacity(date: Date, ticket_type: str, body: CapacityBody, _: Admin, s: Db,
+def put_capacity(date: Date, ticket_type: code_path(32), body: CapacityBody, _: Admin, s: Db,
                  now: Now) -> dict[str, Any]:
     """Set a daily capacity (never below sold + held; not for packages)."""
     return _item(catalog.set_capacity(s, ticket_type, date, body.capacity, now=now))

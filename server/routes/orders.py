@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import sqlalchemy as sa
 from fastapi import APIRouter, Header
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from app.domain.errors import Conflict, DomainError, Forbidden, ValidationError
@@ -20,12 +20,13 @@ from app.store.db import read_transaction
 from app.store.models import IdempotencyKey, Order
 
 from ..deps import SUPERVISORS, AtVenue, Db, Now, Staff
+from ..fields import code_path, text
 from ..tokens import Principal
 
 router = APIRouter()
 
 Fen = Annotated[int, Field(strict=True, ge=0, le=MAX_FEN)]
-Short = Annotated[str | None, StringConstraints(max_length=64), Field(strict=True)]
+OrderNo = code_path(64)
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 _KEY_SPACE = uuid.UUID("5b0f6c2e-4d1a-4c59-9a43-6d656e70696f")  # order ids made from keys
 
@@ -33,22 +34,22 @@ _KEY_SPACE = uuid.UUID("5b0f6c2e-4d1a-4c59-9a43-6d656e70696f")  # order ids made
 class Line(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    ticket_type: Annotated[str, StringConstraints(max_length=32), Field(strict=True)]
+    ticket_type: text(32)
     qty: Annotated[int, Field(strict=True)]  # range checked by the sale, in Chinese
 
 
 class Customer(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Short = None
-    phone: Annotated[str | None, StringConstraints(max_length=32), Field(strict=True)] = None
-    id_no: Annotated[str | None, StringConstraints(max_length=32), Field(strict=True)] = None
+    name: text(64) | None = None
+    phone: text(32) | None = None
+    id_no: text(32) | None = None
 
 
 class PaymentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    method: Annotated[str, StringConstraints(max_length=16), Field(strict=True)]
+    method: text(16)
     amount_fen: Fen
     tendered_fen: Fen | None = None
 
@@ -59,7 +60,7 @@ class OrderBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     order_id: Annotated[uuid.UUID | None, Field(strict=False)] = None
-    channel: Annotated[str, StringConstraints(max_length=16), Field(strict=True)]
+    channel: text(16)
     visit_date: date
     lines: Annotated[list[Line], Field(min_length=1, max_length=50)]
     customer: Customer | None = None
@@ -163,7 +164,7 @@ def _readable(user: Principal, order: dict[str, Any]) -> None:
 
 
 @router.get("/orders/{order_no}")
-def get_order(order_no: str, user: Staff, s: Db) -> dict[str, Any]:
+def get_order(order_no: OrderNo, user: Staff, s: Db) -> dict[str, Any]:
     """One order; a clerk sees his own window's only, personal data revealed to supervisor+."""
     order = orders.get_order(s, order_no, reveal=user.role in SUPERVISORS)
     _readable(user, order)
@@ -171,7 +172,7 @@ def get_order(order_no: str, user: Staff, s: Db) -> dict[str, Any]:
 
 
 @router.get("/orders/{order_no}/timeline")
-def get_timeline(order_no: str, user: Staff, s: Db) -> dict[str, Any]:
+def get_timeline(order_no: OrderNo, user: Staff, s: Db) -> dict[str, Any]:
     """The order's events and whether their hash chain verifies."""
     _readable(user, orders.get_order(s, order_no))
     events, verified = orders.timeline(s, order_no)

@@ -175,3 +175,29 @@ def test_order_and_timeline_readers(live):
         assert_error(requests.get(live.url(path), timeout=10), 401, "unauthorized")
     assert_error(requests.get(live.url("/orders/W01-20261121-9999"), headers=clerk1,
                               timeout=10), 404, "not_found")
+
+
+def test_nul_characters_and_deep_json_never_reach_the_database(live):
+    """PostgreSQL text cannot hold NUL: refused up front as 422/404, never a 500."""
+    clerk, admin = live.login("clerk1"), live.login("admin")
+    before = snapshot(live.db)
+    day = live.venue.local_date(live.clock()).isoformat()
+    answers = [
+        requests.post(live.url("/auth/login"), timeout=10,
+                      json={"username": "clerk1\x00", "password": "x", "device_id": "d"}),
+        requests.post(live.url("/auth/login"), timeout=10,
+                      json={"username": "clerk1", "password": "clerk1", "device_id": "d\x00"}),
+        _post(live, clerk, _body(live, customer={"name": "张\x00三"})),
+        _post(live, clerk, _body(live) | {"lines": [{"ticket_type": "AD\x00", "qty": 1}]}),
+        requests.put(live.url(f"/inventory/{day}/AD%00ULT"), json={"capacity": 1},
+                     headers=admin, timeout=10),
+        requests.post(live.url("/orders"), data=b'{"a":' * 5000, timeout=10,
+                      headers=clerk | {"Idempotency-Key": "deep",
+                                       "Content-Type": "application/json"}),
+    ]
+    for r in answers:
+        assert_error(r, 422, "validation_error")
+    for path in ("/orders/W01%00", "/orders/" + "W" * 65, "/orders/W01%00/timeline"):
+        assert_error(requests.get(live.url(path), headers=clerk, timeout=10), 422,
+                     "validation_error")
+    assert snapshot(live.db) == before

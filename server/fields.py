@@ -1,0 +1,21 @@
+"""Field types of request bodies and paths: strict strings with a length limit and no NUL
+character (PostgreSQL text cannot hold one: it would fail deep in the driver, as a 500)."""
+
+from typing import Annotated, Any
+
+from fastapi import Path
+from pydantic import Field
+
+NO_NUL = r"^[^\x00]*$"
+PRINTABLE_ASCII = r"^[\x21-\x7e]+$"
+
+
+def text(max_length: int, *, min_length: int = 0) -> Any:
+    """A JSON string of at most `max_length` characters, never containing NUL."""
+    return Annotated[str, Field(strict=True, min_length=min_length, max_length=max_length,
+                                pattern=NO_NUL)]
+
+
+def code_path(max_length: int) -> Any:
+    """A path segment that is a code or number: printable ASCII, no spaces."""
+    return Annotated[str, Path(max_length=max_length, pattern=PRINTABLE_ASCII)]
