@@ -1,9 +1,9 @@
 """Cash receipts on a real ESC/POS printer (emupos): amounts, change, and the cash drawer."""
 
 import pytest
+from emupos_io import send
 
 from app.domain.print_docs import ReceiptDoc
-from printing.devices import open_device
 from printing.layouts import render_receipt
 from printing.profile import PrinterProfile
 
@@ -18,14 +18,6 @@ def receipt(**changes) -> ReceiptDoc:
                 clerk="clerk1", terminal="01", printed_at="2026-11-21 10:00:00",
                 visit_date="2026-11-21", kick_drawer=True)
     return ReceiptDoc(**{**base, **changes})
-
-
-def send(uri: str, data: bytes) -> None:
-    device = open_device(uri)
-    try:
-        device.write(data)
-    finally:
-        device.close()
 
 
 @pytest.mark.parametrize("paper_mm", [80, 58])

@@ -4,10 +4,10 @@ import io
 
 import pytest
 import zxingcpp
+from emupos_io import send
 from PIL import Image
 
 from app.domain.print_docs import TicketDoc
-from printing.devices import open_device
 from printing.layouts import render_ticket
 from printing.profile import PrinterProfile
 
@@ -20,14 +20,6 @@ def ticket(**changes) -> TicketDoc:
     base = dict(venue_name="门票景区", ticket_type_name="成人票", visit_date="2026-11-21",
                 price_fen=10000, order_no="W01-20261121-0007", code=CODE)
     return TicketDoc(**{**base, **changes})
-
-
-def send(uri: str, data: bytes) -> None:
-    device = open_device(uri)
-    try:
-        device.write(data)
-    finally:
-        device.close()
 
 
 def qr_texts(png: bytes) -> list[str]:
