@@ -1,5 +1,6 @@
 """Users and logging in: argon2 password hashes, five roles."""
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,8 +20,13 @@ ROLE_LABELS_ZH = {"clerk": "售票员", "supervisor": "值班主管", "finance":
 BAD_LOGIN = "用户名或密码错误"
 
 _hasher = PasswordHasher()
-# Verified when the user is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("menpiao-no-such-user")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified when the user is unknown, so a wrong name costs as long as a wrong password.
+    Made on first use, not at import: importing auth must not cost a hash at start-up."""
+    return _hasher.hash("menpiao-no-such-user")
 
 
 @dataclass(frozen=True)
@@ -75,7 +81,7 @@ def list_users(session: Session) -> list[UserInfo]:
 
 def _verify(user: User | None, password: str) -> bool:
     try:
-        return _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and bool(
+        return _hasher.verify(user.password_hash if user else _dummy_hash(), password) and bool(
             user and user.active)
     except (VerificationError, InvalidHashError):
         return False
