@@ -25,6 +25,7 @@ def create_app(db: Database, *, clock: Callable[[], datetime] | None = None,
     the system clock); `webhook_secret` signs channel and provider webhooks."""
     app = FastAPI(title="Menpiao central order store", version="1",
                   openapi_url=f"{API}/openapi.json", docs_url=f"{API}/docs", redoc_url=None)
+    db.emit_changes = True  # every commit through the store writes the changes feed
     app.state.db = db
     app.state.clock = clock or _utc_now
     app.state.webhook_secret = webhook_secret

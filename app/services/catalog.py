@@ -12,6 +12,8 @@ from app.domain.errors import NotFound, ValidationError
 from app.store.db import read_transaction
 from app.store.models import Inventory, TicketTypeRow
 
+from . import changes
+
 _types = TicketTypeRow.__table__
 _inventory = Inventory.__table__
 
@@ -108,6 +110,7 @@ def set_capacity(session: Session, ticket_type: str, visit_date: date, capacity:
         current = inv_rules.Stock(row.capacity, row.sold, row.held, row.oversold)
         inv_rules.set_capacity(current, capacity)
         row.capacity, row.version, row.updated_at = capacity, row.version + 1, now
+        changes.touch_inventory(session, [ticket_type], visit_date, now=now)
         item = StockItem(ticket_type, visit_date, capacity, row.sold, row.held,
                          max(0, capacity - row.sold - row.held))
     return item

@@ -45,19 +45,25 @@ def _ticket_json(t: Ticket) -> dict[str, Any]:
             "sold_as": t.sold_as, "name": t.name, "price_fen": t.price_fen,
             "status": t.status, "uses_total": t.uses_total, "uses_left": t.uses_left,
             "redeemed_at": _iso(t.redeemed_at), "redeemed_by": t.redeemed_by,
-            "reprint_count": t.reprint_count}
+            "reprint_count": t.reprint_count, "kind": t.kind,
+            "list_price_fen": t.list_price_fen, "position": t.position,
+            "version": t.version}
 
 
 def _payment_json(p: Payment) -> dict[str, Any]:
     return {"payment_no": p.payment_no, "method": p.method, "amount_fen": p.amount_fen,
             "tendered_fen": p.tendered_fen, "change_fen": p.change_fen, "status": p.status,
-            "provider_txn_id": p.provider_txn_id, "at": _iso(p.at)}
+            "provider_txn_id": p.provider_txn_id, "at": _iso(p.at),
+            "payment_id": p.payment_id, "provider": p.provider}
 
 
 def _refund_json(r: Refund) -> dict[str, Any]:
     return {"refund_no": r.refund_no, "status": r.status, "amount_fen": r.amount_fen,
             "fee_fen": r.fee_fen, "payment_fee_fen": r.payment_fee_fen, "method": r.method,
-            "ticket_ids": list(r.ticket_ids), "created_at": _iso(r.created_at)}
+            "ticket_ids": list(r.ticket_ids), "created_at": _iso(r.created_at),
+            "refund_id": r.refund_id, "rule": r.rule, "reason": r.reason,
+            "approvals": list(r.approvals or []), "requested_by": r.requested_by,
+            "updated_at": _iso(r.updated_at), "version": r.version}
 
 
 def _order_json(o: Order, tickets: list[Ticket], payments: list[Payment],
@@ -70,7 +76,10 @@ def _order_json(o: Order, tickets: list[Ticket], payments: list[Payment],
         customer |= {"phone": o.customer_phone, "id_no": o.customer_id_no}
     return {
         "order_id": o.order_id, "order_no": o.order_no, "channel": o.channel,
-        "terminal": o.terminal, "clerk": o.clerk,
+        "terminal": o.terminal, "clerk": o.clerk, "device_id": o.device_id,
+        "external_id": o.external_id, "payment_state": o.payment_state,
+        "cancelled": bool(o.cancelled), "updated_at": _iso(o.updated_at),
+        "receipt_reprint_count": o.receipt_reprint_count,
         "status": str(status), "display_status": display_status(status, open_anomalies),
         "flags": derive_flags(states), "visit_date": o.visit_date.isoformat(),
         "created_at": _iso(o.created_at), "customer": customer,
@@ -90,7 +99,9 @@ def _children(session: Session, model: Any, ids: list[str], order_by: Any) -> di
     return out
 
 
-def _orders_json(session: Session, orders: Sequence[Order], reveal: bool) -> list[dict]:
+def orders_json(session: Session, orders: Sequence[Order], reveal: bool) -> list[dict]:
+    """Order JSON of `orders` (inside the caller's transaction), with what a cache needs
+    besides DESIGN.md §8: ids, kinds, list prices, positions and versions."""
     ids = [o.order_id for o in orders]
     if not ids:
         return []
@@ -117,7 +128,7 @@ def get_order(session: Session, order_no: str, *, reveal: bool = False) -> dict[
     """One order as Order JSON; NotFound if there is none. `reveal` adds the unmasked phone
     and ID number (order detail for an authorised role)."""
     with read_transaction(session):
-        return _orders_json(session, [_find(session, order_no)], reveal)[0]
+        return orders_json(session, [_find(session, order_no)], reveal)[0]
 
 
 def recent_orders(session: Session, limit: int = 50, offset: int = 0,
@@ -129,7 +140,7 @@ def recent_orders(session: Session, limit: int = 50, offset: int = 0,
     with read_transaction(session):
         orders = session.execute(
             query.limit(max(0, min(limit, 500))).offset(max(0, offset))).scalars().all()
-        return _orders_json(session, orders, reveal=False)
+        return orders_json(session, orders, reveal=False)
 
 
 def timeline(session: Session, order_no: str) -> tuple[list[dict[str, Any]], bool]:

@@ -14,6 +14,7 @@ from app.domain.catalog import DEMO_CAPACITY, DEMO_CATALOG, DEMO_DAYS
 from app.domain.venue import Venue
 from app.store.models import Inventory, TicketTypeRow, User
 
+from . import changes
 from .auth import create_user
 
 DEMO_USERS = (  # username (= password), role, display name
@@ -47,6 +48,7 @@ def _seed_types(session: Session, now: datetime) -> int:
     for order, t in enumerate(DEMO_CATALOG):
         if t.code in have:
             continue
+        changes.touch(session, "catalog", t.code, now=now)
         session.add(TicketTypeRow(
             code=t.code, name=t.name, kind=str(t.kind), price_fen=t.price_fen,
             components=list(t.components), uses_total=t.uses_total,
@@ -70,6 +72,9 @@ def _seed_inventory(session: Session, now: datetime, venue: Venue, days: int,
             for d in dates if (code, d) not in have]
     if rows:
         session.execute(sa.insert(Inventory.__table__), rows)
+    for row in rows:
+        changes.touch(session, "inventory",
+                      changes.inventory_id(row["ticket_type"], row["visit_date"]), now=now)
     return len(rows)
 
 

@@ -24,7 +24,7 @@ from app.store.counters import next_order_seq
 from app.store.models import Inventory, Order, Payment, Ticket
 from app.store.types import UTCDateTime
 
-from . import outbox, print_queue, timeline
+from . import changes, outbox, print_queue, timeline
 from .catalog import load_catalog
 
 CASH = "cash"
@@ -282,6 +282,8 @@ def sell(session: Session, request: SaleRequest, *, now: datetime, venue: Venue,
         sold = _sold_tickets(plan, catalog)
         payment_no = _write_rows(session, request, plan, order_id, order_no, sold, now)
         _log(session, request, plan, order_id, order_no, payment_no, now)
+        changes.touch(session, "order", order_id, now=now)
+        changes.touch_inventory(session, units_needed(plan.specs), request.visit_date, now=now)
         jobs: tuple[str, ...] = ()
         if local_effects:
             outbox.append(session, "sale",

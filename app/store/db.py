@@ -107,12 +107,16 @@ def upgrade(engine: sa.Engine, revision: str = "head") -> None:
         command.upgrade(alembic_config(conn), revision)
 
 
+EMIT_CHANGES = "menpiao.changes.enabled"  # Session.info key read by app.services.changes
+
+
 class Database:
     """One database: its engine, a session factory, and the schema kept at head."""
 
     def __init__(self, engine: sa.Engine) -> None:
         self._engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self.emit_changes = False  # the central store: services write the changes feed
 
     @classmethod
     def open(cls, url: str, *, migrate: bool = True, **engine_kw: Any) -> Database:
@@ -135,8 +139,12 @@ class Database:
         return self._engine.dialect.name
 
     def session(self) -> Session:
-        """A new Session; services open their own transaction on it (`with session.begin()`)."""
-        return self._sessions()
+        """A new Session; services open their own transaction on it (`with session.begin()`).
+        On the central store (`emit_changes`) its commits write the changes feed."""
+        session = self._sessions()
+        if self.emit_changes:
+            session.info[EMIT_CHANGES] = True
+        return session
 
     def dispose(self) -> None:
         """Close every pooled connection."""

@@ -61,11 +61,12 @@ def live(db_url, now):
     """A running store with the demo users, catalog and 30 days of capacity."""
     venue = Venue()
     db = Database.open(db_url)
-    seeding.seed_demo(db.session(), now=now, venue=venue)
     clock = Clock(now)
+    app = create_app(db, clock=clock, venue=venue)
+    seeding.seed_demo(db.session(), now=now, venue=venue)  # through the feed, as a store does
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(db, clock=clock, venue=venue),
-                                           host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
