@@ -1,36 +1,77 @@
 """The central order store's FastAPI app (DESIGN.md §8): routes under /api/v1, the §8 error
-format for every failure, the OpenAPI document at /api/v1/openapi.json."""
+format for every failure, the OpenAPI document at /api/v1/openapi.json. While it runs, the
+changes feed wakes long-polls (in-process and, on PostgreSQL, through LISTEN/NOTIFY) and a
+sweeper does the time-based work every 30 s."""
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
 
 from app.domain.venue import Venue
+from app.services import changes, leases
 from app.store.db import Database
 
 from .errors import install_error_handlers
+from .feed import ChangeNotifier, PgListener, pg_conninfo
 from .routes import auth, catalog, orders
+from .routes import channels
+from .routes import leases as lease_routes
+from .routes import sync as sync_routes
+from .sweeper import Sweeper, Task
 
 API = "/api/v1"
+SWEEP_INTERVAL = 30.0
 
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def sweep_tasks(venue: Venue) -> list[Task]:
+    """The periodic work of the store, in order."""
+    del venue
+    return [lambda s, now: leases.expire(s, now=now)]
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    db: Database = app.state.db
+    notifier: ChangeNotifier = app.state.notifier
+    changes.add_listener(notifier.notify)
+    listener = None
+    if db.dialect == "postgresql":
+        listener = PgListener(pg_conninfo(db.engine.url), notifier)
+        listener.start()
+    sweeper = Sweeper(db, app.state.clock, sweep_tasks(app.state.venue),
+                      interval=app.state.sweep_interval)
+    sweeper.start()
+    try:
+        yield
+    finally:
+        changes.remove_listener(notifier.notify)
+        notifier.notify()  # let waiting long-polls answer now
+        sweeper.stop()
+        if listener is not None:
+            listener.stop()
+
+
 def create_app(db: Database, *, clock: Callable[[], datetime] | None = None,
-               webhook_secret: str | None = None, venue: Venue | None = None) -> FastAPI:
+               webhook_secret: str | None = None, venue: Venue | None = None,
+               sweep_interval: float = SWEEP_INTERVAL) -> FastAPI:
     """The store over `db` (already migrated). `clock` returns aware UTC datetimes (default:
     the system clock); `webhook_secret` signs channel and provider webhooks."""
-    app = FastAPI(title="Menpiao central order store", version="1",
+    app = FastAPI(title="Menpiao central order store", version="1", lifespan=_lifespan,
                   openapi_url=f"{API}/openapi.json", docs_url=f"{API}/docs", redoc_url=None)
     db.emit_changes = True  # every commit through the store writes the changes feed
     app.state.db = db
     app.state.clock = clock or _utc_now
     app.state.webhook_secret = webhook_secret
     app.state.venue = venue or Venue()
+    app.state.notifier = ChangeNotifier()
+    app.state.sweep_interval = sweep_interval
     install_error_handlers(app)
-    for module in (auth, catalog, orders):
+    for module in (auth, catalog, orders, sync_routes, lease_routes, channels):
         app.include_router(module.router, prefix=API)
     return app

@@ -21,7 +21,7 @@ from app.domain.print_docs import ReceiptDoc, ReceiptLine, TicketDoc
 from app.domain.timeline import iso_utc
 from app.domain.venue import Venue
 from app.store.counters import next_order_seq
-from app.store.models import Inventory, Order, Payment, Ticket
+from app.store.models import Inventory, LeaseRow, Order, Payment, Ticket
 from app.store.types import UTCDateTime
 
 from . import changes, outbox, print_queue, timeline
@@ -41,6 +41,13 @@ _TAKE_STOCK = (
            _inventory.c.visit_date == sa.bindparam("k_day"),
            _inventory.c.sold + _inventory.c.held + sa.bindparam("k_n") <= _inventory.c.capacity)
     .values(sold=_inventory.c.sold + sa.bindparam("k_n"), version=_inventory.c.version + 1,
+            updated_at=sa.bindparam("k_now", type_=UTCDateTime())))
+_leases = LeaseRow.__table__
+_USE_LEASE = (
+    sa.update(_leases)
+    .where(_leases.c.lease_id == sa.bindparam("k_id"),
+           _leases.c.used + sa.bindparam("k_n") <= _leases.c.granted)
+    .values(used=_leases.c.used + sa.bindparam("k_n"), version=_leases.c.version + 1,
             updated_at=sa.bindparam("k_now", type_=UTCDateTime())))
 _INSERT_ORDER = sa.insert(_orders)
 _INSERT_TICKETS = sa.insert(Ticket.__table__)
@@ -63,6 +70,7 @@ class SaleRequest:
     tendered_fen: int
     payment_method: str = CASH
     order_id: str | None = None
+    from_leases: bool = False  # offline: units come only from this device's leases
 
 
 @dataclass(frozen=True)
@@ -86,7 +94,7 @@ class SaleResult:
 
 
 @dataclass(frozen=True)
-class _Plan:
+class SalePlan:
     """A validated sale, before anything is written."""
 
     terminal: str
@@ -96,7 +104,7 @@ class _Plan:
     change_fen: int
 
 
-def _check_request(req: SaleRequest, now: datetime, venue: Venue) -> str:
+def _check_request(req: SaleRequest, now: datetime, venue: Venue, check_date: bool) -> str:
     try:
         terminal = normalize_terminal(req.terminal)
     except (ValueError, AttributeError):
@@ -107,7 +115,8 @@ def _check_request(req: SaleRequest, now: datetime, venue: Venue) -> str:
         raise ValidationError(f"不支持的支付方式：{req.payment_method}", field="payment_method")
     if not isinstance(req.visit_date, date) or isinstance(req.visit_date, datetime):
         raise ValidationError("游玩日期不正确", field="visit_date")
-    venue.check_visit_date(req.visit_date, now)
+    if check_date:
+        venue.check_visit_date(req.visit_date, now)
     if not req.lines:
         raise ValidationError("请至少选择一种票", field="lines")
     tendered = req.tendered_fen
@@ -117,9 +126,10 @@ def _check_request(req: SaleRequest, now: datetime, venue: Venue) -> str:
 
 
 def plan_sale(req: SaleRequest, catalog: Mapping[str, TicketType], *, now: datetime,
-              venue: Venue) -> _Plan:
-    """Validate a request against the catalog and price it; raises ValidationError."""
-    terminal = _check_request(req, now, venue)
+              venue: Venue, check_date: bool = True) -> SalePlan:
+    """Validate a request against the catalog and price it; raises ValidationError.
+    `check_date=False` for a sale that already happened (a pushed op may be days old)."""
+    terminal = _check_request(req, now, venue, check_date)
     specs: list[TicketSpec] = []
     for line in req.lines:
         specs.extend(expand_line(catalog, line.ticket_type, line.qty))
@@ -127,11 +137,11 @@ def plan_sale(req: SaleRequest, catalog: Mapping[str, TicketType], *, now: datet
         raise ValidationError(f"一次最多售 {MAX_LINE_QTY} 张", field="qty")
     total = sum(s.price_fen for s in specs)
     if req.payment_method != CASH:
-        return _Plan(terminal, tuple(specs), total, total, 0)
+        return SalePlan(terminal, tuple(specs), total, total, 0)
     if req.tendered_fen < total:
         raise ValidationError(f"实收金额不足，还差 {format_fen(total - req.tendered_fen)}",
                               field="tendered_fen", short_fen=total - req.tendered_fen)
-    return _Plan(terminal, tuple(specs), total, req.tendered_fen, req.tendered_fen - total)
+    return SalePlan(terminal, tuple(specs), total, req.tendered_fen, req.tendered_fen - total)
 
 
 def _refuse_stock(session: Session, code: str, name: str, visit_date: date, qty: int) -> None:
@@ -157,6 +167,33 @@ def take_stock(session: Session, need: Mapping[str, int], visit_date: date,
             _refuse_stock(session, code, catalog[code].name, visit_date, n)
 
 
+def take_from_leases(session: Session, need: Mapping[str, int], visit_date: date,
+                     device_id: str, catalog: Mapping[str, TicketType],
+                     now: datetime) -> list[dict[str, Any]]:
+    """An offline sale: units come from this device's active leases only (never free
+    capacity: the cache cannot know it), so offline sales can never oversell. Returns the
+    `leases` of the sale op; SoldOut when a lease has too few units left."""
+    conn = session.connection()
+    used: list[dict[str, Any]] = []
+    for code in sorted(need):
+        n = need[code]
+        lease = session.execute(
+            sa.select(_leases.c.lease_id, (_leases.c.granted - _leases.c.used).label("left"))
+            .where(_leases.c.device_id == device_id, _leases.c.ticket_type == code,
+                   _leases.c.visit_date == visit_date, _leases.c.status == "active",
+                   _leases.c.expires_at > now)
+            .order_by((_leases.c.granted - _leases.c.used).desc()).limit(1)).first()
+        left = lease.left if lease else 0
+        if left < n:
+            name = catalog[code].name
+            raise SoldOut(f"离线售票只能用本窗口预留的票：{name}仅剩 {left} 张" if left
+                          else f"离线状态下{name}没有可售预留，请联网后再售",
+                          available=left, ticket_type=code)
+        conn.execute(_USE_LEASE, {"k_id": lease.lease_id, "k_n": n, "k_now": now})
+        used.append({"lease_id": lease.lease_id, "ticket_type": code, "qty": n})
+    return used
+
+
 def ticket_name(spec: TicketSpec, catalog: Mapping[str, TicketType]) -> str:
     """Printed name: the type's, or `套票·组成` (亲子套票·成人票) for a package component."""
     if spec.sold_as == spec.ticket_type:
@@ -164,12 +201,12 @@ def ticket_name(spec: TicketSpec, catalog: Mapping[str, TicketType]) -> str:
     return f"{catalog[spec.sold_as].name}·{spec.name}"
 
 
-def _sold_tickets(plan: _Plan, catalog: Mapping[str, TicketType]) -> tuple[SoldTicket, ...]:
+def _sold_tickets(plan: SalePlan, catalog: Mapping[str, TicketType]) -> tuple[SoldTicket, ...]:
     return tuple(SoldTicket(new_id(), new_ticket_code(), s.ticket_type, ticket_name(s, catalog),
                             s.price_fen) for s in plan.specs)
 
 
-def _write_rows(session: Session, req: SaleRequest, plan: _Plan, order_id: str, order_no: str,
+def write_sale_rows(session: Session, req: SaleRequest, plan: SalePlan, order_id: str, order_no: str,
                 sold: tuple[SoldTicket, ...], now: datetime) -> str:
     status = derive_status(PaymentState.PAID, False, [TicketState.VALID] * len(sold))
     conn = session.connection()
@@ -196,7 +233,7 @@ def _write_rows(session: Session, req: SaleRequest, plan: _Plan, order_id: str, 
     return payment_no
 
 
-def _log(session: Session, req: SaleRequest, plan: _Plan, order_id: str, order_no: str,
+def log_sale(session: Session, req: SaleRequest, plan: SalePlan, order_id: str, order_no: str,
          payment_no: str, now: datetime) -> None:
     created = {"order_no": order_no, "channel": CHANNEL, "terminal": plan.terminal,
                "visit_date": req.visit_date.isoformat(), "total_fen": plan.total_fen,
@@ -209,10 +246,12 @@ def _log(session: Session, req: SaleRequest, plan: _Plan, order_id: str, order_n
                     at=now, actor=actors.user(req.clerk), source=SOURCE, prev=None)
 
 
-def sale_payload(req: SaleRequest, plan: _Plan, order_id: str, order_no: str,
-                 sold: tuple[SoldTicket, ...], now: datetime) -> dict[str, Any]:
+def sale_payload(req: SaleRequest, plan: SalePlan, order_id: str, order_no: str,
+                 sold: tuple[SoldTicket, ...], now: datetime,
+                 leases: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """The `sale` op (DESIGN.md §9): the /orders body plus order_id, order_no, tickets and
-    lease_id (null: an online sale from free capacity)."""
+    lease_id (null: an online sale from free capacity). An offline sale of several types uses
+    one lease per type: `leases` lists them all, `lease_id` is the first."""
     return {
         "order_id": order_id, "order_no": order_no, "channel": CHANNEL,
         "visit_date": req.visit_date.isoformat(),
@@ -222,13 +261,14 @@ def sale_payload(req: SaleRequest, plan: _Plan, order_id: str, order_no: str,
                     "tendered_fen": plan.tendered_fen},
         "tickets": [{"ticket_id": t.ticket_id, "code": t.code, "ticket_type": t.ticket_type}
                     for t in sold],
-        "lease_id": None,
+        "lease_id": leases[0]["lease_id"] if leases else None,
+        "leases": leases or [],
         "terminal": plan.terminal, "clerk": req.clerk, "device_id": req.device_id,
         "created_at": iso_utc(now),
     }
 
 
-def _print_jobs(req: SaleRequest, plan: _Plan, order_no: str, sold: tuple[SoldTicket, ...],
+def _print_jobs(req: SaleRequest, plan: SalePlan, order_no: str, sold: tuple[SoldTicket, ...],
                 catalog: Mapping[str, TicketType], now: datetime,
                 venue: Venue) -> list[tuple[str, dict[str, Any]]]:
     day = req.visit_date.isoformat()
@@ -276,18 +316,25 @@ def sell(session: Session, request: SaleRequest, *, now: datetime, venue: Venue,
         catalog = load_catalog(session)
         plan = plan_sale(request, catalog, now=now, venue=venue)
         order_id = _check_new_order_id(session, request.order_id)
-        take_stock(session, units_needed(plan.specs), request.visit_date, catalog, now)
+        need = units_needed(plan.specs)
+        leases = None
+        if request.from_leases:
+            leases = take_from_leases(session, need, request.visit_date, request.device_id,
+                                      catalog, now)
+        else:
+            take_stock(session, need, request.visit_date, catalog, now)
         seq = next_order_seq(session, plan.terminal, venue.local_date(now))
         order_no = window_order_no(plan.terminal, venue.local_date(now), seq)
         sold = _sold_tickets(plan, catalog)
-        payment_no = _write_rows(session, request, plan, order_id, order_no, sold, now)
-        _log(session, request, plan, order_id, order_no, payment_no, now)
+        payment_no = write_sale_rows(session, request, plan, order_id, order_no, sold, now)
+        log_sale(session, request, plan, order_id, order_no, payment_no, now)
         changes.touch(session, "order", order_id, now=now)
-        changes.touch_inventory(session, units_needed(plan.specs), request.visit_date, now=now)
+        changes.touch_inventory(session, need, request.visit_date, now=now)
         jobs: tuple[str, ...] = ()
         if local_effects:
             outbox.append(session, "sale",
-                          sale_payload(request, plan, order_id, order_no, sold, now), now=now)
+                          sale_payload(request, plan, order_id, order_no, sold, now, leases),
+                          now=now)
             jobs = print_queue.enqueue(
                 session, _print_jobs(request, plan, order_no, sold, catalog, now, venue),
                 order_no=order_no, now=now)
