@@ -33,12 +33,12 @@ def _server(args: argparse.Namespace) -> int:
 
     db = Database.open(args.database)  # runs the migrations
     clock = lambda: datetime.now(UTC)  # noqa: E731 - the one real clock of the server
+    secret = os.environ.get("MENPIAO_WEBHOOK_SECRET") or ("demo-secret" if args.demo else None)
+    app = create_app(db, clock=clock, webhook_secret=secret)  # before seeding: feeds changes
     if args.demo:
         result = seed_demo(db.session(), now=clock(), venue=Venue())
         print(f"demo data: {result.users_added} users, {result.ticket_types_added} ticket types, "
               f"{result.inventory_rows_added} inventory rows added", file=sys.stderr)
-    secret = os.environ.get("MENPIAO_WEBHOOK_SECRET") or ("demo-secret" if args.demo else None)
-    app = create_app(db, clock=clock, webhook_secret=secret)
     try:
         uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     finally:

@@ -26,6 +26,8 @@ from ui.errors import install_excepthook, user_message
 from ui.i18n import install_translations, normalize_lang, remove_translations
 from ui.login_dialog import LoginDialog
 from ui.printer_bridge import PrinterBridge
+from ui.sync_bridge import SyncBridge
+from ui.sync_runner import StoreHandle, start_engine
 
 log = logging.getLogger("menpiao.ui")
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -96,7 +98,8 @@ class ClientApp(QObject):
     """One running client: the login dialog, then the main window; sign out returns to login."""
 
     def __init__(self, args: argparse.Namespace,
-                 clock: Callable[[], datetime] | None = None) -> None:
+                 clock: Callable[[], datetime] | None = None,
+                 store_starter: Callable[[ClientContext], StoreHandle] | None = None) -> None:
         refcount_guard.install()  # before the first Qt call that returns None
         self.qt = QApplication.instance() or QApplication(sys.argv[:1])
         super().__init__()
@@ -109,6 +112,12 @@ class ClientApp(QObject):
             terminal_override=(getattr(args, "terminal", None) or "").strip().upper() or None,
             printer_override=getattr(args, "printer", None) or None)
         self.ctx.printer = PrinterBridge(self)
+        self.ctx.sync = SyncBridge(self)
+        remote = getattr(args, "store", None)
+        self.store: StoreHandle | None = StoreHandle(remote) if remote else None
+        self.store_starter = None if remote else store_starter
+        self.engine: Any = None
+        self.credentials: tuple[str, str] | None = None
         self.translators = install_translations(self.qt, self.ctx.lang)
         self.qt.setStyleSheet(load_stylesheet())
         self.login: LoginDialog | None = None
@@ -122,7 +131,45 @@ class ClientApp(QObject):
         """Show the login dialog now; open the database right after it is on screen."""
         dialog = self.show_login()
         QTimer.singleShot(0, self._open_backend)
+        if self.store_starter is not None:
+            self.ctx.sync.set_connecting()
+            (tasks.run(self.store_starter, self.ctx)
+                .on_success(self._store_ready)
+                .on_failure(self._store_failed))
+        elif self.store is not None:
+            self.ctx.sync.set_connecting()
         return dialog
+
+    def _store_ready(self, handle: StoreHandle) -> None:
+        self.store = handle
+        self._start_sync()
+
+    def _store_failed(self, exc: BaseException) -> None:
+        log.error("the embedded store did not start: %s", exc)
+        self.ctx.sync.set_problem(QCoreApplication.translate(
+            "ClientApp", "The central store could not be started: {why}. Sales are kept "
+                         "in this window and uploaded later.").format(why=user_message(exc)))
+
+    def _start_sync(self) -> None:
+        """Once the database is open, a clerk signed in and the store is known."""
+        if (self.engine is not None or self.store is None or self.credentials is None
+                or not self.backend_ready):
+            return
+        username, password = self.credentials
+        try:
+            self.engine = start_engine(self.ctx, self.store.base_url, username, password,
+                                       self.ctx.sync.publish)
+        except Exception as exc:  # noqa: BLE001 - no sync is no reason to stop selling
+            log.exception("the sync engine did not start")
+            self.ctx.sync.set_problem(user_message(exc))
+            return
+        self.ctx.sync.waker = self.engine.wake
+
+    def _stop_sync(self) -> None:
+        engine, self.engine = self.engine, None
+        self.ctx.sync.waker = None
+        if engine is not None:
+            engine.stop(timeout=1.0)  # a long-poll in flight ends on its own, never applied
 
     def _open_backend(self) -> None:
         (tasks.write(open_backend, self.ctx)
@@ -134,6 +181,7 @@ class ClientApp(QObject):
         if self.login is not None:
             self.login.set_terminal(self.ctx.terminal)
         self._start_printing()
+        self._start_sync()
 
     def _backend_failed(self, exc: BaseException) -> None:
         self.backend_error = exc
@@ -165,12 +213,14 @@ class ClientApp(QObject):
 
         dialog, self.login = self.login, None
         self.ctx.user = dialog.user
+        self.credentials = getattr(dialog, "credentials", None)
         log.info("%s signed in at window %s", self.ctx.user.username, self.ctx.terminal)
         self.window = MainWindow(self.ctx)
         self.window.sign_out_requested.connect(self.sign_out)
         self.window.closed.connect(self.qt.quit)
         self.window.show()
         dialog.deleteLater()
+        self._start_sync()
 
     def sign_out(self) -> None:
         window, self.window = self.window, None
@@ -179,10 +229,16 @@ class ClientApp(QObject):
             window.close()
             window.deleteLater()
         self.ctx.user = None
+        self.credentials = None
+        self._stop_sync()  # the engine speaks to the store as the clerk who signed out
         self.show_login()
 
     # -- stop -----------------------------------------------------------------------------------
     def shutdown(self) -> None:
+        self._stop_sync()
+        if self.store is not None:
+            self.store.close()
+            self.store = None
         if self.worker is not None:
             self.worker.stop()
             self.worker = None
@@ -202,15 +258,15 @@ class ClientApp(QObject):
         self.translators = []
 
 
-def run_client(args: argparse.Namespace) -> int:
-    """The desktop client (`python main.py`). Returns the process exit code."""
+def run_client(args: argparse.Namespace,
+               store_starter: Callable[[ClientContext], StoreHandle] | None = None) -> int:
+    """The desktop client (`python main.py`). Returns the process exit code. Without
+    `--store`, `store_starter(ctx)` (from main.py: the embedded store) runs on the pool while
+    the login dialog shows."""
     home = resolve_home(getattr(args, "home", None))
     home.mkdir(parents=True, exist_ok=True)
     setup_logging(home)
-    if getattr(args, "store", None):
-        log.warning("--store %s: connecting to a central store comes in a later release; "
-                    "running in local mode", args.store)
-    client = ClientApp(args)
+    client = ClientApp(args, store_starter=store_starter)
     hook = install_excepthook()
     tasks.set_unhandled_failure(hook.show)
     client.start()

@@ -24,6 +24,7 @@ class ClientContext:
     settings: Any = None  # app.services.settings.ClientSettings
     user: Any = None  # app.services.auth.UserInfo, after login
     printer: Any = None  # ui.printer_bridge.PrinterBridge, when the print worker runs
+    sync: Any = None  # ui.sync_bridge.SyncBridge: store status, orders changed, wake()
     extras: dict[str, Any] = field(default_factory=dict)
 
     def now(self) -> datetime:

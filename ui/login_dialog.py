@@ -107,6 +107,8 @@ class LoginDialog(QDialog):
             self.show_error(self.tr("Gate accounts cannot sign in at a ticket window."))
             return
         self.user = user
+        # kept in memory only, to sign in to the central store as the same clerk
+        self.credentials = (self.username.text().strip(), self.password.text())
         self.error.hide()
         self.accept()
 

@@ -47,6 +47,8 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         if ctx.printer is not None:
             ctx.printer.changed.connect(self.refresh_status)
+        if ctx.sync is not None:
+            ctx.sync.changed.connect(self.refresh_status)
         self.resize(1280, 760)
         if self.keys:
             self.show_screen(self.keys[0])
@@ -81,10 +83,8 @@ class MainWindow(QMainWindow):
         self.terminal_label = QLabel()
         self.printer_label = QLabel()
         self.printer_label.setObjectName("printerState")
-        self.sync_label = QLabel(self.tr("Local mode"))
+        self.sync_label = QLabel()
         self.sync_label.setObjectName("syncState")
-        self.sync_label.setToolTip(self.tr("No central store is connected yet; sales are kept "
-                                           "in this window's database."))
         for label in (self.user_label, self.terminal_label, self.printer_label, self.sync_label):
             bar.addPermanentWidget(label)
         self.refresh_status()
@@ -108,6 +108,20 @@ class MainWindow(QMainWindow):
         self.printer_label.setToolTip(getattr(printer, "detail", "") or self.ctx.printer_uri())
         self.printer_label.style().unpolish(self.printer_label)
         self.printer_label.style().polish(self.printer_label)
+        self._refresh_sync()
+
+    def _refresh_sync(self) -> None:
+        bridge = self.ctx.sync
+        if bridge is None:
+            text, state, tip = self.tr("Local mode"), "local", ""
+        else:
+            text, state = bridge.label(self.ctx.venue().local)
+            tip = bridge.tooltip()
+        self.sync_label.setText(text)
+        self.sync_label.setProperty("state", state)
+        self.sync_label.setToolTip(tip)
+        self.sync_label.style().unpolish(self.sync_label)
+        self.sync_label.style().polish(self.sync_label)
 
     def show_screen(self, key: str) -> QWidget:
         page = self.pages.get(key)

@@ -30,6 +30,10 @@
             <source>The local database could not be opened: {why}</source>
             <translation>无法打开本地数据库：{why}</translation>
         </message>
+        <message>
+            <source>The central store could not be started: {why}. Sales are kept in this window and uploaded later.</source>
+            <translation>内置中心库未能启动：{why}。销售记录保存在本窗口，稍后上传。</translation>
+        </message>
     </context>
     <context>
         <name>Errors</name>
@@ -533,6 +537,65 @@
         <message>
             <source>In cart: {n}</source>
             <translation>已选 {n} 张</translation>
+        </message>
+    </context>
+    <context>
+        <name>SyncBridge</name>
+        <message>
+            <source>Store: not connected</source>
+            <translation>中心库：未连接</translation>
+        </message>
+        <message>
+            <source>Store: connecting…</source>
+            <translation>中心库：连接中…</translation>
+        </message>
+        <message>
+            <source>Local mode</source>
+            <translation>本地模式</translation>
+        </message>
+        <message>
+            <source>Online</source>
+            <translation>在线</translation>
+        </message>
+        <message>
+            <source>Offline</source>
+            <translation>离线</translation>
+        </message>
+        <message>
+            <source>{n} to upload</source>
+            <translation>待上传 {n}</translation>
+        </message>
+        <message>
+            <source>synced {time}</source>
+            <translation>同步于 {time}</translation>
+        </message>
+        <message>
+            <source>{n} refused</source>
+            <translation>{n} 条被拒</translation>
+        </message>
+        <message>
+            <source>clock off</source>
+            <translation>时钟偏差</translation>
+        </message>
+        <message>
+            <source>Store: {status}</source>
+            <translation>中心库：{status}</translation>
+        </message>
+        <message>
+            <source>No central store is connected; sales are kept in this window's database.</source>
+            <translation>未连接中心库；销售记录保存在本窗口数据库中。</translation>
+        </message>
+        <message>
+            <source>{n} operations were refused by the store: a supervisor must check them.</source>
+            <translation>有 {n} 条操作被中心库拒绝，需值班主管处理。</translation>
+        </message>
+        <message>
+            <source>This computer's clock is {s:+.0f} s off the store's.</source>
+            <translation>本机时钟与中心库相差 {s:+.0f} 秒。</translation>
+        </message>
+        <message>
+            <source>Connected to the central store.</source>
+            <translation>已连接中心库。</translation>
         </message>
     </context>
 </TS>

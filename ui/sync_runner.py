@@ -1,0 +1,58 @@
+"""Connecting the client to a central store: the store handle (embedded or `--store URL`), the
+sign-in to it with the clerk's own credentials, and the sync engine's thread.
+
+Nothing here blocks the GUI thread: the store is started on the pool while the login dialog
+shows, the engine signs in on its own thread, and every event reaches the UI through
+`ui.sync_bridge.SyncBridge`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ui.context import ClientContext
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class StoreHandle:
+    """Where the store is and how to stop it (the embedded one; a remote one has no stop)."""
+
+    base_url: str
+    stop: Callable[[], None] | None = None
+    simulator_stop: Callable[[], None] | None = None
+
+    def close(self) -> None:
+        for fn in (self.simulator_stop, self.stop):
+            if fn is not None:
+                try:
+                    fn()
+                except Exception:  # noqa: BLE001 - shutting down: log and go on
+                    log.exception("stopping the store failed")
+
+
+def api_base(url: str) -> str:
+    """`http://host:8600` or `http://host:8600/api/v1` → the API base."""
+    url = url.rstrip("/")
+    return url if url.endswith("/api/v1") else url + "/api/v1"
+
+
+def start_engine(ctx: ClientContext, base_url: str, username: str, password: str,
+                 publish: Callable[[Any], None]) -> Any:
+    """The sync engine for the signed-in clerk, started; its first round signs in."""
+    from sync.engine import SyncEngine
+    from sync.leases import LeaseKeeper
+    from sync.transport import StoreClient
+
+    client = StoreClient(api_base(base_url))
+    client.remember(username, password, ctx.device_id, ctx.terminal)
+    keeper = LeaseKeeper(ctx.db, client, device_id=ctx.device_id, clock=ctx.clock,
+                         venue=ctx.venue())
+    engine = SyncEngine(ctx.db, client, device_id=ctx.device_id, clock=ctx.clock,
+                        on_event=publish, lease_keeper=keeper)
+    engine.start()
+    return engine
