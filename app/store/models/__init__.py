@@ -2,6 +2,7 @@
 
 from .base import Base
 from .catalog import Device, Inventory, LeaseRow, Setting, TicketTypeRow, User
+from .intake import ReceivedRequest
 from .ops import (
     ApiToken,
     AppliedOp,
@@ -19,6 +20,6 @@ from .orders import Anomaly, Order, Payment, Refund, Ticket, TimelineEvent
 __all__ = [
     "ApiToken", "AppliedOp", "Anomaly", "Base", "ChangeLog", "Counter", "Device",
     "IdempotencyKey", "Inventory", "LeaseRow", "Order", "OrderCounter", "OutboxOp", "Payment",
-    "PrintJobRow", "Refund", "Setting", "Shift", "SyncState", "Ticket", "TicketTypeRow",
-    "TimelineEvent", "User",
+    "PrintJobRow", "ReceivedRequest", "Refund", "Setting", "Shift", "SyncState", "Ticket",
+    "TicketTypeRow", "TimelineEvent", "User",
 ]

@@ -1,0 +1,198 @@
+"""Orders from sales channels (mini-program, website, OTAs, agencies; DESIGN.md §8
+`POST /channels/{channel}/orders`): taken once per (channel, external_id), units from free
+capacity like a window sale, tickets priced from what the channel charged."""
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.domain import actors
+from app.domain.catalog import (
+    MAX_LINE_QTY,
+    TicketSpec,
+    TicketType,
+    expand_line,
+    split_package_price,
+    units_needed,
+)
+from app.domain.errors import NotFound, ValidationError
+from app.domain.ids import CHANNEL_PREFIXES, channel_order_no, new_id, new_ticket_code
+from app.domain.lifecycle import PaymentState, TicketState, derive_status
+from app.domain.money import MAX_FEN
+from app.domain.venue import Venue
+from app.store.db import read_transaction
+from app.store.models import Order, Payment, Ticket
+
+from . import changes, intake, timeline
+from .catalog import load_catalog
+from .selling import take_stock, ticket_name
+
+CHANNELS = tuple(c for c in CHANNEL_PREFIXES if c != "window")
+SCOPE = "channel_order"
+SOURCE = "channel"
+EXTERNAL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,47}$")  # order_no stays path-safe
+_REUSED = "这个渠道订单号已用于另一笔内容不同的订单"
+
+
+@dataclass(frozen=True)
+class ChannelLine:
+    ticket_type: str
+    qty: int
+
+
+@dataclass(frozen=True)
+class Customer:
+    name: str | None = None
+    phone: str | None = None
+    id_no: str | None = None
+
+
+@dataclass(frozen=True)
+class ChannelOrder:
+    channel: str
+    external_id: str
+    visit_date: date
+    lines: tuple[ChannelLine, ...]
+    amount_fen: int  # what the channel charged the visitor
+    paid: bool
+    customer: Customer | None = None
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    order_id: str
+    order_no: str
+    created: bool  # False: a replay of an order already taken
+
+
+def payment_method(channel: str) -> str:
+    """OTAs and agencies settle with us themselves (`ota`); our own channels take WeChat."""
+    return "ota" if channel.startswith("ota_") or channel == "agency" else "wechat"
+
+
+def price_tickets(amount_fen: int, specs: Sequence[TicketSpec]) -> list[int]:
+    """Split what the channel charged over the tickets in proportion to their window prices;
+    the remainder fen go on the first ticket, so the prices sum to `amount_fen`."""
+    return split_package_price(amount_fen, [s.price_fen for s in specs])
+
+
+def check_channel(channel: str) -> None:
+    if channel == "window":
+        raise ValidationError("窗口订单请通过 POST /orders 提交", field="channel")
+    if channel not in CHANNELS:
+        raise NotFound(f"没有这个销售渠道：{channel}", channel=channel)
+
+
+def _plan(req: ChannelOrder, catalog: Mapping[str, TicketType], now: datetime,
+          venue: Venue) -> list[TicketSpec]:
+    check_channel(req.channel)
+    if not EXTERNAL_ID.match(req.external_id):
+        raise ValidationError("渠道订单号只能由字母、数字、_ . - 组成，最多 48 个字符",
+                              field="external_id")
+    venue.check_visit_date(req.visit_date, now)
+    if not req.lines:
+        raise ValidationError("请至少选择一种票", field="lines")
+    if not 0 <= req.amount_fen <= MAX_FEN:
+        raise ValidationError("订单金额不正确", field="amount_fen")
+    specs: list[TicketSpec] = []
+    for line in req.lines:
+        specs.extend(expand_line(catalog, line.ticket_type, line.qty))
+    if sum(line.qty for line in req.lines) > MAX_LINE_QTY:
+        raise ValidationError(f"一个订单最多 {MAX_LINE_QTY} 人", field="qty")
+    return specs
+
+
+def _meaning(req: ChannelOrder) -> dict[str, Any]:
+    c = req.customer
+    return {"channel": req.channel, "external_id": req.external_id,
+            "visit_date": req.visit_date.isoformat(),
+            "lines": [[ln.ticket_type, ln.qty] for ln in req.lines],
+            "customer": None if c is None else [c.name, c.phone, c.id_no],
+            "amount_fen": req.amount_fen, "paid": req.paid}
+
+
+def _write(session: Session, req: ChannelOrder, specs: list[TicketSpec],
+           catalog: Mapping[str, TicketType], order_no: str, now: datetime) -> Order:
+    pay = PaymentState.PAID if req.paid else PaymentState.NONE
+    c = req.customer or Customer()
+    order = Order(
+        order_id=new_id(), order_no=order_no, channel=req.channel, external_id=req.external_id,
+        visit_date=req.visit_date, payment_state=str(pay), cancelled=False,
+        status=str(derive_status(pay, False, [TicketState.VALID] * len(specs))),
+        total_fen=req.amount_fen, paid_fen=req.amount_fen if req.paid else 0, refunded_fen=0,
+        customer_name=c.name, customer_phone=c.phone, customer_id_no=c.id_no,
+        receipt_reprint_count=0, created_at=now, updated_at=now, version=1)
+    session.add(order)
+    session.flush()  # the order row first: tickets and payment refer to it
+    session.add_all(Ticket(
+        ticket_id=new_id(), order_id=order.order_id, position=i, code=new_ticket_code(),
+        ticket_type=s.ticket_type, sold_as=s.sold_as, name=ticket_name(s, catalog),
+        kind=str(s.kind), price_fen=price, list_price_fen=s.list_price_fen,
+        status=str(TicketState.VALID), uses_total=s.uses_total, uses_left=s.uses_total,
+        reprint_count=0, updated_at=now, version=1)
+        for i, (s, price) in enumerate(zip(specs, price_tickets(req.amount_fen, specs),
+                                           strict=True), start=1))
+    if req.paid:
+        session.add(Payment(
+            payment_id=new_id(), payment_no=f"{order_no}-P1", order_id=order.order_id,
+            method=payment_method(req.channel), amount_fen=req.amount_fen,
+            tendered_fen=req.amount_fen, change_fen=0, status="succeeded",
+            provider=req.channel, at=now))
+    session.flush()
+    return order
+
+
+def _log(session: Session, req: ChannelOrder, order: Order, n_tickets: int,
+         now: datetime) -> None:
+    entries: list[tuple[str, dict[str, Any]]] = [("order.created", {
+        "order_no": order.order_no, "channel": req.channel, "external_id": req.external_id,
+        "visit_date": req.visit_date.isoformat(), "total_fen": req.amount_fen,
+        "tickets": n_tickets, "paid": req.paid,
+        "lines": [{"ticket_type": ln.ticket_type, "qty": ln.qty} for ln in req.lines]})]
+    if req.paid:
+        entries.append(("payment.succeeded", {
+            "payment_no": f"{order.order_no}-P1", "method": payment_method(req.channel),
+            "amount_fen": req.amount_fen, "provider": req.channel}))
+    timeline.append(session, order.order_id, entries, at=now, actor=actors.channel(req.channel),
+                    source=SOURCE, prev=None)
+
+
+def take_order(session: Session, req: ChannelOrder, *, now: datetime,
+               venue: Venue) -> IntakeResult:
+    """Take a channel's order once. A replay (same channel, external_id and body) returns
+    the order already taken and writes nothing; the same external_id with another body
+    raises `intake.KeyReused`.
+
+    New orders: units from free capacity (SoldOut writes nothing), packages split into
+    their components, ticket prices split from `amount_fen`; `paid` → a succeeded payment
+    (method `ota` for OTAs and agencies, else `wechat`) and status `paid`, else
+    `pending_payment` until a payment callback (unpaid orders expire: `orders_expiry`).
+    Timeline `order.created` (+ `payment.succeeded`), actor `channel:NAME`, source `channel`.
+    Raises NotFound (unknown channel), ValidationError (bad id, date, lines, amount)."""
+    check_channel(req.channel)
+    key, request_sha = f"{req.channel}:{req.external_id}", intake.digest(_meaning(req))
+    order_no = channel_order_no(req.channel, req.external_id)
+    with read_transaction(session):
+        done = intake.find(session, SCOPE, key)
+    if done is not None:
+        intake.check(done, request_sha, _REUSED)
+        return IntakeResult(str(done.order_id), order_no, False)
+    with session.begin():
+        catalog = load_catalog(session)
+        specs = _plan(req, catalog, now, venue)
+        twin = intake.claim(session, SCOPE, key, request_sha, now=now, message=_REUSED)
+        if twin is not None:  # a racing twin took it first
+            return IntakeResult(str(twin.order_id), order_no, False)
+        need = units_needed(specs)
+        take_stock(session, need, req.visit_date, catalog, now)
+        order = _write(session, req, specs, catalog, order_no, now)
+        _log(session, req, order, len(specs), now)
+        changes.touch(session, "order", order.order_id, now=now)
+        changes.touch_inventory(session, need, req.visit_date, now=now)
+        intake.finish(session, SCOPE, key, order_id=order.order_id,
+                      result={"order_no": order_no})
+    return IntakeResult(order.order_id, order_no, True)
