@@ -10,7 +10,7 @@ from app.domain import inventory as inv_rules
 from app.domain.catalog import TicketKind, TicketType
 from app.domain.errors import NotFound, ValidationError
 from app.store.db import read_transaction
-from app.store.models import Inventory, TicketTypeRow
+from app.store.models import Inventory, LeaseRow, TicketTypeRow
 
 from . import changes
 
@@ -66,18 +66,33 @@ def _stock_rows(session: Session, visit_date: date) -> dict[str, inv_rules.Stock
             for r in rows}
 
 
-def availability(session: Session, visit_date: date) -> dict[str, int]:
+def availability(session: Session, visit_date: date, *, leases_of: str | None = None,
+                 now: datetime | None = None) -> dict[str, int]:
     """Units left per active code on `visit_date`; a package's is the minimum over its
-    components (it has no inventory rows of its own). No row means nothing on sale: 0."""
+    components (it has no inventory rows of its own). No row means nothing on sale: 0.
+    `leases_of=DEVICE` (offline): what that device's active leases still hold at `now`."""
     with read_transaction(session):
-        stock = _stock_rows(session, visit_date)
         types = [t for t in load_catalog(session).values() if t.active]
-    left = {code: s.available for code, s in stock.items()}
+        if leases_of is None:
+            left = {code: s.available for code, s in _stock_rows(session, visit_date).items()}
+        else:
+            left = _lease_left(session, visit_date, leases_of, now)
     return {
         t.code: (min((left.get(c, 0) for c in t.components), default=0) if t.is_package
                  else left.get(t.code, 0))
         for t in types
     }
+
+
+def _lease_left(session: Session, visit_date: date, device_id: str,
+                now: datetime | None) -> dict[str, int]:
+    t = LeaseRow.__table__
+    query = (sa.select(t.c.ticket_type, sa.func.sum(t.c.granted - t.c.used))
+             .where(t.c.device_id == device_id, t.c.visit_date == visit_date,
+                    t.c.status == "active").group_by(t.c.ticket_type))
+    if now is not None:
+        query = query.where(t.c.expires_at > now)
+    return {code: int(n or 0) for code, n in session.execute(query)}
 
 
 def stock(session: Session, visit_date: date) -> list[StockItem]:

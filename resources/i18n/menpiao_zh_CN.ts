@@ -420,6 +420,10 @@
             <source>Sold {order_no}, change {change}</source>
             <translation>已售出 {order_no}，找零 {change}</translation>
         </message>
+        <message>
+            <source>Offline: selling from this window's reserved tickets</source>
+            <translation>离线售票：仅售本窗口预留票</translation>
+        </message>
     </context>
     <context>
         <name>SettingsView</name>

@@ -56,10 +56,18 @@ def load_catalog(ctx: ClientContext, day: date) -> tuple[list[Any], dict[str, in
         return catalog.ticket_types(session), catalog.availability(session, day)
 
 
+def selling_offline(ctx: ClientContext) -> bool:
+    """Connected to a store but not reaching it: sell only from this window's leases."""
+    sync = ctx.sync
+    return bool(sync is not None and sync.active and not sync.online)
+
+
 def load_availability(ctx: ClientContext, day: date) -> dict[str, int]:
     from app.services import catalog
 
     with ctx.session() as session:
+        if selling_offline(ctx):
+            return catalog.availability(session, day, leases_of=ctx.device_id, now=ctx.now())
         return catalog.availability(session, day)
 
 
@@ -87,7 +95,19 @@ class SellView(QWidget):
         self.cart.dataChanged.connect(self._cart_changed)
         self._build()
         self.qty_entry.installEventFilter(self)
+        self._offline = selling_offline(ctx)
+        if ctx.sync is not None:
+            ctx.sync.changed.connect(self._sync_changed)
         self.reload_catalog()
+
+    def _sync_changed(self) -> None:
+        """Going offline switches the stock to this window's leases; back online, to the
+        store's free capacity (refreshed as the store's changes arrive)."""
+        offline = selling_offline(self.ctx)
+        self.offline_hint.setVisible(offline)
+        if offline != self._offline or not offline:
+            self._offline = offline
+            self.refresh_availability()
 
     # -- layout ---------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -111,6 +131,11 @@ class SellView(QWidget):
         top.addWidget(today)
         top.addSpacing(16)
         top.addWidget(self.message, 1)
+        self.offline_hint = QLabel(self.tr("Offline: selling from this window's reserved "
+                                           "tickets"))
+        self.offline_hint.setObjectName("offlineHint")
+        self.offline_hint.setVisible(selling_offline(self.ctx))
+        top.addWidget(self.offline_hint)
 
         self.tiles = TilesPanel(self.pick)
         self.table = QTableView()
@@ -333,7 +358,8 @@ class SellView(QWidget):
             terminal=self.ctx.terminal, clerk=self.ctx.user.username,
             device_id=self.ctx.device_id, visit_date=self.visit_date(),
             lines=tuple(SaleLine(line.code, line.qty) for line in self.cart.lines()),
-            tendered_fen=tendered, payment_method="cash")
+            tendered_fen=tendered, payment_method="cash",
+            from_leases=selling_offline(self.ctx))
         self._set_selling(True)
         (tasks.write(commit_sale, self.ctx, request, self.ctx.now(), owner=self)
             .on_success(self._sold)
@@ -354,6 +380,8 @@ class SellView(QWidget):
         self.jobs.last_order_no = result.order_no
         if self.ctx.printer is not None:
             self.ctx.printer.wake()
+        if self.ctx.sync is not None:
+            self.ctx.sync.wake()  # push the sale now
         self.jobs.refresh()
         self.refresh_availability()
 
