@@ -46,6 +46,12 @@ def _server(args: argparse.Namespace) -> int:
     return 0
 
 
+def _simulate(args: argparse.Namespace) -> int:
+    from simulator.cli import run
+
+    return run(args)
+
+
 def _users(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
@@ -98,6 +104,12 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--port", type=int, default=8600)
     sv.add_argument("--demo", action="store_true", help="seed demo users, catalog and capacity")
     sv.set_defaults(func=_server)
+
+    sm = sub.add_parser("simulate", help="channel, payment and gate traffic against a store")
+    from simulator.cli import add_arguments as simulate_arguments
+
+    simulate_arguments(sm)
+    sm.set_defaults(func=_simulate)
 
     us = sub.add_parser("users", help="manage users of a database")
     us.add_argument("--database", default=None, help="sqlite:///PATH or postgresql+psycopg://...")

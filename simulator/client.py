@@ -1,0 +1,87 @@
+"""The simulator's HTTP side: signed webhooks and gate calls to a central store, each answer
+reduced to a `Reply` (status + JSON). A store that cannot be reached raises `Unreachable`;
+an HTTP error status never raises: the runner counts it and goes on."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import requests
+
+from .webhooks import canonical_body, signed_headers
+
+API = "/api/v1"
+TIMEOUT = 10.0
+
+
+class Unreachable(Exception):
+    """Connection refused, reset or timed out: the store is down or too slow."""
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: Any = field(default=None)
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    @property
+    def error_code(self) -> str | None:
+        if isinstance(self.body, dict) and isinstance(self.body.get("error"), dict):
+            return self.body["error"].get("code")
+        return None
+
+
+class Transport(Protocol):
+    """What the runner needs from a store (a fake one in unit tests)."""
+
+    def post_signed(self, path: str, payload: Mapping[str, Any]) -> Reply: ...
+
+    def login(self, username: str, password: str, device_id: str) -> Reply: ...
+
+    def post_as(self, token: str, path: str, payload: Mapping[str, Any]) -> Reply: ...
+
+
+def api_base(url: str) -> str:
+    """`http://host:8600`, `http://host:8600/` or `http://host:8600/api/v1` → the API base."""
+    url = url.strip().rstrip("/")
+    return url if url.endswith(API) else url + API
+
+
+class StoreClient:
+    """Requests to one store over a keep-alive session; `secret` signs the webhooks."""
+
+    def __init__(self, base_url: str, secret: str, *, timeout: float = TIMEOUT,
+                 session: requests.Session | None = None) -> None:
+        self.base = api_base(base_url)
+        self._secret = secret
+        self._timeout = timeout
+        self._http = session or requests.Session()
+
+    def post_signed(self, path: str, payload: Mapping[str, Any]) -> Reply:
+        body = canonical_body(payload)
+        return self._post(path, data=body, headers=signed_headers(self._secret, body))
+
+    def login(self, username: str, password: str, device_id: str) -> Reply:
+        return self._post("/auth/login", json={"username": username, "password": password,
+                                               "device_id": device_id})
+
+    def post_as(self, token: str, path: str, payload: Mapping[str, Any]) -> Reply:
+        return self._post(path, json=dict(payload),
+                          headers={"Authorization": f"Bearer {token}"})
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _post(self, path: str, **kwargs: Any) -> Reply:
+        try:
+            r = self._http.post(self.base + path, timeout=self._timeout, **kwargs)
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise Unreachable(str(exc)) from exc
+        try:
+            body = r.json()
+        except ValueError:
+            body = r.text
+        return Reply(r.status_code, body)
