@@ -20,13 +20,14 @@ from app.domain.ids import channel_order_no
 from app.domain.venue import Venue
 
 from . import traffic
-from .client import Reply, StoreClient, Transport, Unreachable
+from .client import GateLogins, Reply, StoreClient, Transport, Unreachable
 from .scheduler import Scheduler
 from .tickets import SimTicket, TicketPool
 
 log = logging.getLogger("menpiao.simulator")
 BACKOFF = timedelta(seconds=1)
 PAUSE_SLICE = 0.25  # seconds; how quickly a stop request is noticed
+GENTLE_RATE = 0.1  # events per second: a few orders a minute for the embedded default
 
 
 @dataclass(frozen=True)
@@ -58,14 +59,13 @@ class Simulator:
         self.scheduler = Scheduler()
         self._rng = rng or random.Random()
         self._clock, self._sleep = clock, sleep
-        self._gate_user = gate_user
         self._on_event = on_event
         self._venue = venue or Venue()
         self._client: Transport = client or StoreClient(base_url, secret)
         self._mix = traffic.action_mix(faults)
         self._tag = traffic.run_tag(self._rng, clock())
         self._serial = 0
-        self._tokens: dict[str, str] = {}
+        self._gates = GateLogins(self._client, *gate_user)
         self.tickets = TicketPool(self._rng)
         self._down_until: datetime | None = None
         self._actions: Mapping[str, Callable[[], None]] = {
@@ -124,19 +124,6 @@ class Simulator:
             log.info("simulator stopped with %d delayed actions unsent: %s",
                      len(self.scheduler), self.scheduler.kinds())
         return self.stats
-
-    def start_background(self, duration: float | None = None) -> Callable[[], None]:
-        """Run in a daemon thread (the desktop client's embedded default); returns `stop`."""
-        stop = threading.Event()
-        thread = threading.Thread(target=self.run, args=(duration, stop),
-                                  name="menpiao-simulator", daemon=True)
-        thread.start()
-
-        def halt(timeout: float = 5.0) -> None:
-            stop.set()
-            thread.join(timeout)
-
-        return halt
 
     @property
     def server_errors(self) -> int:
@@ -295,36 +282,12 @@ class Simulator:
 
     # ---- gates ---------------------------------------------------------------------------
 
-    def _token(self, gate: str, *, renew: bool = False) -> str | None:
-        if renew:
-            self._tokens.pop(gate, None)
-        if gate not in self._tokens:
-            username, password = self._gate_user
-            reply = self._client.login(username, password, gate)
-            if not reply.ok or not isinstance(reply.body, dict):
-                self._refused("login", f"闸机 {gate} 登录", reply)
-                return None
-            self._tokens[gate] = reply.body["token"]
-        return self._tokens[gate]
-
-    def _gate_post(self, gate: str, body: Mapping[str, Any]) -> Reply | None:
-        token = self._token(gate)
-        if token is None:
-            return None
-        reply = self._client.post_as(token, "/redemptions", body)
-        if reply.status == 401:  # the token expired or was revoked: sign in again once
-            token = self._token(gate, renew=True)
-            reply = reply if token is None else self._client.post_as(token, "/redemptions", body)
-        return reply
-
     def _pass(self, ticket: SimTicket, gate: str, at: datetime, *, nonce: str | None = None,
               failed: str | None = None, replay: bool = False) -> dict[str, Any] | None:
         """One scan at a gate; the store's answer, counted by outcome."""
         body = traffic.redemption(nonce or f"{gate}-{self._tag}-{self._next()}", ticket.code,
                                   gate, at, failed_reason=failed)
-        reply = self._gate_post(gate, body)
-        if reply is None:
-            return None
+        reply = self._gates.scan(gate, body)
         if not reply.ok or not isinstance(reply.body, dict):
             self._refused("redeem", f"{gate} 核销 {ticket.code}", reply)
             return None
@@ -408,3 +371,20 @@ class Simulator:
                    f"故障：{gate} 离线恢复，一次上传 {len(tickets)} 条核销")
         for i, ticket in enumerate(tickets, start=1):
             self._pass(ticket, gate, start + step * i)
+
+
+def start_thread(sim: Simulator, stop_event: threading.Event,
+                 duration: float | None = None) -> threading.Thread:
+    """Run `sim` in a daemon thread until `stop_event` is set (or `duration` passes)."""
+    thread = threading.Thread(target=sim.run, args=(duration, stop_event),
+                              name="menpiao-simulator", daemon=True)
+    thread.start()
+    return thread
+
+
+def start_gentle(base_url: str, secret: str, stop_event: threading.Event, *,
+                 clock: Callable[[], datetime] = _system_clock) -> threading.Thread:
+    """The desktop client's embedded default: a gentle simulator (a few orders a minute, no
+    faults) in a daemon thread until `stop_event` is set."""
+    return start_thread(Simulator(base_url, secret=secret, clock=clock, rate=GENTLE_RATE),
+                        stop_event)

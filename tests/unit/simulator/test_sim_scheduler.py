@@ -88,3 +88,38 @@ def test_run_stops_when_the_stop_event_is_set():
     sim.run(None, stop)
     assert T0 + timedelta(seconds=30) <= clock.at < T0 + timedelta(seconds=31)
     assert sim.stats["steps"] > 0
+
+
+def test_a_background_simulator_stops_when_asked():
+    from simulator.runner import start_thread
+
+    store, stop = FakeStore(), threading.Event()
+    sim = Simulator("http://store", secret="x", rng=random.Random(3), rate=50.0, client=store)
+    thread = start_thread(sim, stop)
+    stop.set()
+    thread.join(10)
+    assert not thread.is_alive()
+
+
+def test_gates_sign_in_per_device_and_again_when_the_token_is_refused():
+    from simulator.client import GateLogins, Reply
+
+    class Store(FakeStore):
+        logins: list[str] = []
+
+        def login(self, username, password, device_id):
+            self.logins.append(device_id)
+            return Reply(200, {"token": f"tok-{device_id}-{len(self.logins)}"})
+
+        def post_as(self, token, path, payload):
+            if token == "tok-gate-1-1":  # the first token has been revoked
+                return Reply(401, {"error": {"code": "unauthorized", "message": "登录已失效"}})
+            return super().post_as(token, path, payload)
+
+    store = Store()
+    gates = GateLogins(store, "gate1", "gate1")
+    scan = {"nonce": "n1", "ticket_code": "MP1-A", "device_id": "gate-1", "at": "x"}
+    assert gates.scan("gate-1", scan).body["outcome"] == "valid"
+    assert gates.scan("gate-1", scan | {"nonce": "n2"}).body["outcome"] == "duplicate"
+    assert gates.scan("gate-2", scan | {"nonce": "n3"}).status == 200
+    assert store.logins == ["gate-1", "gate-1", "gate-2"]
