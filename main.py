@@ -8,10 +8,34 @@ import argparse
 import sys
 
 
+def _embedded_store(ctx: object) -> object:
+    """The embedded default (DESIGN.md §12): the central store in-process on SQLite in the
+    data folder, demo-seeded, with a gentle channel simulator. Runs on the client's pool."""
+    from server import embedded
+    from ui.sync_runner import StoreHandle
+
+    store = embedded.start(ctx.home, ctx.clock)
+    return StoreHandle(store.base_url, stop=store.stop,
+                       simulator_stop=_gentle_simulator(store.base_url, store.secret))
+
+
+def _gentle_simulator(base_url: str, secret: str) -> object:
+    """Channel traffic for the embedded store, a few orders a minute; returns its stop."""
+    import threading
+
+    try:
+        from simulator.runner import start_gentle
+    except ImportError:
+        return None
+    stop = threading.Event()
+    start_gentle(base_url, secret, stop)
+    return stop.set
+
+
 def _client(args: argparse.Namespace) -> int:
     from ui.app import run_client
 
-    return run_client(args)
+    return run_client(args, store_starter=None if args.store else _embedded_store)
 
 
 def _print_sample(args: argparse.Namespace) -> int:
@@ -86,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", default="zh_CN", help="zh_CN (default) or en")
     parser.add_argument("--home", default=None,
                         help="data folder (default: the user data dir, or $MENPIAO_HOME)")
-    parser.add_argument("--store", default=None, help="URL of a central store (next issue)")
+    parser.add_argument("--store", default=None, help="URL of a central store (default: the embedded one)")
     parser.add_argument("--terminal", default=None, help="window terminal id, e.g. 01")
     parser.add_argument("--printer", default=None, help="printer URI, overrides settings")
     parser.set_defaults(func=_client)

@@ -6,7 +6,7 @@ import sys
 import traceback
 from pathlib import Path
 
-BENCHES = ("sale_commit", "layout", "startup")
+BENCHES = ("sale_commit", "layout", "startup", "sync_push")
 
 
 def main(names: list[str]) -> int:

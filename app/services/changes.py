@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.inventory import Stock
 from app.domain.timeline import iso_utc
-from app.store.counters import next_value
+from app.store.counters import next_values
 from app.store.db import EMIT_CHANGES as _ENABLED
 from app.store.models import Anomaly, ChangeLog, Inventory, Order, TicketTypeRow
 
@@ -159,13 +159,12 @@ def _emit(session: Session) -> None:
             rows.append((entity, entity_id, *state))
     if not rows:
         return
-    at = now
-    last = 0
-    for entity, entity_id, version, data in rows:  # the counter last: see the module doc
-        last = next_value(session, COUNTER)
-        session.connection().execute(_INSERT, {
-            "seq": last, "entity": entity, "entity_id": entity_id, "version": version,
-            "data": data, "at": at})
+    seqs = next_values(session, COUNTER, len(rows))  # the counter last: see the module doc
+    session.connection().execute(_INSERT, [
+        {"seq": seq, "entity": entity, "entity_id": entity_id, "version": version,
+         "data": data, "at": now}
+        for seq, (entity, entity_id, version, data) in zip(seqs, rows, strict=True)])
+    last = seqs[-1]
     if session.get_bind().dialect.name == "postgresql":
         session.connection().execute(sa.text("SELECT pg_notify(:c, :p)"),
                                      {"c": CHANNEL, "p": str(last)})

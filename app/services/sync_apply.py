@@ -8,7 +8,7 @@ hits the primary key of `applied_ops` (or of the order) and reads the winner's r
 """
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -138,17 +138,43 @@ def _apply(session: Session, op_id: str, kind: str, payload: Mapping[str, Any], 
     raise ValidationError(f"中心库暂不受理此类操作：{kind}", field="kind")
 
 
+def _known(session: Session, ops: Sequence[Mapping[str, Any]]) -> dict[str, AppliedOp]:
+    ids = []
+    for op in ops:
+        try:
+            ids.append(str(uuid.UUID(str(op.get("op_id")))))
+        except (ValueError, AttributeError):
+            continue
+    if not ids:
+        return {}
+    with read_transaction(session):
+        rows = session.execute(sa.select(AppliedOp).where(AppliedOp.op_id.in_(ids))).scalars()
+        return {row.op_id: row for row in rows}
+
+
+def apply_batch(session: Session, ops: Sequence[Mapping[str, Any]], *, device_id: str,
+                user: str, now: datetime, venue: Venue) -> list[OpResult]:
+    """Apply a pushed batch in order, each op in its own transaction; the ops already known
+    are looked up in one query."""
+    known = _known(session, ops)
+    return [apply_op(session, op, device_id=device_id, user=user, now=now, venue=venue,
+                     known=known) for op in ops]
+
+
 def apply_op(session: Session, op: Mapping[str, Any], *, device_id: str, user: str,
-             now: datetime, venue: Venue) -> OpResult:
+             now: datetime, venue: Venue,
+             known: Mapping[str, AppliedOp] | None = None) -> OpResult:
     """Apply one pushed op exactly once (see the module docstring). Never raises for bad
-    input: the result says `rejected` (a 4xx the window shows its supervisor) or `conflict`."""
+    input: the result says `rejected` (a 4xx the window shows its supervisor) or `conflict`.
+    `known`: the batch's already-applied ops (else this op is looked up on its own)."""
     raw_id = str(op.get("op_id"))[:64] if isinstance(op, Mapping) else "?"
     try:
         op_id, kind, payload = _check_op(op)
     except DomainError as e:
         return OpResult(raw_id, REJECTED, error={"code": e.code, "message": e.message})
     digest = payload_digest(payload)
-    if (row := _stored(session, op_id)) is not None:
+    row = known.get(op_id) if known is not None else _stored(session, op_id)
+    if row is not None:
         return _replay(row, digest, op_id)
     try:
         return _apply(session, op_id, kind, payload, digest, device_id=device_id, user=user,

@@ -25,7 +25,7 @@ _BUMP_ORDER_SEQ = (
     .values(last_seq=_oc.c.last_seq + 1).returning(_oc.c.last_seq))
 _BUMP_COUNTER = (
     sa.update(_c).where(_c.c.name == sa.bindparam("k_name"))
-    .values(value=_c.c.value + 1).returning(_c.c.value))
+    .values(value=_c.c.value + sa.bindparam("k_n")).returning(_c.c.value))
 
 
 def _create(session: Session, table: sa.Table, values: dict[str, Any]) -> None:
@@ -51,4 +51,11 @@ def next_order_seq(session: Session, terminal: str, local_date: date) -> int:
 
 def next_value(session: Session, name: str) -> int:
     """The next value of the named counter (1, 2, 3, ...)."""
-    return _bump(session, _BUMP_COUNTER, {"k_name": name}, _c, {"name": name, "value": 0})
+    return next_values(session, name, 1)[0]
+
+
+def next_values(session: Session, name: str, n: int) -> range:
+    """The next `n` values of the named counter, taken in one statement."""
+    last = _bump(session, _BUMP_COUNTER, {"k_name": name, "k_n": n}, _c,
+                 {"name": name, "value": 0})
+    return range(last - n + 1, last + 1)

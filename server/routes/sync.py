@@ -44,9 +44,9 @@ def push(body: PushBody, user: AnyRole, s: Db, now: Now, venue: AtVenue) -> dict
         raise ValidationError("每个操作都需要整数 seq", field="ops.seq")
     if seqs != sorted(seqs) or len(set(seqs)) != len(seqs):
         raise ValidationError("操作必须按 seq 递增顺序推送", field="ops.seq")
-    results = [sync_apply.apply_op(s, op, device_id=device_id, user=user.username, now=now,
-                                   venue=venue).to_dict() for op in body.ops]
-    return {"results": results}
+    results = sync_apply.apply_batch(s, body.ops, device_id=device_id, user=user.username,
+                                     now=now, venue=venue)
+    return {"results": [r.to_dict() for r in results]}
 
 
 def _cursor(since: str | None) -> int:
