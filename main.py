@@ -23,10 +23,8 @@ def _gentle_simulator(base_url: str, secret: str) -> object:
     """Channel traffic for the embedded store, a few orders a minute; returns its stop."""
     import threading
 
-    try:
-        from simulator.runner import start_gentle
-    except ImportError:
-        return None
+    from simulator.runner import start_gentle
+
     stop = threading.Event()
     start_gentle(base_url, secret, stop)
     return stop.set
