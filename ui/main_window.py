@@ -132,6 +132,8 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
             if hasattr(page, "settings_saved"):
                 page.settings_saved.connect(self.refresh_status)
+            if hasattr(page, "orders_changed") and self.ctx.sync is not None:
+                self.ctx.sync.orders_changed.connect(page.orders_changed)  # live from sync
         self.stack.setCurrentWidget(page)
         row = self.keys.index(key)
         if self.nav.currentRow() != row:
