@@ -1,0 +1,303 @@
+"""The window's cache of the central store: one page of the changes feed applied in one
+transaction (DESIGN.md §9).
+
+`apply_page` upserts every change of the page and stores the page's `next_cursor` in
+`sync_state` (stream `changes`) in the same transaction: a crash can never separate the rows
+from the cursor, and replaying a page is harmless.
+
+VERSION RULE (decided): a change whose `version` is LOWER than the local row's is skipped (the
+window changed the row since and its op is still on the way); a change with an EQUAL or higher
+version is applied. Equal must overwrite because the window's own services bump local versions
+too: the store's row of the same version is the truth (it may have merged another device's
+change). `force_order` applies an order whatever its version: the engine fetches the store's
+copy of an order whose op was refused, so a change the store never accepted does not linger.
+
+An order change carries the whole order (Order JSON with the extras of
+`app.services.orders.orders_json`): its tickets, payments and refunds are replaced by the
+store's (rows of that order the store does not have are removed from the cache). Customer
+data arrives masked and is stored masked. The timeline is not written here: it is read from
+the store. Within a page, catalog changes are applied first, then inventory, orders and
+anomalies, so a row never waits for its parent.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from app.store.db import read_transaction
+from app.store.models import (
+    Anomaly,
+    Inventory,
+    Order,
+    Payment,
+    Refund,
+    SyncState,
+    Ticket,
+    TicketTypeRow,
+)
+
+log = logging.getLogger(__name__)
+
+STREAM = "changes"
+START = "0"
+_APPLY_ORDER = {"catalog": 0, "inventory": 1, "order": 2, "anomaly": 3}
+
+_orders, _tickets = Order.__table__, Ticket.__table__
+_payments, _refunds = Payment.__table__, Refund.__table__
+_inventory, _anomalies = Inventory.__table__, Anomaly.__table__
+_types, _state = TicketTypeRow.__table__, SyncState.__table__
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What one page changed in the cache (skipped changes are not listed)."""
+
+    order_ids: tuple[str, ...]
+    inventory: tuple[str, ...]  # `TYPE:YYYY-MM-DD`
+    anomalies: tuple[str, ...]
+    catalog: tuple[str, ...]
+    cursor: str
+
+
+def _at(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _upsert(session: Session, table: sa.Table, rows: Sequence[Mapping[str, Any]],
+            key: Sequence[str]) -> None:
+    """INSERT ... ON CONFLICT (key) DO UPDATE of the given columns (SQLite and PostgreSQL)."""
+    if not rows:
+        return
+    insert = sqlite.insert if session.get_bind().dialect.name == "sqlite" else postgresql.insert
+    stmt = insert(table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=list(key),
+        set_={c: stmt.excluded[c] for c in rows[0] if c not in key})
+    session.execute(stmt, list(rows))
+
+
+def _local_versions(session: Session, column: sa.Column, version: sa.Column,
+                    ids: Iterable[Any]) -> dict[Any, int]:
+    ids = list(ids)
+    if not ids:
+        return {}
+    return dict(session.execute(sa.select(column, version).where(column.in_(ids))).all())
+
+
+def _newest(changes: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+    """The last change per id (the feed carries final states: the last one is the freshest)."""
+    out: dict[str, Mapping[str, Any]] = {}
+    for change in sorted(changes, key=lambda c: c["seq"]):
+        out[str(change["id"])] = change
+    return out
+
+
+def _wanted(changes: Mapping[str, Mapping[str, Any]], local: Mapping[Any, int],
+            key_of: Any = str) -> list[Mapping[str, Any]]:
+    """Changes that pass the version rule (not lower than the local row's)."""
+    return [c for i, c in changes.items() if int(c["version"]) >= local.get(key_of(i), 0)]
+
+
+# -- orders ----------------------------------------------------------------------------------
+
+def _order_row(o: Mapping[str, Any], version: int) -> dict[str, Any]:
+    customer = o.get("customer") or {}
+    return {
+        "order_id": o["order_id"], "order_no": o["order_no"], "channel": o["channel"],
+        "external_id": o.get("external_id"), "terminal": o.get("terminal"),
+        "clerk": o.get("clerk"), "device_id": o.get("device_id"),
+        "visit_date": date.fromisoformat(o["visit_date"]), "status": o["status"],
+        "payment_state": o["payment_state"], "cancelled": bool(o.get("cancelled")),
+        "total_fen": o["total_fen"], "paid_fen": o["paid_fen"],
+        "refunded_fen": o["refunded_fen"], "customer_name": customer.get("name"),
+        "customer_phone": customer.get("phone_masked"),
+        "customer_id_no": customer.get("id_masked"),
+        "receipt_reprint_count": o.get("receipt_reprint_count", 0),
+        "created_at": _at(o["created_at"]), "updated_at": _at(o.get("updated_at") or o["created_at"]),
+        "version": version}
+
+
+def _ticket_rows(o: Mapping[str, Any], updated_at: datetime) -> list[dict[str, Any]]:
+    return [{"ticket_id": t["ticket_id"], "order_id": o["order_id"],
+             "position": t.get("position", i), "code": t["code"],
+             "ticket_type": t["ticket_type"], "sold_as": t.get("sold_as") or t["ticket_type"],
+             "name": t.get("name") or t["ticket_type"], "kind": t.get("kind") or "regular",
+             "price_fen": t["price_fen"], "list_price_fen": t.get("list_price_fen", t["price_fen"]),
+             "status": t["status"], "uses_total": t["uses_total"], "uses_left": t["uses_left"],
+             "redeemed_at": _at(t.get("redeemed_at")), "redeemed_by": t.get("redeemed_by"),
+             "reprint_count": t.get("reprint_count", 0), "updated_at": updated_at,
+             "version": t.get("version", 1)}
+            for i, t in enumerate(o.get("tickets") or [], start=1)]
+
+
+def _payment_rows(o: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return [{"payment_id": p["payment_id"], "payment_no": p["payment_no"],
+             "order_id": o["order_id"], "method": p["method"], "amount_fen": p["amount_fen"],
+             "tendered_fen": p.get("tendered_fen", p["amount_fen"]),
+             "change_fen": p.get("change_fen", 0), "status": p["status"],
+             "provider": p.get("provider"), "provider_txn_id": p.get("provider_txn_id"),
+             "at": _at(p["at"])}
+            for p in o.get("payments") or []]
+
+
+def _refund_rows(o: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return [{"refund_id": r["refund_id"], "refund_no": r["refund_no"],
+             "order_id": o["order_id"], "ticket_ids": list(r.get("ticket_ids") or []),
+             "method": r["method"], "status": r["status"], "amount_fen": r["amount_fen"],
+             "fee_fen": r.get("fee_fen", 0), "payment_fee_fen": r.get("payment_fee_fen", 0),
+             "rule": r.get("rule"), "reason": r.get("reason"),
+             "approvals": list(r.get("approvals") or []), "requested_by": r.get("requested_by"),
+             "created_at": _at(r["created_at"]),
+             "updated_at": _at(r.get("updated_at") or r["created_at"]),
+             "version": r.get("version", 1)}
+            for r in o.get("refunds") or []]
+
+
+def _replace_children(session: Session, table: sa.Table, id_col: str, order_id: str,
+                      rows: list[dict[str, Any]]) -> None:
+    keep = [r[id_col] for r in rows]
+    session.execute(sa.delete(table).where(table.c.order_id == order_id,
+                                           table.c[id_col].not_in(keep)))
+    _upsert(session, table, rows, [id_col])
+
+
+def _write_order(session: Session, data: Mapping[str, Any], version: int) -> bool:
+    """Upsert one order with its tickets, payments and refunds (inside a savepoint: an order
+    that collides with a local one, e.g. the same order_no under another id, is logged and
+    left out instead of stopping the whole feed)."""
+    row = _order_row(data, version)
+    try:
+        with session.begin_nested():
+            _upsert(session, _orders, [row], ["order_id"])
+            oid = row["order_id"]
+            _replace_children(session, _tickets, "ticket_id", oid, _ticket_rows(data, row["updated_at"]))
+            _replace_children(session, _payments, "payment_id", oid, _payment_rows(data))
+            _replace_children(session, _refunds, "refund_id", oid, _refund_rows(data))
+    except sa.exc.IntegrityError:
+        log.exception("order %s from the store collides with the cache; left out",
+                      data.get("order_no"))
+        return False
+    return True
+
+
+def _apply_orders(session: Session, changes: list[Mapping[str, Any]]) -> list[str]:
+    newest = _newest(changes)
+    local = _local_versions(session, _orders.c.order_id, _orders.c.version, newest)
+    return [c["data"]["order_id"] for c in _wanted(newest, local)
+            if _write_order(session, c["data"], int(c["version"]))]
+
+
+def force_order(session: Session, data: Mapping[str, Any]) -> None:
+    """Replace the cached order by the store's copy, whatever the versions (one transaction)."""
+    with session.begin():
+        _write_order(session, data, int(data["version"]))
+
+
+# -- inventory, anomalies, catalog --------------------------------------------------------
+
+def _apply_inventory(session: Session, changes: list[Mapping[str, Any]],
+                     now: datetime) -> list[str]:
+    newest = _newest(changes)
+    keys = {i: (c["data"]["ticket_type"], date.fromisoformat(c["data"]["visit_date"]))
+            for i, c in newest.items()}
+    local = {}
+    if keys:
+        local = {(r.ticket_type, r.visit_date): r.version for r in session.execute(
+            sa.select(_inventory.c.ticket_type, _inventory.c.visit_date, _inventory.c.version)
+            .where(sa.tuple_(_inventory.c.ticket_type, _inventory.c.visit_date)
+                   .in_(list(keys.values()))))}
+    known_types = set(session.execute(sa.select(_types.c.code)).scalars())
+    applied, rows = [], []
+    for i, c in newest.items():
+        d = c["data"]
+        if int(c["version"]) < local.get(keys[i], 0):
+            continue
+        if d["ticket_type"] not in known_types:
+            log.warning("inventory %s names an unknown ticket type; left out", i)
+            continue
+        rows.append({"ticket_type": d["ticket_type"], "visit_date": keys[i][1],
+                     "capacity": d["capacity"], "sold": d["sold"], "held": d["held"],
+                     "oversold": d.get("oversold", 0), "version": int(c["version"]),
+                     "updated_at": now})
+        applied.append(i)
+    _upsert(session, _inventory, rows, ["ticket_type", "visit_date"])
+    return applied
+
+
+def _apply_anomalies(session: Session, changes: list[Mapping[str, Any]]) -> list[str]:
+    newest = _newest(changes)
+    local = _local_versions(session, _anomalies.c.anomaly_id, _anomalies.c.version, newest)
+    wanted = _wanted(newest, local)
+    order_ids = {c["data"].get("order_id") for c in wanted} - {None}
+    known = set(session.execute(sa.select(_orders.c.order_id)
+                                .where(_orders.c.order_id.in_(order_ids))).scalars())
+    rows = []
+    for c in wanted:
+        a = c["data"]
+        rows.append({
+            "anomaly_id": a["id"], "kind": a["kind"], "category": a["category"],
+            # an order the cache has not seen yet (another page) is still found by order_no
+            "order_id": a.get("order_id") if a.get("order_id") in known else None,
+            "order_no": a.get("order_no"), "reason": a["reason"],
+            "evidence": dict(a.get("evidence") or {}), "priority": a.get("priority", 0),
+            "status": a["status"], "fixes": list(a.get("fixes") or []),
+            "detected_at": _at(a["detected_at"]), "resolved_at": _at(a.get("resolved_at")),
+            "resolved_by": a.get("resolved_by"), "resolution": a.get("resolution"),
+            "version": int(c["version"])})
+    _upsert(session, _anomalies, rows, ["anomaly_id"])
+    return [r["anomaly_id"] for r in rows]
+
+
+def _apply_catalog(session: Session, changes: list[Mapping[str, Any]],
+                   now: datetime) -> list[str]:
+    newest = _newest(changes)
+    local = _local_versions(session, _types.c.code, _types.c.version, newest)
+    rows = [{"code": t["code"], "name": t["name"], "kind": t["kind"],
+             "price_fen": t["price_fen"], "components": list(t.get("components") or []),
+             "uses_total": t.get("uses_total", 1), "min_group_size": t.get("min_group_size", 1),
+             "active": bool(t.get("active", True)), "sort_order": t.get("sort_order", 0),
+             "version": int(c["version"]), "updated_at": now}
+            for c in _wanted(newest, local) for t in [c["data"]]]
+    _upsert(session, _types, rows, ["code"])
+    return [r["code"] for r in rows]
+
+
+# -- the page --------------------------------------------------------------------------------
+
+def _store_cursor(session: Session, cursor: str, now: datetime) -> None:
+    _upsert(session, _state, [{"stream": STREAM, "cursor": cursor, "updated_at": now}],
+            ["stream"])
+
+
+def apply_page(session: Session, page: Mapping[str, Any], *, now: datetime) -> Applied:
+    """Apply one page of GET /sync/changes and store its `next_cursor`, in one transaction."""
+    by_entity: dict[str, list[Mapping[str, Any]]] = {e: [] for e in _APPLY_ORDER}
+    for change in page.get("changes") or []:
+        if change.get("entity") in by_entity:
+            by_entity[change["entity"]].append(change)
+        else:
+            log.warning("unknown change entity %r skipped", change.get("entity"))
+    cursor = str(page["next_cursor"])
+    with session.begin():
+        catalog = _apply_catalog(session, by_entity["catalog"], now)
+        inventory = _apply_inventory(session, by_entity["inventory"], now)
+        orders = _apply_orders(session, by_entity["order"])
+        anomalies = _apply_anomalies(session, by_entity["anomaly"])
+        _store_cursor(session, cursor, now)
+    return Applied(tuple(orders), tuple(inventory), tuple(anomalies), tuple(catalog), cursor)
+
+
+def cursor(session: Session) -> str:
+    """The stored cursor of the changes feed (`0`: from the beginning)."""
+    with read_transaction(session):
+        value = session.execute(sa.select(_state.c.cursor)
+                                .where(_state.c.stream == STREAM)).scalar_one_or_none()
+    return value or START

@@ -1,0 +1,214 @@
+"""HTTP client of the central store (DESIGN.md §8, §9) for the sync engine.
+
+Every failure is one of two errors, so the engine knows what to do with an op:
+`TransientError` (timeout, connection error, 5xx, 429: keep the op and retry) and
+`PermanentError` (any other 4xx, carrying the §8 error code and message: the op is refused).
+A 401 `unauthorized` (the 12-hour token ran out) logs in again once with the kept credentials.
+
+The device clock's offset from the store is estimated from the `Date` header of every response,
+against the midpoint of the request, and flagged beyond five minutes (DESIGN.md §9).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+log = logging.getLogger(__name__)
+
+SKEW_LIMIT_S = 300.0
+LONG_POLL_MARGIN_S = 10.0
+
+
+class TransientError(Exception):
+    """The request may succeed later: timeout, connection error, 5xx or 429."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status  # None: the store was not reached (or the answer was lost)
+
+
+class PermanentError(Exception):
+    """The store refused the request (a 4xx other than 429); sending it again will not help."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(f"{status} {code}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _error_of(response: requests.Response) -> tuple[str, str]:
+    """(code, message) of a §8 error body; a generic pair when the body is not one."""
+    try:
+        error = response.json()["error"]
+        return str(error["code"]), str(error["message"])
+    except (ValueError, KeyError, TypeError):
+        return f"http_{response.status_code}", response.reason or "请求失败"
+
+
+class StoreClient:
+    """One device's connection to the store. Thread-safe enough for the engine's two threads
+    (requests sessions are; the token is swapped under a lock)."""
+
+    def __init__(self, base_url: str, *, timeout: float = 10,
+                 session: requests.Session | None = None,
+                 clock: Callable[[], datetime] = _utc_now) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self._http = session or requests.Session()
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._token: str | None = None
+        self._credentials: dict[str, Any] | None = None
+        self._offset: float | None = None
+
+    # -- clock --------------------------------------------------------------------------
+
+    @property
+    def clock_offset(self) -> float:
+        """Seconds to add to the device clock to get the store's (0 until a response came)."""
+        return self._offset or 0.0
+
+    @property
+    def clock_skewed(self) -> bool:
+        return abs(self.clock_offset) > SKEW_LIMIT_S
+
+    def _note_date(self, response: requests.Response, sent: datetime, received: datetime) -> None:
+        header = response.headers.get("Date")
+        if not header:
+            return
+        try:
+            server = parsedate_to_datetime(header)
+        except (TypeError, ValueError):
+            return
+        if server.tzinfo is None:
+            return
+        midpoint = sent + (received - sent) / 2
+        self._offset = (server - midpoint).total_seconds()
+
+    # -- requests -----------------------------------------------------------------------
+
+    @property
+    def logged_in(self) -> bool:
+        return self._token is not None
+
+    def _send(self, method: str, path: str, *, json: Any = None,
+              params: Mapping[str, Any] | None = None, timeout: float | None = None,
+              auth: bool = True) -> requests.Response:
+        headers = {}
+        if auth and self._token:
+            headers["Authorization"] = f"Bearer {self._token}"
+        sent = self._clock()
+        try:
+            response = self._http.request(method, self.base_url + path, json=json, params=params,
+                                          headers=headers, timeout=timeout or self.timeout)
+        except requests.Timeout as exc:
+            raise TransientError(f"请求超时：{path}") from exc
+        except requests.RequestException as exc:  # connection refused, reset, cut mid-body
+            raise TransientError(f"无法连接中心服务器：{type(exc).__name__}") from exc
+        self._note_date(response, sent, self._clock())
+        return response
+
+    def _request(self, method: str, path: str, *, json: Any = None,
+                 params: Mapping[str, Any] | None = None, timeout: float | None = None,
+                 auth: bool = True) -> Any:
+        if auth and self._token is None and self._credentials is not None:
+            self._login(self._credentials)  # remembered, not yet signed in
+        response = self._send(method, path, json=json, params=params, timeout=timeout, auth=auth)
+        if response.status_code == 401 and auth and self._credentials is not None:
+            code, _ = _error_of(response)
+            if code == "unauthorized":
+                log.info("token refused; logging in again")
+                self._login(self._credentials)
+                response = self._send(method, path, json=json, params=params, timeout=timeout)
+        return self._result(response, path)
+
+    def _result(self, response: requests.Response, path: str) -> Any:
+        status = response.status_code
+        if status >= 500 or status == 429:
+            _, message = _error_of(response)
+            raise TransientError(f"中心服务器暂时不可用（{status}）：{message}", status)
+        if status >= 400:
+            raise PermanentError(status, *_error_of(response))
+        try:
+            return response.json()
+        except ValueError as exc:  # a cut or garbled body: the answer was lost on the way
+            raise TransientError(f"应答不完整：{path}", status) from exc
+
+    # -- the API ------------------------------------------------------------------------
+
+    def _login(self, credentials: dict[str, Any]) -> dict[str, Any]:
+        body = self._request("POST", "/auth/login", json=credentials, auth=False)
+        with self._lock:
+            self._token = body["token"]
+        return body
+
+    @staticmethod
+    def _credentials_of(username: str, password: str, device_id: str,
+                        terminal: str | None) -> dict[str, Any]:
+        credentials: dict[str, Any] = {"username": username, "password": password,
+                                       "device_id": device_id}
+        if terminal:
+            credentials["terminal"] = terminal
+        return credentials
+
+    def login(self, username: str, password: str, device_id: str,
+              terminal: str | None = None) -> dict[str, Any]:
+        """POST /auth/login → {token, role, display_name}; the credentials are kept to log in
+        again once when the token expires."""
+        credentials = self._credentials_of(username, password, device_id, terminal)
+        body = self._login(credentials)
+        self._credentials = credentials
+        return body
+
+    def remember(self, username: str, password: str, device_id: str,
+                 terminal: str | None = None) -> None:
+        """Keep the credentials without a request: the first call that needs a token logs in
+        (on the engine's thread, never the caller's)."""
+        self._credentials = self._credentials_of(username, password, device_id, terminal)
+        with self._lock:
+            self._token = None
+
+    def health(self) -> bool:
+        """GET /health: True when the store answers."""
+        return self._request("GET", "/health", auth=False).get("status") == "ok"
+
+    def push(self, device_id: str, ops: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """POST /sync/push (≤ 200 ops in seq order) → one result per op."""
+        body = self._request("POST", "/sync/push", json={"device_id": device_id, "ops": ops})
+        return list(body["results"])
+
+    def changes(self, since: str | int, limit: int = 500, wait: float = 0) -> dict[str, Any]:
+        """GET /sync/changes → {changes, next_cursor, has_more, server_time}; with `wait` the
+        store holds the request up to that many seconds when nothing is newer."""
+        params = {"since": since, "limit": limit, "wait": wait}
+        return self._request("GET", "/sync/changes", params=params,
+                             timeout=wait + LONG_POLL_MARGIN_S)
+
+    def grant_lease(self, ticket_type: str, visit_date: str, qty: int) -> dict[str, Any]:
+        """POST /leases → {lease_id, granted, used, expires_at}; 409 sold_out when none free."""
+        return self._request("POST", "/leases", json={
+            "ticket_type": ticket_type, "visit_date": visit_date, "qty": qty})
+
+    def return_lease(self, lease_id: str) -> dict[str, Any]:
+        return self._request("POST", f"/leases/{quote(lease_id, safe='')}/return", json={})
+
+    def get_order(self, order_no: str) -> dict[str, Any]:
+        """GET /orders/{order_no} → Order JSON."""
+        return self._request("GET", f"/orders/{quote(order_no, safe='')}")
+
+    def close(self) -> None:
+        self._http.close()

@@ -1,0 +1,106 @@
+"""The central store over real HTTP, shared by the server and sync tests: uvicorn on a free
+loopback port, in a thread, against a real SQLite file or a real PostgreSQL database, with demo
+data and a settable clock. Conftests import it (their directory's parent is put on sys.path)."""
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+import requests
+import sqlalchemy as sa
+import uvicorn
+
+from app.domain.venue import Venue
+from app.services import seeding
+from app.store.db import Database
+from app.store.models import Base
+from server.app import create_app
+
+
+class Clock:
+    """The server's clock; tests move it."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+@dataclass
+class Live:
+    base: str  # http://127.0.0.1:PORT/api/v1
+    db: Database
+    clock: Clock
+    venue: Venue
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def login(self, username: str, password: str | None = None, *, terminal: str | None = "01",
+              device_id: str = "dev-1") -> dict[str, str]:
+        """Log in; the Authorization header of the new token."""
+        body = {"username": username, "password": password or username, "device_id": device_id}
+        if terminal:
+            body["terminal"] = terminal
+        r = requests.post(self.url("/auth/login"), json=body, timeout=10)
+        assert r.status_code == 200, r.text
+        return {"Authorization": f"Bearer {r.json()['token']}"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def running_store(db_url: str, now: datetime) -> Iterator[Live]:
+    """A running store with the demo users, catalog and 30 days of capacity."""
+    venue = Venue()
+    db = Database.open(db_url)
+    clock = Clock(now)
+    app = create_app(db, clock=clock, venue=venue)
+    seeding.seed_demo(db.session(), now=now, venue=venue)  # through the feed, as a store does
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    try:
+        yield Live(f"http://127.0.0.1:{port}/api/v1", db, clock, venue)
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        db.dispose()
+
+
+def snapshot(db: Database) -> dict[str, object]:
+    """Row counts of every table plus the stock and counters: equal means nothing written."""
+    with db.engine.connect() as conn:
+        counts = {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+                  for t in Base.metadata.sorted_tables if t.name != "api_tokens"}
+        stock = conn.execute(sa.text(
+            "SELECT ticket_type, visit_date, sold, held, version FROM inventory "
+            "ORDER BY ticket_type, visit_date")).all()
+        counters = conn.execute(sa.text("SELECT * FROM counters ORDER BY name")).all()
+    return {"counts": counts, "stock": stock, "counters": counters}
+
+
+def assert_error(r: requests.Response, status: int, code: str) -> str:
+    """The §8 error format; returns the message."""
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"].startswith("application/json")
+    body = r.json()
+    assert set(body) == {"error"} and body["error"]["code"] == code, body
+    message = body["error"]["message"]
+    assert message and any("\u4e00" <= ch <= "\u9fff" for ch in message), message
+    return message
