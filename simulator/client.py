@@ -45,8 +45,11 @@ class Transport(Protocol):
 
 
 def api_base(url: str) -> str:
-    """`http://host:8600`, `http://host:8600/` or `http://host:8600/api/v1` → the API base."""
+    """`http://host:8600`, `http://host:8600/`, `http://host:8600/api/v1` or `host:8600` →
+    the API base."""
     url = url.strip().rstrip("/")
+    if "://" not in url:
+        url = "http://" + url
     return url if url.endswith(API) else url + API
 
 

@@ -55,6 +55,6 @@ def test_client_sends_the_signed_bytes_unchanged():
 
 
 @pytest.mark.parametrize("url", ["http://h:8600", "http://h:8600/", "http://h:8600/api/v1",
-                                 "http://h:8600/api/v1/", " http://h:8600 "])
+                                 "http://h:8600/api/v1/", " http://h:8600 ", "h:8600"])
 def test_store_url_with_or_without_api_prefix(url):
     assert api_base(url) == "http://h:8600/api/v1"
