@@ -52,6 +52,12 @@ def _sell(ctx: ClientContext) -> QWidget:
     return SellView(ctx)
 
 
+def _orders(ctx: ClientContext) -> QWidget:
+    from ui.views.orders_view import OrdersView
+
+    return OrdersView(ctx)
+
+
 def _settings(ctx: ClientContext) -> QWidget:
     from ui.views.settings_view import SettingsView
 
@@ -70,7 +76,7 @@ def _placeholder(key: str) -> Callable[[ClientContext], QWidget]:
 SCREENS: dict[str, Screen] = {
     "sell": Screen("sell", _sell),
     "refund": Screen("refund", _placeholder("refund")),
-    "orders": Screen("orders", _placeholder("orders")),
+    "orders": Screen("orders", _orders),
     "shift": Screen("shift", _placeholder("shift")),
     "anomalies": Screen("anomalies", _placeholder("anomalies")),
     "dashboard": Screen("dashboard", _placeholder("dashboard")),

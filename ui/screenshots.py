@@ -2,7 +2,8 @@
 
 Starts the real client on a temporary data folder with the demo data, drives it with key presses
 like a clerk would, and saves DIR/login.png, DIR/sell.png (2 adults + 1 family package, cash
-tendered typed) and DIR/settings.png (signed in as admin).
+tendered typed), DIR/settings.png (signed in as admin), DIR/orders.png (a supervisor's order
+search over window sales and channel orders of every kind) and DIR/order-detail.png.
 """
 
 from __future__ import annotations
@@ -56,6 +57,57 @@ def sign_in(client: object, username: str) -> object:
     return window
 
 
+# (channel, external id, customer, phone, ticket status, paid, open anomaly, hours ago, adults,
+#  visit in days)
+CHANNEL_ORDERS = (
+    ("miniprogram", "M20261121007", "王小明", "13700001111", "valid", True, None, 1, 2, 0),
+    ("ota_ctrip", "1128846523", "张三", "13812345678", "valid", True, None, 3, 3, 1),
+    ("ota_meituan", "MT88231", "李四", "13900005678", "valid", True, "duplicate_payment", 5,
+     2, 0),
+    ("website", "WEB777", "陈静", "13655550000", "valid", False, None, 7, 1, 2),
+    ("agency", "AGY2026-11", "阳光旅行社", "01088886666", "valid", True, None, 20, 12, 3),
+    ("ota_ctrip", "1128840017", "赵六", "18611112222", "redeemed", True, None, 26, 2, -1),
+    ("miniprogram", "M20261120031", "孙悦", "15000003333", "refunded", True, None, 30, 1, 0),
+)
+
+
+def add_channel_orders(ctx: object) -> None:
+    """Channel orders as the sync engine would have brought them into the cache (masked)."""
+    from datetime import timedelta
+
+    from app.domain.ids import channel_order_no, new_id, new_ticket_code
+    from app.domain.lifecycle import derive_status
+    from app.services.orders import mask_phone
+    from app.store.models import Anomaly, Order, Payment, Ticket
+
+    now = ctx.now()  # type: ignore[attr-defined]
+    with ctx.session() as s, s.begin():  # type: ignore[attr-defined]
+        for channel, ext, name, phone, state, paid, anomaly, hours, qty, days in CHANNEL_ORDERS:
+            at, oid, no = now - timedelta(hours=hours), new_id(), channel_order_no(channel, ext)
+            status = derive_status("paid" if paid else "none", False, [state] * qty)
+            total = 10000 * qty
+            visit = ctx.today() + timedelta(days=days)  # type: ignore[attr-defined]
+            s.add(Order(order_id=oid, order_no=no, channel=channel, external_id=ext,
+                        visit_date=visit, status=str(status),
+                        payment_state="paid" if paid else "none", total_fen=total,
+                        paid_fen=total if paid else 0, customer_name=name,
+                        customer_phone=mask_phone(phone), created_at=at, updated_at=at))
+            s.flush()
+            for pos in range(1, qty + 1):
+                s.add(Ticket(ticket_id=new_id(), order_id=oid, position=pos,
+                             code=new_ticket_code(), ticket_type="ADULT", sold_as="ADULT",
+                             name="成人票", kind="regular", price_fen=10000,
+                             list_price_fen=10000, status=state, updated_at=at))
+            if paid:
+                s.add(Payment(payment_id=new_id(), payment_no=f"{no}-P1", order_id=oid,
+                              method="ota" if channel.startswith("ota") else "wechat",
+                              amount_fen=total, status="succeeded", at=at))
+            if anomaly:
+                s.add(Anomaly(anomaly_id=new_id(), kind=anomaly, category="payment",
+                              order_id=oid, order_no=no, reason="同一订单收到两笔成功支付",
+                              detected_at=at))
+
+
 def take(out: Path, lang: str) -> None:
     from ui.app import ClientApp
 
@@ -92,13 +144,29 @@ def take(out: Path, lang: str) -> None:
         window = sign_in(client, "admin")
         window.show_screen("settings")
         save(window, out / "settings.png")
+
+        window.sign_out_requested.emit()
+        wait_until(lambda: client.login is not None)
+        add_channel_orders(client.ctx)
+        window = sign_in(client, "supervisor")
+        window.show_screen("orders")
+        orders = window.pages["orders"]
+        wait_until(lambda: orders.model.rowCount() >= len(CHANNEL_ORDERS) + 1)
+        QTest.keyClick(orders.search_box, Qt.Key.Key_Down)
+        QTest.keyClick(orders.search_box, Qt.Key.Key_Down)
+        save(window, out / "orders.png")
+        orders.open_detail(orders.selected_row())
+        wait_until(lambda: orders.detail is not None and orders.detail.isVisible())
+        save(orders.detail, out / "order-detail.png")
+        orders.detail.close()
     finally:
         client.shutdown()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ui.screenshots")
-    parser.add_argument("out", type=Path, help="folder for login.png, sell.png, settings.png")
+    parser.add_argument("out", type=Path,
+                        help="folder for login.png, sell.png, settings.png, orders.png")
     parser.add_argument("--lang", default="zh_CN")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)

@@ -602,4 +602,217 @@
             <translation>已连接中心库。</translation>
         </message>
     </context>
+    <context>
+        <name>OrderDetailDialog</name>
+        <message>
+            <source>Order {order_no}</source>
+            <translation>订单 {order_no}</translation>
+        </message>
+        <message>
+            <source>Tickets</source>
+            <translation>门票</translation>
+        </message>
+        <message>
+            <source>Payments</source>
+            <translation>支付记录</translation>
+        </message>
+        <message>
+            <source>Order no.</source>
+            <translation>订单号</translation>
+        </message>
+        <message>
+            <source>Channel</source>
+            <translation>渠道</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <source>Visit date</source>
+            <translation>游玩日期</translation>
+        </message>
+        <message>
+            <source>Ordered at</source>
+            <translation>下单时间</translation>
+        </message>
+        <message>
+            <source>Window · clerk</source>
+            <translation>窗口 · 售票员</translation>
+        </message>
+        <message>
+            <source>Customer</source>
+            <translation>游客</translation>
+        </message>
+        <message>
+            <source>total {total} · paid {paid} · refunded {refunded}</source>
+            <translation>应付 {total} · 实付 {paid} · 已退 {refunded}</translation>
+        </message>
+        <message>
+            <source>Amount</source>
+            <translation>金额</translation>
+        </message>
+        <message>
+            <source>Ticket code</source>
+            <translation>票号</translation>
+        </message>
+        <message>
+            <source>Ticket</source>
+            <translation>票种</translation>
+        </message>
+        <message>
+            <source>Price</source>
+            <translation>单价</translation>
+        </message>
+        <message>
+            <source>Redeemed at</source>
+            <translation>核销时间</translation>
+        </message>
+        <message>
+            <source>Payment no.</source>
+            <translation>支付单号</translation>
+        </message>
+        <message>
+            <source>Method</source>
+            <translation>方式</translation>
+        </message>
+        <message>
+            <source>Time</source>
+            <translation>时间</translation>
+        </message>
+        <message>
+            <source>Cash</source>
+            <translation>现金</translation>
+        </message>
+        <message>
+            <source>WeChat Pay</source>
+            <translation>微信支付</translation>
+        </message>
+        <message>
+            <source>Alipay</source>
+            <translation>支付宝</translation>
+        </message>
+        <message>
+            <source>OTA</source>
+            <translation>OTA</translation>
+        </message>
+        <message>
+            <source>Voucher</source>
+            <translation>代金券</translation>
+        </message>
+        <message>
+            <source>Started</source>
+            <translation>支付中</translation>
+        </message>
+        <message>
+            <source>Succeeded</source>
+            <translation>成功</translation>
+        </message>
+        <message>
+            <source>Failed</source>
+            <translation>失败</translation>
+        </message>
+        <message>
+            <source>Refunded</source>
+            <translation>已退款</translation>
+        </message>
+    </context>
+    <context>
+        <name>OrdersModel</name>
+        <message>
+            <source>Window</source>
+            <translation>窗口</translation>
+        </message>
+        <message>
+            <source>Mini program</source>
+            <translation>小程序</translation>
+        </message>
+        <message>
+            <source>Website</source>
+            <translation>官网</translation>
+        </message>
+        <message>
+            <source>Ctrip</source>
+            <translation>携程</translation>
+        </message>
+        <message>
+            <source>Meituan</source>
+            <translation>美团</translation>
+        </message>
+        <message>
+            <source>Travel agency</source>
+            <translation>旅行社</translation>
+        </message>
+        <message>
+            <source>Order no.</source>
+            <translation>订单号</translation>
+        </message>
+        <message>
+            <source>Channel</source>
+            <translation>渠道</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <source>Visit date</source>
+            <translation>游玩日期</translation>
+        </message>
+        <message>
+            <source>Amount</source>
+            <translation>金额</translation>
+        </message>
+        <message>
+            <source>Ordered at</source>
+            <translation>下单时间</translation>
+        </message>
+    </context>
+    <context>
+        <name>OrdersView</name>
+        <message>
+            <source>Order no., ticket code (scan it), phone tail or name — Enter</source>
+            <translation>订单号、票号（可扫码）、手机尾号或姓名，按回车查询</translation>
+        </message>
+        <message>
+            <source>All channels</source>
+            <translation>全部渠道</translation>
+        </message>
+        <message>
+            <source>All statuses</source>
+            <translation>全部状态</translation>
+        </message>
+        <message>
+            <source>Visit &amp;date</source>
+            <translation>游玩日期(&amp;D)</translation>
+        </message>
+        <message>
+            <source>&amp;Channel</source>
+            <translation>渠道(&amp;C)</translation>
+        </message>
+        <message>
+            <source>&amp;Status</source>
+            <translation>状态(&amp;S)</translation>
+        </message>
+        <message>
+            <source>Ctrl+F search · scan a ticket code · Enter search, then open · ↑/↓ move · Esc close or clear · Alt+C channel · Alt+S status · Alt+D visit date</source>
+            <translation>Ctrl+F 搜索 · 可直接扫票码 · 回车查询，再按回车看详情 · ↑/↓ 选择 · Esc 关闭或清空 · Alt+C 渠道 · Alt+S 状态 · Alt+D 游玩日期</translation>
+        </message>
+        <message>
+            <source>Searching…</source>
+            <translation>正在查询…</translation>
+        </message>
+        <message>
+            <source>No orders match.</source>
+            <translation>没有符合条件的订单。</translation>
+        </message>
+        <message>
+            <source>{n} orders shown, more below</source>
+            <translation>已显示 {n} 单，向下还有更多</translation>
+        </message>
+        <message>
+            <source>{n} orders</source>
+            <translation>共 {n} 单</translation>
+        </message>
+    </context>
 </TS>

@@ -1,4 +1,5 @@
-"""Orders: window sales with an Idempotency-Key, one order, its verified timeline."""
+"""Orders: window sales with an Idempotency-Key, the order search, one order, its verified
+timeline."""
 
 import hashlib
 import json
@@ -7,7 +8,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
@@ -15,12 +16,12 @@ from sqlalchemy.orm import Session
 from app.domain.errors import Conflict, DomainError, Forbidden, ValidationError
 from app.domain.money import MAX_FEN
 from app.domain.venue import Venue
-from app.services import orders, selling
+from app.services import orders, search, selling
 from app.store.db import read_transaction
 from app.store.models import IdempotencyKey, Order
 
 from ..deps import SUPERVISORS, AtVenue, Db, Now, Staff
-from ..fields import code_path, text
+from ..fields import NO_NUL, code_path, text
 from ..tokens import Principal
 
 router = APIRouter()
@@ -153,6 +154,33 @@ def create_order(body: OrderBody, user: Staff, s: Db, now: Now, venue: AtVenue,
     key = _check_key(idempotency_key)
     digest = _digest(body)
     return _replay(s, user, key, digest) or _sell(s, user, key, digest, body, now, venue)
+
+
+SearchText = Annotated[str | None, Query(max_length=search.MAX_TEXT, pattern=NO_NUL)]
+
+
+@router.get("/orders")
+def search_orders(user: Staff, s: Db, venue: AtVenue,
+                  channel: SearchText = None, status: SearchText = None,
+                  ticket_type: SearchText = None, visit_from: SearchText = None,
+                  visit_to: SearchText = None, created_from: SearchText = None,
+                  created_to: SearchText = None, q: SearchText = None,
+                  anomaly: SearchText = None,
+                  limit: Annotated[int, Query(ge=1, le=200)] = search.DEFAULT_LIMIT,
+                  cursor: Annotated[str | None, Query(max_length=200, pattern=NO_NUL)] = None,
+                  ) -> dict[str, Any]:
+    """Orders newest first, one page at a time (`next_cursor` is null on the last page).
+    Supervisor+ search every order; a clerk only his window's (his own sales without one)."""
+    params = {"channel": channel, "status": status, "ticket_type": ticket_type,
+              "visit_from": visit_from, "visit_to": visit_to, "created_from": created_from,
+              "created_to": created_to, "q": q, "anomaly": anomaly}
+    clerk_only = user.role not in SUPERVISORS
+    filters = search.filters_from_params(
+        params, venue=venue, terminal=user.terminal if clerk_only else None,
+        clerk=user.username if clerk_only else None)
+    found, next_cursor = search.search_orders(s, filters, limit=limit, cursor=cursor or None,
+                                              venue=venue)
+    return {"orders": found, "next_cursor": next_cursor}
 
 
 def _readable(user: Principal, order: dict[str, Any]) -> None:
