@@ -6,7 +6,7 @@ import sys
 import traceback
 from pathlib import Path
 
-BENCHES = ("sale_commit", "layout", "startup", "sync_push")
+BENCHES = ("sale_commit", "layout", "startup", "sync_push", "sync_latency", "sync_drain")
 
 
 def main(names: list[str]) -> int:

@@ -73,25 +73,25 @@ class PgListener(threading.Thread):
         super().__init__(name="menpiao-pg-listen", daemon=True)
         self._conninfo = conninfo
         self._notifier = notifier
-        self._stop = threading.Event()
+        self._halt = threading.Event()
 
     def run(self) -> None:
         import psycopg
 
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             try:
                 with psycopg.connect(self._conninfo, autocommit=True) as conn:
                     conn.execute(f"LISTEN {changes.CHANNEL}")
                     self._notifier.notify()  # anything missed while (re)connecting
-                    while not self._stop.is_set():
+                    while not self._halt.is_set():
                         for note in conn.notifies(timeout=1.0):
                             self._notifier.notify(int(note.payload or 0))
             except Exception:  # noqa: BLE001 - keep listening; waiters re-check on a timer
                 log.exception("LISTEN %s failed; reconnecting", changes.CHANNEL)
-                self._stop.wait(2.0)
+                self._halt.wait(2.0)
 
     def stop(self) -> None:
-        self._stop.set()
+        self._halt.set()
 
 
 def pg_conninfo(url: Any) -> str:

@@ -21,7 +21,7 @@ class Sweeper(threading.Thread):
         super().__init__(name="menpiao-sweeper", daemon=True)
         self._db, self._clock, self._tasks = db, clock, tasks
         self._interval = interval
-        self._stop = threading.Event()
+        self._halt = threading.Event()
 
     def sweep_once(self) -> None:
         for task in self._tasks:
@@ -32,8 +32,8 @@ class Sweeper(threading.Thread):
                 log.exception("sweep task %s failed", getattr(task, "__name__", task))
 
     def run(self) -> None:
-        while not self._stop.wait(self._interval):
+        while not self._halt.wait(self._interval):
             self.sweep_once()
 
     def stop(self) -> None:
-        self._stop.set()
+        self._halt.set()
