@@ -224,3 +224,25 @@ def test_orders_changed_requeries_once_and_keeps_the_selection(ctx, shop, qtbot,
     assert m.order(0)["order_no"] == fresh.order_no
     assert m.order(view.selected_row())["order_id"] == picked  # same order, one row down
     assert view.selected_row() == 61
+
+
+def test_searches_run_off_the_gui_thread(ctx, shop, qtbot, monkeypatch):
+    import threading
+
+    from ui import tasks
+    from ui.views import orders_view
+
+    threads = []
+    real = orders_view.load_orders
+
+    def spy(*args):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(*args)
+
+    monkeypatch.setattr(orders_view, "load_orders", spy)
+    tasks.set_inline(False)
+    view = open_view(as_user(ctx, "supervisor", "supervisor"), qtbot)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 8)
+    view.orders_changed(["x"])
+    qtbot.waitUntil(lambda: len(threads) == 2, timeout=3000)
+    assert threads == [False, False] and view.count.text() == "共 8 单"
