@@ -121,8 +121,8 @@ def _order_row(o: Mapping[str, Any], version: int) -> dict[str, Any]:
         "customer_phone": customer.get("phone_masked"),
         "customer_id_no": customer.get("id_masked"),
         "receipt_reprint_count": o.get("receipt_reprint_count", 0),
-        "created_at": _at(o["created_at"]), "updated_at": _at(o.get("updated_at") or o["created_at"]),
-        "version": version}
+        "created_at": _at(o["created_at"]),
+        "updated_at": _at(o.get("updated_at") or o["created_at"]), "version": version}
 
 
 def _ticket_rows(o: Mapping[str, Any], updated_at: datetime) -> list[dict[str, Any]]:
@@ -178,7 +178,8 @@ def _write_order(session: Session, data: Mapping[str, Any], version: int) -> boo
         with session.begin_nested():
             _upsert(session, _orders, [row], ["order_id"])
             oid = row["order_id"]
-            _replace_children(session, _tickets, "ticket_id", oid, _ticket_rows(data, row["updated_at"]))
+            tickets = _ticket_rows(data, row["updated_at"])
+            _replace_children(session, _tickets, "ticket_id", oid, tickets)
             _replace_children(session, _payments, "payment_id", oid, _payment_rows(data))
             _replace_children(session, _refunds, "refund_id", oid, _refund_rows(data))
     except sa.exc.IntegrityError:

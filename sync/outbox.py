@@ -53,7 +53,8 @@ class RejectedOp:
 
 def retry_delay(attempts: int, rng: random.Random) -> float:
     """Seconds to wait after the `attempts`-th failure (1-based), jittered ±20%."""
-    base = RETRY_DELAYS_S[attempts - 1] if 1 <= attempts <= len(RETRY_DELAYS_S) else RETRY_EVERY_S
+    early = 1 <= attempts <= len(RETRY_DELAYS_S)
+    base = RETRY_DELAYS_S[attempts - 1] if early else RETRY_EVERY_S
     return base * rng.uniform(1 - JITTER, 1 + JITTER)
 
 
@@ -97,7 +98,8 @@ def settle(session: Session, results: Iterable[Mapping[str, Any]], *,
         if result.get("status") in DONE:
             acked.append(result["op_id"])
         elif result.get("status") in REFUSED:
-            rejected.append((result["op_id"], f"{result['status']} {error_text(result.get('error'))}"))
+            error = f"{result['status']} {error_text(result.get('error'))}"
+            rejected.append((result["op_id"], error))
     with session.begin():
         if acked:
             session.execute(sa.update(_ops).where(_ops.c.op_id.in_(acked))
@@ -119,7 +121,8 @@ def reject(session: Session, op_ids: Iterable[str], error: str) -> None:
 def retry_later(session: Session, op_ids: Iterable[str], error: str, *, now: datetime,
                 rng: random.Random) -> datetime | None:
     """Put ops back to `pending`, one more attempt counted, due after the retry schedule
-    (acked or rejected ops among `op_ids` are left alone). Returns the earliest new due time (None when no op matched)."""
+    (acked or rejected ops among `op_ids` are left alone). Returns the earliest new due time
+    (None when no op matched)."""
     ids = list(op_ids)
     earliest = None
     with session.begin():
