@@ -166,7 +166,8 @@ class SyncEngine:
             return self._cycle(now, force=force)
         except Exception as exc:
             log.exception("sync cycle failed")
-            return self._failed(now, TransientError(f"同步出错：{exc}"))
+            # status 0: not a transport failure, so no probing: the retry schedule applies
+            return self._failed(now, TransientError(f"同步出错：{exc}", 0))
 
     def _cycle(self, now: datetime, *, force: bool) -> float:
         kicked, self._kicked = self._kicked, False

@@ -187,6 +187,7 @@ def test_the_engine_never_raises_and_a_broken_handler_does_not_stop_it(db, now):
 def test_the_thread_pushes_when_woken_and_stops(setup, db, now):
     engine, store, _, events = setup
     engine.start()
+    threads = list(engine._threads)
     try:
         add_ops(db, 1, now)
         engine.wake()
@@ -197,4 +198,5 @@ def test_the_thread_pushes_when_woken_and_stops(setup, db, now):
         assert len(store.pushed) == 1
     finally:
         engine.stop(timeout=5)
-    assert not any(t.is_alive() for t in engine._threads)
+    assert [t.name for t in threads] == ["sync-engine"]  # no long-poll thread: wait 0
+    assert not threads[0].is_alive()
