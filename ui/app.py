@@ -72,8 +72,9 @@ def open_backend(ctx: ClientContext) -> Any:
 
     ctx.home.mkdir(parents=True, exist_ok=True)
     db = Database.open(f"sqlite:///{ctx.home / 'client.sqlite3'}")
-    with db.session() as session:  # the embedded default is the demo data set
-        seeding.seed_demo(session, now=ctx.now(), venue=Venue())
+    if ctx.store_url is None:  # the embedded default is the demo data set; a real store's
+        with db.session() as session:  # users and catalog arrive from the store itself
+            seeding.seed_demo(session, now=ctx.now(), venue=Venue())
     with db.session() as session:  # jobs a crash left half-printed go back to the queue
         print_jobs.recover(session, now=ctx.now())
     with db.session() as session:
@@ -114,6 +115,7 @@ class ClientApp(QObject):
         self.ctx.printer = PrinterBridge(self)
         self.ctx.sync = SyncBridge(self)
         remote = getattr(args, "store", None)
+        self.ctx.store_url = remote or None
         self.store: StoreHandle | None = StoreHandle(remote) if remote else None
         self.store_starter = None if remote else store_starter
         self.engine: Any = None

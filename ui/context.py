@@ -25,6 +25,7 @@ class ClientContext:
     user: Any = None  # app.services.auth.UserInfo, after login
     printer: Any = None  # ui.printer_bridge.PrinterBridge, when the print worker runs
     sync: Any = None  # ui.sync_bridge.SyncBridge: store status, orders changed, wake()
+    store_url: str | None = None  # a remote central store (`--store`); None: the embedded one
     extras: dict[str, Any] = field(default_factory=dict)
 
     def now(self) -> datetime:

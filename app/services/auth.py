@@ -71,6 +71,24 @@ def add_user(session: Session, username: str, password: str, role: str,
         return _info(create_user(session, username, password, role, display_name, now=now))
 
 
+def remember_user(session: Session, username: str, password: str, role: str,
+                  display_name: str | None = None, *, now: datetime) -> UserInfo:
+    """A window keeps the users the central store has just verified, so that they can sign in
+    offline later: creates the local user, or brings its password hash, role and name up to
+    date (a password changed at the store replaces the old one here)."""
+    with session.begin():
+        user = session.execute(
+            sa.select(User).where(User.username == username.strip())).scalar_one_or_none()
+        if user is None:
+            return _info(create_user(session, username, password, role, display_name, now=now))
+        _check_new_user(username, password, role)
+        if not _verify(user, password):
+            user.password_hash = _hasher.hash(password)
+        user.role, user.active, user.updated_at = role, True, now
+        user.display_name = display_name or user.display_name
+        return _info(user)
+
+
 def list_users(session: Session) -> list[UserInfo]:
     """Active users by name."""
     with read_transaction(session):
