@@ -8,9 +8,10 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
+from sqlalchemy.orm import Session
 
 from app.domain.venue import Venue
-from app.services import changes, leases
+from app.services import changes, leases, orders_expiry
 from app.store.db import Database
 
 from .errors import install_error_handlers
@@ -31,7 +32,14 @@ def _utc_now() -> datetime:
 def sweep_tasks(venue: Venue) -> list[Task]:
     """The periodic work of the store, in order."""
     del venue
-    return [lambda s, now: leases.expire(s, now=now)]
+
+    def expire_leases(s: Session, now: datetime) -> int:
+        return leases.expire(s, now=now)
+
+    def expire_unpaid(s: Session, now: datetime) -> int:
+        return orders_expiry.expire_unpaid(s, now=now)
+
+    return [expire_leases, expire_unpaid]
 
 
 @asynccontextmanager
@@ -54,6 +62,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         sweeper.stop()
         if listener is not None:
             listener.stop()
+            listener.join(3.0)
 
 
 def create_app(db: Database, *, clock: Callable[[], datetime] | None = None,
