@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QMouseEvent, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -19,6 +19,15 @@ from PySide6.QtWidgets import (
 
 from ui import navigation
 from ui.context import ClientContext
+
+
+class ClickableLabel(QLabel):
+    clicked = Signal()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
 
 
 class MainWindow(QMainWindow):
@@ -83,8 +92,9 @@ class MainWindow(QMainWindow):
         self.terminal_label = QLabel()
         self.printer_label = QLabel()
         self.printer_label.setObjectName("printerState")
-        self.sync_label = QLabel()
+        self.sync_label = ClickableLabel()
         self.sync_label.setObjectName("syncState")
+        self.sync_label.clicked.connect(self.show_sync_issues)
         for label in (self.user_label, self.terminal_label, self.printer_label, self.sync_label):
             bar.addPermanentWidget(label)
         self.refresh_status()
@@ -109,6 +119,14 @@ class MainWindow(QMainWindow):
         self.printer_label.style().unpolish(self.printer_label)
         self.printer_label.style().polish(self.printer_label)
         self._refresh_sync()
+
+    def show_sync_issues(self) -> QWidget:
+        from ui.views.sync_issues_dialog import SyncIssuesDialog
+
+        dialog = SyncIssuesDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def _refresh_sync(self) -> None:
         bridge = self.ctx.sync

@@ -815,4 +815,62 @@
             <translation>共 {n} 单</translation>
         </message>
     </context>
+    <context>
+        <name>SyncIssues</name>
+        <message>
+            <source>Sale</source>
+            <translation>售票</translation>
+        </message>
+        <message>
+            <source>Refund</source>
+            <translation>退票</translation>
+        </message>
+        <message>
+            <source>Redemption</source>
+            <translation>核销</translation>
+        </message>
+        <message>
+            <source>Shift opened</source>
+            <translation>开班</translation>
+        </message>
+        <message>
+            <source>Shift closed</source>
+            <translation>交班</translation>
+        </message>
+        <message>
+            <source>Reprint</source>
+            <translation>重打</translation>
+        </message>
+        <message>
+            <source>No.</source>
+            <translation>序号</translation>
+        </message>
+        <message>
+            <source>Operation</source>
+            <translation>操作</translation>
+        </message>
+        <message>
+            <source>Order</source>
+            <translation>订单号</translation>
+        </message>
+        <message>
+            <source>Time</source>
+            <translation>时间</translation>
+        </message>
+        <message>
+            <source>Store's reason</source>
+            <translation>中心库拒绝原因</translation>
+        </message>
+    </context>
+    <context>
+        <name>SyncIssuesDialog</name>
+        <message>
+            <source>Central store: refused operations</source>
+            <translation>中心库拒绝的操作</translation>
+        </message>
+        <message>
+            <source>No operation was refused by the store.</source>
+            <translation>没有被中心库拒绝的操作。</translation>
+        </message>
+    </context>
 </TS>
