@@ -2,6 +2,7 @@
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from ui.main_window import MainWindow
 
@@ -64,7 +65,7 @@ def test_screens_not_built_yet_say_so(clerk_ctx, qtbot):
     window = MainWindow(clerk_ctx)
     qtbot.addWidget(window)
     page = window.show_screen("refund")
-    assert page.findChild(type(window.sync_label), "comingSoon").text() == "此功能将在后续版本提供。"
+    assert page.findChild(QLabel, "comingSoon").text() == "此功能将在后续版本提供。"
 
 
 @pytest.mark.lang("en")
