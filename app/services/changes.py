@@ -27,7 +27,7 @@ from app.domain.inventory import Stock
 from app.domain.timeline import iso_utc
 from app.store.counters import next_values
 from app.store.db import EMIT_CHANGES as _ENABLED
-from app.store.models import Anomaly, ChangeLog, Inventory, Order, TicketTypeRow
+from app.store.models import Anomaly, ChangeLog, Counter, Inventory, Order, TicketTypeRow
 
 from . import orders as order_reads
 
@@ -159,16 +159,31 @@ def _emit(session: Session) -> None:
             rows.append((entity, entity_id, *state))
     if not rows:
         return
-    seqs = next_values(session, COUNTER, len(rows))  # the counter last: see the module doc
+    seqs = _numbers(session, len(rows))  # the counter last: see the module doc
     session.connection().execute(_INSERT, [
         {"seq": seq, "entity": entity, "entity_id": entity_id, "version": version,
          "data": data, "at": now}
         for seq, (entity, entity_id, version, data) in zip(seqs, rows, strict=True)])
     last = seqs[-1]
-    if session.get_bind().dialect.name == "postgresql":
-        session.connection().execute(sa.text("SELECT pg_notify(:c, :p)"),
-                                     {"c": CHANNEL, "p": str(last)})
     session.info[_LAST] = last
+
+
+_c = Counter.__table__
+# PostgreSQL: take the numbers and queue the NOTIFY (sent at commit) in one round trip.
+_NUMBER_AND_NOTIFY = (
+    sa.update(_c).where(_c.c.name == COUNTER).values(value=_c.c.value + sa.bindparam("k_n"))
+    .returning(_c.c.value, sa.func.pg_notify(CHANNEL, sa.cast(_c.c.value, sa.Text))))
+
+
+def _numbers(session: Session, n: int) -> range:
+    if session.get_bind().dialect.name != "postgresql":
+        return next_values(session, COUNTER, n)
+    row = session.connection().execute(_NUMBER_AND_NOTIFY, {"k_n": n}).first()
+    if row is None:  # the counter's first use: create it the ordinary way
+        seqs = next_values(session, COUNTER, n)
+        session.connection().execute(sa.select(sa.func.pg_notify(CHANNEL, str(seqs[-1]))))
+        return seqs
+    return range(row[0] - n + 1, row[0] + 1)
 
 
 @event.listens_for(Session, "before_commit")

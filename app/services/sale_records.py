@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session
 
 from app.domain import inventory as inv_rules
 from app.domain.catalog import TicketSpec, TicketType, units_needed
-from app.domain.errors import Conflict, ValidationError
+from app.domain.errors import ValidationError
 from app.domain.ids import is_ticket_code
 from app.domain.money import MAX_FEN, format_fen
 from app.domain.venue import Venue
-from app.store.models import LeaseRow, Order
+from app.store.models import Inventory, LeaseRow, Order
+from app.store.types import UTCDateTime
 
 from . import anomaly_log, changes
 from .catalog import load_catalog
@@ -154,9 +155,23 @@ def _other_leases(session: Session, device_id: str, code: str, day: date,
             LeaseRow.lease_id != (skip or "")).order_by(LeaseRow.created_at)).scalars())
 
 
+_inv = Inventory.__table__
+_TAKE_FREE = (
+    sa.update(_inv)
+    .where(_inv.c.ticket_type == sa.bindparam("k_code"), _inv.c.visit_date == sa.bindparam("k_day"),
+           _inv.c.sold + _inv.c.held + sa.bindparam("k_n") <= _inv.c.capacity)
+    .values(sold=_inv.c.sold + sa.bindparam("k_n"), version=_inv.c.version + 1,
+            updated_at=sa.bindparam("k_now", type_=UTCDateTime())))
+
+
 def _take_units(session: Session, code: str, day: date, n: int, lease_id: str | None,
                 device_id: str, now: datetime) -> int:
     """Move `n` units into sold for a sale that happened; returns the units oversold."""
+    if lease_id is None:  # an online sale: free capacity in one statement when there is room
+        done = session.connection().execute(
+            _TAKE_FREE, {"k_code": code, "k_day": day, "k_n": n, "k_now": now})
+        if done.rowcount == 1:
+            return 0
     row = lock_stock(session, code, day)  # inventory first, then leases: one lock order
     stock = stock_of(row) if row is not None else inv_rules.Stock(0)
     from_lease = _use_lease(session, lease_id, device_id, code, day, n, now)
@@ -200,8 +215,8 @@ def record_sale(session: Session, payload: Mapping[str, Any], *, device_id: str,
                 ) -> SaleRecord:
     """Record a pushed window sale in one transaction (see the module docstring).
 
-    Raises ValidationError for a malformed payload and Conflict when its order_id or order_no
-    already belongs to another order; then nothing was written.
+    Raises ValidationError for a malformed payload, and IntegrityError when its order_id,
+    order_no or a ticket code already belongs to another order; then nothing was written.
     """
     del user  # the clerk named in the payload sold it; the pushing user is in applied_ops
     with session.begin():
@@ -214,12 +229,8 @@ def record_sale(session: Session, payload: Mapping[str, Any], *, device_id: str,
         order_no = _field(payload, "order_no", str)
         if not 1 <= len(order_no) <= 64:
             raise ValidationError("售票记录的订单号不正确", field="order_no")
-        sold = _tickets(payload, plan, catalog)
-        clash = session.execute(sa.select(Order.order_id, Order.order_no).where(
-            sa.or_(Order.order_id == req.order_id, Order.order_no == order_no))).first()
-        if clash is not None:
-            raise Conflict(f"订单 {order_no} 与已有订单 {clash.order_no} 冲突",
-                           order_no=order_no)
+        sold = _tickets(payload, plan, catalog)  # an order_id or order_no already taken:
+        # the unique keys refuse it (IntegrityError); `sync_apply` says which order clashed
         created = min(_when(payload.get("created_at"), "created_at"), now)
         leases = _payload_leases(payload)
         oversold: dict[str, int] = {}
@@ -234,8 +245,8 @@ def record_sale(session: Session, payload: Mapping[str, Any], *, device_id: str,
             _raise_oversold(session, req, order_no, code, over, catalog, plan, now)
         changes.touch(session, "order", req.order_id, now=now)
         changes.touch_inventory(session, units_needed(plan.specs), req.visit_date, now=now)
-        version = session.execute(sa.select(Order.version).where(
-            Order.order_id == req.order_id)).scalar_one()
+        version = 1 if not oversold else session.execute(
+            sa.select(Order.version).where(Order.order_id == req.order_id)).scalar_one()
         record = SaleRecord(req.order_id, order_no, version, sum(oversold.values()))
         if before_commit is not None:
             before_commit(session, record)

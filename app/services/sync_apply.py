@@ -184,12 +184,26 @@ def apply_op(session: Session, op: Mapping[str, Any], *, device_id: str, user: s
         if (row := _stored(session, op_id)) is not None:  # a twin push won the race
             return _replay(row, digest, op_id)
         result = OpResult(op_id, CONFLICT, error={
-            "code": "conflict", "message": "操作与中心库已有数据冲突（编号重复）"})
+            "code": "conflict", "message": _clash_message(session, payload)})
     except DomainError as e:
         session.rollback()
         status = CONFLICT if e.code == "conflict" else REJECTED
         result = OpResult(op_id, status, error={"code": e.code, "message": e.message})
     return _remember(session, op_id, kind, digest, device_id, result, now)
+
+
+def _clash_message(session: Session, payload: Mapping[str, Any]) -> str:
+    """Why the store's unique keys refused the op, in words a supervisor can act on."""
+    order_no, order_id = str(payload.get("order_no"))[:64], str(payload.get("order_id"))[:36]
+    with read_transaction(session):
+        other = session.execute(sa.select(Order.order_no, Order.device_id).where(
+            sa.or_(Order.order_no == order_no, Order.order_id == order_id))).first()
+    if other is not None and other.order_no == order_no:
+        return (f"订单号 {order_no} 已被设备 {other.device_id or '未知'} 的另一订单使用"
+                "（两个窗口的终端号是否相同？）")
+    if other is not None:
+        return f"订单编号 {order_id} 已属于订单 {other.order_no}"
+    return "操作与中心库已有数据冲突（编号或票码重复）"
 
 
 def _remember(session: Session, op_id: str, kind: str, digest: str, device_id: str,

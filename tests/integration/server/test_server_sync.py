@@ -324,3 +324,20 @@ def test_lease_expiry_sweep_releases_units(live, now):
     assert stock(live, "ADULT", day)[2] == 0
     with live.db.session() as s:
         assert s.execute(sa.select(LeaseRow.status)).scalar_one() == "expired"
+
+
+def test_two_windows_with_one_terminal_number_clash_as_conflict(live, now):
+    h = live.login("clerk1")
+    day = live.venue.local_date(now)
+    first = sale_op(day=day, order_no="W01-20261121-0001")
+    twin_window = sale_op(day=day, order_no="W01-20261121-0001", seq=2)
+    assert push(live, h, [first])[0]["status"] == "applied"
+    before = snapshot(live.db)
+    result = push(live, h, [twin_window])[0]
+    assert result["status"] == "conflict"
+    assert "终端号" in result["error"]["message"]
+    again = push(live, h, [twin_window])[0]  # the same answer on every retry
+    assert again["status"] == "conflict" and again["error"] == result["error"]
+    after = snapshot(live.db)
+    assert after["stock"] == before["stock"]
+    assert after["counts"]["orders"] == before["counts"]["orders"]

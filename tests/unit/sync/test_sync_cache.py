@@ -170,3 +170,22 @@ def test_paged_pull_converges_on_the_store(store, window, now):
                         (Inventory, ("ticket_type", "visit_date", "sold", "version"))):
         assert rows(window, model, *cols) == rows(store, model, *cols)
     assert isinstance(rows(window, Inventory, "visit_date")[0][0], date)
+
+
+def test_the_stores_stock_wins_even_when_the_windows_version_ran_ahead(store, window, now):
+    store_sale(store, now, ("ADULT", 2))
+    p = page(store)
+    cache.apply_page(window.session(), p, now=now)
+    day = VENUE.local_date(now)
+    with window.session() as s, s.begin():  # local sales the store then refused
+        s.execute(sa.update(Inventory).where(Inventory.ticket_type == "ADULT",
+                                             Inventory.visit_date == day)
+                  .values(sold=40, version=99))
+    change = [c for c in p["changes"]
+              if c["entity"] == "inventory" and c["id"] == f"ADULT:{day}"][-1]
+    again = {"changes": [change], "next_cursor": p["next_cursor"], "has_more": False}
+    assert cache.apply_page(window.session(), again, now=now).inventory == (f"ADULT:{day}",)
+    with window.session() as s:
+        sold = s.execute(sa.select(Inventory.sold).where(
+            Inventory.ticket_type == "ADULT", Inventory.visit_date == day)).scalar_one()
+    assert sold == 2
