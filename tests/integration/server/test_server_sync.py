@@ -341,3 +341,17 @@ def test_two_windows_with_one_terminal_number_clash_as_conflict(live, now):
     after = snapshot(live.db)
     assert after["stock"] == before["stock"]
     assert after["counts"]["orders"] == before["counts"]["orders"]
+
+
+def test_a_device_clock_a_day_ahead_still_applies_once_at_the_stores_time(live, now):
+    h = live.login("clerk1")
+    day = live.venue.local_date(now)
+    op = sale_op(day=day)
+    ahead = "2026-11-22T02:00:00Z"  # the window's clock is 24 h fast
+    op["device_time"] = op["payload"]["created_at"] = ahead
+    assert push(live, h, [op])[0]["status"] == "applied"
+    assert push(live, h, [op])[0]["status"] == "duplicate"
+    order = requests.get(live.url(f"/orders/{op['payload']['order_no']}"), headers=h,
+                         timeout=10).json()
+    assert order["created_at"] == "2026-11-21T02:00:00Z"  # never later than the store's now
+    assert stock(live, "ADULT", day)[1] == 1
