@@ -8,39 +8,26 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+
+from ui.event_bridge import EventBridge
 
 translate = QCoreApplication.translate
 COALESCE_MS = 200
 
 
-class SyncBridge(QObject):
-    changed = Signal()
+class SyncBridge(EventBridge):
+    """`wake()` after a sale or another op was queued: the engine pushes now."""
+
     orders_changed = Signal(list)
     alert = Signal(str)
-    _arrived = Signal(object)
 
     def __init__(self, parent: QObject | None = None, interval_ms: int = COALESCE_MS) -> None:
-        super().__init__(parent)
+        super().__init__(parent, interval_ms)
         self.status: Any = None  # sync.engine.SyncStatus, once the engine reports
         self.connecting = False  # a store is being started or reached
         self.problem = ""  # why there is no engine (store did not start, login refused)
-        self.waker: Callable[[], None] | None = None
         self._order_ids: set[str] = set()
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(interval_ms)
-        self._timer.timeout.connect(self._flush)
-        self._arrived.connect(self._on_event)
-
-    def publish(self, event: Any) -> None:
-        """Any thread; never touches widgets."""
-        self._arrived.emit(event)
-
-    def wake(self) -> None:
-        """A sale or another op was queued: push now."""
-        if self.waker is not None:
-            self.waker()
 
     @property
     def online(self) -> bool:
@@ -58,8 +45,7 @@ class SyncBridge(QObject):
         self.connecting, self.problem = True, ""
         self.changed.emit()
 
-    @Slot(object)
-    def _on_event(self, event: Any) -> None:
+    def take(self, event: Any) -> None:
         status = getattr(event, "status", None)
         if status is not None:
             self.status = status
@@ -69,14 +55,12 @@ class SyncBridge(QObject):
             self._order_ids.update(getattr(event, "order_ids", ()) or ())
         if kind == "alert" and getattr(status, "alert", None):
             self.alert.emit(str(status.alert))
-        if not self._timer.isActive():
-            self._timer.start()
 
-    def _flush(self) -> None:
+    def flush(self) -> None:
         if self._order_ids:
             ids, self._order_ids = sorted(self._order_ids), set()
             self.orders_changed.emit(ids)
-        self.changed.emit()
+        super().flush()
 
     # -- what the status bar shows ---------------------------------------------------------
     def label(self, local: Callable[[datetime], datetime]) -> tuple[str, str]:
