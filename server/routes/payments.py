@@ -3,13 +3,13 @@
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from app.domain.money import MAX_FEN
 from app.services import payments
 
 from ..deps import Db, Now
-from ..fields import code_path, text
+from ..fields import Instant, code_path, text
 from ..webhooks import signed_body
 
 router = APIRouter()
@@ -44,7 +44,7 @@ class CallbackBody(BaseModel):
     order_no: text(64, min_length=1)
     amount_fen: Fen
     status: Literal["success", "failed"]
-    paid_at: AwareDatetime
+    paid_at: Instant
     attach: Annotated[Any, AfterValidator(_plain_json)] = None
 
 

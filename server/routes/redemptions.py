@@ -4,12 +4,12 @@ from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict
 
 from app.services import redemptions
 
 from ..deps import STAFF, AtVenue, Db, Now, require
-from ..fields import text
+from ..fields import Instant, text
 from ..tokens import Principal
 
 router = APIRouter()
@@ -25,7 +25,7 @@ class RedemptionBody(BaseModel):
     nonce: text(128, min_length=1)
     ticket_code: text(64, min_length=1)
     device_id: text(64, min_length=1)
-    at: AwareDatetime
+    at: Instant
     result: Literal["ok", "failed"] | None = None
     reason: text(200) | None = None
 

@@ -250,3 +250,12 @@ def test_racing_scans_of_one_ticket_admit_one_visitor(live, gate):
     outcomes = sorted(r.json()["outcome"] for r in answers)
     assert outcomes == ["duplicate"] * 5 + ["valid"], [r.text for r in answers]
     assert [a.kind for a in _anomalies(live)] == ["duplicate_redemption"]
+
+
+@pytest.mark.parametrize("at", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00"])
+def test_scan_time_with_no_utc_equivalent_is_422_not_500(live, gate, at):
+    """Found by test_server_fuzz: a zoned time beyond datetime's range in UTC was a 500."""
+    code = _order(live, ("ADULT", 1))["tickets"][0]["code"]
+    before = snapshot(live.db)
+    assert_error(_scan(live, gate, code, at=at), 422, "validation_error")
+    assert snapshot(live.db) == before
