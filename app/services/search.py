@@ -100,13 +100,29 @@ def parse_created(text: str, *, field: str, venue: Venue) -> Instant:
     instant; without a zone it is venue local time)."""
     value = text.strip()
     if _DATE_RE.match(value):
-        return parse_date(value, field=field)
+        day = parse_date(value, field=field)
+        try:  # the day's bounds are queried in UTC
+            _day_start(day, venue), _day_start(day + timedelta(days=1), venue)
+        except OverflowError:
+            raise _out_of_range(text, field) from None
+        return day
     try:
         at = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         raise _bad(f"{field} 必须是日期（YYYY-MM-DD）或 ISO-8601 时间：{text[:40]!r}",
                    field) from None
-    return at.replace(tzinfo=venue.tz) if at.tzinfo is None else at
+    at = at.replace(tzinfo=venue.tz) if at.tzinfo is None else at
+    try:
+        at.astimezone(UTC)
+    except OverflowError:
+        raise _out_of_range(text, field) from None
+    return at
+
+
+def _out_of_range(text: str, field: str) -> ValidationError:
+    """A bound with no UTC equivalent (0001-01-01 at +08:00, the day after 9999-12-31): the
+    query would fail on it, as a 500."""
+    return _bad(f"{field} 超出可查询的时间范围：{text[:40]!r}", field)
 
 
 def parse_bool(text: str, *, field: str) -> bool:

@@ -265,3 +265,15 @@ def test_bad_input_is_a_chinese_422_never_a_500(live, shop):
     for params in ({"q": "\u200b"}, {"q": "🎫"}, {"unknown": "1"}, {"limit": "200"},
                    {"anomaly": "1"}, {"created_from": "2026-11-21T00:00:00.123456+08:00"}):
         assert get(live, supervisor, **params).status_code == 200, params
+
+
+def test_creation_bounds_with_no_utc_equivalent_are_422_not_500(live, shop):
+    """Found by test_server_fuzz: the first day at +08:00 and the day after 9999-12-31 cannot
+    be written in UTC; the query failed on them, as a 500."""
+    supervisor = live.login("supervisor")
+    for params in ({"created_from": "0001-01-01"}, {"created_to": "9999-12-31"},
+                   {"created_from": "0001-01-01T00:00:00"},
+                   {"created_to": "0001-01-01T00:00:00+14:00"},
+                   {"created_from": "9999-12-31T23:59:59-12:00"}):
+        message = assert_error(get(live, supervisor, **params), 422, "validation_error")
+        assert "超出" in message, params
