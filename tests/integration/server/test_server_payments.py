@@ -265,7 +265,7 @@ def test_racing_different_transactions_make_one_payment_and_one_duplicate(live):
 
 @pytest.mark.parametrize("paid_at", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00"])
 def test_paid_at_with_no_utc_equivalent_is_422_not_500(live, paid_at):
-    """Found by test_server_fuzz: a zoned time beyond datetime's range in UTC failed on
+    """Found by a boundary probe: a zoned time beyond datetime's range in UTC failed on
     storing, as a 500."""
     _order(live)
     before = snapshot(live.db)

@@ -254,7 +254,7 @@ def test_racing_scans_of_one_ticket_admit_one_visitor(live, gate):
 
 @pytest.mark.parametrize("at", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00"])
 def test_scan_time_with_no_utc_equivalent_is_422_not_500(live, gate, at):
-    """Found by test_server_fuzz: a zoned time beyond datetime's range in UTC was a 500."""
+    """Found by a boundary probe: a zoned time beyond datetime's range in UTC was a 500."""
     code = _order(live, ("ADULT", 1))["tickets"][0]["code"]
     before = snapshot(live.db)
     assert_error(_scan(live, gate, code, at=at), 422, "validation_error")

@@ -268,7 +268,7 @@ def test_bad_input_is_a_chinese_422_never_a_500(live, shop):
 
 
 def test_creation_bounds_with_no_utc_equivalent_are_422_not_500(live, shop):
-    """Found by test_server_fuzz: the first day at +08:00 and the day after 9999-12-31 cannot
+    """Found by a boundary probe: the first day at +08:00 and the day after 9999-12-31 cannot
     be written in UTC; the query failed on them, as a 500."""
     supervisor = live.login("supervisor")
     for params in ({"created_from": "0001-01-01"}, {"created_to": "9999-12-31"},
