@@ -1,10 +1,21 @@
-"""Fixtures shared by every test layer: a fixed clock and real databases."""
+"""Fixtures shared by every test layer: a fixed clock and real databases.
+
+Databases are real and fresh for every test. `db_url` (both engines) starts at the newest
+schema, copied from a template migrated once per session (a PostgreSQL `TEMPLATE` database, a
+SQLite file), since running every migration for every test would dominate the suite;
+`empty_db_url` is an empty database for the tests of the migrations themselves. Passwords are
+hashed with cheap argon2 parameters in this process (the server and the services under test
+run here too); the CLI tests in their own processes use the real ones.
+"""
 
 import os
+import shutil
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -19,6 +30,70 @@ def now() -> datetime:
     return FIXED_NOW
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashes():
+    from app.services import auth
+
+    real = auth._hasher  # noqa: SLF001
+    auth._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # noqa: SLF001
+    yield
+    auth._hasher = real  # noqa: SLF001
+
+
+def _admin():
+    import sqlalchemy as sa
+
+    return sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+
+
+def _create_pg(name: str, template: str | None = None) -> str:
+    import sqlalchemy as sa
+
+    admin = _admin()
+    try:
+        with admin.connect() as conn:
+            suffix = f' TEMPLATE "{template}"' if template else ""
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"{suffix}'))
+    except sa.exc.OperationalError as exc:  # a core feature: fail loudly, never skip
+        pytest.fail(f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {exc}")
+    finally:
+        admin.dispose()
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def _drop_pg(name: str) -> None:
+    import sqlalchemy as sa
+
+    admin = _admin()
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+def _migrate(url: str) -> None:
+    from app.store.db import Database
+
+    Database.open(url).dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_template():
+    """A PostgreSQL database at the newest schema, the template of every test's database."""
+    name = f"menpiao_tmpl_{uuid.uuid4().hex[:12]}"
+    _migrate(_create_pg(name))
+    yield name
+    _drop_pg(name)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "menpiao.sqlite3"
+    _migrate(f"sqlite:///{path}")
+    return path
+
+
 @pytest.fixture
 def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'menpiao.sqlite3'}"
@@ -26,28 +101,33 @@ def sqlite_url(tmp_path) -> str:
 
 @pytest.fixture
 def pg_url():
-    """A fresh PostgreSQL database for one test, dropped afterwards."""
-    import sqlalchemy as sa
-
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
     name = f"menpiao_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError as exc:  # a core feature: fail loudly, never skip
-        pytest.fail(f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {exc}")
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    try:
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    yield _create_pg(name)
+    _drop_pg(name)
+
+
+@pytest.fixture
+def pg_migrated_url(pg_template):
+    """A fresh PostgreSQL database at the newest schema, dropped afterwards."""
+    name = f"menpiao_test_{uuid.uuid4().hex[:12]}"
+    yield _create_pg(name, template=pg_template)
+    _drop_pg(name)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def db_url(request, tmp_path) -> str:
-    """Run a test on both engines."""
+def db_url(request, tmp_path, sqlite_template) -> str:
+    """Run a test on both engines, each on a fresh database at the newest schema."""
+    if request.param == "sqlite":
+        path = tmp_path / "menpiao.sqlite3"
+        shutil.copyfile(sqlite_template, path)
+        return f"sqlite:///{path}"
+    return request.getfixturevalue("pg_migrated_url")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_db_url(request, tmp_path) -> str:
+    """Both engines, an empty database: for the tests of the migrations."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'menpiao.sqlite3'}"
     return request.getfixturevalue("pg_url")

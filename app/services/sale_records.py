@@ -10,7 +10,7 @@ is counted in `inventory.oversold` and raises an `oversold` anomaly (DESIGN.md �
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -69,7 +69,9 @@ def _uuid(value: Any, name: str) -> str:
 def _when(value: Any, name: str) -> datetime:
     try:
         at = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
+        if at.tzinfo is not None:
+            at = at.astimezone(UTC)  # 0001-01-01T00:00+14:00 has no UTC instant
+    except (ValueError, OverflowError):
         at = None
     if at is None or at.tzinfo is None:
         raise ValidationError(f"售票记录字段 {name} 不是带时区的时间", field=name)

@@ -5,7 +5,8 @@ import sqlalchemy as sa
 from app.store.db import Database, alembic_config, create_engine, upgrade
 
 
-def test_0003_upgrades_a_0002_database_and_downgrades(db_url, now):
+def test_0003_upgrades_a_0002_database_and_downgrades(empty_db_url, now):
+    db_url = empty_db_url
     from alembic import command
 
     engine = create_engine(db_url)

@@ -15,7 +15,8 @@ from app.store.db import Database, create_engine, upgrade
 from app.store.models import IdempotencyKey
 
 
-def test_0002_upgrades_a_0001_database_and_keeps_its_rows(db_url, now):
+def test_0002_upgrades_a_0001_database_and_keeps_its_rows(empty_db_url, now):
+    db_url = empty_db_url
     engine = create_engine(db_url)
     try:
         upgrade(engine, "0001")

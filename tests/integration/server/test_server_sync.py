@@ -355,3 +355,13 @@ def test_a_device_clock_a_day_ahead_still_applies_once_at_the_stores_time(live, 
                          timeout=10).json()
     assert order["created_at"] == "2026-11-21T02:00:00Z"  # never later than the store's now
     assert stock(live, "ADULT", day)[1] == 1
+
+
+def test_a_sale_op_with_an_impossible_time_is_rejected_not_a_500(live, now):
+    h = live.login("clerk1")
+    day = live.venue.local_date(now)
+    for when in ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00", "yesterday"):
+        op = sale_op(day=day)
+        op["payload"]["created_at"] = when
+        result = push(live, h, [op])[0]
+        assert result["status"] == "rejected" and result["error"]["code"] == "validation_error"

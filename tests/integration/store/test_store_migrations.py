@@ -18,7 +18,8 @@ TABLES = {"users", "devices", "ticket_types", "inventory", "leases", "orders", "
           "change_log"}
 
 
-def test_upgrade_creates_the_models_schema(db_url):
+def test_upgrade_creates_the_models_schema(empty_db_url):
+    db_url = empty_db_url
     db = Database.open(db_url)
     try:
         with db.engine.connect() as conn:
@@ -71,7 +72,8 @@ def test_inventory_check_constraint_refuses_oversell(db):
                              "WHERE ticket_type = 'ADULT'"))
 
 
-def test_migrations_go_down_to_nothing_and_up_again(db_url):
+def test_migrations_go_down_to_nothing_and_up_again(empty_db_url):
+    db_url = empty_db_url
     from alembic import command
 
     db = Database.open(db_url)
