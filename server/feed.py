@@ -84,7 +84,7 @@ class PgListener(threading.Thread):
                     conn.execute(f"LISTEN {changes.CHANNEL}")
                     self._notifier.notify()  # anything missed while (re)connecting
                     while not self._halt.is_set():
-                        for note in conn.notifies(timeout=1.0):
+                        for note in conn.notifies(timeout=0.25):
                             self._notifier.notify(int(note.payload or 0))
             except Exception:  # noqa: BLE001 - keep listening; waiters re-check on a timer
                 log.exception("LISTEN %s failed; reconnecting", changes.CHANNEL)

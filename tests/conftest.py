@@ -78,6 +78,19 @@ def _migrate(url: str) -> None:
     Database.open(url).dispose()
 
 
+def _migrate_and_seed_store(url: str) -> None:
+    """What a demo store holds before its first request: the schema, the demo users, catalog
+    and capacity, and their changes in the feed (at FIXED_NOW)."""
+    from app.domain.venue import Venue
+    from app.services import seeding
+    from app.store.db import Database
+
+    db = Database.open(url)
+    db.emit_changes = True
+    seeding.seed_demo(db.session(), now=FIXED_NOW, venue=Venue())
+    db.dispose()
+
+
 @pytest.fixture(scope="session")
 def pg_template():
     """A PostgreSQL database at the newest schema, the template of every test's database."""
@@ -92,6 +105,35 @@ def sqlite_template(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("template") / "menpiao.sqlite3"
     _migrate(f"sqlite:///{path}")
     return path
+
+
+@pytest.fixture(scope="session")
+def pg_store_template():
+    name = f"menpiao_stmpl_{uuid.uuid4().hex[:12]}"
+    _migrate_and_seed_store(_create_pg(name))
+    yield name
+    _drop_pg(name)
+
+
+@pytest.fixture(scope="session")
+def sqlite_store_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("store-template") / "menpiao.sqlite3"
+    _migrate_and_seed_store(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_db_url(request, tmp_path, sqlite_store_template) -> str:
+    """Both engines: a fresh database holding a seeded demo store (see
+    `_migrate_and_seed_store`), for the tests that run the central store."""
+    if request.param == "sqlite":
+        path = tmp_path / "menpiao.sqlite3"
+        shutil.copyfile(sqlite_store_template, path)
+        return f"sqlite:///{path}"
+    name = f"menpiao_test_{uuid.uuid4().hex[:12]}"
+    url = _create_pg(name, template=request.getfixturevalue("pg_store_template"))
+    request.addfinalizer(lambda: _drop_pg(name))
+    return url
 
 
 @pytest.fixture

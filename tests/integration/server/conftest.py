@@ -21,7 +21,7 @@ __all__ = ["Clock", "Live", "assert_error", "free_port", "snapshot"]
 
 
 @pytest.fixture
-def live(db_url, now):
+def live(store_db_url, now):
     """A running store with the demo users, catalog and 30 days of capacity."""
-    with running_store(db_url, now) as store:
+    with running_store(store_db_url, now) as store:
         yield store

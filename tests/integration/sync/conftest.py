@@ -14,9 +14,9 @@ from window import Window  # noqa: E402
 
 
 @pytest.fixture
-def live(db_url, now):
+def live(store_db_url, now):
     """A running store with the demo users, catalog and 30 days of capacity."""
-    with running_store(db_url, now) as store:
+    with running_store(store_db_url, now) as store:
         yield store
 
 
