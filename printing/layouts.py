@@ -1,4 +1,4 @@
-"""Ticket and receipt layouts → ESC/POS bytes.
+"""Ticket, receipt, refund slip and shift report layouts → ESC/POS bytes.
 
 A layout is a small function that turns a document (`app.domain.print_docs`) into a list of
 blocks — plain values such as `Text`, `Row`, `Qr`, `Cut` — and `compose` turns blocks into
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.domain.money import format_fen_paper
-from app.domain.print_docs import ReceiptDoc, TicketDoc
+from app.domain.print_docs import ReceiptDoc, RefundSlipDoc, ShiftReportDoc, TicketDoc
 
 from . import escpos_text as et
 from .escpos_text import Align
@@ -138,6 +138,115 @@ def _receipt_line(line: Any) -> list[Block]:
     return [Row(line.name, amounts)]
 
 
+def refund_slip_blocks(doc: RefundSlipDoc) -> list[Block]:
+    """The refund slip: tickets (paid − fee = refund), the rule in words, fee rate, fees, the
+    amount paid back and how, approvals, who, where, when."""
+    kick: list[Block] = [KickDrawer()] if doc.kick_drawer else []
+    method = PAYMENT_METHOD_LABELS.get(doc.method, doc.method)
+    approvals = [Row("审批", name) for name in doc.approvals]
+    reason = [Row("退票原因", doc.reason)] if doc.reason else []
+    return [
+        *kick,
+        Text(doc.venue_name, "center", 2, True),
+        Text("退票凭证", "center"),
+        Row("订单号", doc.order_no),
+        Row("退票单号", doc.refund_no),
+        Rule(),
+        *(block for item in doc.tickets for block in _refund_line(item)),
+        Rule(),
+        Text(f"退票规则：{doc.rule_text}"),
+        Row("手续费率", fee_rate(doc.fee_rate_bp)),
+        Row("手续费", format_fen_paper(doc.fee_fen)),
+        Row("支付通道费", format_fen_paper(doc.payment_fee_fen)),
+        Row(f"退款金额（{method}）", format_fen_paper(doc.refund_fen), emphasised=True),
+        *reason,
+        *approvals,
+        Rule(),
+        Row("收银员", doc.clerk),
+        Row("终端", doc.terminal),
+        Row("时间", doc.printed_at),
+        Feed(),
+        Text("退款已办理，请当面点清。", "center"),
+        Cut(),
+    ]
+
+
+def fee_rate(bp: int) -> str:
+    """Basis points as a percentage for paper: 2000 → 20%, 1250 → 12.5%."""
+    whole, part = divmod(bp, 100)
+    return f"{whole}%" if part == 0 else f"{whole}.{part:02d}".rstrip("0") + "%"
+
+
+def _refund_line(item: Any) -> list[Block]:
+    return [Row(str(item["name"]), str(item.get("code", ""))),
+            Row("  实付 / 手续费", f"{format_fen_paper(item['paid_fen'])} / "
+                                f"{format_fen_paper(item['fee_fen'])}"),
+            Row("  退款", format_fen_paper(item["refund_fen"]))]
+
+
+def signed_fen(fen: int) -> str:
+    """+￥1.00 / -￥1.00 / ￥0.00."""
+    sign = "+" if fen > 0 else "-" if fen < 0 else ""
+    return sign + format_fen_paper(abs(fen))
+
+
+def variance_label(fen: int) -> str:
+    """长款 (more cash than expected), 短款 (less), 无差异."""
+    return "长款" if fen > 0 else "短款" if fen < 0 else "无差异"
+
+
+def denomination_label(fen: int) -> str:
+    """10000 → 100元, 50 → 5角, 1 → 1分."""
+    if fen % 100 == 0:
+        return f"{fen // 100}元"
+    return f"{fen // 10}角" if fen % 10 == 0 else f"{fen}分"
+
+
+def shift_report_blocks(doc: ShiftReportDoc) -> list[Block]:
+    """The Z report: sales by method, refunds, cash in/out, expected vs counted, variance."""
+    noncash = [Row(f"{PAYMENT_METHOD_LABELS.get(s['method'], s['method'])} {s['count']} 笔",
+                   format_fen_paper(s["amount_fen"])) for s in doc.noncash_sales]
+    moves = [Row(f"{'存入' if m['kind'] == 'in' else '取出'}：{m['reason']}",
+                 signed_fen(m["amount_fen"] if m["kind"] == "in" else -m["amount_fen"]))
+             for m in doc.movements]
+    counted = [Row(f"{denomination_label(c['denomination_fen'])} × {c['count']}",
+                   format_fen_paper(c["denomination_fen"] * c["count"]))
+               for c in doc.counted if c["count"]]
+    return [
+        Text(doc.venue_name, "center", 2, True),
+        Text("交接班报表（Z）", "center", 1, True),
+        Row("终端", doc.terminal),
+        Row("收银员", doc.clerk),
+        Row("开班", doc.opened_at),
+        Row("交班", doc.closed_at),
+        Rule(),
+        Row("备用金", format_fen_paper(doc.float_fen)),
+        Row(f"现金售票 {doc.cash_sales_count} 笔", format_fen_paper(doc.cash_sales_fen)),
+        Row(f"现金退票 {doc.refunds_count} 笔", signed_fen(-doc.refunds_fen)),
+        Row("存入现金", format_fen_paper(doc.cash_in_fen)),
+        Row("取出现金", format_fen_paper(doc.cash_out_fen)),
+        *moves,
+        Row("应有现金", format_fen_paper(doc.expected_fen), emphasised=True),
+        Rule(),
+        Text("非现金收款"),
+        *(noncash or [Text("无")]),
+        Rule(),
+        Text("清点现金"),
+        *counted,
+        Row("实点现金", format_fen_paper(doc.counted_fen), emphasised=True),
+        Row(f"差额（{variance_label(doc.variance_fen)}）", signed_fen(doc.variance_fen),
+            emphasised=True),
+        Rule(),
+        Row("打印时间", doc.printed_at or doc.closed_at),
+        Feed(),
+        Text("交班人签字：", "left"),
+        Feed(2),
+        Text("接班人签字：", "left"),
+        Feed(),
+        Cut(),
+    ]
+
+
 # --- composing bytes --------------------------------------------------------------------------
 
 def compose(blocks: Iterable[Block], profile: PrinterProfile = DEFAULT_PROFILE) -> bytes:
@@ -253,13 +362,17 @@ RENDERERS: Mapping[str, Renderer] = {
     "ticket": lambda payload, profile: render_ticket(TicketDoc.from_dict(dict(payload)), profile),
     "receipt": lambda payload, profile: render_receipt(ReceiptDoc.from_dict(dict(payload)),
                                                        profile),
+    "refund_slip": lambda payload, profile: compose(
+        refund_slip_blocks(RefundSlipDoc.from_dict(dict(payload))), profile),
+    "shift_report": lambda payload, profile: compose(
+        shift_report_blocks(ShiftReportDoc.from_dict(dict(payload))), profile),
     "drawer": lambda payload, profile: drawer_kick(),
     "sample": lambda payload, profile: render_sample(profile),
 }
 
 
 def render_job(kind: str, payload: Mapping[str, Any], profile: PrinterProfile) -> bytes:
-    """Bytes of a print job of `kind`; `ValueError` (Chinese) for a kind with no layout yet."""
+    """Bytes of a print job of `kind`; `ValueError` (Chinese) for a kind with no layout."""
     renderer = RENDERERS.get(kind)
     if renderer is None:
         raise ValueError(f"暂不支持打印“{kind}”类型的单据")

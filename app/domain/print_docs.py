@@ -55,3 +55,55 @@ class ReceiptDoc(_Doc):
 
     def receipt_lines(self) -> list[ReceiptLine]:
         return [ReceiptLine(**line) for line in self.lines]
+
+
+@dataclass(frozen=True)
+class RefundSlipDoc(_Doc):
+    """The refund slip: what was refunded, by which rule, the fees and how it was paid out.
+    `tickets` are dicts of `name`, `code`, `paid_fen`, `fee_fen`, `refund_fen`."""
+
+    venue_name: str
+    order_no: str
+    refund_no: str
+    tickets: list[dict[str, Any]]
+    rule_text: str  # the rule in Chinese words, e.g. 游玩日前 72 小时以上，免费退
+    fee_rate_bp: int  # 2000 = 20%
+    fee_fen: int
+    payment_fee_fen: int
+    refund_fen: int
+    method: str  # cash | wechat | alipay | ota | voucher
+    clerk: str
+    terminal: str
+    printed_at: str  # local time "YYYY-MM-DD HH:MM:SS"
+    approvals: list[str] = field(default_factory=list)  # e.g. "主管 super1"
+    reason: str = ""
+    kick_drawer: bool = False
+
+
+@dataclass(frozen=True)
+class ShiftReportDoc(_Doc):
+    """The Z report of one closed shift (交接班报表). `noncash_sales`: dicts of `method`,
+    `count`, `amount_fen`; `movements`: dicts of `kind` (in|out), `amount_fen`, `reason`;
+    `counted`: dicts of `denomination_fen`, `count`. `variance_fen` = counted − expected
+    (> 0 长款, < 0 短款)."""
+
+    venue_name: str
+    shift_id: str
+    terminal: str
+    clerk: str
+    opened_at: str
+    closed_at: str
+    float_fen: int
+    cash_sales_count: int
+    cash_sales_fen: int
+    noncash_sales: list[dict[str, Any]]
+    refunds_count: int
+    refunds_fen: int  # cash paid back at this window
+    cash_in_fen: int
+    cash_out_fen: int
+    movements: list[dict[str, Any]]
+    expected_fen: int
+    counted: list[dict[str, Any]]
+    counted_fen: int
+    variance_fen: int
+    printed_at: str = ""

@@ -132,7 +132,7 @@ def test_render_job_by_kind():
         render_receipt(receipt())
     assert et.DRAWER_PULSE in render_job("drawer", {}, PrinterProfile())
     with pytest.raises(ValueError, match="暂不支持"):
-        render_job("shift_report", {}, PrinterProfile())
+        render_job("label", {}, PrinterProfile())
 
 
 def test_bad_profiles_are_refused_in_chinese():

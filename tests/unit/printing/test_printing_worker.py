@@ -111,7 +111,7 @@ def test_a_fault_during_the_job_fails_it_for_the_clerk_to_check(store, printer, 
 
 def test_a_payload_that_cannot_be_laid_out_fails_at_once(store, printer, clock):
     store.add("j1", kind="ticket", payload={"venue_name": "x"})
-    store.add("j2", kind="shift_report", payload={})
+    store.add("j2", kind="label", payload={})
     events = []
     worker = make_worker(store, printer, clock, events)
     worker.step()
