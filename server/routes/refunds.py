@@ -1,0 +1,139 @@
+"""Refunds (DESIGN.md §8): a live quote, a request with an Idempotency-Key, an approval."""
+
+import hashlib
+import json
+import uuid
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from app.domain.errors import DomainError
+from app.domain.refunds import RefundPolicy
+from app.domain.venue import Venue
+from app.services import refund_quotes, refund_requests
+from app.store.db import read_transaction
+from app.store.models import IdempotencyKey, Order, Refund
+
+from ..deps import AtVenue, Db, Now, Staff, require
+from ..fields import code_path, text
+from ..tokens import Principal
+from .orders import IdemKey, _check_key
+
+router = APIRouter()
+
+OrderNo = code_path(64)
+RefundNo = code_path(80)
+Approver = Annotated[Principal, Depends(require(*refund_requests.APPROVERS))]
+TicketIds = Annotated[list[text(36)], Field(min_length=1, max_length=200)]
+_KEY_SPACE = uuid.UUID("0d7c1f0e-5c55-4b7e-8f0a-726566756e64")  # refund ids made from keys
+
+
+class QuoteBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ticket_ids: TicketIds
+
+
+class OverrideIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    fee_bp: Annotated[int, Field(strict=True)]  # range checked by the service, in Chinese
+    reason: text(200) = ""
+    evidence_no: text(64) = ""
+
+
+class RefundBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ticket_ids: TicketIds
+    method: text(16)
+    reason: text(200)
+    override: OverrideIn | None = None
+
+
+class ApproveBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def policy_of(venue: Venue) -> RefundPolicy:
+    return RefundPolicy(zone=venue.zone, opening=venue.opening, closing=venue.closing)
+
+
+@router.post("/orders/{order_no}/refund-quote")
+def refund_quote(order_no: OrderNo, body: QuoteBody, user: Staff, s: Db, now: Now,
+                 venue: AtVenue) -> dict[str, Any]:
+    """What refunding these tickets would pay back, by rule (nothing written)."""
+    q = refund_quotes.quote(s, order_no, body.ticket_ids, now=now, policy=policy_of(venue))
+    return {"tickets": [{"ticket_id": tid, "refundable": tq.refundable,
+                         "needs_approval": tq.needs_approval, "rule": tq.rule,
+                         "fee_bp": tq.fee_bp, "fee_fen": tq.fee_fen,
+                         "payment_fee_fen": tq.payment_fee_fen, "refund_fen": tq.refund_fen,
+                         "message": tq.message} for tid, tq in q.tickets],
+            "total_refund_fen": q.total_refund_fen, "needs_approval": q.needs_approval,
+            "approvals_required": len(q.approvals_required),
+            "approval_roles": list(q.approvals_required), "reasons": list(q.reasons)}
+
+
+def _digest(order_no: str, body: RefundBody) -> str:
+    canonical = json.dumps({"refund": order_no, "body": body.model_dump(mode="json")},
+                           sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _replay(s: Session, user: Principal, key: str, digest: str,
+            refund_id: str) -> JSONResponse | None:
+    with read_transaction(s):
+        done = s.get(IdempotencyKey, (user.username, key))
+        if done is None:
+            return None
+        if done.request_sha256 != digest:
+            raise DomainError("这个 Idempotency-Key 已用于另一个不同的请求",
+                              code="idempotency_key_reused")
+        refund = s.get(Refund, refund_id)
+        if refund is None:
+            raise DomainError("这个 Idempotency-Key 已用于另一个不同的请求",
+                              code="idempotency_key_reused")
+        out = refund_requests.info(refund).to_dict()
+    return JSONResponse(out, status_code=201, headers={"Idempotent-Replayed": "true"})
+
+
+@router.post("/orders/{order_no}/refunds", status_code=201)
+def request_refund(order_no: OrderNo, body: RefundBody, user: Staff, s: Db, now: Now,
+                   venue: AtVenue, idempotency_key: IdemKey = None) -> JSONResponse:
+    """Request a refund; the same key with the same body answers the same refund again."""
+    key = _check_key(idempotency_key)
+    digest = _digest(order_no, body)
+    refund_id = str(uuid.uuid5(_KEY_SPACE, f"{user.username}\n{key}"))
+    if (replay := _replay(s, user, key, digest, refund_id)) is not None:
+        return replay
+
+    def keep(session: Session, refund: Refund) -> None:
+        order = session.get(Order, refund.order_id)
+        session.add(IdempotencyKey(username=user.username, key=key, request_sha256=digest,
+                                   order_id=refund.order_id, order_no=order.order_no,
+                                   created_at=now))
+
+    try:
+        done = refund_requests.request_refund(
+            s, order_no, body.ticket_ids, body.method, body.reason, actor=user.username,
+            role=user.role, now=now, today=venue.local_date(now),
+            override=body.override.model_dump() if body.override else None,
+            policy=policy_of(venue), refund_id=refund_id, before_commit=keep)
+    except sa.exc.IntegrityError:
+        s.rollback()
+        if (replay := _replay(s, user, key, digest, refund_id)) is not None:
+            return replay  # the racing twin committed first
+        raise
+    return JSONResponse(done.to_dict(), status_code=201)
+
+
+@router.post("/refunds/{refund_no}/approve")
+def approve_refund(refund_no: RefundNo, user: Approver, s: Db, now: Now, venue: AtVenue,
+                   body: ApproveBody | None = None) -> dict[str, Any]:
+    """Approve a waiting refund (supervisor, finance; never one's own, never twice)."""
+    return refund_requests.approve(s, refund_no, approver=user.username, role=user.role,
+                                   now=now, today=venue.local_date(now)).to_dict()
