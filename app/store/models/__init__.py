@@ -6,6 +6,7 @@ from .intake import ReceivedRequest
 from .ops import (
     ApiToken,
     AppliedOp,
+    CashMovement,
     ChangeLog,
     Counter,
     IdempotencyKey,
@@ -18,7 +19,7 @@ from .ops import (
 from .orders import Anomaly, Order, Payment, Refund, Ticket, TimelineEvent
 
 __all__ = [
-    "ApiToken", "AppliedOp", "Anomaly", "Base", "ChangeLog", "Counter", "Device",
+    "ApiToken", "AppliedOp", "Anomaly", "Base", "CashMovement", "ChangeLog", "Counter", "Device",
     "IdempotencyKey", "Inventory", "LeaseRow", "Order", "OrderCounter", "OutboxOp", "Payment",
     "PrintJobRow", "ReceivedRequest", "Refund", "Setting", "Shift", "SyncState", "Ticket",
     "TicketTypeRow", "TimelineEvent", "User",

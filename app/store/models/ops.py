@@ -1,4 +1,4 @@
-"""Operational tables: shifts, the sync outbox and its server-side mirror (applied_ops,
+"""Operational tables: shifts and their cash movements, the sync outbox and its server-side mirror (applied_ops,
 change_log), print jobs and the counters behind human numbers."""
 
 from datetime import date, datetime
@@ -26,6 +26,26 @@ class Shift(Base):
     report: Mapped[dict[str, Any] | None]
     opened_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
+
+
+class CashMovement(Base):
+    """Cash put into (`in`) or taken out of (`out`) a window's drawer during a shift, with the
+    reason; counted in the shift's expected cash (migration 0004)."""
+
+    __tablename__ = "cash_movements"
+    __table_args__ = (
+        sa.CheckConstraint("amount_fen > 0 AND kind IN ('in', 'out')", name="amount_kind"),
+        sa.Index("ix_cash_movements_shift", "shift_id", "at"),
+    )
+
+    movement_id: Mapped[str] = uuid_pk()
+    shift_id: Mapped[str] = short(36, sa.ForeignKey("shifts.shift_id"))
+    terminal: Mapped[str] = short(8)
+    clerk: Mapped[str] = short(64)
+    kind: Mapped[str] = short(8)
+    amount_fen: Mapped[int] = fen()
+    reason: Mapped[str] = mapped_column(sa.Text)
+    at: Mapped[datetime]
 
 
 class OutboxOp(Base):
