@@ -25,6 +25,7 @@ from app.store.models import AppliedOp, Order, Ticket
 
 from . import changes, timeline
 from .outbox import OP_KINDS, payload_digest
+from .refund_records import record_offline_refund
 from .sale_records import record_sale
 
 APPLIED, DUPLICATE, REJECTED, CONFLICT = "applied", "duplicate", "rejected", "conflict"
@@ -131,6 +132,10 @@ def _apply(session: Session, op_id: str, kind: str, payload: Mapping[str, Any], 
         rec = record_sale(session, payload, device_id=device_id, user=user, now=now,
                           venue=venue, before_commit=lambda s, r: keep(s, r.version))
         return OpResult(op_id, APPLIED, rec.version)
+    if kind == "refund":
+        version = record_offline_refund(session, payload, user=user, now=now, venue=venue,
+                                        before_commit=keep)
+        return OpResult(op_id, APPLIED, version)
     if kind == "reprint":
         version = _apply_reprint(session, payload, device_id=device_id, now=now,
                                  before_commit=keep)

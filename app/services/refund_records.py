@@ -1,0 +1,187 @@
+"""The `refund` sync op (DESIGN.md §9): a cash refund a window made offline, from its cache.
+
+The cash is already in the visitor's hand, so the store records the refund as it happened and
+never refuses it for approval reasons. What the store knows better is kept next to it, never
+overwritten: a ticket a gate redeemed meanwhile stays `redeemed` and raises
+`redeemed_after_refund`; the store's own quote and any difference from the window's amounts
+go into the timeline."""
+
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.domain import actors
+from app.domain.errors import Conflict, NotFound, ValidationError
+from app.domain.money import MAX_FEN, format_fen
+from app.domain.refunds import RefundPolicy
+from app.domain.timeline import iso_utc
+from app.domain.venue import Venue
+from app.store.models import Order, Refund, Ticket
+
+from . import timeline
+from .anomaly_log import open_anomaly
+from .order_state import changed, lock_order
+from .refund_quotes import quote_tickets
+from .refund_requests import next_refund_no, return_stock
+
+SOURCE = "window"
+
+
+@dataclass(frozen=True)
+class OfflineRefund:
+    order_id: str
+    refund_id: str
+    refund_no: str
+    ticket_ids: tuple[str, ...]
+    amount_fen: int
+    fee_fen: int
+    payment_fee_fen: int
+    reason: str
+    clerk: str
+    created_at: datetime
+
+
+def _bad(name: str) -> ValidationError:
+    return ValidationError(f"退票记录字段 {name} 缺失或不正确", field=name)
+
+
+def _uuid(value: Any, name: str) -> str:
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        raise _bad(name) from None
+
+
+def _fen(payload: Mapping[str, Any], name: str) -> int:
+    value = payload.get(name, 0)
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_FEN:
+        raise _bad(name)
+    return value
+
+
+def _when(value: Any) -> datetime:
+    try:
+        at = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        if at.tzinfo is None:
+            raise ValueError
+        return at.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise _bad("created_at") from None
+
+
+def parse(payload: Mapping[str, Any], user: str) -> OfflineRefund:
+    """Check the op's payload; ValidationError (the op is rejected) when it is malformed."""
+    ids = payload.get("ticket_ids")
+    if not isinstance(ids, list) or not ids or len(ids) > 200:
+        raise _bad("ticket_ids")
+    ticket_ids = tuple(_uuid(i, "ticket_ids") for i in ids)
+    if len(set(ticket_ids)) != len(ticket_ids):
+        raise _bad("ticket_ids")
+    refund_no = payload.get("refund_no")
+    if not isinstance(refund_no, str) or not 0 < len(refund_no) <= 80:
+        raise _bad("refund_no")
+    return OfflineRefund(
+        _uuid(payload.get("order_id"), "order_id"), _uuid(payload.get("refund_id"), "refund_id"),
+        refund_no, ticket_ids, _fen(payload, "amount_fen"), _fen(payload, "fee_fen"),
+        _fen(payload, "payment_fee_fen"), str(payload.get("reason") or "窗口离线退票")[:500],
+        str(payload.get("clerk") or user)[:64], _when(payload.get("created_at")))
+
+
+def _refund_row(session: Session, order: Order, op: OfflineRefund, rule: str,
+                now: datetime) -> Refund:
+    taken = session.execute(sa.select(Refund.refund_id)
+                            .where(Refund.refund_no == op.refund_no)).first()
+    refund_no = next_refund_no(session, order) if taken else op.refund_no
+    row = Refund(refund_id=op.refund_id, refund_no=refund_no, order_id=order.order_id,
+                 ticket_ids=list(op.ticket_ids), method="cash", status="succeeded",
+                 amount_fen=op.amount_fen, fee_fen=op.fee_fen,
+                 payment_fee_fen=op.payment_fee_fen, rule=rule[:32], reason=op.reason,
+                 override=None, approvals=[], requested_by=op.clerk, attempts=0,
+                 created_at=op.created_at, updated_at=now, version=1)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _crossed(session: Session, order: Order, t: Ticket, op: OfflineRefund, venue: Venue,
+             now: datetime) -> None:
+    when = venue.local(op.created_at).strftime("%Y-%m-%d %H:%M:%S")
+    redeemed = venue.local(t.redeemed_at).strftime("%Y-%m-%d %H:%M:%S") if t.redeemed_at \
+        else "未知时间"
+    open_anomaly(
+        session, "redeemed_after_refund", order_id=order.order_id,
+        reason=(f"票 {t.code} 已于 {redeemed} 在设备 {t.redeemed_by or '未知'} 核销，"
+                f"窗口 {op.clerk} 又于 {when} 离线退现金 {format_fen(op.amount_fen)}（同步时发现）"),
+        evidence={"ticket_id": t.ticket_id, "code": t.code, "refund_id": op.refund_id,
+                  "refund_no": op.refund_no, "refunded_at": iso_utc(op.created_at),
+                  "redeemed_at": iso_utc(t.redeemed_at) if t.redeemed_at else None,
+                  "redeemed_by": t.redeemed_by},
+        amount_fen=op.amount_fen, now=now, dedupe_key=f"redeemed_after_refund:{t.ticket_id}")
+
+
+def _apply_tickets(session: Session, order: Order, op: OfflineRefund, venue: Venue,
+                   now: datetime) -> tuple[list[Ticket], list[str]]:
+    """Tickets still refundable become `refunded`; the others are kept as they are."""
+    rows = {t.ticket_id: t for t in session.execute(
+        sa.select(Ticket).where(Ticket.order_id == order.order_id)
+        .execution_options(populate_existing=True)).scalars()}
+    moved, kept = [], []
+    for tid in op.ticket_ids:
+        t = rows.get(tid)
+        if t is None:
+            raise ValidationError(f"退票记录中的票 {tid} 不属于订单 {order.order_no}",
+                                  field="ticket_ids")
+        if t.status in ("valid", "refunding"):
+            t.status, t.version, t.updated_at = "refunded", t.version + 1, now
+            moved.append(t)
+            continue
+        kept.append(f"{t.code}:{t.status}")
+        if t.status == "redeemed" or t.uses_left < t.uses_total:
+            _crossed(session, order, t, op, venue, now)
+    return moved, kept
+
+
+def record_offline_refund(session: Session, payload: Mapping[str, Any], *, user: str,
+                          now: datetime, venue: Venue,
+                          before_commit: Callable[[Session, int], None]) -> int:
+    """Record a window's offline cash refund in one transaction; the order's new version.
+    Raises ValidationError for a malformed op, NotFound for an unknown order, Conflict when
+    the refund id is already used."""
+    op = parse(payload, user)
+    with session.begin():
+        order = lock_order(session, order_id=op.order_id)
+        if order is None:
+            raise NotFound(f"没有找到订单 {str(payload.get('order_no'))[:64]}")
+        if session.get(Refund, op.refund_id) is not None:
+            raise Conflict(f"退款编号 {op.refund_id} 已存在")
+        policy = RefundPolicy(zone=venue.zone, opening=venue.opening, closing=venue.closing)
+        at = min(op.created_at, now)
+        store = quote_tickets(session, order, list(op.ticket_ids), now=at, policy=policy)
+        moved, kept = _apply_tickets(session, order, op, venue, now)
+        refund = _refund_row(session, order, op, ",".join(
+            sorted({q.rule for _, q in store.tickets})), now)
+        order.refunded_fen += op.amount_fen
+        restored = return_stock(session, order, moved, now, venue.local_date(now))
+        detail = {"refund_no": refund.refund_no, "window_refund_no": op.refund_no,
+                  "method": "cash", "amount_fen": op.amount_fen, "fee_fen": op.fee_fen,
+                  "payment_fee_fen": op.payment_fee_fen, "ticket_ids": list(op.ticket_ids),
+                  "offline": True, "refunded_at": iso_utc(op.created_at),
+                  "store_quote_fen": store.total_refund_fen,
+                  "differs_from_store_quote": store.total_refund_fen != op.amount_fen,
+                  "not_refunded_here": kept,
+                  "above_paid": order.refunded_fen > order.paid_fen, "stock_returned": restored,
+                  "reason": op.reason}
+        entries = [("refund.requested", detail), ("refund.succeeded", detail)]
+        entries += [("ticket.refunded", {"ticket_id": t.ticket_id, "code": t.code,
+                                         "name": t.name, "refund_no": refund.refund_no})
+                    for t in moved]
+        timeline.append(session, order.order_id, entries, at=now, actor=actors.user(op.clerk),
+                        source=SOURCE)
+        changed(session, order, now=now)
+        before_commit(session, order.version)
+        return order.version
