@@ -27,6 +27,7 @@ from . import changes, timeline
 from .outbox import OP_KINDS, payload_digest
 from .refund_records import record_offline_refund
 from .sale_records import record_sale
+from .shift_sync import apply_shift_op
 
 APPLIED, DUPLICATE, REJECTED, CONFLICT = "applied", "duplicate", "rejected", "conflict"
 MAX_OPS = 200
@@ -139,6 +140,9 @@ def _apply(session: Session, op_id: str, kind: str, payload: Mapping[str, Any], 
     if kind == "reprint":
         version = _apply_reprint(session, payload, device_id=device_id, now=now,
                                  before_commit=keep)
+        return OpResult(op_id, APPLIED, version)
+    if kind in ("shift_open", "shift_close"):
+        version = apply_shift_op(session, kind, payload, now=now, before_commit=keep)
         return OpResult(op_id, APPLIED, version)
     raise ValidationError(f"中心库暂不受理此类操作：{kind}", field="kind")
 
