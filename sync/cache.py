@@ -11,10 +11,9 @@ version is applied. Equal must overwrite because the window's own services bump 
 too: the store's row of the same version is the truth (it may have merged another device's
 change). `force_order` applies an order whatever its version: the engine fetches the store's
 copy of an order whose op was refused, so a change the store never accepted does not linger.
-Stock (`inventory`) is the exception: the feed's numbers always win. The window's own sales
-only guess at them until the store has counted them, the feed arrives in seq order, so the
-last change applied is always the store's newest count, and a local version that ran ahead
-(a sale the store refused) must not freeze the stock.
+Stock rows keep the store's version: a window's own sale moves its cached `sold` but not the
+version (`selling.sell` with `local_effects`), so the next change of the store, counting that
+sale or not, always lands, and an old page replayed after a crash never rolls stock back.
 
 An order change carries the whole order (Order JSON with the extras of
 `app.services.orders.orders_json`): its tickets, payments and refunds are replaced by the
@@ -213,10 +212,18 @@ def _apply_inventory(session: Session, changes: list[Mapping[str, Any]],
     newest = _newest(changes)
     keys = {i: (c["data"]["ticket_type"], date.fromisoformat(c["data"]["visit_date"]))
             for i, c in newest.items()}
+    local = {}
+    if keys:
+        local = {(r.ticket_type, r.visit_date): r.version for r in session.execute(
+            sa.select(_inventory.c.ticket_type, _inventory.c.visit_date, _inventory.c.version)
+            .where(sa.tuple_(_inventory.c.ticket_type, _inventory.c.visit_date)
+                   .in_(list(keys.values()))))}
     known_types = set(session.execute(sa.select(_types.c.code)).scalars())
     applied, rows = [], []
     for i, c in newest.items():
-        d = c["data"]  # no version check: see the module docstring
+        d = c["data"]
+        if int(c["version"]) < local.get(keys[i], 0):
+            continue
         if d["ticket_type"] not in known_types:
             log.warning("inventory %s names an unknown ticket type; left out", i)
             continue

@@ -35,13 +35,14 @@ SOURCE = "window"
 _inventory = Inventory.__table__
 _orders = Order.__table__
 # Built once: a sale runs these every time, and building statements costs more than running them.
-_TAKE_STOCK = (
+_TAKE_STOCK_CACHED = (  # a window's cache: the version stays the store's (sync/cache.py)
     sa.update(_inventory)
     .where(_inventory.c.ticket_type == sa.bindparam("k_code"),
            _inventory.c.visit_date == sa.bindparam("k_day"),
            _inventory.c.sold + _inventory.c.held + sa.bindparam("k_n") <= _inventory.c.capacity)
-    .values(sold=_inventory.c.sold + sa.bindparam("k_n"), version=_inventory.c.version + 1,
+    .values(sold=_inventory.c.sold + sa.bindparam("k_n"),
             updated_at=sa.bindparam("k_now", type_=UTCDateTime())))
+_TAKE_STOCK = _TAKE_STOCK_CACHED.values(version=_inventory.c.version + 1)
 _leases = LeaseRow.__table__
 _USE_LEASE = (
     sa.update(_leases)
@@ -155,13 +156,16 @@ def _refuse_stock(session: Session, code: str, name: str, visit_date: date, qty:
 
 
 def take_stock(session: Session, need: Mapping[str, int], visit_date: date,
-               catalog: Mapping[str, TicketType], now: datetime) -> None:
+               catalog: Mapping[str, TicketType], now: datetime, *,
+               cached: bool = False) -> None:
     """Move units into `sold` with a conditional UPDATE per type, in code order (one lock
-    order for every writer); SoldOut when one would break sold + held <= capacity."""
+    order for every writer); SoldOut when one would break sold + held <= capacity.
+    `cached`: the window's copy of the store's stock, whose version is the store's."""
     conn = session.connection()
+    stmt = _TAKE_STOCK_CACHED if cached else _TAKE_STOCK
     for code in sorted(need):
         n = need[code]
-        done = conn.execute(_TAKE_STOCK,
+        done = conn.execute(stmt,
                             {"k_code": code, "k_day": visit_date, "k_n": n, "k_now": now})
         if done.rowcount != 1:
             _refuse_stock(session, code, catalog[code].name, visit_date, n)
@@ -322,7 +326,7 @@ def sell(session: Session, request: SaleRequest, *, now: datetime, venue: Venue,
             leases = take_from_leases(session, need, request.visit_date, request.device_id,
                                       catalog, now)
         else:
-            take_stock(session, need, request.visit_date, catalog, now)
+            take_stock(session, need, request.visit_date, catalog, now, cached=local_effects)
         seq = next_order_seq(session, plan.terminal, venue.local_date(now))
         order_no = window_order_no(plan.terminal, venue.local_date(now), seq)
         sold = _sold_tickets(plan, catalog)
