@@ -47,6 +47,8 @@ def _engine_drain(n: int) -> tuple[float, int]:
         while status.pending and time.perf_counter() - start < 600:
             status = engine.sync_once()
         took = time.perf_counter() - start
+        engine.stop()
+        client.close()
         db.dispose()
         return took, status.pending
 

@@ -108,9 +108,12 @@ def _raw_rows(cur: psycopg.Cursor, op: dict, at: datetime) -> None:
     cur.execute("INSERT INTO applied_ops (op_id, payload_sha256, kind, device_id, result, "
                 "applied_at) VALUES (%s,%s,'sale','bench',%s,%s)",
                 (op["op_id"], "e" * 64, json.dumps({"status": "applied"}), at))
-    cur.execute("INSERT INTO change_log (entity, entity_id, version, data, at) VALUES "
-                "('order', %s, 1, %s, %s), ('inventory', %s, 2, %s, %s)",
-                (oid, json.dumps(p), at, "ADULT:" + p["visit_date"],
+    cur.execute("UPDATE counters SET value = value + 2 WHERE name = 'change_log' "
+                "RETURNING value")
+    last = cur.fetchone()[0]
+    cur.execute("INSERT INTO change_log (seq, entity, entity_id, version, data, at) VALUES "
+                "(%s, 'order', %s, 1, %s, %s), (%s, 'inventory', %s, 2, %s, %s)",
+                (last - 1, oid, json.dumps(p), at, last, "ADULT:" + p["visit_date"],
                  json.dumps({"ticket_type": "ADULT"}), at))
 
 

@@ -94,8 +94,11 @@ def remove_listener(callback: Callable[[int], None]) -> None:
 
 # -- serialising -------------------------------------------------------------------------
 
+_orders = Order.__table__
+
+
 def _order(session: Session, order_id: str) -> tuple[int, dict[str, Any]] | None:
-    order = session.get(Order, order_id, populate_existing=True)
+    order = session.execute(sa.select(_orders).where(_orders.c.order_id == order_id)).first()
     if order is None:
         return None
     return order.version, order_reads.orders_json(session, [order], reveal=False)[0]

@@ -92,9 +92,11 @@ def _order_json(o: Order, tickets: list[Ticket], payments: list[Payment],
 
 
 def _children(session: Session, model: Any, ids: list[str], order_by: Any) -> dict[str, list]:
+    """Rows of `model` under the orders `ids` (plain rows: read-only, no ORM identity work)."""
+    table = model.__table__
     out: dict[str, list] = defaultdict(list)
-    for row in session.execute(
-            sa.select(model).where(model.order_id.in_(ids)).order_by(order_by)).scalars():
+    for row in session.execute(sa.select(table).where(table.c.order_id.in_(ids))
+                               .order_by(table.c[order_by.key])):
         out[row.order_id].append(row)
     return out
 
