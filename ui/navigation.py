@@ -58,6 +58,12 @@ def _orders(ctx: ClientContext) -> QWidget:
     return OrdersView(ctx)
 
 
+def _shift(ctx: ClientContext) -> QWidget:
+    from ui.views.shift_view import ShiftView
+
+    return ShiftView(ctx)
+
+
 def _settings(ctx: ClientContext) -> QWidget:
     from ui.views.settings_view import SettingsView
 
@@ -77,7 +83,7 @@ SCREENS: dict[str, Screen] = {
     "sell": Screen("sell", _sell),
     "refund": Screen("refund", _placeholder("refund")),
     "orders": Screen("orders", _orders),
-    "shift": Screen("shift", _placeholder("shift")),
+    "shift": Screen("shift", _shift),
     "anomalies": Screen("anomalies", _placeholder("anomalies")),
     "dashboard": Screen("dashboard", _placeholder("dashboard")),
     "settings": Screen("settings", _settings),

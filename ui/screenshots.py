@@ -3,7 +3,8 @@
 Starts the real client on a temporary data folder with the demo data, drives it with key presses
 like a clerk would, and saves DIR/login.png, DIR/sell.png (2 adults + 1 family package, cash
 tendered typed), DIR/settings.png (signed in as admin), DIR/orders.png (a supervisor's order
-search over window sales and channel orders of every kind) and DIR/order-detail.png.
+search over window sales and channel orders of every kind), DIR/order-detail.png and
+DIR/shift-close.png (the clerk's drawer counted ¥10 short before 交班).
 """
 
 from __future__ import annotations
@@ -159,8 +160,33 @@ def take(out: Path, lang: str) -> None:
         wait_until(lambda: orders.detail is not None and orders.detail.isVisible())
         save(orders.detail, out / "order-detail.png")
         orders.detail.close()
+        shift_close(client, out)
     finally:
         client.shutdown()
+
+
+def shift_close(client: object, out: Path) -> None:
+    """clerk1 opens a shift with a ¥500 float, takes ¥100 out to the bank and counts the
+    drawer one ¥10 note short (¥390 counted of ¥400 expected)."""
+    window = client.window  # type: ignore[attr-defined]
+    window.sign_out_requested.emit()
+    wait_until(lambda: client.login is not None)  # type: ignore[attr-defined]
+    window = sign_in(client, "clerk1")
+    window.show_screen("shift")
+    shift = window.pages["shift"]
+    wait_until(lambda: shift.pages.currentIndex() == 0)
+    QTest.keyClicks(shift.float_edit, "500")
+    QTest.keyClick(shift.float_edit, Qt.Key.Key_Return)
+    wait_until(lambda: shift.pages.currentIndex() == 1)
+    shift.kind_box.setCurrentIndex(1)
+    QTest.keyClicks(shift.amount_edit, "100")
+    shift.reason_edit.setText("存入银行")
+    QTest.keyClick(shift.reason_edit, Qt.Key.Key_Return)
+    wait_until(lambda: shift.movements.rowCount() == 1)
+    for edit, count in zip(shift.count_edits, ("3", "1", "2"), strict=False):
+        QTest.keyClicks(edit, count)
+    shift.close_button.setFocus()
+    save(window, out / "shift-close.png")
 
 
 def main(argv: list[str] | None = None) -> int:

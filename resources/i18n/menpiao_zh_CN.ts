@@ -873,4 +873,178 @@
             <translation>没有被中心库拒绝的操作。</translation>
         </message>
     </context>
+    <context>
+        <name>CashMovementsModel</name>
+        <message>
+            <source>Time</source>
+            <translation>时间</translation>
+        </message>
+        <message>
+            <source>Kind</source>
+            <translation>类型</translation>
+        </message>
+        <message>
+            <source>Amount</source>
+            <translation>金额</translation>
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation>原因</translation>
+        </message>
+        <message>
+            <source>Cash in</source>
+            <translation>存入</translation>
+        </message>
+        <message>
+            <source>Cash out</source>
+            <translation>取出</translation>
+        </message>
+    </context>
+    <context>
+        <name>ShiftView</name>
+        <message>
+            <source>Enter opens the shift · Tab walks the fields · Enter in a count moves on · Enter on Close shift confirms</source>
+            <translation>Enter 开班 · Tab 切换输入框 · 清点时 Enter 跳到下一面额 · 在“交班”上按 Enter 确认交班</translation>
+        </message>
+        <message>
+            <source>Open shift</source>
+            <translation>开班</translation>
+        </message>
+        <message>
+            <source>Opening &amp;float (yuan)</source>
+            <translation>备用金（元）(&amp;F)</translation>
+        </message>
+        <message>
+            <source>No shift is open at this window. Count the float into the drawer and open a shift.</source>
+            <translation>本窗口还没有开班。请把备用金放入钱箱后开班。</translation>
+        </message>
+        <message>
+            <source>Shift</source>
+            <translation>班次</translation>
+        </message>
+        <message>
+            <source>Float</source>
+            <translation>备用金</translation>
+        </message>
+        <message>
+            <source>Cash sales</source>
+            <translation>现金销售</translation>
+        </message>
+        <message>
+            <source>Expected cash now</source>
+            <translation>当前应有现金</translation>
+        </message>
+        <message>
+            <source>Cash in</source>
+            <translation>存入</translation>
+        </message>
+        <message>
+            <source>Cash out</source>
+            <translation>取出</translation>
+        </message>
+        <message>
+            <source>Amount (yuan)</source>
+            <translation>金额（元）</translation>
+        </message>
+        <message>
+            <source>Reason (required)</source>
+            <translation>原因（必填）</translation>
+        </message>
+        <message>
+            <source>Record</source>
+            <translation>登记</translation>
+        </message>
+        <message>
+            <source>Cash in / out</source>
+            <translation>现金存取</translation>
+        </message>
+        <message>
+            <source>Count the drawer and close</source>
+            <translation>清点钱箱并交班</translation>
+        </message>
+        <message>
+            <source>pcs</source>
+            <translation>张</translation>
+        </message>
+        <message>
+            <source>Counted</source>
+            <translation>实点现金</translation>
+        </message>
+        <message>
+            <source>Expected</source>
+            <translation>应有现金</translation>
+        </message>
+        <message>
+            <source>Variance</source>
+            <translation>差额</translation>
+        </message>
+        <message>
+            <source>Close shift</source>
+            <translation>交班</translation>
+        </message>
+        <message>
+            <source>Clerk</source>
+            <translation>收银员</translation>
+        </message>
+        <message>
+            <source>Opened</source>
+            <translation>开班时间</translation>
+        </message>
+        <message>
+            <source>Closed</source>
+            <translation>交班时间</translation>
+        </message>
+        <message>
+            <source>Cash refunds</source>
+            <translation>现金退款</translation>
+        </message>
+        <message>
+            <source>Open a new shift</source>
+            <translation>开新班</translation>
+        </message>
+        <message>
+            <source>Shift closed. The Z report has been sent to the printer.</source>
+            <translation>已交班，Z 报表已送打印机。</translation>
+        </message>
+        <message>
+            <source>{n} yuan</source>
+            <translation>{n}元</translation>
+        </message>
+        <message>
+            <source>{n} jiao</source>
+            <translation>{n}角</translation>
+        </message>
+        <message>
+            <source>{clerk} · terminal {terminal} · since {at}</source>
+            <translation>{clerk} · 终端 {terminal} · {at} 开班</translation>
+        </message>
+        <message>
+            <source>{n} sales, {amount}</source>
+            <translation>{n} 笔，{amount}</translation>
+        </message>
+        <message>
+            <source>Shift opened with a float of {amount}</source>
+            <translation>已开班，备用金 {amount}</translation>
+        </message>
+        <message>
+            <source>{what} {amount} recorded; expected cash {expected}</source>
+            <translation>已登记{what} {amount}，应有现金 {expected}</translation>
+        </message>
+        <message>
+            <source>Over</source>
+            <translation>长款</translation>
+        </message>
+        <message>
+            <source>Short</source>
+            <translation>短款</translation>
+        </message>
+        <message>
+            <source>Even</source>
+            <translation>无差异</translation>
+        </message>
+        <message>
+            <source>Shift closed; Z report queued for printing.</source>
+            <translation>已交班，Z 报表已加入打印队列。</translation>
+        </message>
+    </context>
 </TS>
