@@ -11,7 +11,8 @@ from fastapi import FastAPI
 from sqlalchemy.orm import Session
 
 from app.domain.venue import Venue
-from app.services import changes, leases, orders_expiry
+from app.services import changes, leases, orders_expiry, refund_processing
+from app.services.refund_providers import RefundProvider, SandboxProvider
 from app.store.db import Database
 
 from .errors import install_error_handlers
@@ -29,9 +30,10 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def sweep_tasks(venue: Venue) -> list[Task]:
-    """The periodic work of the store, in order."""
-    del venue
+def sweep_tasks(venue: Venue, provider: RefundProvider | None = None) -> list[Task]:
+    """The periodic work of the store, in order; `provider` pays wechat/alipay refunds out
+    (default: a SandboxProvider)."""
+    refunder: RefundProvider = provider or SandboxProvider()
 
     def expire_leases(s: Session, now: datetime) -> int:
         return leases.expire(s, now=now)
@@ -39,7 +41,10 @@ def sweep_tasks(venue: Venue) -> list[Task]:
     def expire_unpaid(s: Session, now: datetime) -> int:
         return orders_expiry.expire_unpaid(s, now=now)
 
-    return [expire_leases, expire_unpaid]
+    def process_refunds(s: Session, now: datetime) -> int:
+        return refund_processing.process_due(s, refunder, now=now, today=venue.local_date(now))
+
+    return [expire_leases, expire_unpaid, process_refunds]
 
 
 @asynccontextmanager
@@ -51,7 +56,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     if db.dialect == "postgresql":
         listener = PgListener(pg_conninfo(db.engine.url), notifier)
         listener.start()
-    sweeper = Sweeper(db, app.state.clock, sweep_tasks(app.state.venue),
+    sweeper = Sweeper(db, app.state.clock, sweep_tasks(app.state.venue, app.state.refund_provider),
                       interval=app.state.sweep_interval)
     sweeper.start()
     try:
@@ -67,9 +72,11 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app(db: Database, *, clock: Callable[[], datetime] | None = None,
                webhook_secret: str | None = None, venue: Venue | None = None,
-               sweep_interval: float = SWEEP_INTERVAL) -> FastAPI:
+               sweep_interval: float = SWEEP_INTERVAL,
+               refund_provider: RefundProvider | None = None) -> FastAPI:
     """The store over `db` (already migrated). `clock` returns aware UTC datetimes (default:
-    the system clock); `webhook_secret` signs channel and provider webhooks."""
+    the system clock); `webhook_secret` signs channel and provider webhooks;
+    `refund_provider` pays wechat/alipay refunds out (default: a SandboxProvider)."""
     app = FastAPI(title="Menpiao central order store", version="1", lifespan=_lifespan,
                   openapi_url=f"{API}/openapi.json", docs_url=f"{API}/docs", redoc_url=None)
     db.emit_changes = True  # every commit through the store writes the changes feed
@@ -79,6 +86,7 @@ def create_app(db: Database, *, clock: Callable[[], datetime] | None = None,
     app.state.venue = venue or Venue()
     app.state.notifier = ChangeNotifier()
     app.state.sweep_interval = sweep_interval
+    app.state.refund_provider = refund_provider or SandboxProvider()
     install_error_handlers(app)
     for module in (auth, catalog, orders, sync_routes, lease_routes, channels, payments,
                    redemptions, refunds):

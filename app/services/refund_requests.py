@@ -132,17 +132,45 @@ def settle(session: Session, order: Order, refund: Refund, *, actor: str, now: d
                 _move(t, "refund_start", now)
         entries.append((f"refund.{refund.status}", _detail(refund)))
     else:
-        for t in tickets:
-            if t.status == "valid":
-                _move(t, "refund_start", now)
-            if t.status == "refunding":
-                _move(t, "refund_done", now)
-            entries.append(("ticket.refunded", {"ticket_id": t.ticket_id, "code": t.code,
-                                                "name": t.name, "refund_no": refund.refund_no}))
-        order.refunded_fen += refund.amount_fen
-        restored = return_stock(session, order, tickets, now, today)
-        entries.insert(0, ("refund.succeeded", _detail(refund) | {"stock_returned": restored}))
+        entries = _succeed(session, order, refund, tickets, now=now, today=today)
     timeline.append(session, order.order_id, entries, at=now, actor=actor, source=source)
+
+
+def complete(session: Session, order: Order, refund: Refund, *, actor: str, now: datetime,
+             today: Any, source: str = SOURCE, extra: Mapping[str, Any] | None = None) -> None:
+    """A `processing` refund the provider has paid out: `succeeded`, its tickets `refunded`,
+    `refunded_fen` up, units back when the visit date is not past; `extra` goes into the
+    `refund.succeeded` detail (the provider's refund id)."""
+    refund.status = "succeeded"
+    refund.version += 1
+    refund.updated_at = now
+    entries = _succeed(session, order, refund, _tickets(session, refund.ticket_ids), now=now,
+                       today=today)
+    entries[0] = (entries[0][0], entries[0][1] | dict(extra or {}))
+    timeline.append(session, order.order_id, entries, at=now, actor=actor, source=source)
+
+
+def _succeed(session: Session, order: Order, refund: Refund, tickets: Sequence[Ticket], *,
+             now: datetime, today: Any) -> list[tuple[str, dict[str, Any]]]:
+    """The money is back: tickets `refunded`, `refunded_fen` up, stock returned; the
+    timeline entries (`refund.succeeded` first)."""
+    entries: list[tuple[str, dict[str, Any]]] = []
+    for t in tickets:
+        if t.status == "valid":
+            _move(t, "refund_start", now)
+        if t.status == "refunding":
+            _move(t, "refund_done", now)
+        entries.append(("ticket.refunded", {"ticket_id": t.ticket_id, "code": t.code,
+                                            "name": t.name, "refund_no": refund.refund_no}))
+    order.refunded_fen += refund.amount_fen
+    restored = return_stock(session, order, tickets, now, today)
+    entries.insert(0, ("refund.succeeded", _detail(refund) | {"stock_returned": restored}))
+    return entries
+
+
+def detail(r: Refund) -> dict[str, Any]:
+    """The refund as written in the timeline."""
+    return _detail(r)
 
 
 def _detail(r: Refund) -> dict[str, Any]:
