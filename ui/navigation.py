@@ -64,6 +64,12 @@ def _shift(ctx: ClientContext) -> QWidget:
     return ShiftView(ctx)
 
 
+def _refund(ctx: ClientContext) -> QWidget:
+    from ui.views.refund_view import RefundView
+
+    return RefundView(ctx)
+
+
 def _settings(ctx: ClientContext) -> QWidget:
     from ui.views.settings_view import SettingsView
 
@@ -81,7 +87,7 @@ def _placeholder(key: str) -> Callable[[ClientContext], QWidget]:
 
 SCREENS: dict[str, Screen] = {
     "sell": Screen("sell", _sell),
-    "refund": Screen("refund", _placeholder("refund")),
+    "refund": Screen("refund", _refund),
     "orders": Screen("orders", _orders),
     "shift": Screen("shift", _shift),
     "anomalies": Screen("anomalies", _placeholder("anomalies")),

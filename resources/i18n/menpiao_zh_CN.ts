@@ -1047,4 +1047,123 @@
             <translation>已交班，Z 报表已加入打印队列。</translation>
         </message>
     </context>
+    <context>
+        <name>RefundView</name>
+        <message>
+            <source>Scan a ticket code or type an order no. — Enter</source>
+            <translation>扫描票码或输入订单号 — 回车</translation>
+        </message>
+        <message>
+            <source>Ticket</source>
+            <translation>票</translation>
+        </message>
+        <message>
+            <source>Price</source>
+            <translation>价格</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <source>Rule</source>
+            <translation>退票规则</translation>
+        </message>
+        <message>
+            <source>Fee rate</source>
+            <translation>费率</translation>
+        </message>
+        <message>
+            <source>Fee</source>
+            <translation>手续费</translation>
+        </message>
+        <message>
+            <source>Payment fee</source>
+            <translation>支付手续费</translation>
+        </message>
+        <message>
+            <source>Refund</source>
+            <translation>退款</translation>
+        </message>
+        <message>
+            <source>Reason (required)</source>
+            <translation>退票原因（必填）</translation>
+        </message>
+        <message>
+            <source>Confirm refund</source>
+            <translation>确认退票</translation>
+        </message>
+        <message>
+            <source>Scan or type, Enter · ↑/↓ and Space tick tickets · Tab to the reason · Enter confirms</source>
+            <translation>扫码或输入后回车 · ↑/↓ 与空格勾选票 · Tab 到退票原因 · 回车确认退票</translation>
+        </message>
+        <message>
+            <source>Valid</source>
+            <translation>有效</translation>
+        </message>
+        <message>
+            <source>Redeeming</source>
+            <translation>核销中</translation>
+        </message>
+        <message>
+            <source>Redeemed</source>
+            <translation>已核销</translation>
+        </message>
+        <message>
+            <source>Refunding</source>
+            <translation>退票中</translation>
+        </message>
+        <message>
+            <source>Refunded</source>
+            <translation>已退票</translation>
+        </message>
+        <message>
+            <source>Void</source>
+            <translation>已作废</translation>
+        </message>
+        <message>
+            <source>Order {no} · {total}</source>
+            <translation>订单 {no} · {total}</translation>
+        </message>
+        <message>
+            <source>Refund {refund} · fee {fee} · payment fee {pay}</source>
+            <translation>合计退款 {refund} · 手续费 {fee} · 支付手续费 {pay}</translation>
+        </message>
+        <message>
+            <source>Needs approval before the money goes back.</source>
+            <translation>需审批后才能退款。</translation>
+        </message>
+        <message>
+            <source>No approval needed.</source>
+            <translation>无需审批。</translation>
+        </message>
+        <message>
+            <source>Scan a ticket and tick the tickets to refund first.</source>
+            <translation>请先扫描票码并勾选要退的票。</translation>
+        </message>
+        <message>
+            <source>Requested</source>
+            <translation>已申请</translation>
+        </message>
+        <message>
+            <source>Awaiting approval</source>
+            <translation>待审批</translation>
+        </message>
+        <message>
+            <source>Approved</source>
+            <translation>已审批</translation>
+        </message>
+        <message>
+            <source>Failed</source>
+            <translation>失败</translation>
+        </message>
+        <message>
+            <source>Rejected</source>
+            <translation>已驳回</translation>
+        </message>
+        <message>
+            <source>Refund {no}: {status}, {amount}</source>
+            <translation>退款单 {no}：{status}，{amount}</translation>
+        </message>
+    </context>
 </TS>

@@ -61,10 +61,13 @@ def test_navigation_by_role(ctx, qtbot, role, screens):
     assert window.nav_titles() == screens
 
 
-def test_screens_not_built_yet_say_so(clerk_ctx, qtbot):
-    window = MainWindow(clerk_ctx)
+def test_screens_not_built_yet_say_so(ctx, qtbot):
+    from app.services.auth import UserInfo
+
+    ctx.user = UserInfo("supervisor", "supervisor", "supervisor")
+    window = MainWindow(ctx)
     qtbot.addWidget(window)
-    page = window.show_screen("refund")
+    page = window.show_screen("anomalies")
     assert page.findChild(QLabel, "comingSoon").text() == "此功能将在后续版本提供。"
 
 

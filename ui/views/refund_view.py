@@ -1,0 +1,337 @@
+"""The Refund view (退票): scan a ticket code or type an order no., tick the tickets to refund,
+read the live quote (rule, fee, refund) and confirm with a reason.
+
+Keys: the search box has the focus; Enter (or a scanner's Enter) loads the order with the
+scanned ticket ticked. ↑/↓ walk the tickets, Space ticks one; Tab goes to the reason, Enter
+there (or on 确认退票) requests the refund.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.money import format_fen
+from ui import tasks
+from ui.context import ClientContext
+from ui.errors import user_message
+
+_ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    order: dict[str, Any]
+    checked: tuple[str, ...]  # the scanned ticket's id, if a code was scanned
+
+
+# -- workers: run off the GUI thread, touch no widget ------------------------------------------
+def load_order(ctx: ClientContext, text: str) -> Loaded:
+    import sqlalchemy as sa
+
+    from app.services import orders
+    from app.store.db import read_transaction
+    from app.store.models.orders import Order, Ticket
+
+    text = text.strip()
+    with ctx.session() as session:
+        with read_transaction(session):
+            row = session.execute(
+                sa.select(Order.order_no, Ticket.ticket_id)
+                .join(Ticket, Ticket.order_id == Order.order_id)
+                .where(Ticket.code == text)).first()
+        order_no, checked = (row[0], (row[1],)) if row is not None else (text, ())
+        return Loaded(orders.get_order(session, order_no), checked)
+
+
+def quote(ctx: ClientContext, order_no: str, ticket_ids: list[str], now: datetime) -> Any:
+    from app.services import refund_quotes
+
+    with ctx.session() as session:
+        return refund_quotes.quote(session, order_no, ticket_ids, now=now)
+
+
+def request_refund(ctx: ClientContext, order_no: str, ticket_ids: list[str], method: str,
+                   reason: str, now: datetime) -> Any:
+    from app.services import refund_requests
+
+    with ctx.session() as session:
+        return refund_requests.request_refund(
+            session, order_no, ticket_ids, method, reason, actor=ctx.user.username,
+            role=ctx.user.role, now=now, today=ctx.venue().local_date(now))
+
+
+def order_method(order: dict[str, Any]) -> str:
+    """The refund goes back the way the order was paid (cash at the window)."""
+    paid = [p for p in order.get("payments", []) if p.get("status") in ("succeeded", "paid")]
+    methods = [p["method"] for p in paid or order.get("payments", [])]
+    return methods[0] if methods else "cash"
+
+
+class RefundView(QWidget):
+    def __init__(self, ctx: ClientContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("refundView")
+        self.order: dict[str, Any] | None = None
+        self.current_quote: Any = None
+        self.result: Any = None
+        self._busy = False
+        self._filling = False
+        self._keep_message = False
+        self._build()
+
+    # -- layout ---------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        self.search_box = QLineEdit()
+        self.search_box.setObjectName("refundSearch")
+        self.search_box.setPlaceholderText(self.tr("Scan a ticket code or type an order no. — "
+                                                   "Enter"))
+        self.search_box.setMaxLength(64)
+        self.search_box.returnPressed.connect(self.search)
+        self.order_label = QLabel()
+        self.tickets = QTreeWidget()
+        self.tickets.setObjectName("refundTickets")
+        self.tickets.setRootIsDecorated(False)
+        self.tickets.setHeaderLabels([self.tr("Ticket"), self.tr("Price"), self.tr("Status"),
+                                      self.tr("Rule"), self.tr("Fee rate"), self.tr("Fee"),
+                                      self.tr("Payment fee"), self.tr("Refund")])
+        self.tickets.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tickets.itemChanged.connect(self._ticked)
+        self.tickets.installEventFilter(self)
+        self.total_label = QLabel()
+        self.total_label.setObjectName("total")
+        self.approval_label = QLabel()
+        self.approval_label.setWordWrap(True)
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setObjectName("refundReason")
+        self.reason_edit.setPlaceholderText(self.tr("Reason (required)"))
+        self.reason_edit.returnPressed.connect(self.confirm)
+        self.confirm_button = QPushButton(self.tr("Confirm refund"))
+        self.confirm_button.setObjectName("primary")
+        self.confirm_button.clicked.connect(self.confirm)
+        self.confirm_button.installEventFilter(self)
+        row = QHBoxLayout()
+        row.addWidget(self.reason_edit, 1)
+        row.addWidget(self.confirm_button)
+        keys = QLabel(self.tr("Scan or type, Enter · ↑/↓ and Space tick tickets · Tab to the "
+                              "reason · Enter confirms"))
+        keys.setObjectName("keyHints")
+        keys.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 10)
+        layout.setSpacing(12)
+        layout.addWidget(self.message)
+        layout.addWidget(self.search_box)
+        layout.addWidget(self.order_label)
+        layout.addWidget(self.tickets, 1)
+        layout.addWidget(self.total_label)
+        layout.addWidget(self.approval_label)
+        layout.addLayout(row)
+        layout.addWidget(keys)
+        QWidget.setTabOrder(self.search_box, self.tickets)
+        QWidget.setTabOrder(self.tickets, self.reason_edit)
+        QWidget.setTabOrder(self.reason_edit, self.confirm_button)
+        self.setFocusProxy(self.search_box)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self.search_box.setFocus()
+
+    def status_label(self, status: str) -> str:
+        return {"valid": self.tr("Valid"), "redeeming": self.tr("Redeeming"),
+                "redeemed": self.tr("Redeemed"), "refunding": self.tr("Refunding"),
+                "refunded": self.tr("Refunded"), "void": self.tr("Void")}.get(status, status)
+
+    # -- keyboard -------------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress:
+            key = event.key()  # type: ignore[attr-defined]
+            if watched is self.confirm_button and key in _ENTER:
+                self.confirm()
+                return True
+            if watched is self.tickets and key == Qt.Key.Key_Space:
+                item = self.tickets.currentItem()
+                if item is not None:
+                    item.setCheckState(0, Qt.CheckState.Unchecked
+                                       if item.checkState(0) == Qt.CheckState.Checked
+                                       else Qt.CheckState.Checked)
+                return True
+            if watched is self.tickets and key in _ENTER:
+                self.reason_edit.setFocus()
+                return True
+        return super().eventFilter(watched, event)
+
+    # -- search ---------------------------------------------------------------------------------
+    def search(self) -> None:
+        text = self.search_box.text().strip()
+        if not text:
+            return
+        (tasks.run(load_order, self.ctx, text, owner=self)
+            .on_success(self._loaded)
+            .on_failure(self.show_failure))
+
+    def _loaded(self, loaded: Loaded) -> None:
+        self.order = loaded.order
+        self.current_quote = None
+        o = loaded.order
+        self.order_label.setText(self.tr("Order {no} · {total}").format(
+            no=o["order_no"], total=format_fen(o.get("total_fen", 0))))
+        self._filling = True
+        self.tickets.clear()
+        for t in o["tickets"]:
+            item = QTreeWidgetItem([t["name"], format_fen(t["price_fen"]),
+                                    self.status_label(t["status"]), "", "", "", "", ""])
+            item.setData(0, Qt.ItemDataRole.UserRole, t["ticket_id"])
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(0, Qt.CheckState.Checked if t["ticket_id"] in loaded.checked
+                               else Qt.CheckState.Unchecked)
+            self.tickets.addTopLevelItem(item)
+        self._filling = False
+        for i in range(self.tickets.columnCount()):
+            self.tickets.resizeColumnToContents(i)
+        if self.tickets.topLevelItemCount():
+            first = next((self.tickets.topLevelItem(i)
+                          for i in range(self.tickets.topLevelItemCount())
+                          if self.tickets.topLevelItem(i).checkState(0)
+                          == Qt.CheckState.Checked), self.tickets.topLevelItem(0))
+            self.tickets.setCurrentItem(first)
+        self.search_box.selectAll()  # the next scan replaces this code
+        if self._keep_message:
+            self._keep_message = False
+        else:
+            self._clear_message()
+        self.refresh_quote()
+
+    def checked_ids(self) -> list[str]:
+        out = []
+        for i in range(self.tickets.topLevelItemCount()):
+            item = self.tickets.topLevelItem(i)
+            if item.checkState(0) == Qt.CheckState.Checked:
+                out.append(item.data(0, Qt.ItemDataRole.UserRole))
+        return out
+
+    def _ticked(self, *_args: Any) -> None:
+        if not self._filling:
+            self.refresh_quote()
+
+    # -- quote ----------------------------------------------------------------------------------
+    def refresh_quote(self) -> None:
+        ids = self.checked_ids()
+        if self.order is None or not ids:
+            self._show_quote(None)
+            return
+        (tasks.run(quote, self.ctx, self.order["order_no"], ids, self.ctx.now(), owner=self)
+            .on_success(self._show_quote)
+            .on_failure(self.show_failure))
+
+    def _show_quote(self, q: Any) -> None:
+        self.current_quote = q
+        per = dict(q.tickets) if q is not None else {}
+        self._filling = True
+        for i in range(self.tickets.topLevelItemCount()):
+            item = self.tickets.topLevelItem(i)
+            tq = per.get(item.data(0, Qt.ItemDataRole.UserRole))
+            cells = (["", "", "", "", ""] if tq is None else
+                     [tq.message, f"{tq.fee_bp / 100:g}%", format_fen(tq.fee_fen),
+                      format_fen(tq.payment_fee_fen), format_fen(tq.refund_fen)])
+            for col, text in enumerate(cells, start=3):
+                item.setText(col, text)
+        self._filling = False
+        self.tickets.resizeColumnToContents(3)
+        if q is None:
+            self.total_label.setText("")
+            self.approval_label.setText("")
+            return
+        self.total_label.setText(self.tr("Refund {refund} · fee {fee} · payment fee {pay}")
+                                 .format(refund=format_fen(q.total_refund_fen),
+                                         fee=format_fen(q.total_fee_fen),
+                                         pay=format_fen(q.total_payment_fee_fen)))
+        if q.needs_approval:
+            text = self.tr("Needs approval before the money goes back.")
+            if q.reasons:
+                text += " " + "；".join(q.reasons)
+        else:
+            text = self.tr("No approval needed.")
+        self.approval_label.setText(text)
+
+    # -- confirm --------------------------------------------------------------------------------
+    def confirm(self) -> None:
+        ids = self.checked_ids()
+        if self.order is None or not ids:
+            self.show_error(self.tr("Scan a ticket and tick the tickets to refund first."))
+            self.search_box.setFocus()
+            return
+        if self._busy:
+            return
+        self._busy = True
+        (tasks.write(request_refund, self.ctx, self.order["order_no"], ids,
+                     order_method(self.order), self.reason_edit.text(), self.ctx.now(),
+                     owner=self)
+            .on_success(self._refunded)
+            .on_failure(self._refused)
+            .on_done(self._idle))
+
+    def _idle(self) -> None:
+        self._busy = False
+
+    def refund_status(self, status: str) -> str:
+        return {"requested": self.tr("Requested"),
+                "awaiting_approval": self.tr("Awaiting approval"),
+                "approved": self.tr("Approved"), "refunding": self.tr("Refunding"),
+                "refunded": self.tr("Refunded"), "failed": self.tr("Failed"),
+                "rejected": self.tr("Rejected")}.get(status, status)
+
+    def _refunded(self, info: Any) -> None:
+        self.result = info
+        self.reason_edit.clear()
+        self.show_success(self.tr("Refund {no}: {status}, {amount}").format(
+            no=info.refund_no, status=self.refund_status(info.status),
+            amount=format_fen(info.amount_fen)))
+        if self.ctx.sync is not None:
+            self.ctx.sync.wake()
+        if self.ctx.printer is not None:
+            self.ctx.printer.wake()
+        self._keep_message = True
+        self.search()  # the tickets show their new status
+        self.search_box.setFocus()
+
+    def _refused(self, exc: BaseException) -> None:
+        self.show_failure(exc)
+        self.reason_edit.setFocus()
+
+    # -- messages -------------------------------------------------------------------------------
+    def show_failure(self, exc: BaseException) -> None:
+        self.show_error(user_message(exc))
+
+    def show_error(self, text: str) -> None:
+        self._show(text, "error")
+
+    def show_success(self, text: str) -> None:
+        self._show(text, "success")
+
+    def _clear_message(self) -> None:
+        self._show("", "")
+
+    def _show(self, text: str, kind: str) -> None:
+        self.message.setText(text)
+        self.message.setProperty("kind", kind)
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
