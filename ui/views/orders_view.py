@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from app.services.search import CHANNELS, OrderFilters
 from ui.context import ClientContext
 from ui.errors import user_message
+from ui.message_label import MessageLabel
 from ui.models.orders_model import OrdersModel, channel_label, status_label
 from ui.views.order_detail import OrderDetailDialog
 
@@ -146,9 +147,7 @@ class OrdersView(QWidget):
         self.table.doubleClicked.connect(lambda index: self.open_detail(index.row()))
         self.count = QLabel()
         self.count.setObjectName("hint")
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
+        self.message = MessageLabel()
         keys = QLabel(self.tr("Ctrl+F search · scan a ticket code · Enter search, then open · "
                               "↑/↓ move · Esc close or clear · Alt+C channel · Alt+S status · "
                               "Alt+D visit date"))
@@ -316,7 +315,4 @@ class OrdersView(QWidget):
         self.count.setText(text)
 
     def _show_error(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.setProperty("kind", "error" if text else "none")
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        self.message.show_message(text, "error")

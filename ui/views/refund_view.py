@@ -29,6 +29,7 @@ from app.domain.money import format_fen
 from ui import tasks
 from ui.context import ClientContext
 from ui.errors import user_message
+from ui.message_label import MessageLabel
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
@@ -97,9 +98,7 @@ class RefundView(QWidget):
 
     # -- layout ---------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
+        self.message = MessageLabel()
         self.search_box = QLineEdit()
         self.search_box.setObjectName("refundSearch")
         self.search_box.setPlaceholderText(self.tr("Scan a ticket code or type an order no. — "
@@ -331,7 +330,4 @@ class RefundView(QWidget):
         self._show("", "")
 
     def _show(self, text: str, kind: str) -> None:
-        self.message.setText(text)
-        self.message.setProperty("kind", kind)
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        self.message.show_message(text, kind)

@@ -39,6 +39,7 @@ from app.domain.venue import MAX_DAYS_AHEAD
 from ui import tasks
 from ui.context import ClientContext
 from ui.errors import user_message
+from ui.message_label import MessageLabel
 from ui.models.cart_model import CartModel
 from ui.views.payment_panel import PaymentPanel
 from ui.views.print_jobs_panel import PrintJobsPanel
@@ -122,9 +123,7 @@ class SellView(QWidget):
         today = QPushButton(self.tr("Today"))
         today.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         today.clicked.connect(lambda: self.date_edit.setDate(self.date_edit.minimumDate()))
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
+        self.message = MessageLabel()
         top = QHBoxLayout()
         top.addWidget(date_label)
         top.addWidget(self.date_edit)
@@ -403,7 +402,4 @@ class SellView(QWidget):
         self._show("", "none")
 
     def _show(self, text: str, kind: str) -> None:
-        self.message.setText(text)
-        self.message.setProperty("kind", kind)
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        self.message.show_message(text, kind)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from ui import tasks
 from ui.context import ClientContext
 from ui.errors import user_message
+from ui.message_label import MessageLabel
 
 URI_EXAMPLES = ("tcp:192.168.1.50:9100", "usb:04b8:0202", "serial:/dev/ttyUSB0:19200",
                 "file:/dev/usb/lp0", "win32:EPSON TM-T88V", "preview:/path/to/folder", "none")
@@ -143,9 +144,7 @@ class SettingsView(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addStretch(1)
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
+        self.message = MessageLabel()
 
         title = QLabel(self.tr("Settings"))
         title.setObjectName("pageTitle")
@@ -260,7 +259,4 @@ class SettingsView(QWidget):
                                "is on, has paper and is connected.").format(uri=uri), "error")
 
     def _show(self, text: str, kind: str) -> None:
-        self.message.setText(text)
-        self.message.setProperty("kind", kind)
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        self.message.show_message(text, kind)

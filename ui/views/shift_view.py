@@ -37,6 +37,7 @@ from app.domain.money import format_fen, parse_yuan
 from ui import tasks
 from ui.context import ClientContext
 from ui.errors import user_message
+from ui.message_label import MessageLabel
 from ui.models.cash_movements_model import CashMovementsModel
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -110,9 +111,7 @@ class ShiftView(QWidget):
 
     # -- layout ---------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
+        self.message = MessageLabel()
         self.pages = QStackedWidget()
         self.pages.addWidget(self._build_open_page())
         self.pages.addWidget(self._build_shift_page())
@@ -427,7 +426,4 @@ class ShiftView(QWidget):
         self._show(text, "success")
 
     def _show(self, text: str, kind: str) -> None:
-        self.message.setText(text)
-        self.message.setProperty("kind", kind)
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        self.message.show_message(text, kind)
