@@ -42,21 +42,20 @@ class Loaded:
 
 # -- workers: run off the GUI thread, touch no widget ------------------------------------------
 def load_order(ctx: ClientContext, text: str) -> Loaded:
-    import sqlalchemy as sa
-
-    from app.services import orders
-    from app.store.db import read_transaction
-    from app.store.models.orders import Order, Ticket
+    """A scanned ticket code finds its order through the order search (that ticket comes
+    pre-checked); anything else is taken as an order number."""
+    from app.domain.ids import is_ticket_code
+    from app.services import orders, search
 
     text = text.strip()
     with ctx.session() as session:
-        with read_transaction(session):
-            row = session.execute(
-                sa.select(Order.order_no, Ticket.ticket_id)
-                .join(Ticket, Ticket.order_id == Order.order_id)
-                .where(Ticket.code == text)).first()
-        order_no, checked = (row[0], (row[1],)) if row is not None else (text, ())
-        return Loaded(orders.get_order(session, order_no), checked)
+        if is_ticket_code(text):
+            found, _ = search.search_orders(session, search.OrderFilters(q=text), limit=1)
+            if found:
+                checked = tuple(t["ticket_id"] for t in found[0]["tickets"]
+                                if t["code"] == text)
+                return Loaded(found[0], checked)
+        return Loaded(orders.get_order(session, text), ())
 
 
 def quote(ctx: ClientContext, order_no: str, ticket_ids: list[str], now: datetime) -> Any:
