@@ -35,6 +35,9 @@ class Device(Base):
     last_user: Mapped[str | None] = short(64)
     last_seen_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    location: Mapped[str | None] = short(64)  # 南门闸机1号
+    status: Mapped[str] = short(16, default="online", server_default="online")
+    last_heartbeat_at: Mapped[datetime | None]
 
 
 class TicketTypeRow(Base):

@@ -45,6 +45,9 @@ class Order(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     version: Mapped[int] = counter(1)
+    locked_at: Mapped[datetime | None]  # the lock_order anomaly fix: no more admissions
+    locked_by: Mapped[str | None] = short(64)
+    lock_reason: Mapped[str | None] = mapped_column(sa.Text)
 
 
 class Ticket(Base):
