@@ -27,7 +27,7 @@ from . import timeline
 from .anomaly_log import open_anomaly
 from .order_state import changed, lock_order
 from .refund_quotes import quote_tickets
-from .refund_requests import next_refund_no, return_stock
+from .refund_requests import complete, next_refund_no, return_stock
 
 SOURCE = "window"
 
@@ -146,19 +146,37 @@ def _apply_tickets(session: Session, order: Order, op: OfflineRefund, venue: Ven
     return moved, kept
 
 
+def _pay_out(session: Session, order: Order, refund: Refund, op: OfflineRefund, venue: Venue,
+             now: datetime) -> None:
+    """The window paid out a cash refund the approvers let through: it succeeds now."""
+    if refund.order_id != order.order_id or refund.status != "approved" \
+            or refund.method != "cash":
+        raise Conflict(f"退款编号 {op.refund_id} 已存在（{refund.status}）")
+    if (op.amount_fen, sorted(op.ticket_ids)) != (refund.amount_fen, sorted(refund.ticket_ids)):
+        raise ValidationError(f"付现金额或票与已批准的退款 {refund.refund_no} 不一致",
+                              field="amount_fen")
+    complete(session, order, refund, actor=actors.user(op.clerk), now=now,
+             today=venue.local_date(now), source=SOURCE,
+             extra={"paid_out_at": iso_utc(op.created_at), "paid_out_by": op.clerk})
+
+
 def record_offline_refund(session: Session, payload: Mapping[str, Any], *, user: str,
                           now: datetime, venue: Venue,
                           before_commit: Callable[[Session, int], None]) -> int:
     """Record a window's offline cash refund in one transaction; the order's new version.
-    Raises ValidationError for a malformed op, NotFound for an unknown order, Conflict when
+    An op naming a refund the approvers let through (`approved`, cash) is its payout: the
+    refund succeeds. Raises ValidationError for a malformed op, NotFound for an unknown order, Conflict when
     the refund id is already used."""
     op = parse(payload, user)
     with session.begin():
         order = lock_order(session, order_id=op.order_id)
         if order is None:
             raise NotFound(f"没有找到订单 {str(payload.get('order_no'))[:64]}")
-        if session.get(Refund, op.refund_id) is not None:
-            raise Conflict(f"退款编号 {op.refund_id} 已存在")
+        if (approved := session.get(Refund, op.refund_id)) is not None:
+            _pay_out(session, order, approved, op, venue, now)
+            changed(session, order, now=now)
+            before_commit(session, order.version)
+            return order.version
         policy = RefundPolicy(zone=venue.zone, opening=venue.opening, closing=venue.closing)
         at = min(op.created_at, now)
         store = quote_tickets(session, order, list(op.ticket_ids), now=at, policy=policy)

@@ -5,7 +5,10 @@ A request that needs no approval is routed by its method at once: cash and vouch
 succeed (tickets `refunded`, `refunded_fen` up, units back in stock when the visit date is
 not past); wechat and alipay refunds stay `processing` with their tickets `refunding` until the
 provider step of `refund_processing` settles them; OTA refunds are `submitted` to the platform.
-A request that needs approval waits as `awaiting_approval` until `approve` has enough."""
+A request that needs approval waits as `awaiting_approval` until `approve` has enough, or
+`reject` turns it down (its tickets `valid` again). A cash request made at a window
+(`payout_terminal`) is `approved` then, not settled: the cash leaves that window's drawer
+when the clerk pays it out, and the window's `refund` sync op settles it."""
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -188,8 +191,8 @@ def request_refund(session: Session, order_no: str, ticket_ids: Sequence[str], m
                    reason: str, *, actor: str, role: str, now: datetime, today: Any,
                    override: Mapping[str, Any] | None = None,
                    policy: RefundPolicy = DEFAULT_POLICY, refund_id: str | None = None,
-                   before_commit: Callable[[Session, Refund], None] | None = None
-                   ) -> RefundInfo:
+                   before_commit: Callable[[Session, Refund], None] | None = None,
+                   payout_terminal: str | None = None) -> RefundInfo:
     """Request a refund of `ticket_ids` (see the module docstring); `today` is the venue's
     local date (stock comes back only for a visit date not past). Raises NotFound,
     ValidationError (the rule named in Chinese) or Conflict (a ticket already refunded or
@@ -224,6 +227,8 @@ def request_refund(session: Session, order_no: str, ticket_ids: Sequence[str], m
             at=now, actor=who, source=SOURCE)
         if q.needs_approval:
             _await(session, refund, q.approvals_required, now)
+            if method == "cash" and payout_terminal:
+                refund.override = refund.override | {"payout_terminal": payout_terminal}
         else:
             settle(session, order, refund, actor=who, now=now, today=today)
         changed(session, order, now=now)
@@ -265,14 +270,7 @@ def approve(session: Session, refund_no: str, *, approver: str, role: str, now: 
     """Approve a waiting refund: a supervisor or finance user, never the requester, never the
     same person twice; with enough approvals the refund proceeds by its method."""
     with session.begin():
-        order_id = session.execute(sa.select(Refund.order_id)
-                                   .where(Refund.refund_no == refund_no)).scalar()
-        if order_id is None:
-            raise NotFound(f"没有找到退款 {refund_no[:80]}")
-        order = lock_order(session, order_id=order_id)
-        assert order is not None
-        refund = session.execute(sa.select(Refund).where(Refund.refund_no == refund_no)
-                                 .execution_options(populate_existing=True)).scalar_one()
+        order, refund = _locked(session, refund_no)
         slot = _slot(refund, approver, role)
         refund.approvals = [*(refund.approvals or []),
                             {"by": approver, "as": slot, "role": role, "at": now.isoformat()}]
@@ -283,7 +281,49 @@ def approve(session: Session, refund_no: str, *, approver: str, role: str, now: 
             "refund_no": refund.refund_no, "approver": approver, "as": slot})],
             at=now, actor=who, source=SOURCE)
         required = (refund.override or {}).get("approvals_required") or [SUPERVISOR]
-        if {a["as"] for a in refund.approvals} >= set(required):
+        if {a["as"] for a in refund.approvals} < set(required):
+            pass
+        elif refund.method == "cash" and (refund.override or {}).get("payout_terminal"):
+            refund.status = "approved"
+            timeline.append(session, order.order_id, [("refund.approved_for_payout", _detail(
+                refund) | {"payout_terminal": refund.override["payout_terminal"]})],
+                at=now, actor=who, source=SOURCE)
+        else:
             settle(session, order, refund, actor=who, now=now, today=today)
         changed(session, order, now=now)
         return info(refund)
+
+
+def reject(session: Session, refund_no: str, *, approver: str, role: str, reason: str,
+           now: datetime) -> RefundInfo:
+    """Turn a waiting refund down with a reason: `rejected`, its tickets `valid` again."""
+    if not str(reason or "").strip():
+        raise ValidationError("请填写驳回原因", field="reason")
+    with session.begin():
+        order, refund = _locked(session, refund_no)
+        if role not in APPROVERS:
+            raise Forbidden("只有主管或财务可以审批退款")
+        if refund.status != "awaiting_approval":
+            raise Conflict(f"退款 {refund.refund_no} 当前不在待审批状态（{refund.status}）")
+        refund.status, refund.version, refund.updated_at = "rejected", refund.version + 1, now
+        for t in _tickets(session, refund.ticket_ids):
+            if t.status == "refunding":
+                _move(t, "refund_abort", now)
+        timeline.append(session, order.order_id, [("refund.rejected", {
+            "refund_no": refund.refund_no, "by": approver, "reason": reason.strip()[:200]})],
+            at=now, actor=actors.user(approver), source=SOURCE)
+        changed(session, order, now=now)
+        return info(refund)
+
+
+def _locked(session: Session, refund_no: str) -> tuple[Order, Refund]:
+    """The refund and its order, the order row locked (the order first, as everywhere)."""
+    order_id = session.execute(sa.select(Refund.order_id)
+                               .where(Refund.refund_no == refund_no)).scalar()
+    if order_id is None:
+        raise NotFound(f"没有找到退款 {refund_no[:80]}")
+    order = lock_order(session, order_id=order_id)
+    assert order is not None
+    refund = session.execute(sa.select(Refund).where(Refund.refund_no == refund_no)
+                             .execution_options(populate_existing=True)).scalar_one()
+    return order, refund

@@ -1,4 +1,5 @@
-"""Refunds (DESIGN.md §8): a live quote, a request with an Idempotency-Key, an approval."""
+"""Refunds (DESIGN.md §8): a live quote, a request with an Idempotency-Key, the approvals list,
+an approval or a rejection."""
 
 import hashlib
 import json
@@ -6,15 +7,15 @@ import uuid
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, Forbidden
 from app.domain.refunds import RefundPolicy
 from app.domain.venue import Venue
-from app.services import refund_quotes, refund_requests
+from app.services import refund_queue, refund_quotes, refund_requests
 from app.store.db import read_transaction
 from app.store.models import IdempotencyKey, Order, Refund
 
@@ -57,6 +58,12 @@ class RefundBody(BaseModel):
 
 class ApproveBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class RejectBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: text(200)
 
 
 def policy_of(venue: Venue) -> RefundPolicy:
@@ -122,7 +129,8 @@ def request_refund(order_no: OrderNo, body: RefundBody, user: Staff, s: Db, now:
             s, order_no, body.ticket_ids, body.method, body.reason, actor=user.username,
             role=user.role, now=now, today=venue.local_date(now),
             override=body.override.model_dump() if body.override else None,
-            policy=policy_of(venue), refund_id=refund_id, before_commit=keep)
+            policy=policy_of(venue), refund_id=refund_id, before_commit=keep,
+            payout_terminal=user.terminal)
     except sa.exc.IntegrityError:
         s.rollback()
         if (replay := _replay(s, user, key, digest, refund_id)) is not None:
@@ -137,3 +145,26 @@ def approve_refund(refund_no: RefundNo, user: Approver, s: Db, now: Now, venue: 
     """Approve a waiting refund (supervisor, finance; never one's own, never twice)."""
     return refund_requests.approve(s, refund_no, approver=user.username, role=user.role,
                                    now=now, today=venue.local_date(now)).to_dict()
+
+
+@router.get("/refunds")
+def list_refunds(user: Staff, s: Db,
+                 status: Annotated[str, Query(pattern="^(" + "|".join(refund_queue.STATUSES)
+                                              + ")$")] = "awaiting_approval",
+                 limit: Annotated[int, Query(ge=1, le=500)] = 200) -> dict[str, Any]:
+    """Refunds in a status, oldest first: approvers see them all; a window clerk sees only the
+    approved cash refunds his window is to pay out."""
+    if user.role in refund_requests.APPROVERS:
+        return {"refunds": refund_queue.list_refunds(s, status=status, limit=limit)}
+    if status != "approved" or not user.terminal:
+        raise Forbidden("只有主管或财务可以查看待审批退款")
+    return {"refunds": refund_queue.list_refunds(s, status=status, terminal=user.terminal,
+                                                 limit=limit)}
+
+
+@router.post("/refunds/{refund_no}/reject")
+def reject_refund(refund_no: RefundNo, body: RejectBody, user: Approver, s: Db,
+                  now: Now) -> dict[str, Any]:
+    """Turn a waiting refund down with a reason; its tickets are valid again."""
+    return refund_requests.reject(s, refund_no, approver=user.username, role=user.role,
+                                  reason=body.reason, now=now).to_dict()

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from conftest import assert_error, snapshot
 
 from app.domain.timeline import iso_utc
-from app.services import refund_quotes
 from app.store.models import Order
 
 
@@ -178,8 +177,9 @@ def test_dual_approval_two_different_people_never_the_requester(live):
     assert "重复审批" in assert_error(_approve(live, no, "finance"), 403, "forbidden")
     assert snapshot(live.db) == before
     done = _approve(live, no, "admin")
-    assert done.status_code == 200 and done.json()["status"] == "succeeded", done.text
-    assert _get(live, order["order_no"])["refunded_fen"] == 500_000
+    # Cash asked for at window 01: approved, the money still in the drawer until paid out.
+    assert done.status_code == 200 and done.json()["status"] == "approved", done.text
+    assert _get(live, order["order_no"])["refunded_fen"] == 0
     assert_error(_approve(live, no, "supervisor"), 409, "conflict")
     assert_error(_approve(live, "NOPE-R1", "supervisor"), 404, "not_found")
 
@@ -206,7 +206,7 @@ def test_overrides(live):
     by_clerk = _refund(live, order, [adult], override=ok).json()
     assert by_clerk["status"] == "awaiting_approval" and by_clerk["amount_fen"] == 10000
     assert_error(_approve(live, by_clerk["refund_no"], "finance"), 403, "forbidden")
-    assert _approve(live, by_clerk["refund_no"], "supervisor").json()["status"] == "succeeded"
+    assert _approve(live, by_clerk["refund_no"], "supervisor").json()["status"] == "approved"
 
 
 def test_supervisor_override_applies_at_once(live):
@@ -221,10 +221,20 @@ def test_force_majeure_rule_applies_to_special_and_is_named(live):
     order = _sell(live, ("SPECIAL", 1), ("ADULT", 1), days=0)
     assert_error(_refund(live, order, _ids(order, 1)), 422, "validation_error")  # special_late
     day = live.venue.local_date(live.clock())
-    s = live.db.session()
-    refund_quotes.set_force_majeure(s, day, fee_bp=0, label="暴雨闭园，全额退", actor="supervisor",
-                                    role="supervisor", now=live.clock())
-    s.close()
+    rule = live.url(f"/refund-rules/force-majeure/{day}")
+    body = {"fee_bp": 0, "label": "暴雨闭园，全额退"}
+    assert_error(requests.put(rule, json=body, headers=live.login("clerk1"), timeout=10), 403,
+                 "forbidden")
+    assert_error(requests.put(rule, json=body | {"fee_bp": 10001},
+                              headers=live.login("supervisor"), timeout=10),
+                 422, "validation_error")
+    assert _quote(live, order, _ids(order, 1)).json()["tickets"][0]["rule"] == "special_late"
+    set_ = requests.put(rule, json=body, headers=live.login("supervisor"), timeout=10)
+    assert set_.status_code == 200 and set_.json()["set_by"] == "supervisor", set_.text
+    listed = requests.get(live.url("/refund-rules/force-majeure"), headers=live.login("clerk1"),
+                          timeout=10).json()["rules"]
+    assert listed == [{"visit_date": day.isoformat(), "fee_bp": 0, "label": "暴雨闭园，全额退",
+                       "set_by": "supervisor"}]
     q = _quote(live, order, _ids(order)).json()
     assert {t["rule"] for t in q["tickets"]} == {"force_majeure"}
     assert any("暴雨闭园" in reason for reason in q["reasons"])
