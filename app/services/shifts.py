@@ -94,6 +94,13 @@ def _own_open_shift(session: Session, terminal: str, clerk: str) -> Shift:
     return row
 
 
+def require_open_shift(session: Session, terminal: str, clerk: str) -> Shift:
+    """Inside the caller's transaction: the clerk's own open shift at `terminal`, locked —
+    no cash changes hands at a window without one. IllegalTransition (no open shift),
+    Forbidden (another clerk's)."""
+    return _own_open_shift(session, _terminal(terminal), _clerk(clerk))
+
+
 def current_shift(session: Session, terminal: str) -> ShiftInfo | None:
     """The terminal's open shift, or None."""
     with read_transaction(session):

@@ -106,6 +106,22 @@ def clerk_ctx(ctx) -> ClientContext:
     return as_user(ctx, "clerk1", "clerk")
 
 
+def open_shift(ctx: ClientContext, float_fen: int = 50_000) -> None:
+    """The clerk's shift at the context's window: no cash changes hands without one."""
+    from app.services import shifts
+
+    with ctx.session() as session:
+        shifts.open_shift(session, terminal=ctx.terminal, clerk=ctx.user.username,
+                          float_fen=float_fen, now=ctx.now())
+
+
+@pytest.fixture
+def on_shift(clerk_ctx) -> ClientContext:
+    """clerk1 at window 01 with an open shift (¥500 float)."""
+    open_shift(clerk_ctx)
+    return clerk_ctx
+
+
 @pytest.fixture
 def admin_ctx(ctx) -> ClientContext:
     return as_user(ctx, "admin", "admin")

@@ -3,6 +3,7 @@
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from conftest import open_shift
 from ui import tasks
 
 
@@ -15,6 +16,7 @@ def test_sale_then_printing_on_the_preview_printer(make_client, home, qtbot):
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: client.window is not None, timeout=10_000)
     window = client.window
+    open_shift(client.ctx)
     sell = window.pages["sell"]
     qtbot.waitUntil(lambda: bool(sell.available), timeout=10_000)
     window.activateWindow()

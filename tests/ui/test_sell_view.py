@@ -15,8 +15,8 @@ TODAY = date(2026, 11, 21)  # FIXED_NOW in the scenic area's zone
 
 
 @pytest.fixture
-def view(clerk_ctx, qtbot):
-    sell = SellView(clerk_ctx)
+def view(on_shift, qtbot):
+    sell = SellView(on_shift)
     qtbot.addWidget(sell)
     sell.resize(1200, 700)
     sell.show()
@@ -208,3 +208,16 @@ def test_after_closing_time_the_visit_date_starts_tomorrow(clerk_ctx, qtbot):
     qtbot.addWidget(sell)
     assert sell.visit_date() == TODAY + timedelta(days=1)
     assert sell.date_edit.minimumDate() == QDate(2026, 11, 22)
+
+
+def test_no_cash_sale_without_an_open_shift(clerk_ctx, qtbot):
+    sell = SellView(clerk_ctx)  # clerk1 at window 01, no shift opened
+    qtbot.addWidget(sell)
+    sell.show()
+    sell.activateWindow()
+    qtbot.waitUntil(sell.isActiveWindow)
+    sell.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is sell.qty_entry)
+    press(qtbot, "1", Qt.Key.Key_F1, Qt.Key.Key_Tab, "100", Qt.Key.Key_Return)
+    assert sell.message.text() == "终端 01 还没有开班，请先开班"
+    assert rows(clerk_ctx, Order) == [] and not sell.cart.is_empty()  # nothing lost

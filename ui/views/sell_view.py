@@ -73,10 +73,16 @@ def load_availability(ctx: ClientContext, day: date) -> dict[str, int]:
 
 
 def commit_sale(ctx: ClientContext, request: Any, now: Any) -> Any:
-    from app.services import selling
+    """The sale in one local transaction; cash only into the clerk's open shift."""
+    from app.services import selling, shifts
+
+    def cash_needs_shift(session: Any, _result: Any) -> None:
+        if request.payment_method == "cash":
+            shifts.require_open_shift(session, request.terminal, request.clerk)
 
     with ctx.session() as session:
-        return selling.sell(session, request, now=now, venue=ctx.venue())
+        return selling.sell(session, request, now=now, venue=ctx.venue(),
+                            before_commit=cash_needs_shift)
 
 
 class SellView(QWidget):
