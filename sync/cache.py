@@ -158,6 +158,8 @@ def _refund_rows(o: Mapping[str, Any]) -> list[dict[str, Any]]:
              "fee_fen": r.get("fee_fen", 0), "payment_fee_fen": r.get("payment_fee_fen", 0),
              "rule": r.get("rule"), "reason": r.get("reason"),
              "approvals": list(r.get("approvals") or []), "requested_by": r.get("requested_by"),
+             "override": ({"payout_terminal": r["payout_terminal"]}
+                          if r.get("payout_terminal") else None),
              "created_at": _at(r["created_at"]),
              "updated_at": _at(r.get("updated_at") or r["created_at"]),
              "version": r.get("version", 1)}

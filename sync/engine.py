@@ -118,6 +118,11 @@ class SyncEngine:
         """Inflight ops left by a crash → pending."""
         return outbox.recover(self._db.session())
 
+    @property
+    def client(self) -> StoreClient:
+        """The signed-in store client (thread-safe: screens ask the store through it too)."""
+        return self._client
+
     def status(self) -> SyncStatus:
         counts = outbox.counts(self._db.session())
         return SyncStatus(

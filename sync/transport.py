@@ -107,8 +107,8 @@ class StoreClient:
 
     def _send(self, method: str, path: str, *, json: Any = None,
               params: Mapping[str, Any] | None = None, timeout: float | None = None,
-              auth: bool = True) -> requests.Response:
-        headers = {}
+              auth: bool = True, headers: Mapping[str, str] | None = None) -> requests.Response:
+        headers = dict(headers or {})
         if auth and self._token:
             headers["Authorization"] = f"Bearer {self._token}"
         sent = self._clock()
@@ -124,16 +124,18 @@ class StoreClient:
 
     def _request(self, method: str, path: str, *, json: Any = None,
                  params: Mapping[str, Any] | None = None, timeout: float | None = None,
-                 auth: bool = True) -> Any:
+                 auth: bool = True, headers: Mapping[str, str] | None = None) -> Any:
         if auth and self._token is None and self._credentials is not None:
             self._login(self._credentials)  # remembered, not yet signed in
-        response = self._send(method, path, json=json, params=params, timeout=timeout, auth=auth)
+        response = self._send(method, path, json=json, params=params, timeout=timeout, auth=auth,
+                              headers=headers)
         if response.status_code == 401 and auth and self._credentials is not None:
             code, _ = _error_of(response)
             if code == "unauthorized":
                 log.info("token refused; logging in again")
                 self._login(self._credentials)
-                response = self._send(method, path, json=json, params=params, timeout=timeout)
+                response = self._send(method, path, json=json, params=params, timeout=timeout,
+                                      headers=headers)
         return self._result(response, path)
 
     def _result(self, response: requests.Response, path: str) -> Any:
@@ -209,6 +211,25 @@ class StoreClient:
     def get_order(self, order_no: str) -> dict[str, Any]:
         """GET /orders/{order_no} → Order JSON."""
         return self._request("GET", f"/orders/{quote(order_no, safe='')}")
+
+    # -- refunds a person decides on (the Refund and Approvals screens) --------------------
+
+    def request_refund(self, order_no: str, body: Mapping[str, Any], key: str) -> dict[str, Any]:
+        """POST /orders/{order_no}/refunds {ticket_ids, method, reason, override?} with the
+        Idempotency-Key `key` (the same key answers the same refund again) → refund."""
+        return self._request("POST", f"/orders/{quote(order_no, safe='')}/refunds",
+                             json=dict(body), headers={"Idempotency-Key": key})
+
+    def refunds(self, status: str = "awaiting_approval") -> list[dict[str, Any]]:
+        """GET /refunds?status= → refunds oldest first (the approvals list)."""
+        return list(self._request("GET", "/refunds", params={"status": status})["refunds"])
+
+    def approve_refund(self, refund_no: str) -> dict[str, Any]:
+        return self._request("POST", f"/refunds/{quote(refund_no, safe='')}/approve", json={})
+
+    def reject_refund(self, refund_no: str, reason: str) -> dict[str, Any]:
+        return self._request("POST", f"/refunds/{quote(refund_no, safe='')}/reject",
+                             json={"reason": reason})
 
     def close(self) -> None:
         self._http.close()

@@ -166,10 +166,12 @@ class ClientApp(QObject):
             self.ctx.sync.set_problem(user_message(exc))
             return
         self.ctx.sync.waker = self.engine.wake
+        self.ctx.store_client = self.engine.client
 
     def _stop_sync(self) -> None:
         engine, self.engine = self.engine, None
         self.ctx.sync.waker = None
+        self.ctx.store_client = None
         if engine is not None:
             engine.stop(timeout=1.0)  # a long-poll in flight ends on its own, never applied
 

@@ -22,9 +22,14 @@ log = logging.getLogger("menpiao.ui")
 def user_message(exc: BaseException) -> str:
     """The sentence to show for `exc`."""
     from app.domain.errors import DomainError
+    from sync.transport import PermanentError, TransientError
 
-    if isinstance(exc, DomainError):
-        return exc.message
+    if isinstance(exc, DomainError | PermanentError):
+        return exc.message  # the store's refusals are Chinese sentences too
+    if isinstance(exc, TransientError):
+        return translate("Errors", "The central store did not answer ({why}). Try again "
+                                   "when it is back.").format(
+                                       why=str(exc))
     if isinstance(exc, TimeoutError | ConnectionError):
         return translate("Errors", "The device did not answer in time. Check the cable or "
                                    "network and try again.")

@@ -63,7 +63,8 @@ def _refund_json(r: Refund) -> dict[str, Any]:
             "ticket_ids": list(r.ticket_ids), "created_at": _iso(r.created_at),
             "refund_id": r.refund_id, "rule": r.rule, "reason": r.reason,
             "approvals": list(r.approvals or []), "requested_by": r.requested_by,
-            "updated_at": _iso(r.updated_at), "version": r.version}
+            "updated_at": _iso(r.updated_at), "version": r.version,
+            "payout_terminal": (r.override or {}).get("payout_terminal")}
 
 
 def _order_json(o: Order, tickets: list[Ticket], payments: list[Payment],

@@ -49,6 +49,10 @@
             <source>Menpiao</source>
             <translation>门票</translation>
         </message>
+        <message>
+            <source>The central store did not answer ({why}). Try again when it is back.</source>
+            <translation>中心服务器没有应答（{why}），请稍后重试。</translation>
+        </message>
     </context>
     <context>
         <name>LoginDialog</name>
@@ -1164,6 +1168,38 @@
         <message>
             <source>Refund {no}: {status}, {amount}</source>
             <translation>退款单 {no}：{status}，{amount}</translation>
+        </message>
+        <message>
+            <source>Goes back by the original payment route via the central store.</source>
+            <translation>原路退回：由中心服务器提交退款。</translation>
+        </message>
+        <message>
+            <source>No approval needed: cash out of the drawer now.</source>
+            <translation>无需审批：现金当场退付。</translation>
+        </message>
+        <message>
+            <source>Submit request</source>
+            <translation>提交审批</translation>
+        </message>
+        <message>
+            <source>Pay out {amount} ({no} approved)</source>
+            <translation>付现 {amount}（{no} 已批准）</translation>
+        </message>
+        <message>
+            <source>Cash paid out</source>
+            <translation>已付现</translation>
+        </message>
+        <message>
+            <source>Refunding by the original route</source>
+            <translation>原路退款中</translation>
+        </message>
+        <message>
+            <source>Submitted to the platform</source>
+            <translation>已提交平台</translation>
+        </message>
+        <message>
+            <source>This refund must be sent to the central store (approval or refund by the original payment route), and it cannot be reached now.</source>
+            <translation>此退票需提交中心服务器（审批或原路退款），当前无法连接中心服务器，请联网后再提交。</translation>
         </message>
     </context>
 </TS>

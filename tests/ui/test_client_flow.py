@@ -1,9 +1,9 @@
 """The whole client with real threads: sign in, sell by keyboard, the print worker prints."""
 
+from conftest import open_shift
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from conftest import open_shift
 from ui import tasks
 
 

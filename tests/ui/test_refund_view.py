@@ -8,7 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from app.domain.money import format_fen
-from app.services import selling
+from app.services import refund_requests, selling, shifts
+from app.store.models import OutboxOp, PrintJobRow, Refund
 from app.store.models.orders import Ticket
 from ui.views.refund_view import RefundView
 
@@ -16,8 +17,8 @@ TODAY = date(2026, 11, 21)
 
 
 @pytest.fixture
-def view(clerk_ctx, qtbot):
-    refund = RefundView(clerk_ctx)
+def view(on_shift, qtbot):
+    refund = RefundView(on_shift)
     qtbot.addWidget(refund)
     refund.resize(1200, 700)
     refund.show()
@@ -77,7 +78,8 @@ def test_scanning_a_child_ticket_ticks_it_and_quotes_the_same_day_rule(view, cle
     assert row.text(7) == format_fen(tq.refund_fen)
     assert view.current_quote.total_refund_fen == tq.refund_fen
     assert format_fen(tq.refund_fen) in view.total_label.text()
-    assert view.approval_label.text() == "无需审批。"
+    assert view.approval_label.text() == "无需审批：现金当场退付。"
+    assert view.confirm_button.text() == "确认退票"
 
 
 def test_space_toggles_a_ticket_and_requotes(view, clerk_ctx, qtbot):
@@ -101,6 +103,17 @@ def test_confirm_with_a_reason_refunds_the_ticket(view, clerk_ctx, qtbot):
     assert format_fen(view.result.amount_fen) in view.message.text()
     assert ticket_status(clerk_ctx, child.ticket_id) == "refunded"
     assert QApplication.focusWidget() is view.search_box
+    with clerk_ctx.session() as session:  # to the store later; the slip opens the drawer
+        op = session.execute(sa.select(OutboxOp).where(OutboxOp.kind == "refund")).scalar_one()
+        slip = session.execute(sa.select(PrintJobRow)
+                               .where(PrintJobRow.kind == "refund_slip")).scalar_one()
+    with clerk_ctx.session() as session:
+        expected = shifts.expected_now(session, "01", now=clerk_ctx.now())
+    assert op.payload["ticket_ids"] == [child.ticket_id]
+    assert op.payload["amount_fen"] == view.result.amount_fen
+    assert slip.payload["kick_drawer"] is True and slip.payload["reason"] == "孩子生病"
+    assert "游玩当日退票" in slip.payload["rule_text"]
+    assert expected == 50_000 + 13000 - view.result.amount_fen  # float + sale - refund
 
 
 def test_a_refused_refund_shows_the_chinese_reason(view, clerk_ctx, qtbot):
@@ -132,3 +145,74 @@ def test_an_unknown_code_says_so(view, qtbot):
     press(qtbot, "MP1-NOPE", Qt.Key.Key_Return)
     assert view.message.property("kind") == "error"
     assert "没有找到订单" in view.message.text()
+
+
+def test_no_cash_refund_without_an_open_shift(clerk_ctx, qtbot):
+    view = RefundView(clerk_ctx)
+    qtbot.addWidget(view)
+    view.show()
+    child = child_of(sell_family(clerk_ctx))
+    view.search_box.setText(child.code)
+    view.search()
+    view.reason_edit.setText("孩子生病")
+    view.confirm()
+    assert view.message.text() == "终端 01 还没有开班，请先开班"
+    assert ticket_status(clerk_ctx, child.ticket_id) == "valid"
+    with clerk_ctx.session() as session:
+        assert session.execute(sa.select(Refund)).first() is None
+
+
+def sell_big(ctx, qty=50) -> selling.SaleResult:
+    request = selling.SaleRequest(
+        terminal=ctx.terminal, clerk=ctx.user.username, device_id=ctx.device_id,
+        visit_date=date(2026, 11, 26), lines=(selling.SaleLine("ADULT", qty),),
+        tendered_fen=10000 * qty)
+    with ctx.session() as session:
+        return selling.sell(session, request, now=ctx.now(), venue=ctx.venue())
+
+
+def test_a_refund_needing_approval_goes_to_the_store_and_says_so_offline(view, on_shift, qtbot):
+    sale = sell_big(on_shift)  # ¥5,000 back: supervisor and finance must both approve
+    press(qtbot, sale.order_no, Qt.Key.Key_Return)
+    for i in range(view.tickets.topLevelItemCount()):  # tick them all
+        view.tickets.topLevelItem(i).setCheckState(0, Qt.CheckState.Checked)
+    assert view.current_quote.needs_approval
+    assert view.confirm_button.text() == "提交审批"
+    assert "主管和财务双人审批" in view.approval_label.text()
+    view.reason_edit.setText("团队行程取消")
+    view.confirm()
+    assert view.message.property("kind") == "error"
+    assert "中心服务器" in view.message.text(), view.message.text()
+    with on_shift.session() as session:
+        assert session.execute(sa.select(Refund)).first() is None
+
+
+def test_an_approved_cash_refund_is_paid_out_with_its_slip(view, on_shift, qtbot):
+    sale = sell_big(on_shift)
+    ids = [t.ticket_id for t in sale.tickets]
+    now = on_shift.now()
+    with on_shift.session() as session:  # as the store's feed would bring it
+        asked = refund_requests.request_refund(
+            session, sale.order_no, ids, "cash", "团队行程取消", actor="clerk1", role="clerk",
+            now=now, today=TODAY, payout_terminal="01")
+    for who, role in (("super1", "supervisor"), ("fin1", "finance")):
+        with on_shift.session() as session:
+            done = refund_requests.approve(session, asked.refund_no, approver=who, role=role,
+                                           now=now, today=TODAY)
+    assert done.status == "approved"
+    press(qtbot, sale.order_no, Qt.Key.Key_Return)
+    assert view.payout_button.isVisible()
+    assert asked.refund_no in view.payout_button.text()
+    assert format_fen(asked.amount_fen) in view.payout_button.text()
+    qtbot.mouseClick(view.payout_button, Qt.MouseButton.LeftButton)
+    assert view.message.property("kind") == "success", view.message.text()
+    assert not view.payout_button.isVisible()
+    assert {ticket_status(on_shift, i) for i in ids} == {"refunded"}
+    with on_shift.session() as session:
+        op = session.execute(sa.select(OutboxOp).where(OutboxOp.kind == "refund")).scalar_one()
+        slip = session.execute(sa.select(PrintJobRow)
+                               .where(PrintJobRow.kind == "refund_slip")).scalar_one()
+    assert op.payload["refund_id"] and op.payload["amount_fen"] == asked.amount_fen
+    assert slip.payload["approvals"] == ["主管 super1", "财务 fin1"]
+    assert slip.payload["kick_drawer"] is True
+    assert sum(t["refund_fen"] for t in slip.payload["tickets"]) == asked.amount_fen

@@ -1,6 +1,11 @@
 """The Refund view (退票): scan a ticket code or type an order no., tick the tickets to refund,
 read the live quote (rule, fee, refund) and confirm with a reason.
 
+A cash order within the rules is refunded here at once: cash out of the drawer (it opens),
+refund slip printed, the refund synced later if offline. Anything else is sent to the central
+store as a request (approvals list; provider route); an approved cash refund of this window
+shows a pay-out button.
+
 Keys: the search box has the focus; Enter (or a scanner's Enter) loads the order with the
 scanned ticket ticked. ↑/↓ walk the tickets, Space ticks one; Tab goes to the reason, Enter
 there (or on 确认退票) requests the refund.
@@ -8,8 +13,7 @@ there (or on 确认退票) requests the refund.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+import uuid
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -30,56 +34,10 @@ from ui import tasks
 from ui.context import ClientContext
 from ui.errors import user_message
 from ui.message_label import MessageLabel
+from ui.views import refund_actions as actions
+from ui.views.refund_actions import Loaded
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-
-
-@dataclass(frozen=True)
-class Loaded:
-    order: dict[str, Any]
-    checked: tuple[str, ...]  # the scanned ticket's id, if a code was scanned
-
-
-# -- workers: run off the GUI thread, touch no widget ------------------------------------------
-def load_order(ctx: ClientContext, text: str) -> Loaded:
-    """A scanned ticket code finds its order through the order search (that ticket comes
-    pre-checked); anything else is taken as an order number."""
-    from app.domain.ids import is_ticket_code
-    from app.services import orders, search
-
-    text = text.strip()
-    with ctx.session() as session:
-        if is_ticket_code(text):
-            found, _ = search.search_orders(session, search.OrderFilters(q=text), limit=1)
-            if found:
-                checked = tuple(t["ticket_id"] for t in found[0]["tickets"]
-                                if t["code"] == text)
-                return Loaded(found[0], checked)
-        return Loaded(orders.get_order(session, text), ())
-
-
-def quote(ctx: ClientContext, order_no: str, ticket_ids: list[str], now: datetime) -> Any:
-    from app.services import refund_quotes
-
-    with ctx.session() as session:
-        return refund_quotes.quote(session, order_no, ticket_ids, now=now)
-
-
-def request_refund(ctx: ClientContext, order_no: str, ticket_ids: list[str], method: str,
-                   reason: str, now: datetime) -> Any:
-    from app.services import refund_requests
-
-    with ctx.session() as session:
-        return refund_requests.request_refund(
-            session, order_no, ticket_ids, method, reason, actor=ctx.user.username,
-            role=ctx.user.role, now=now, today=ctx.venue().local_date(now))
-
-
-def order_method(order: dict[str, Any]) -> str:
-    """The refund goes back the way the order was paid (cash at the window)."""
-    paid = [p for p in order.get("payments", []) if p.get("status") in ("succeeded", "paid")]
-    methods = [p["method"] for p in paid or order.get("payments", [])]
-    return methods[0] if methods else "cash"
 
 
 class RefundView(QWidget):
@@ -93,6 +51,7 @@ class RefundView(QWidget):
         self._busy = False
         self._filling = False
         self._keep_message = False
+        self._store_key: tuple[tuple[str, ...], str] | None = None  # one request, one key
         self._build()
 
     # -- layout ---------------------------------------------------------------------------------
@@ -126,9 +85,14 @@ class RefundView(QWidget):
         self.confirm_button.setObjectName("primary")
         self.confirm_button.clicked.connect(self.confirm)
         self.confirm_button.installEventFilter(self)
+        self.payout_button = QPushButton()
+        self.payout_button.setObjectName("payout")
+        self.payout_button.clicked.connect(self.pay_out)
+        self.payout_button.hide()
         row = QHBoxLayout()
         row.addWidget(self.reason_edit, 1)
         row.addWidget(self.confirm_button)
+        row.addWidget(self.payout_button)
         keys = QLabel(self.tr("Scan or type, Enter · ↑/↓ and Space tick tickets · Tab to the "
                               "reason · Enter confirms"))
         keys.setObjectName("keyHints")
@@ -182,7 +146,7 @@ class RefundView(QWidget):
         text = self.search_box.text().strip()
         if not text:
             return
-        (tasks.run(load_order, self.ctx, text, owner=self)
+        (tasks.run(actions.load_order, self.ctx, text, owner=self)
             .on_success(self._loaded)
             .on_failure(self.show_failure))
 
@@ -216,7 +180,16 @@ class RefundView(QWidget):
             self._keep_message = False
         else:
             self._clear_message()
+        self._show_payouts()
         self.refresh_quote()
+
+    def _show_payouts(self) -> None:
+        waiting = actions.payouts(self.order or {}, self.ctx.terminal)
+        self.payout_button.setVisible(bool(waiting))
+        if waiting:
+            r = waiting[0]
+            self.payout_button.setText(self.tr("Pay out {amount} ({no} approved)").format(
+                amount=format_fen(r["amount_fen"]), no=r["refund_no"]))
 
     def checked_ids(self) -> list[str]:
         out = []
@@ -236,7 +209,8 @@ class RefundView(QWidget):
         if self.order is None or not ids:
             self._show_quote(None)
             return
-        (tasks.run(quote, self.ctx, self.order["order_no"], ids, self.ctx.now(), owner=self)
+        (tasks.run(actions.quote, self.ctx, self.order["order_no"], ids, self.ctx.now(),
+                   owner=self)
             .on_success(self._show_quote)
             .on_failure(self.show_failure))
 
@@ -266,9 +240,14 @@ class RefundView(QWidget):
             text = self.tr("Needs approval before the money goes back.")
             if q.reasons:
                 text += " " + "；".join(q.reasons)
+        elif actions.order_method(self.order or {}) != "cash":
+            text = self.tr("Goes back by the original payment route via the central store.")
         else:
-            text = self.tr("No approval needed.")
+            text = self.tr("No approval needed: cash out of the drawer now.")
         self.approval_label.setText(text)
+        self.confirm_button.setText(self.tr("Confirm refund")
+                                    if actions.route(self.order or {}, q) == actions.WINDOW
+                                    else self.tr("Submit request"))
 
     # -- confirm --------------------------------------------------------------------------------
     def confirm(self) -> None:
@@ -280,11 +259,33 @@ class RefundView(QWidget):
         if self._busy:
             return
         self._busy = True
-        (tasks.write(request_refund, self.ctx, self.order["order_no"], ids,
-                     order_method(self.order), self.reason_edit.text(), self.ctx.now(),
+        order_no, reason = self.order["order_no"], self.reason_edit.text()
+        if actions.route(self.order, self.current_quote) == actions.WINDOW:
+            job = tasks.write(actions.refund_here, self.ctx, order_no, ids, reason,
+                              self.ctx.now(), owner=self)
+        else:
+            job = tasks.run(actions.send_to_store, self.ctx, order_no, ids,
+                            actions.order_method(self.order), reason,
+                            self._key_for(order_no, ids), owner=self)
+        job.on_success(self._refunded).on_failure(self._refused).on_done(self._idle)
+
+    def _key_for(self, order_no: str, ids: list[str]) -> str:
+        """The Idempotency-Key of this request: kept while it is retried, so a lost answer
+        never makes a second refund on the store."""
+        what = (order_no, *sorted(ids))
+        if self._store_key is None or self._store_key[0] != what:
+            self._store_key = (what, str(uuid.uuid4()))
+        return self._store_key[1]
+
+    def pay_out(self) -> None:
+        waiting = actions.payouts(self.order or {}, self.ctx.terminal)
+        if not waiting or self._busy:
+            return
+        self._busy = True
+        (tasks.write(actions.pay_out, self.ctx, waiting[0]["refund_no"], self.ctx.now(),
                      owner=self)
             .on_success(self._refunded)
-            .on_failure(self._refused)
+            .on_failure(self.show_failure)
             .on_done(self._idle))
 
     def _idle(self) -> None:
@@ -295,9 +296,16 @@ class RefundView(QWidget):
                 "awaiting_approval": self.tr("Awaiting approval"),
                 "approved": self.tr("Approved"), "refunding": self.tr("Refunding"),
                 "refunded": self.tr("Refunded"), "failed": self.tr("Failed"),
-                "rejected": self.tr("Rejected")}.get(status, status)
+                "rejected": self.tr("Rejected"), "succeeded": self.tr("Cash paid out"),
+                "processing": self.tr("Refunding by the original route"),
+                "submitted": self.tr("Submitted to the platform")}.get(status, status)
 
     def _refunded(self, info: Any) -> None:
+        if isinstance(info, dict):  # the store's answer to a request
+            from types import SimpleNamespace
+
+            info = SimpleNamespace(**info)
+            self._store_key = None
         self.result = info
         self.reason_edit.clear()
         self.show_success(self.tr("Refund {no}: {status}, {amount}").format(

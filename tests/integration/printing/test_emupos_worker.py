@@ -166,3 +166,45 @@ def test_a_cash_sale_prints_its_tickets_and_receipt_and_opens_the_drawer(emupos,
     assert all(sale.order_no in paper for paper in papers)
     assert "找零" in receipt and "￥50.00" in receipt and "￥250.00" in receipt
     assert printer.state()["drawer"] == "open"
+
+
+def test_a_window_cash_refund_prints_its_slip_and_opens_the_drawer(emupos, db, now):
+    """The child ticket of a family package refunded at the window: the slip the print
+    worker sends, read back from the printer, names the rule, the fee and the amount."""
+    from app.domain.money import format_fen
+    from app.domain.venue import Venue
+    from app.services import seeding, selling, shifts, window_refunds
+
+    venue = Venue()
+    with db.session() as session:
+        seeding.seed_demo(session, now=now, venue=venue)
+    with db.session() as session:
+        shifts.open_shift(session, terminal="01", clerk="clerk1", float_fen=50_000, now=now)
+    request = selling.SaleRequest(
+        terminal="01", clerk="clerk1", device_id="dev-1", visit_date=venue.local_date(now),
+        lines=(selling.SaleLine("FAMILY", 1),), tendered_fen=13000)
+    with db.session() as session:
+        sale = selling.sell(session, request, now=now, venue=venue)
+    child = next(t for t in sale.tickets if t.ticket_type == "CHILD")
+    with db.session() as session:
+        refund = window_refunds.refund_cash(
+            session, sale.order_no, [child.ticket_id], "孩子发烧", terminal="01",
+            clerk="clerk1", role="clerk", now=now, venue=venue)
+    printer = emupos.front
+    events = Events()
+    worker = start_worker(db, printer.uri, events)
+    try:
+        for job_id in (*sale.print_job_ids, *refund.print_job_ids):
+            events.wait_for(EventKind.JOB_PRINTED, job_id=job_id)
+    finally:
+        worker.stop()
+    papers = [printer.text(r["id"])
+              for r in printer.new_receipts(len(sale.print_job_ids) + 1)]
+    flat = "".join(papers[-1].split())
+    fee = format_fen(refund.fee_fen + refund.payment_fee_fen).replace("¥", "￥")
+    for expected in ("退票凭证", "游玩当日退票，收30%手续费", "30%", "手续费", fee,
+                     "退款金额（现金）", format_fen(refund.amount_fen).replace("¥", "￥"),
+                     "亲子套票·儿童票", refund.refund_no, "孩子发烧"):
+        assert "".join(expected.split()) in flat, (expected, papers[-1])
+    assert refund.amount_fen == child.price_fen - refund.fee_fen - refund.payment_fee_fen > 0
+    assert printer.state()["drawer"] == "open"
