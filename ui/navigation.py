@@ -25,6 +25,7 @@ def screen_title(key: str) -> str:
         "refund": translate("Navigation", "Refund"),
         "orders": translate("Navigation", "Orders"),
         "shift": translate("Navigation", "Shift"),
+        "approvals": translate("Navigation", "Approvals"),
         "anomalies": translate("Navigation", "Anomalies"),
         "dashboard": translate("Navigation", "Dashboard"),
         "settings": translate("Navigation", "Settings"),
@@ -70,6 +71,12 @@ def _refund(ctx: ClientContext) -> QWidget:
     return RefundView(ctx)
 
 
+def _approvals(ctx: ClientContext) -> QWidget:
+    from ui.views.approvals_view import ApprovalsView
+
+    return ApprovalsView(ctx)
+
+
 def _settings(ctx: ClientContext) -> QWidget:
     from ui.views.settings_view import SettingsView
 
@@ -90,6 +97,7 @@ SCREENS: dict[str, Screen] = {
     "refund": Screen("refund", _refund),
     "orders": Screen("orders", _orders),
     "shift": Screen("shift", _shift),
+    "approvals": Screen("approvals", _approvals),
     "anomalies": Screen("anomalies", _placeholder("anomalies")),
     "dashboard": Screen("dashboard", _placeholder("dashboard")),
     "settings": Screen("settings", _settings),
@@ -98,9 +106,9 @@ SCREENS: dict[str, Screen] = {
 _CLERK = ("sell", "refund", "orders", "shift")
 ROLE_SCREENS: dict[str, tuple[str, ...]] = {
     "clerk": _CLERK,
-    "supervisor": _CLERK + ("anomalies", "dashboard"),
-    "finance": ("refund", "orders", "shift", "dashboard"),
-    "admin": _CLERK + ("anomalies", "dashboard", "settings"),
+    "supervisor": _CLERK + ("approvals", "anomalies", "dashboard"),
+    "finance": ("refund", "orders", "shift", "approvals", "dashboard"),
+    "admin": _CLERK + ("approvals", "anomalies", "dashboard", "settings"),
 }
 
 

@@ -206,6 +206,10 @@
             <source>Administrator</source>
             <translation>管理员</translation>
         </message>
+        <message>
+            <source>Approvals</source>
+            <translation>退款审批</translation>
+        </message>
     </context>
     <context>
         <name>PaymentPanel</name>
@@ -1200,6 +1204,120 @@
         <message>
             <source>This refund must be sent to the central store (approval or refund by the original payment route), and it cannot be reached now.</source>
             <translation>此退票需提交中心服务器（审批或原路退款），当前无法连接中心服务器，请联网后再提交。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ApprovalsModel</name>
+        <message>
+            <source>Refund no.</source>
+            <translation>退款单号</translation>
+        </message>
+        <message>
+            <source>Order</source>
+            <translation>订单号</translation>
+        </message>
+        <message>
+            <source>Refund</source>
+            <translation>退款金额</translation>
+        </message>
+        <message>
+            <source>Fee</source>
+            <translation>手续费</translation>
+        </message>
+        <message>
+            <source>Asked by</source>
+            <translation>申请人</translation>
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation>原因</translation>
+        </message>
+        <message>
+            <source>Fee override</source>
+            <translation>手续费调整</translation>
+        </message>
+        <message>
+            <source>Approvals</source>
+            <translation>审批</translation>
+        </message>
+        <message>
+            <source>Waiting</source>
+            <translation>已等待</translation>
+        </message>
+        <message>
+            <source>{role} needed</source>
+            <translation>需{role}审批</translation>
+        </message>
+        <message>
+            <source>{rate} · {reason} · evidence {no}</source>
+            <translation>{rate} · {reason} · 凭证 {no}</translation>
+        </message>
+        <message>
+            <source>{n} min</source>
+            <translation>{n} 分钟</translation>
+        </message>
+        <message>
+            <source>{h} h {m} min</source>
+            <translation>{h} 小时 {m} 分钟</translation>
+        </message>
+    </context>
+    <context>
+        <name>ApprovalsView</name>
+        <message>
+            <source>Approve (Enter)</source>
+            <translation>批准（Enter）</translation>
+        </message>
+        <message>
+            <source>Reason to reject (required)</source>
+            <translation>驳回原因（必填）</translation>
+        </message>
+        <message>
+            <source>Reject</source>
+            <translation>驳回</translation>
+        </message>
+        <message>
+            <source>Reload (F5)</source>
+            <translation>刷新（F5）</translation>
+        </message>
+        <message>
+            <source>↑/↓ choose a refund · Enter approves · Tab to the reason, Enter rejects · F5 reloads</source>
+            <translation>↑/↓ 选择退款 · Enter 批准 · Tab 到驳回原因，Enter 驳回 · F5 刷新</translation>
+        </message>
+        <message>
+            <source>Not connected to the central store: approvals are made there. The list comes back when the connection does.</source>
+            <translation>未连接中心服务器：审批在中心服务器上进行，连接恢复后列表会自动出现。</translation>
+        </message>
+        <message>
+            <source>{n} waiting · {amount} in all</source>
+            <translation>{n} 笔待审批，合计 {amount}</translation>
+        </message>
+        <message>
+            <source>still waiting for another approver</source>
+            <translation>已审批，仍需另一位审批人</translation>
+        </message>
+        <message>
+            <source>approved: the window pays the cash out</source>
+            <translation>已批准：由窗口付现</translation>
+        </message>
+        <message>
+            <source>approved and refunded</source>
+            <translation>已批准并退款</translation>
+        </message>
+        <message>
+            <source>approved: refunding by the original route</source>
+            <translation>已批准：原路退款中</translation>
+        </message>
+        <message>
+            <source>approved: submitted to the platform</source>
+            <translation>已批准：已提交平台</translation>
+        </message>
+        <message>
+            <source>rejected</source>
+            <translation>已驳回</translation>
+        </message>
+        <message>
+            <source>{no} {amount}: {status}</source>
+            <translation>{no} {amount}：{status}</translation>
         </message>
     </context>
 </TS>

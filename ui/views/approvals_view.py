@@ -1,0 +1,228 @@
+"""The Approvals view (退款审批) of supervisors and finance: the refunds waiting on the central
+store for a decision, oldest first; approve (Enter) or reject with a reason.
+
+The list lives on the store (approvals are the store's); it reloads when shown, every 15 s and
+when the sync engine brings order changes. Without a store the buttons are off and say why.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.money import format_fen
+from ui import tasks
+from ui.context import ClientContext
+from ui.errors import user_message
+from ui.message_label import MessageLabel
+from ui.models.approvals_model import ApprovalsModel
+
+_ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+RELOAD_MS = 15_000
+
+
+# -- workers: off the GUI thread ---------------------------------------------------------------
+def load_waiting(ctx: ClientContext) -> list[dict[str, Any]]:
+    return ctx.store_client.refunds("awaiting_approval")
+
+
+def approve(ctx: ClientContext, refund_no: str) -> dict[str, Any]:
+    return ctx.store_client.approve_refund(refund_no)
+
+
+def reject(ctx: ClientContext, refund_no: str, reason: str) -> dict[str, Any]:
+    from app.domain.errors import ValidationError
+
+    if not reason.strip():
+        raise ValidationError("请填写驳回原因", field="reason")
+    return ctx.store_client.reject_refund(refund_no, reason.strip())
+
+
+class ApprovalsView(QWidget):
+    def __init__(self, ctx: ClientContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("approvalsView")
+        self._busy = False
+        self._keep_message = False
+        self.model = ApprovalsModel(self)
+        self._build()
+        self.timer = QTimer(self)
+        self.timer.setInterval(RELOAD_MS)
+        self.timer.timeout.connect(self.reload)
+        if ctx.sync is not None:
+            ctx.sync.orders_changed.connect(self._orders_changed)
+
+    def _build(self) -> None:
+        self.message = MessageLabel()
+        self.offline_label = QLabel()
+        self.offline_label.setObjectName("offlineHint")
+        self.offline_label.setWordWrap(True)
+        self.table = QTableView()
+        self.table.setObjectName("approvalsTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(
+            ApprovalsModel.REASON, QHeaderView.ResizeMode.Stretch)
+        self.table.installEventFilter(self)
+        self.summary = QLabel()
+        self.summary.setObjectName("total")
+        self.approve_button = QPushButton(self.tr("Approve (Enter)"))
+        self.approve_button.setObjectName("primary")
+        self.approve_button.clicked.connect(self.approve_current)
+        self.reject_reason = QLineEdit()
+        self.reject_reason.setObjectName("rejectReason")
+        self.reject_reason.setPlaceholderText(self.tr("Reason to reject (required)"))
+        self.reject_reason.setMaxLength(200)
+        self.reject_reason.returnPressed.connect(self.reject_current)
+        self.reject_button = QPushButton(self.tr("Reject"))
+        self.reject_button.clicked.connect(self.reject_current)
+        self.reload_button = QPushButton(self.tr("Reload (F5)"))
+        self.reload_button.clicked.connect(self.reload)
+        row = QHBoxLayout()
+        row.addWidget(self.approve_button)
+        row.addWidget(self.reject_reason, 1)
+        row.addWidget(self.reject_button)
+        row.addWidget(self.reload_button)
+        keys = QLabel(self.tr("↑/↓ choose a refund · Enter approves · Tab to the reason, Enter "
+                              "rejects · F5 reloads"))
+        keys.setObjectName("keyHints")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 10)
+        layout.setSpacing(12)
+        layout.addWidget(self.message)
+        layout.addWidget(self.offline_label)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.summary)
+        layout.addLayout(row)
+        layout.addWidget(keys)
+        self.setFocusProxy(self.table)
+
+    # -- showing --------------------------------------------------------------------------
+    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self.timer.start()
+        self.reload()
+        self.table.setFocus()
+
+    def hideEvent(self, event: Any) -> None:  # noqa: N802
+        self.timer.stop()
+        super().hideEvent(event)
+
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_F5:
+            self.reload()
+            return
+        super().keyPressEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (watched is self.table and event.type() == QEvent.Type.KeyPress
+                and event.key() in _ENTER):  # type: ignore[attr-defined]
+            self.approve_current()
+            return True
+        return super().eventFilter(watched, event)
+
+    def connected(self) -> bool:
+        return self.ctx.store_client is not None
+
+    def _set_enabled(self) -> None:
+        on = self.connected() and not self._busy
+        for button in (self.approve_button, self.reject_button, self.reload_button):
+            button.setEnabled(on)
+        self.offline_label.setText("" if self.connected() else self.tr(
+            "Not connected to the central store: approvals are made there. The list comes "
+            "back when the connection does."))
+
+    # -- loading --------------------------------------------------------------------------
+    def _orders_changed(self, _ids: list) -> None:
+        if self.isVisible():
+            self.reload()
+
+    def reload(self) -> None:
+        self._set_enabled()
+        if not self.connected():
+            return
+        (tasks.run(load_waiting, self.ctx, owner=self)
+            .on_success(self._loaded)
+            .on_failure(self._show_failure))
+
+    def _loaded(self, rows: list[dict[str, Any]]) -> None:
+        current = self.current()
+        self.model.set_refunds(rows, self.ctx.now)
+        self.table.resizeColumnsToContents()
+        self.summary.setText(self.tr("{n} waiting · {amount} in all").format(
+            n=len(rows), amount=format_fen(sum(r["amount_fen"] for r in rows))))
+        row = self.model.row_of(current["refund_no"]) if current else -1
+        if rows:
+            self.table.selectRow(max(row, 0))
+        if self._keep_message:
+            self._keep_message = False
+
+    def current(self) -> dict[str, Any] | None:
+        index = self.table.currentIndex()
+        return self.model.refund(index.row()) if index.isValid() else None
+
+    # -- deciding -------------------------------------------------------------------------
+    def approve_current(self) -> None:
+        r = self.current()
+        if r is None or self._busy or not self.connected():
+            return
+        self._start()
+        (tasks.run(approve, self.ctx, r["refund_no"], owner=self)
+            .on_success(self._decided)
+            .on_failure(self._show_failure)
+            .on_done(self._idle))
+
+    def reject_current(self) -> None:
+        r = self.current()
+        if r is None or self._busy or not self.connected():
+            return
+        self._start()
+        (tasks.run(reject, self.ctx, r["refund_no"], self.reject_reason.text(), owner=self)
+            .on_success(self._decided)
+            .on_failure(self._show_failure)
+            .on_done(self._idle))
+
+    def _start(self) -> None:
+        self._busy = True
+        self._set_enabled()
+
+    def _idle(self) -> None:
+        self._busy = False
+        self._set_enabled()
+
+    def status_text(self, status: str) -> str:
+        return {"awaiting_approval": self.tr("still waiting for another approver"),
+                "approved": self.tr("approved: the window pays the cash out"),
+                "succeeded": self.tr("approved and refunded"),
+                "processing": self.tr("approved: refunding by the original route"),
+                "submitted": self.tr("approved: submitted to the platform"),
+                "rejected": self.tr("rejected")}.get(status, status)
+
+    def _decided(self, refund: dict[str, Any]) -> None:
+        self.reject_reason.clear()
+        self.message.show_message(self.tr("{no} {amount}: {status}").format(
+            no=refund["refund_no"], amount=format_fen(refund["amount_fen"]),
+            status=self.status_text(refund["status"])), "success")
+        self._keep_message = True
+        if self.ctx.sync is not None:
+            self.ctx.sync.wake()
+        self.reload()
+        self.table.setFocus()
+
+    def _show_failure(self, exc: BaseException) -> None:
+        self.message.show_message(user_message(exc), "error")
