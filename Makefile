@@ -59,7 +59,7 @@ $(QM): resources/i18n/menpiao_zh_CN.ts | venv
 	$(VENV)/bin/pyside6-lrelease $< -qm $@
 
 screenshots: sysdeps venv $(QM)
-	$(PY) -m ui.screenshots docs/screenshots
+	$(PY) main.py screenshots docs/screenshots
 
 clean:
 	rm -rf $(VENV) $(EMU_VENV)

@@ -6,6 +6,7 @@ inside each command so that one command never pays for another's start-up.
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def _embedded_store(ctx: object) -> object:
@@ -17,6 +18,23 @@ def _embedded_store(ctx: object) -> object:
     store = embedded.start(ctx.home, ctx.clock)
     return StoreHandle(store.base_url, stop=store.stop,
                        simulator_stop=_gentle_simulator(store.base_url, store.secret))
+
+
+def _quiet_store(ctx: object) -> object:
+    """The embedded store without the simulator (screenshots want a steady picture)."""
+    from server import embedded
+    from ui.sync_runner import StoreHandle
+
+    store = embedded.start(ctx.home, ctx.clock)
+    return StoreHandle(store.base_url, stop=store.stop)
+
+
+def _screenshots(args: argparse.Namespace) -> int:
+    from ui.screenshots import take
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    take(args.out, args.lang, store_starter=_quiet_store)
+    return 0
 
 
 def _gentle_simulator(base_url: str, secret: str) -> object:
@@ -132,6 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     simulate_arguments(sm)
     sm.set_defaults(func=_simulate)
+
+    sh = sub.add_parser("screenshots", help="drive the client and save the docs' screenshots")
+    sh.add_argument("out", type=Path, help="folder for the PNG files")
+    sh.set_defaults(func=_screenshots)
 
     us = sub.add_parser("users", help="manage users of a database")
     us.add_argument("--database", default=None, help="sqlite:///PATH or postgresql+psycopg://...")

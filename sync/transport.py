@@ -212,6 +212,10 @@ class StoreClient:
         """GET /orders/{order_no} → Order JSON."""
         return self._request("GET", f"/orders/{quote(order_no, safe='')}")
 
+    def create_order(self, body: Mapping[str, Any], key: str) -> dict[str, Any]:
+        """POST /orders with the Idempotency-Key `key` → the order (201)."""
+        return self._request("POST", "/orders", json=dict(body), headers={"Idempotency-Key": key})
+
     # -- refunds a person decides on (the Refund and Approvals screens) --------------------
 
     def request_refund(self, order_no: str, body: Mapping[str, Any], key: str) -> dict[str, Any]:

@@ -101,6 +101,8 @@ class MainWindow(QMainWindow):
 
     def refresh_status(self) -> None:
         user = self.ctx.user
+        if user is None:  # signed out: this window is on its way out
+            return
         role = navigation.role_title(user.role)
         name = user.display_name or user.username
         if name in (role, user.username) or name.startswith(role):

@@ -1,16 +1,16 @@
-"""Screenshots for the docs: `python -m ui.screenshots DIR` (under Xvfb, or offscreen).
+"""Screenshots for the docs: `python main.py screenshots DIR` (under Xvfb, or offscreen).
 
 Starts the real client on a temporary data folder with the demo data, drives it with key presses
 like a clerk would, and saves DIR/login.png, DIR/sell.png (2 adults + 1 family package, cash
 tendered typed), DIR/settings.png (signed in as admin), DIR/orders.png (a supervisor's order
-search over window sales and channel orders of every kind), DIR/order-detail.png and
-DIR/shift-close.png (the clerk's drawer counted ¥10 short before 交班).
+search over window sales and channel orders of every kind), DIR/order-detail.png,
+DIR/approvals.png (the supervisor's refunds waiting for approval) and DIR/shift-close.png
+(the clerk's drawer counted short before 交班).
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -109,13 +109,15 @@ def add_channel_orders(ctx: object) -> None:
                               detected_at=at))
 
 
-def take(out: Path, lang: str) -> None:
+def take(out: Path, lang: str, store_starter: Callable[[object], object] | None = None) -> None:
+    """`store_starter` starts the central store the client syncs with (main.py passes the
+    embedded one: ui may not import server)."""
     from ui.app import ClientApp
 
     home = Path(tempfile.mkdtemp(prefix="menpiao-shots-"))
     args = argparse.Namespace(home=str(home), lang=lang, terminal=None, printer=None,
                               store=None)
-    client = ClientApp(args)
+    client = ClientApp(args, store_starter=store_starter)
     try:
         dialog = client.start()
         wait_until(lambda: client.backend_ready)
@@ -126,6 +128,7 @@ def take(out: Path, lang: str) -> None:
         wait_until(lambda: client.window is not None)
         window = client.window
         window.resize(*SCREEN)
+        open_shift(client.ctx)
         sell = window.pages["sell"]
         wait_until(lambda: sell.types and sell.available)
         # one sale first, so the print-jobs panel has something to show
@@ -160,23 +163,64 @@ def take(out: Path, lang: str) -> None:
         wait_until(lambda: orders.detail is not None and orders.detail.isVisible())
         save(orders.detail, out / "order-detail.png")
         orders.detail.close()
+        approvals(client, out)
         shift_close(client, out)
     finally:
         client.shutdown()
 
 
+def open_shift(ctx: object) -> None:
+    """clerk1's shift at window 01 with a ¥500 float: no cash sale without one."""
+    from app.services import shifts
+
+    with ctx.session() as session:  # type: ignore[attr-defined]
+        shifts.open_shift(session, terminal="01", clerk="clerk1", float_fen=50_000,
+                          now=ctx.now())  # type: ignore[attr-defined]
+
+
+def approvals(client: object, out: Path) -> None:
+    """Refunds waiting on the store: ¥5,000 for a tour group (supervisor and finance), a
+    medical fee waiver, a late group refund; the supervisor's approvals list."""
+    import uuid
+
+    from sync.transport import StoreClient
+
+    clerk = StoreClient(client.store.base_url)  # type: ignore[attr-defined]
+    clerk.login("clerk2", "clerk2", "window-09", "09")  # a window of its own numbering
+    day = client.ctx.venue().local_date(client.ctx.now())  # type: ignore[attr-defined]
+    asks = ((("ADULT", 50), 5, "旅行团行程取消", None),
+            (("ADULT", 2), 0, "游客突发疾病", {"fee_bp": 0, "reason": "医院诊断证明",
+                                          "evidence_no": "YY-2026-1121-03"}),
+            (("GROUP", 12), 1, "团队临时改期", None))
+    for (code, qty), days, reason, override in asks:
+        price = {"ADULT": 10000, "GROUP": 8000}[code]
+        order = clerk.create_order({
+            "channel": "window", "visit_date": str(day.fromordinal(day.toordinal() + days)),
+            "lines": [{"ticket_type": code, "qty": qty}],
+            "payment": {"method": "cash", "amount_fen": price * qty}}, str(uuid.uuid4()))
+        body = {"ticket_ids": [t["ticket_id"] for t in order["tickets"]], "method": "cash",
+                "reason": reason} | ({"override": override} if override else {})
+        clerk.request_refund(order["order_no"], body, str(uuid.uuid4()))
+    clerk.close()
+    window = client.window  # type: ignore[attr-defined]
+    window.sign_out_requested.emit()
+    wait_until(lambda: client.login is not None)  # type: ignore[attr-defined]
+    window = sign_in(client, "supervisor")
+    window.show_screen("approvals")
+    view = window.pages["approvals"]
+    wait_until(lambda: view.model.rowCount() == 3)
+    save(window, out / "approvals.png")
+
+
 def shift_close(client: object, out: Path) -> None:
-    """clerk1 opens a shift with a ¥500 float, takes ¥100 out to the bank and counts the
-    drawer one ¥10 note short (¥390 counted of ¥400 expected)."""
+    """clerk1, on the shift opened with a ¥500 float, takes ¥100 out to the bank and counts
+    the drawer short."""
     window = client.window  # type: ignore[attr-defined]
     window.sign_out_requested.emit()
     wait_until(lambda: client.login is not None)  # type: ignore[attr-defined]
     window = sign_in(client, "clerk1")
     window.show_screen("shift")
     shift = window.pages["shift"]
-    wait_until(lambda: shift.pages.currentIndex() == 0)
-    QTest.keyClicks(shift.float_edit, "500")
-    QTest.keyClick(shift.float_edit, Qt.Key.Key_Return)
     wait_until(lambda: shift.pages.currentIndex() == 1)
     shift.kind_box.setCurrentIndex(1)
     QTest.keyClicks(shift.amount_edit, "100")
@@ -187,18 +231,3 @@ def shift_close(client: object, out: Path) -> None:
         QTest.keyClicks(edit, count)
     shift.close_button.setFocus()
     save(window, out / "shift-close.png")
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ui.screenshots")
-    parser.add_argument("out", type=Path,
-                        help="folder for login.png, sell.png, settings.png, orders.png")
-    parser.add_argument("--lang", default="zh_CN")
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    take(args.out, args.lang)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

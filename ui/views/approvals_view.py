@@ -62,8 +62,10 @@ class ApprovalsView(QWidget):
         self.timer = QTimer(self)
         self.timer.setInterval(RELOAD_MS)
         self.timer.timeout.connect(self.reload)
+        self._was_connected = self.connected()
         if ctx.sync is not None:
             ctx.sync.orders_changed.connect(self._orders_changed)
+            ctx.sync.changed.connect(self._sync_changed)
 
     def _build(self) -> None:
         self.message = MessageLabel()
@@ -146,11 +148,18 @@ class ApprovalsView(QWidget):
         self.offline_label.setText("" if self.connected() else self.tr(
             "Not connected to the central store: approvals are made there. The list comes "
             "back when the connection does."))
+        self.offline_label.setVisible(not self.connected())
 
     # -- loading --------------------------------------------------------------------------
     def _orders_changed(self, _ids: list) -> None:
         if self.isVisible():
             self.reload()
+
+    def _sync_changed(self) -> None:
+        """Signed in to the store (or lost it): the list follows at once."""
+        if self.connected() != self._was_connected and self.isVisible():
+            self.reload()
+        self._was_connected = self.connected()
 
     def reload(self) -> None:
         self._set_enabled()
