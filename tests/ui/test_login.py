@@ -48,9 +48,9 @@ def test_sign_out_returns_to_the_login_dialog(make_client, qtbot):
 
 
 @pytest.mark.parametrize("role, screens", [
-    ("supervisor", ["售票", "退票", "订单查询", "交接班", "异常订单", "数据看板"]),
-    ("admin", ["售票", "退票", "订单查询", "交接班", "异常订单", "数据看板", "设置"]),
-    ("finance", ["退票", "订单查询", "交接班", "数据看板"]),
+    ("supervisor", ["售票", "退票", "订单查询", "交接班", "退款审批", "异常订单", "数据看板"]),
+    ("admin", ["售票", "退票", "订单查询", "交接班", "退款审批", "异常订单", "数据看板", "设置"]),
+    ("finance", ["退票", "订单查询", "交接班", "退款审批", "数据看板"]),
 ])
 def test_navigation_by_role(ctx, qtbot, role, screens):
     from app.services.auth import UserInfo
