@@ -295,6 +295,16 @@ def _print_jobs(req: SaleRequest, plan: SalePlan, order_no: str, sold: tuple[Sol
     return jobs
 
 
+def _next_order_no(session: Session, terminal: str, day: date) -> str:
+    """The terminal's next order no. of the day, skipping numbers already taken (a window's
+    own sales recorded through sync keep the numbers that window gave them)."""
+    while True:
+        order_no = window_order_no(terminal, day, next_order_seq(session, terminal, day))
+        if session.execute(sa.select(Order.order_id)
+                           .where(Order.order_no == order_no)).first() is None:
+            return order_no
+
+
 def _check_new_order_id(session: Session, order_id: str | None) -> str:
     if order_id is None:
         return new_id()
@@ -327,8 +337,7 @@ def sell(session: Session, request: SaleRequest, *, now: datetime, venue: Venue,
                                       catalog, now)
         else:
             take_stock(session, need, request.visit_date, catalog, now, cached=local_effects)
-        seq = next_order_seq(session, plan.terminal, venue.local_date(now))
-        order_no = window_order_no(plan.terminal, venue.local_date(now), seq)
+        order_no = _next_order_no(session, plan.terminal, venue.local_date(now))
         sold = _sold_tickets(plan, catalog)
         payment_no = write_sale_rows(session, request, plan, order_id, order_no, sold, now)
         log_sale(session, request, plan, order_id, order_no, payment_no, now)

@@ -365,3 +365,17 @@ def test_a_sale_op_with_an_impossible_time_is_rejected_not_a_500(live, now):
         op["payload"]["created_at"] = when
         result = push(live, h, [op])[0]
         assert result["status"] == "rejected" and result["error"]["code"] == "validation_error"
+
+
+def test_an_order_taken_over_http_skips_the_numbers_a_window_already_used(live):
+    h = live.login("clerk1")  # window 01
+    day = live.venue.local_date(live.clock())
+    sale = sale_op(day=day, qty=1)  # W01-{day}-0001, numbered by the window
+    assert push(live, h, [sale])[0]["status"] == "applied"
+    body = {"channel": "window", "visit_date": day.isoformat(),
+            "lines": [{"ticket_type": "ADULT", "qty": 1}],
+            "payment": {"method": "cash", "amount_fen": 10000}}
+    r = requests.post(live.url("/orders"), json=body, timeout=20,
+                      headers=h | {"Idempotency-Key": str(uuid.uuid4())})
+    assert r.status_code == 201, r.text
+    assert r.json()["order_no"] == f"W01-{day:%Y%m%d}-0002"
