@@ -1205,6 +1205,14 @@
             <source>This refund must be sent to the central store (approval or refund by the original payment route), and it cannot be reached now.</source>
             <translation>此退票需提交中心服务器（审批或原路退款），当前无法连接中心服务器，请联网后再提交。</translation>
         </message>
+        <message>
+            <source>Scan a ticket code, or type an order no. or the visitor's phone — Enter</source>
+            <translation>扫描票码，或输入订单号、游客手机号 — 回车</translation>
+        </message>
+        <message>
+            <source>{n} more orders of this visitor have valid tickets; showing the newest. Scan a ticket to pick another.</source>
+            <translation>该游客另有 {n} 个订单有可用票，当前显示最新的一个。扫描票码可选其他订单。</translation>
+        </message>
     </context>
     <context>
         <name>ApprovalsModel</name>

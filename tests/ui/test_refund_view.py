@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.domain.money import format_fen
 from app.services import refund_requests, selling, shifts
-from app.store.models import OutboxOp, PrintJobRow, Refund
+from app.store.models import Order, OutboxOp, PrintJobRow, Refund
 from app.store.models.orders import Ticket
 from ui.views.refund_view import RefundView
 
@@ -216,3 +216,13 @@ def test_an_approved_cash_refund_is_paid_out_with_its_slip(view, on_shift, qtbot
     assert slip.payload["approvals"] == ["主管 super1", "财务 fin1"]
     assert slip.payload["kick_drawer"] is True
     assert sum(t["refund_fen"] for t in slip.payload["tickets"]) == asked.amount_fen
+
+
+def test_a_phone_number_finds_the_visitors_newest_order(view, on_shift, qtbot):
+    older, newer = sell_family(on_shift), sell_family(on_shift)
+    with on_shift.session() as session, session.begin():
+        session.execute(sa.update(Order).values(customer_phone="13812345678"))
+    press(qtbot, "5678", Qt.Key.Key_Return)
+    assert view.order["order_no"] == newer.order_no != older.order_no
+    assert view.message.text() == "该游客另有 1 个订单有可用票，当前显示最新的一个。扫描票码可选其他订单。"
+    assert view.tickets.topLevelItemCount() == 2

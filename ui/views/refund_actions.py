@@ -24,6 +24,7 @@ WINDOW, STORE = "window", "store"
 class Loaded:
     order: dict[str, Any]
     checked: tuple[str, ...]  # the scanned ticket's id, if a code was scanned
+    others: int = 0  # more orders matched a phone or name (the newest is shown)
 
 
 class NotConnected(DomainError):
@@ -61,7 +62,9 @@ def payouts(order: dict[str, Any], terminal: str) -> list[dict[str, Any]]:
 
 def load_order(ctx: ClientContext, text: str) -> Loaded:
     """A scanned ticket code finds its order through the order search (that ticket comes
-    pre-checked); anything else is taken as an order number."""
+    pre-checked); an order number its order; a phone (or its last 4 digits) or a name the
+    newest of the visitor's orders that still has a valid ticket."""
+    from app.domain.errors import NotFound
     from app.domain.ids import is_ticket_code
     from app.services import orders, search
 
@@ -73,7 +76,14 @@ def load_order(ctx: ClientContext, text: str) -> Loaded:
                 checked = tuple(t["ticket_id"] for t in found[0]["tickets"]
                                 if t["code"] == text)
                 return Loaded(found[0], checked)
-        return Loaded(orders.get_order(session, text), ())
+        try:
+            return Loaded(orders.get_order(session, text), ())
+        except NotFound:
+            found, _ = search.search_orders(session, search.OrderFilters(q=text), limit=20)
+            live = [o for o in found if any(t["status"] == "valid" for t in o["tickets"])]
+            if not live:
+                raise
+            return Loaded(live[0], (), others=len(live) - 1)
 
 
 def quote(ctx: ClientContext, order_no: str, ticket_ids: list[str], now: datetime) -> Any:

@@ -59,8 +59,8 @@ class RefundView(QWidget):
         self.message = MessageLabel()
         self.search_box = QLineEdit()
         self.search_box.setObjectName("refundSearch")
-        self.search_box.setPlaceholderText(self.tr("Scan a ticket code or type an order no. — "
-                                                   "Enter"))
+        self.search_box.setPlaceholderText(self.tr("Scan a ticket code, or type an order no. "
+                                                   "or the visitor's phone — Enter"))
         self.search_box.setMaxLength(64)
         self.search_box.returnPressed.connect(self.search)
         self.order_label = QLabel()
@@ -178,6 +178,10 @@ class RefundView(QWidget):
         self.search_box.selectAll()  # the next scan replaces this code
         if self._keep_message:
             self._keep_message = False
+        elif loaded.others:
+            self.show_success(self.tr("{n} more orders of this visitor have valid tickets; "
+                                      "showing the newest. Scan a ticket to pick another.")
+                              .format(n=loaded.others))
         else:
             self._clear_message()
         self._show_payouts()
