@@ -282,8 +282,12 @@ def summarize(session: Session, order: Order, quoted: list[tuple[str, RefundQuot
 
 
 def quote(session: Session, order_no: str, ticket_ids: Sequence[str], *, now: datetime,
-          policy: RefundPolicy = DEFAULT_POLICY) -> RequestQuote:
-    """A live quote of refunding `ticket_ids` of the order (nothing written)."""
+          policy: RefundPolicy = DEFAULT_POLICY, override: Mapping[str, Any] | None = None,
+          role: str = "clerk") -> RequestQuote:
+    """A live quote of refunding `ticket_ids` of the order (nothing written), with the fee
+    `override` ({fee_bp, reason, evidence_no}) `role` would ask for, if any."""
+    ov = check_override(override)
     with read_transaction(session):
         order = load_order(session, order_no)
-        return quote_tickets(session, order, ticket_ids, now=now, policy=policy)
+        return quote_tickets(session, order, ticket_ids, now=now, policy=policy, override=ov,
+                             role=role)

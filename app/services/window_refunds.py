@@ -89,7 +89,8 @@ def refund_cash(session: Session, order_no: str, ticket_ids: Sequence[str], reas
     shift), and everything `refund_requests.request_refund` raises; nothing is written then."""
     policy = policy_of(venue)
     ids = list(ticket_ids)
-    quoted = refund_quotes.quote(session, order_no, ids, now=now, policy=policy)
+    quoted = refund_quotes.quote(session, order_no, ids, now=now, policy=policy,
+                                 override=override, role=role)
     if quoted.needs_approval:
         raise NeedsApproval("此退票需要审批：" + ("；".join(quoted.reasons) or "超出窗口退票规则")
                             + "。请提交审批，批准后在本窗口付现", field="approval")

@@ -1213,6 +1213,22 @@
             <source>{n} more orders of this visitor have valid tickets; showing the newest. Scan a ticket to pick another.</source>
             <translation>该游客另有 {n} 个订单有可用票，当前显示最新的一个。扫描票码可选其他订单。</translation>
         </message>
+        <message>
+            <source>Adjust the fee (with evidence)</source>
+            <translation>调整手续费（需凭证）</translation>
+        </message>
+        <message>
+            <source>Fee %</source>
+            <translation>手续费率 %</translation>
+        </message>
+        <message>
+            <source>Why (e.g. hospital certificate)</source>
+            <translation>调整原因（如医院证明）</translation>
+        </message>
+        <message>
+            <source>Evidence no.</source>
+            <translation>凭证编号</translation>
+        </message>
     </context>
     <context>
         <name>ApprovalsModel</name>

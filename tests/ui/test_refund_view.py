@@ -226,3 +226,53 @@ def test_a_phone_number_finds_the_visitors_newest_order(view, on_shift, qtbot):
     assert view.order["order_no"] == newer.order_no != older.order_no
     assert view.message.text() == "该游客另有 1 个订单有可用票，当前显示最新的一个。扫描票码可选其他订单。"
     assert view.tickets.topLevelItemCount() == 2
+
+
+def fill_override(view, rate, reason="医院诊断证明", evidence="YY-2026-1121-07"):
+    view.override_box.setChecked(True)
+    view.override_rate.setText(rate)
+    view.override_reason.setText(reason)
+    view.override_evidence.setText(evidence)
+    view.refresh_quote()
+
+
+def test_a_clerks_fee_override_waits_for_a_supervisor(view, on_shift, qtbot):
+    child = scan_child(view, qtbot, on_shift)
+    fill_override(view, "0")
+    [(_, tq)] = view.current_quote.tickets
+    assert tq.fee_fen == 0 and tq.refund_fen == child.price_fen
+    assert view.current_quote.needs_approval
+    assert "手续费调整需主管审批" in view.approval_label.text()
+    assert view.confirm_button.text() == "提交审批"
+
+
+def test_a_supervisors_fee_override_refunds_at_once_and_names_the_evidence(ctx, qtbot):
+    from conftest import as_user, open_shift
+
+    sup = as_user(ctx, "super1", "supervisor")
+    open_shift(sup)
+    view = RefundView(sup)
+    qtbot.addWidget(view)
+    view.show()
+    child = child_of(sell_family(sup))
+    view.search_box.setText(child.code)
+    view.search()
+    fill_override(view, "abc")
+    assert "百分数" in view.message.text()
+    fill_override(view, "0", evidence="")
+    assert view.current_quote.tickets[0][1].fee_fen > 0  # incomplete: quoted by the rules
+    view.reason_edit.setText("孩子生病")
+    view.confirm()
+    assert "凭证" in view.message.text() and ticket_status(sup, child.ticket_id) == "valid"
+    fill_override(view, "0")
+    assert not view.current_quote.needs_approval
+    assert view.confirm_button.text() == "确认退票"
+    view.reason_edit.setText("孩子生病")
+    view.confirm()
+    assert view.message.property("kind") == "success", view.message.text()
+    assert view.result.amount_fen == child.price_fen and view.result.fee_fen == 0
+    assert ticket_status(sup, child.ticket_id) == "refunded"
+    with sup.session() as session:
+        slip = session.execute(sa.select(PrintJobRow)
+                               .where(PrintJobRow.kind == "refund_slip")).scalar_one()
+    assert "YY-2026-1121-07" in slip.payload["rule_text"]

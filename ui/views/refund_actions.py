@@ -86,26 +86,51 @@ def load_order(ctx: ClientContext, text: str) -> Loaded:
             return Loaded(live[0], (), others=len(live) - 1)
 
 
-def quote(ctx: ClientContext, order_no: str, ticket_ids: list[str], now: datetime) -> Any:
+def quote(ctx: ClientContext, order_no: str, ticket_ids: list[str], now: datetime,
+          override: dict[str, Any] | None = None) -> Any:
     from app.services import refund_quotes, window_refunds
 
     with ctx.session() as session:
         return refund_quotes.quote(session, order_no, ticket_ids, now=now,
-                                   policy=window_refunds.policy_of(ctx.venue()))
+                                   policy=window_refunds.policy_of(ctx.venue()),
+                                   override=override, role=ctx.user.role)
 
 
 def refund_here(ctx: ClientContext, order_no: str, ticket_ids: list[str], reason: str,
-                now: datetime) -> Any:
+                now: datetime, override: dict[str, Any] | None = None) -> Any:
     from app.services import window_refunds
 
     with ctx.session() as session:
         return window_refunds.refund_cash(
             session, order_no, ticket_ids, reason, terminal=ctx.terminal,
-            clerk=ctx.user.username, role=ctx.user.role, now=now, venue=ctx.venue())
+            clerk=ctx.user.username, role=ctx.user.role, now=now, venue=ctx.venue(),
+            override=override)
+
+
+def parse_override(rate: str, reason: str, evidence: str) -> dict[str, Any] | None:
+    """The fee override typed in the view ({fee_bp, reason, evidence_no}), None when the
+    rate is empty; the service checks reason and evidence (in Chinese)."""
+    from decimal import Decimal, InvalidOperation
+
+    from app.domain.errors import ValidationError
+
+    rate = rate.strip().rstrip("%").strip()
+    if not rate:
+        return None
+    try:
+        bp = Decimal(rate) * 100
+    except InvalidOperation:
+        raise ValidationError("手续费率请填写 0 到 100 之间的百分数", field="override.fee_bp") \
+            from None
+    if bp != bp.to_integral_value() or not 0 <= bp <= 10000:
+        raise ValidationError("手续费率请填写 0 到 100 之间的百分数（最多两位小数）",
+                              field="override.fee_bp")
+    return {"fee_bp": int(bp), "reason": reason.strip(), "evidence_no": evidence.strip()}
 
 
 def send_to_store(ctx: ClientContext, order_no: str, ticket_ids: list[str], method: str,
-                  reason: str, key: str) -> dict[str, Any]:
+                  reason: str, key: str, override: dict[str, Any] | None = None
+                  ) -> dict[str, Any]:
     """The request on the central store (the same `key` never makes two refunds)."""
     from app.domain.errors import ValidationError
 
@@ -114,8 +139,11 @@ def send_to_store(ctx: ClientContext, order_no: str, ticket_ids: list[str], meth
         raise NotConnected()
     if not reason.strip():
         raise ValidationError("请填写退票原因", field="reason")
-    return client.request_refund(order_no, {"ticket_ids": ticket_ids, "method": method,
-                                            "reason": reason.strip()}, key)
+    body: dict[str, Any] = {"ticket_ids": ticket_ids, "method": method,
+                            "reason": reason.strip()}
+    if override is not None:
+        body["override"] = override
+    return client.request_refund(order_no, body, key)
 
 
 def pay_out(ctx: ClientContext, refund_no: str, now: datetime) -> Any:

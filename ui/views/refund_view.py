@@ -19,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.errors import DomainError, ValidationError
 from app.domain.money import format_fen
 from ui import tasks
 from ui.context import ClientContext
@@ -89,6 +91,31 @@ class RefundView(QWidget):
         self.payout_button.setObjectName("payout")
         self.payout_button.clicked.connect(self.pay_out)
         self.payout_button.hide()
+        self.override_box = QCheckBox(self.tr("Adjust the fee (with evidence)"))
+        self.override_box.setObjectName("overrideBox")
+        self.override_box.toggled.connect(self._override_toggled)
+        self.override_rate = QLineEdit()
+        self.override_rate.setObjectName("overrideRate")
+        self.override_rate.setPlaceholderText(self.tr("Fee %"))
+        self.override_rate.setMaxLength(6)
+        self.override_reason = QLineEdit()
+        self.override_reason.setPlaceholderText(self.tr("Why (e.g. hospital certificate)"))
+        self.override_reason.setMaxLength(200)
+        self.override_evidence = QLineEdit()
+        self.override_evidence.setPlaceholderText(self.tr("Evidence no."))
+        self.override_evidence.setMaxLength(64)
+        self.override_fields = QWidget()
+        fields = QHBoxLayout(self.override_fields)
+        fields.setContentsMargins(0, 0, 0, 0)
+        fields.addWidget(self.override_rate)
+        fields.addWidget(self.override_reason, 2)
+        fields.addWidget(self.override_evidence, 1)
+        self.override_fields.hide()
+        for edit in (self.override_rate, self.override_reason, self.override_evidence):
+            edit.editingFinished.connect(self.refresh_quote)
+        over = QHBoxLayout()
+        over.addWidget(self.override_box)
+        over.addWidget(self.override_fields, 1)
         row = QHBoxLayout()
         row.addWidget(self.reason_edit, 1)
         row.addWidget(self.confirm_button)
@@ -106,6 +133,7 @@ class RefundView(QWidget):
         layout.addWidget(self.tickets, 1)
         layout.addWidget(self.total_label)
         layout.addWidget(self.approval_label)
+        layout.addLayout(over)
         layout.addLayout(row)
         layout.addWidget(keys)
         QWidget.setTabOrder(self.search_box, self.tickets)
@@ -207,14 +235,37 @@ class RefundView(QWidget):
         if not self._filling:
             self.refresh_quote()
 
+    # -- fee override ---------------------------------------------------------------------------
+    def _override_toggled(self, on: bool) -> None:
+        self.override_fields.setVisible(on)
+        if on:
+            self.override_rate.setFocus()
+        self.refresh_quote()
+
+    def override(self) -> dict[str, Any] | None:
+        """The fee override typed (None when off or no rate yet); ValidationError for a bad
+        rate. A clerk's override waits for a supervisor; a supervisor's applies at once."""
+        if not self.override_box.isChecked():
+            return None
+        ov = actions.parse_override(self.override_rate.text(), self.override_reason.text(),
+                                    self.override_evidence.text())
+        if ov is not None and not (ov["reason"] and ov["evidence_no"]):
+            return None  # not complete yet: quote without it
+        return ov
+
     # -- quote ----------------------------------------------------------------------------------
     def refresh_quote(self) -> None:
         ids = self.checked_ids()
         if self.order is None or not ids:
             self._show_quote(None)
             return
+        try:
+            override = self.override()
+        except DomainError as exc:  # a half-typed rate: say so, keep the last quote
+            self.show_failure(exc)
+            return
         (tasks.run(actions.quote, self.ctx, self.order["order_no"], ids, self.ctx.now(),
-                   owner=self)
+                   override, owner=self)
             .on_success(self._show_quote)
             .on_failure(self.show_failure))
 
@@ -262,16 +313,34 @@ class RefundView(QWidget):
             return
         if self._busy:
             return
+        try:
+            override = self._complete_override()
+        except DomainError as exc:  # shown in Chinese, nothing sent
+            self.show_failure(exc)
+            return
         self._busy = True
         order_no, reason = self.order["order_no"], self.reason_edit.text()
         if actions.route(self.order, self.current_quote) == actions.WINDOW:
             job = tasks.write(actions.refund_here, self.ctx, order_no, ids, reason,
-                              self.ctx.now(), owner=self)
+                              self.ctx.now(), override, owner=self)
         else:
             job = tasks.run(actions.send_to_store, self.ctx, order_no, ids,
                             actions.order_method(self.order), reason,
-                            self._key_for(order_no, ids), owner=self)
+                            self._key_for(order_no, ids), override, owner=self)
         job.on_success(self._refunded).on_failure(self._refused).on_done(self._idle)
+
+    def _complete_override(self) -> dict[str, Any] | None:
+        """The override to send: every field filled, or a Chinese refusal naming the gap."""
+        if not self.override_box.isChecked():
+            return None
+        from app.services.refund_quotes import check_override
+
+        ov = actions.parse_override(self.override_rate.text(), self.override_reason.text(),
+                                    self.override_evidence.text())
+        if ov is None:
+            raise ValidationError("请填写调整后的手续费率", field="override.fee_bp")
+        check_override(ov)
+        return ov
 
     def _key_for(self, order_no: str, ids: list[str]) -> str:
         """The Idempotency-Key of this request: kept while it is retried, so a lost answer
