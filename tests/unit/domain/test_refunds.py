@@ -146,3 +146,20 @@ def test_regular_fee_never_falls_as_visit_nears(price, t1, t2):
         assert q_late.fee_fen >= q_early.fee_fen
     if not q_early.refundable:
         assert not q_late.refundable
+
+
+LONDON = RefundPolicy(zone="Europe/London")
+
+
+@pytest.mark.parametrize(("visit", "at", "rule"), [
+    # spring forward 2026-03-29: opening of Mon 30 March is 07:00 UTC; 72 real hours before
+    (date(2026, 3, 30), datetime(2026, 3, 27, 7, 0, tzinfo=UTC), "tier_72h"),
+    (date(2026, 3, 30), datetime(2026, 3, 27, 7, 0, 1, tzinfo=UTC), "tier_24h"),
+    (date(2026, 3, 29), datetime(2026, 3, 28, 7, 0, tzinfo=UTC), "tier_24h"),
+    (date(2026, 3, 29), datetime(2026, 3, 28, 7, 30, tzinfo=UTC), "tier_1h"),
+    # fall back 2026-10-25: opening of Tue 27 October is 08:00 UTC; 72 real hours before
+    (date(2026, 10, 27), datetime(2026, 10, 24, 8, 0, tzinfo=UTC), "tier_72h"),
+    (date(2026, 10, 27), datetime(2026, 10, 24, 8, 0, 1, tzinfo=UTC), "tier_24h"),
+])
+def test_hours_are_elapsed_hours_across_a_dst_change(visit, at, rule):
+    assert quote_refund(facts(at=at, visit=visit), LONDON).rule == rule
