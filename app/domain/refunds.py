@@ -6,7 +6,7 @@ overrides, risk holds, routing) live in `app.services`.
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .money import apply_bp, format_fen
@@ -88,13 +88,16 @@ def quote_refund(facts: RefundFacts, policy: RefundPolicy = RefundPolicy()) -> R
         raise ValueError("requested_at must be aware")
     tz = ZoneInfo(policy.zone)
     local = facts.requested_at.astimezone(tz)
-    hours_ahead = datetime.combine(facts.visit_date, policy.opening, tz) - local
+    # Elapsed hours, taken in UTC: two datetimes sharing one ZoneInfo subtract as wall clocks,
+    # which is an hour off across a DST change.
+    at = facts.requested_at.astimezone(UTC)
+    hours_ahead = _at(facts.visit_date, policy.opening, tz) - at
     same_day = local.date() == facts.visit_date
     kind = facts.ticket_kind
 
     if facts.redeemed and kind != "pass":
         return _refused("already_redeemed")
-    if kind != "pass" and _expired(local, facts.visit_date, policy, tz):
+    if kind != "pass" and _expired(local, at, facts.visit_date, policy, tz):
         return _refused("expired")
     if kind == "special":
         if hours_ahead >= timedelta(hours=48):
@@ -112,10 +115,17 @@ def quote_refund(facts: RefundFacts, policy: RefundPolicy = RefundPolicy()) -> R
     return _priced(facts, policy, rule, bp, facts.face_price_fen)
 
 
-def _expired(local: datetime, visit_date: date, policy: RefundPolicy, tz: ZoneInfo) -> bool:
+def _at(day: date, clock: time, tz: ZoneInfo) -> datetime:
+    """The instant (UTC) of a local date and time in the policy zone."""
+    return datetime.combine(day, clock, tz).astimezone(UTC)
+
+
+def _expired(local: datetime, at: datetime, visit_date: date, policy: RefundPolicy,
+             tz: ZoneInfo) -> bool:
+    """A request on a later local date, or strictly after closing time on the visit date."""
     if local.date() > visit_date:
         return True
-    return local > datetime.combine(visit_date, policy.closing, tz)
+    return at > _at(visit_date, policy.closing, tz)
 
 
 def _regular_tier(visit_date: date, hours_ahead: timedelta, same_day: bool,
