@@ -22,9 +22,15 @@ log = logging.getLogger("menpiao.ui")
 def user_message(exc: BaseException) -> str:
     """The sentence to show for `exc`."""
     from app.domain.errors import DomainError
+    from sync.transport import PermanentError, TransientError
 
     if isinstance(exc, DomainError):
         return exc.message
+    if isinstance(exc, PermanentError):  # the store refused: its §8 message is Chinese
+        return exc.message
+    if isinstance(exc, TransientError):
+        return translate("Errors", "The central store did not answer: {why}").format(
+            why=exc.message)
     if isinstance(exc, TimeoutError | ConnectionError):
         return translate("Errors", "The device did not answer in time. Check the cable or "
                                    "network and try again.")

@@ -41,8 +41,6 @@ def _coming(key: str) -> str:
     if key == "shift":
         return translate("Navigation", "Open and close your cash shift and print the Z "
                                        "report.")
-    if key == "anomalies":
-        return translate("Navigation", "Work the anomaly queue with one-click fixes.")
     return translate("Navigation", "Sales, visitors and channels of the day at a glance.")
 
 
@@ -70,6 +68,12 @@ def _refund(ctx: ClientContext) -> QWidget:
     return RefundView(ctx)
 
 
+def _anomalies(ctx: ClientContext) -> QWidget:
+    from ui.views.anomalies_view import AnomaliesView
+
+    return AnomaliesView(ctx)
+
+
 def _settings(ctx: ClientContext) -> QWidget:
     from ui.views.settings_view import SettingsView
 
@@ -90,7 +94,7 @@ SCREENS: dict[str, Screen] = {
     "refund": Screen("refund", _refund),
     "orders": Screen("orders", _orders),
     "shift": Screen("shift", _shift),
-    "anomalies": Screen("anomalies", _placeholder("anomalies")),
+    "anomalies": Screen("anomalies", _anomalies),
     "dashboard": Screen("dashboard", _placeholder("dashboard")),
     "settings": Screen("settings", _settings),
 }
