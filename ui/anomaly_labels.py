@@ -103,7 +103,8 @@ def action_label(action: str) -> str:
 
 def device_status_label(status: str | None) -> str:
     return {"online": translate("AnomalyLabels", "Online"), "offline": translate("AnomalyLabels", "Offline"),
-            "fault": translate("AnomalyLabels", "Fault"), "error": translate("AnomalyLabels", "Fault")}.get(
+            "fault": translate("AnomalyLabels", "Fault"),
+            "maintenance": translate("AnomalyLabels", "Maintenance")}.get(
         status or "", status or "—")
 
 
@@ -120,6 +121,7 @@ def _evidence_names() -> dict[str, str]:
         "earlier_payments": translate("AnomalyLabels", "Earlier payments"),
         "code": translate("AnomalyLabels", "Ticket code"),
         "device_id": translate("AnomalyLabels", "Device"),
+        "device_location": translate("AnomalyLabels", "Device location"),
         "scanned_at": translate("AnomalyLabels", "Scanned at"),
         "gate_result": translate("AnomalyLabels", "Gate result"),
         "gate_reason": translate("AnomalyLabels", "Gate reason"),

@@ -456,6 +456,14 @@
             <source>{n} min</source>
             <translation>{n} 分钟</translation>
         </message>
+        <message>
+            <source>Device location</source>
+            <translation>设备位置</translation>
+        </message>
+        <message>
+            <source>Maintenance</source>
+            <translation>维护中</translation>
+        </message>
     </context>
     <context>
         <name>AnomalyQueueModel</name>

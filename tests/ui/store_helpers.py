@@ -91,7 +91,7 @@ class UiStore:
         self.pay(order)
         return order
 
-    def redeem(self, code: str, device_id: str = "gate-south-1") -> dict[str, Any]:
+    def redeem(self, code: str, device_id: str = "gate-1") -> dict[str, Any]:
         r = requests.post(self.base + "/redemptions", headers=self.login("gate1", device_id),
                           timeout=10, json={"nonce": uuid.uuid4().hex, "ticket_code": code,
                                             "device_id": device_id,
@@ -100,11 +100,12 @@ class UiStore:
         return r.json()
 
     def duplicate_redemption(self) -> dict[str, Any]:
-        """A paid order whose first ticket the south gate admits, then the east gate again."""
+        """A paid order whose first ticket the south gate admits, then the north gate again
+        (the demo gates gate-1 南门闸机1号 and gate-2 北门闸机1号)."""
         order = self.channel_order(paid=True, channel="ota_ctrip")
         code = order["tickets"][0]["code"]
-        self.redeem(code, "gate-south-1")
-        assert self.redeem(code, "gate-east-2")["outcome"] == "duplicate"
+        self.redeem(code, "gate-1")
+        assert self.redeem(code, "gate-2")["outcome"] == "duplicate"
         return order
 
 

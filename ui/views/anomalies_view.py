@@ -40,12 +40,20 @@ from app.domain.anomalies import MONEY_MOVING_FIXES, NOTE_REQUIRED_FIXES
 from app.domain.money import format_fen
 from ui import tasks
 from ui.anomaly_labels import category_label, fix_label, kind_label
+from ui.anomaly_requests import (
+    AnomalyDetail,
+    keep_answer,
+    load_detail,
+    load_queue,
+    send_batch,
+    send_fix,
+)
 from ui.context import ClientContext
 from ui.errors import user_message
 from ui.message_label import MessageLabel
 from ui.models.anomalies_model import AnomalyQueueModel
-from ui.store_reads import load_devices, load_timeline, offline_reason, store_online
-from ui.views.anomaly_detail_pane import AnomalyDetail, AnomalyDetailPane, device_ids
+from ui.store_reads import offline_reason, store_online
+from ui.views.anomaly_detail_pane import AnomalyDetailPane
 from ui.views.order_detail import OrderDetailDialog
 
 log = logging.getLogger(__name__)
@@ -53,50 +61,6 @@ log = logging.getLogger(__name__)
 REFRESH_DELAY_MS = 300
 CATEGORIES = (None, "payment", "redemption", "refund", "inventory")
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-
-
-# -- workers: run off the GUI thread, touch no widget ------------------------------------------
-def load_queue(ctx: ClientContext, category: str | None,
-               want: int) -> tuple[list[dict[str, Any]], dict[str, int]]:
-    from app.services import anomaly_list
-
-    with ctx.session() as session:
-        rows = anomaly_list.list_anomalies(session, category=category,
-                                           limit=min(want, anomaly_list.MAX_LIMIT))
-        return rows, anomaly_list.open_counts(session)
-
-
-def load_detail(ctx: ClientContext, anomaly_id: str, online: bool) -> AnomalyDetail:
-    """The cached anomaly; online also the store's timeline and devices."""
-    from app.services import anomaly_list
-
-    with ctx.session() as session:
-        a = anomaly_list.anomaly_detail(session, anomaly_id)
-    timeline = load_timeline(ctx, a["order_no"], online) if a.get("order_no") else None
-    devices = timeline.devices if timeline is not None else {}
-    if online and device_ids(a) and not devices:
-        devices = load_devices(ctx)
-    return AnomalyDetail(a, timeline, devices)
-
-
-def send_fix(ctx: ClientContext, anomaly_id: str, action: str, note: str,
-             order_version: int | None) -> dict[str, Any]:
-    return ctx.store.fix_anomaly(anomaly_id, action, note or None, order_version)
-
-
-def send_batch(ctx: ClientContext, ids: list[str], action: str, note: str) -> dict[str, Any]:
-    return ctx.store.batch_anomalies(ids, action, note)
-
-
-def keep_answer(ctx: ClientContext, answer: dict[str, Any]) -> None:
-    """The rows a fix answered, into the cache now (the writer thread)."""
-    from sync import cache
-
-    orders = [answer["order"]] if isinstance(answer.get("order"), dict) else []
-    anomalies = [answer["anomaly"]] if isinstance(answer.get("anomaly"), dict) else []
-    anomalies += [a for a in answer.get("anomalies") or [] if isinstance(a, dict)]
-    with ctx.session() as session:
-        cache.apply_fetched(session, orders=orders, anomalies=anomalies)
 
 
 class AnomaliesView(QWidget):

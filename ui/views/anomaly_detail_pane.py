@@ -6,7 +6,6 @@ some of them need. The view decides what a click does (`fix_requested`)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -32,27 +31,10 @@ from ui.anomaly_labels import (
     local_text,
     status_label,
 )
+from ui.anomaly_requests import AnomalyDetail, device_ids
 from ui.models.orders_model import status_label as order_status_label
-from ui.store_reads import TimelineResult
 from ui.views.order_detail import RowsModel, make_table
 from ui.views.timeline_panel import TimelinePanel
-
-
-@dataclass(frozen=True)
-class AnomalyDetail:
-    """What the pane shows: the cached anomaly (`anomaly_list.anomaly_detail`), the timeline
-    and the devices the store knows (empty offline)."""
-
-    anomaly: dict[str, Any]
-    timeline: TimelineResult | None
-    devices: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-
-def device_ids(anomaly: Mapping[str, Any]) -> list[str]:
-    evidence = anomaly.get("evidence") or {}
-    found = [anomaly.get("device_id"), evidence.get("device_id"),
-             evidence.get("first_redeemed_by")]
-    return list(dict.fromkeys(str(d) for d in found if d))
 
 
 class AnomalyDetailPane(QWidget):
