@@ -101,7 +101,8 @@ def _order_of(session: Session, row: Anomaly) -> Order | None:
 
 
 def _amounts(session: Session, rows: Sequence[Any]) -> dict[str, int]:
-    """What each anomaly is about, in fen (three small lookups for the whole page)."""
+    """What each anomaly is about, in fen: the first positive of the evidence's amount, the
+    refund's, the ticket's, the order's total (three small lookups for the whole page)."""
     evidence = {r.anomaly_id: dict(r.evidence or {}) for r in rows}
     ticket_ids = {e["ticket_id"] for e in evidence.values() if e.get("ticket_id")}
     refund_nos = {e["refund_no"] for e in evidence.values() if e.get("refund_no")}
@@ -114,7 +115,7 @@ def _amounts(session: Session, rows: Sequence[Any]) -> dict[str, int]:
         e = evidence[r.anomaly_id]
         candidates = (e.get("amount_fen"), refunds.get(e.get("refund_no")),
                       tickets.get(e.get("ticket_id")), orders.get(r.order_id))
-        out[r.anomaly_id] = next((int(v) for v in candidates if isinstance(v, int)), 0)
+        out[r.anomaly_id] = next((v for v in candidates if isinstance(v, int) and v > 0), 0)
     return out
 
 
