@@ -61,15 +61,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_store(db_url: str, now: datetime, *,
-                  provider: RefundProvider | None = None) -> Iterator[Live]:
+def running_store(db_url: str, now: datetime, *, provider: RefundProvider | None = None,
+                  sweep_interval: float = 30.0) -> Iterator[Live]:
     """A running store with the demo users, catalog and 30 days of capacity; `provider`
-    answers its refund and payment-query calls (default: a fresh SandboxProvider)."""
+    answers its refund and payment-query calls (default: a fresh SandboxProvider); its own
+    sweep runs every `sweep_interval` seconds of real time."""
     venue = Venue()
     db = Database.open(db_url)
     clock = Clock(now)
     provider = provider or SandboxProvider()
-    app = create_app(db, clock=clock, venue=venue, refund_provider=provider)
+    app = create_app(db, clock=clock, venue=venue, refund_provider=provider,
+                     sweep_interval=sweep_interval)
     seeding.seed_demo(db.session(), now=now, venue=venue)  # through the feed, as a store does
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,

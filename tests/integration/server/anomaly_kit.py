@@ -167,3 +167,22 @@ def anomaly_rows(live, kind: str) -> list[Any]:
     with live.db.session() as s:
         return s.execute(sa.select(Anomaly).where(Anomaly.kind == kind)
                          .order_by(Anomaly.detected_at)).scalars().all()
+
+
+def raise_anomaly(live, kind: str, order_no: str, *, reason: str,
+                  evidence: dict[str, Any], amount_fen: int = 0) -> None:
+    """Open an anomaly the way a detector does (for the kinds only the sweep detects)."""
+    from app.services.anomaly_log import open_anomaly
+
+    with live.db.session() as s, s.begin():
+        open_anomaly(s, kind, order_no=order_no, reason=reason, evidence=evidence,
+                     amount_fen=amount_fen, now=live.clock(),
+                     dedupe_key=f"{kind}:{order_no}:{uuid.uuid4()}")
+
+
+def sweep(live, provider=None) -> None:
+    """One round of the store's periodic work at the store's clock."""
+    from server.app import sweep_tasks
+    from server.sweeper import Sweeper
+
+    Sweeper(live.db, live.clock, sweep_tasks(live.venue, provider or live.provider)).sweep_once()
