@@ -17,7 +17,17 @@ from app.store.db import Database
 
 from .errors import install_error_handlers
 from .feed import ChangeNotifier, PgListener, pg_conninfo
-from .routes import auth, catalog, channels, devices, orders, payments, redemptions, refunds
+from .routes import (
+    anomalies,
+    auth,
+    catalog,
+    channels,
+    devices,
+    orders,
+    payments,
+    redemptions,
+    refunds,
+)
 from .routes import leases as lease_routes
 from .routes import sync as sync_routes
 from .sweeper import Sweeper, Task
@@ -92,6 +102,6 @@ def create_app(db: Database, *, clock: Callable[[], datetime] | None = None,
     app.state.refund_provider = refund_provider or SandboxProvider()
     install_error_handlers(app)
     for module in (auth, catalog, orders, sync_routes, lease_routes, channels, payments,
-                   redemptions, refunds, devices):
+                   redemptions, refunds, devices, anomalies):
         app.include_router(module.router, prefix=API)
     return app

@@ -99,8 +99,10 @@ def check_channel(channel: str) -> None:
         raise NotFound(f"没有这个销售渠道：{channel}", channel=channel)
 
 
-def _plan(req: ChannelOrder, catalog: Mapping[str, TicketType], now: datetime,
-          venue: Venue) -> list[TicketSpec]:
+def plan_order(req: ChannelOrder, catalog: Mapping[str, TicketType], now: datetime,
+               venue: Venue) -> list[TicketSpec]:
+    """The tickets of a channel order, after checking channel, id, date, lines and amount
+    (ValidationError, NotFound)."""
     check_channel(req.channel)
     if not EXTERNAL_ID.match(req.external_id):
         raise ValidationError("渠道订单号只能由字母、数字、_ . - 组成，最多 48 个字符",
@@ -132,7 +134,7 @@ def _check_start(req: ChannelOrder) -> None:
                               field="payment.provider_txn_id")
 
 
-def _meaning(req: ChannelOrder) -> dict[str, Any]:
+def order_meaning(req: ChannelOrder) -> dict[str, Any]:
     c = req.customer
     meaning = {"channel": req.channel, "external_id": req.external_id,
                "visit_date": req.visit_date.isoformat(),
@@ -144,8 +146,10 @@ def _meaning(req: ChannelOrder) -> dict[str, Any]:
     return meaning
 
 
-def _write(session: Session, req: ChannelOrder, specs: list[TicketSpec],
-           catalog: Mapping[str, TicketType], order_no: str, now: datetime) -> Order:
+def write_order(session: Session, req: ChannelOrder, specs: list[TicketSpec],
+                catalog: Mapping[str, TicketType], order_no: str, now: datetime) -> Order:
+    """Insert the order, its tickets and (paid) its payment, or the payment the channel
+    started; units are the caller's."""
     pay = PaymentState.PAID if req.paid else (
         PaymentState.STARTED if req.payment else PaymentState.NONE)
     c = req.customer or Customer()
@@ -226,7 +230,7 @@ def take_order(session: Session, req: ChannelOrder, *, now: datetime,
     Timeline `order.created` (+ `payment.succeeded`), actor `channel:NAME`, source `channel`.
     Raises NotFound (unknown channel), ValidationError (bad id, date, lines, amount)."""
     check_channel(req.channel)
-    key, request_sha = f"{req.channel}:{req.external_id}", intake.digest(_meaning(req))
+    key, request_sha = f"{req.channel}:{req.external_id}", intake.digest(order_meaning(req))
     order_no = channel_order_no(req.channel, req.external_id)
     with read_transaction(session):
         done = intake.find(session, SCOPE, key)
@@ -235,13 +239,13 @@ def take_order(session: Session, req: ChannelOrder, *, now: datetime,
         return IntakeResult(str(done.order_id), order_no, False)
     with session.begin():
         catalog = load_catalog(session)
-        specs = _plan(req, catalog, now, venue)
+        specs = plan_order(req, catalog, now, venue)
         twin = intake.claim(session, SCOPE, key, request_sha, now=now, message=_REUSED)
         if twin is not None:  # a racing twin took it first
             return IntakeResult(str(twin.order_id), order_no, False)
         need = units_needed(specs)
         take_stock(session, need, req.visit_date, catalog, now)
-        order = _write(session, req, specs, catalog, order_no, now)
+        order = write_order(session, req, specs, catalog, order_no, now)
         _log(session, req, order, len(specs), now)
         changes.touch(session, "order", order.order_id, now=now)
         changes.touch_inventory(session, need, req.visit_date, now=now)

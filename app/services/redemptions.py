@@ -77,20 +77,22 @@ def ticket_json(t: Ticket) -> dict[str, Any]:
             "redeemed_by": t.redeemed_by}
 
 
-def _use(t: Ticket, req: RedeemRequest, at: datetime, verdict: Verdict, now: datetime) -> None:
+def use_ticket(t: Ticket, by: str, at: datetime, verdict: Verdict, now: datetime) -> None:
+    """Apply an admitting verdict: one use of the ticket at `at` by `by` (a device id, or
+    `user:NAME` for a manual redemption)."""
     if verdict.earlier_first_use:  # the ticket is already used: only the first use moves
-        t.redeemed_at, t.redeemed_by = at, req.device_id
+        t.redeemed_at, t.redeemed_by = at, by
     elif t.uses_total > 1:
         t.uses_left, state = PassUse(t.uses_left).use()
         t.status = str(state)
         t.redeemed_at = max(t.redeemed_at, at) if t.redeemed_at else at
-        t.redeemed_by = req.device_id
+        t.redeemed_by = by
     else:
         if t.status == TicketState.VALID:
             t.status = str(next_ticket_state(t.status, "redeem_start"))
         t.status = str(next_ticket_state(t.status, "redeem_done"))
         t.uses_left = 0
-        t.redeemed_at, t.redeemed_by = at, req.device_id
+        t.redeemed_at, t.redeemed_by = at, by
     t.version += 1
     t.updated_at = now
 
@@ -155,10 +157,11 @@ def _judge(session: Session, req: RedeemRequest, now: datetime, venue: Venue
     at = min(req.at, now)
     verdict = judge(TicketFacts(t.status, t.uses_total, t.uses_left, order.visit_date,
                                 order.payment_state == PaymentState.PAID, order.cancelled,
-                                t.redeemed_at), Scan(venue.local_date(at), at, req.result))
+                                t.redeemed_at, order.locked_at is not None),
+                    Scan(venue.local_date(at), at, req.result))
     first = (t.redeemed_at, t.redeemed_by)
     if verdict.admit:
-        _use(t, req, at, verdict, now)
+        use_ticket(t, req.device_id, at, verdict, now)
     _log(session, order, t, req, at, verdict, now)
     if verdict.admit:
         changed(session, order, now=now)
