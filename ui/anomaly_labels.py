@@ -136,7 +136,27 @@ def _evidence_names() -> dict[str, str]:
         "ticket_type": translate("AnomalyLabels", "Ticket type"),
         "visit_date": translate("AnomalyLabels", "Visit date"),
         "oversold": translate("AnomalyLabels", "Oversold"),
+        # what timeline events carry besides
+        "channel": translate("AnomalyLabels", "Channel"),
+        "external_id": translate("AnomalyLabels", "Channel order no."),
+        "lines": translate("AnomalyLabels", "Lines"),
+        "method": translate("AnomalyLabels", "Method"),
+        "name": translate("AnomalyLabels", "Ticket"),
+        "outcome": translate("AnomalyLabels", "Outcome"),
+        "reason": translate("AnomalyLabels", "Reason"),
+        "kind": translate("AnomalyLabels", "Kind"),
+        "category": translate("AnomalyLabels", "Category"),
+        "fields": translate("AnomalyLabels", "Fields"),
+        "uses_left": translate("AnomalyLabels", "Uses left"),
+        "total_fen": translate("AnomalyLabels", "Total"),
+        "note": translate("AnomalyLabels", "Note"),
+        "action": translate("AnomalyLabels", "Fix"),
     }
+
+
+def field_label(key: str) -> str:
+    """A detail or evidence field in words; unknown ones keep their code."""
+    return _evidence_names().get(key, key)
 
 
 # evidence fields that are ids for machines, not for the supervisor

@@ -66,6 +66,7 @@ def keep_answer(ctx: ClientContext, answer: dict[str, Any]) -> None:
 
     orders = [answer["order"]] if isinstance(answer.get("order"), dict) else []
     anomalies = [answer["anomaly"]] if isinstance(answer.get("anomaly"), dict) else []
-    anomalies += [a for a in answer.get("anomalies") or [] if isinstance(a, dict)]
+    anomalies += [r["anomaly"] for r in answer.get("results") or []  # a batch
+                  if isinstance(r, dict) and isinstance(r.get("anomaly"), dict)]
     with ctx.session() as session:
         cache.apply_fetched(session, orders=orders, anomalies=anomalies)

@@ -67,6 +67,10 @@
             <source>↑/↓ choose · Enter runs the recommended fix · Shift/Ctrl select several to mark resolved or dismiss · Ctrl+PgUp/PgDn category · Ctrl+N note</source>
             <translation>↑/↓ 选择 · Enter 执行推荐处理 · Shift/Ctrl 多选后可批量标记已处理或忽略 · Ctrl+PgUp/PgDn 切换类别 · Ctrl+N 备注</translation>
         </message>
+        <message>
+            <source>; {n} not: {why}</source>
+            <translation>；{n} 条未处理：{why}</translation>
+        </message>
     </context>
     <context>
         <name>AnomalyCounter</name>
@@ -463,6 +467,62 @@
         <message>
             <source>Maintenance</source>
             <translation>维护中</translation>
+        </message>
+        <message>
+            <source>Category</source>
+            <translation>类别</translation>
+        </message>
+        <message>
+            <source>Channel</source>
+            <translation>渠道</translation>
+        </message>
+        <message>
+            <source>Channel order no.</source>
+            <translation>渠道订单号</translation>
+        </message>
+        <message>
+            <source>Fields</source>
+            <translation>字段</translation>
+        </message>
+        <message>
+            <source>Fix</source>
+            <translation>处理方式</translation>
+        </message>
+        <message>
+            <source>Kind</source>
+            <translation>类型</translation>
+        </message>
+        <message>
+            <source>Lines</source>
+            <translation>购买明细</translation>
+        </message>
+        <message>
+            <source>Method</source>
+            <translation>支付方式</translation>
+        </message>
+        <message>
+            <source>Note</source>
+            <translation>备注</translation>
+        </message>
+        <message>
+            <source>Outcome</source>
+            <translation>结果</translation>
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation>原因</translation>
+        </message>
+        <message>
+            <source>Ticket</source>
+            <translation>票名</translation>
+        </message>
+        <message>
+            <source>Total</source>
+            <translation>总额</translation>
+        </message>
+        <message>
+            <source>Uses left</source>
+            <translation>剩余次数</translation>
         </message>
     </context>
     <context>

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from store_helpers import FIX_ROUTES_READY, NEEDS_FIX_ROUTES, connect
 
+from sync.transport import PermanentError
 from ui.main_window import MainWindow
 from ui.views.anomalies_view import AnomaliesView
 
@@ -179,6 +180,7 @@ def test_supervisor_refunds_a_duplicate_payment_after_confirming(online, ui_stor
     view.confirm_box.button(QMessageBox.StandardButton.Yes).click()
     qtbot.waitUntil(lambda: view.last_answer is not None)
     assert view.message.property("kind") == "success"
+    assert "¥200.00" in view.message.text()  # the store's sentence: refunded, how much
     assert not view.last_answer.get("already_fixed")
     assert store_anomaly(online, anomaly["id"])["status"] == "resolved"
     # the answer is in the cache at once: the row is gone, the count is down
@@ -216,7 +218,7 @@ def test_a_note_is_required_and_a_second_fix_says_already_handled(online, ui_sto
     qtbot.mouseClick(view.pane.fix_buttons["mark_resolved"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.last_answer is not None)
     assert view.last_answer["already_fixed"] is True
-    assert view.message.text().startswith("已处理")
+    assert view.message.text() == "已处理"
     assert view.message.property("kind") == "success"
 
 
@@ -227,12 +229,16 @@ def test_a_refused_fix_is_shown_in_chinese(online, ui_store, qtbot):
     order = ui_store.duplicate_redemption()
     online.sync_once(qtbot)
     view = open_view(online.ctx, qtbot)
-    select_kind(view, "duplicate_redemption", qtbot)
+    anomaly = select_kind(view, "duplicate_redemption", qtbot)
+    seen = anomaly["order"]["version"]
     ui_store.redeem(order["tickets"][1]["code"], "gate-1")  # the order's version moves on
     qtbot.keyClick(view.table, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: view.message.property("kind") == "error")
-    text = view.message.text()
-    assert any("\u4e00" <= ch <= "\u9fff" for ch in text) and "Traceback" not in text
+    with pytest.raises(PermanentError) as refused:  # what the store says to the same request
+        online.client.fix_anomaly(anomaly["id"], "lock_order", None, seen)
+    assert refused.value.status == 409
+    assert view.message.text() == refused.value.message
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in refused.value.message)
     assert view.last_answer is None
 
 
@@ -252,5 +258,5 @@ def test_batch_mark_resolved_with_a_note(online, ui_store, qtbot):
     qtbot.waitUntil(lambda: view.last_answer is not None)
     assert view.message.text() == "已将 2 条异常标记为已处理"
     assert [store_anomaly(online, i)["status"] for i in ids] == ["resolved", "resolved"]
-    online.sync_once(qtbot)
-    qtbot.waitUntil(lambda: view.model.rowCount() == 0)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 0)  # the answer is cached at once
+    assert view.tabs.tabText(0) == "全部 (0)"

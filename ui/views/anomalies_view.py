@@ -147,6 +147,7 @@ class AnomaliesView(QWidget):
         layout.setContentsMargins(20, 16, 20, 10)
         layout.setSpacing(10)
         layout.addWidget(self.message)
+        self.message.hide()
         layout.addWidget(self.tabs)
         layout.addWidget(split, 1)
         layout.addWidget(keys)
@@ -331,8 +332,9 @@ class AnomaliesView(QWidget):
         self.last_answer = answer
         message = str(answer.get("message") or "")
         if answer.get("already_fixed"):
-            text = (self.tr("Already handled: {message}").format(message=message) if message
-                    else self.tr("Already handled"))
+            done = self.tr("Already handled")
+            text = (self.tr("Already handled: {message}").format(message=message)
+                    if message and not message.startswith(done) else message or done)
         else:
             text = message or self.tr("Done: {fix}").format(fix=fix_label(fix))
         self.show_success(text)
@@ -372,10 +374,20 @@ class AnomaliesView(QWidget):
             .on_done(self._idle))
 
     def _batch_done(self, answer: dict[str, Any], action: str, n: int) -> None:
+        """`{results: [{id, outcome, message, anomaly}], closed}`: the closed count, and why
+        the others were not (each its own sentence from the store)."""
         self.last_answer = answer
+        closed = int(answer.get("closed", n))
         text = (self.tr("{n} anomalies marked resolved") if action == "mark_resolved"
-                else self.tr("{n} anomalies dismissed")).format(n=n)
-        self.show_success(text)
+                else self.tr("{n} anomalies dismissed")).format(n=closed)
+        left = [str(r.get("message") or "") for r in answer.get("results") or []
+                if r.get("outcome") not in ("resolved", "dismissed")]
+        if left:
+            text += self.tr("; {n} not: {why}").format(n=len(left), why="；".join(
+                dict.fromkeys(w for w in left if w)))
+            self.show_error(text)
+        else:
+            self.show_success(text)
         self.pane.note.clear()
         self._keep(answer)
 
@@ -400,13 +412,17 @@ class AnomaliesView(QWidget):
 
     # -- messages -------------------------------------------------------------------------------
     def show_error(self, text: str) -> None:
-        self.message.show_message(text, "error")
+        self._show(text, "error")
 
     def show_success(self, text: str) -> None:
-        self.message.show_message(text, "success")
+        self._show(text, "success")
 
     def show_info(self, text: str) -> None:
-        self.message.show_message(text, "none")
+        self._show(text, "none")
+
+    def _show(self, text: str, kind: str) -> None:
+        self.message.show_message(text, kind)
+        self.message.setVisible(bool(text))  # no empty band above the tabs
 
 
 def _local_minutes(ctx: ClientContext, iso: str | None) -> str:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -77,7 +78,7 @@ class AnomalyDetailPane(QWidget):
         self.stock = make_table("anomalyStock", self.stock_model)
         self.stock.setMaximumHeight(90)
         self.timeline = TimelinePanel(self._local)
-        self.timeline.table.setMinimumHeight(140)
+        self.timeline.table.setMinimumHeight(100)
         body = QWidget()
         column = QVBoxLayout(body)
         column.setContentsMargins(0, 0, 8, 0)
@@ -86,17 +87,25 @@ class AnomalyDetailPane(QWidget):
         column.addLayout(self.evidence)
         column.addLayout(order_row)
         for title, widget in ((self.tr("Devices"), self.devices),
-                              (self.tr("Stock involved"), self.stock),
-                              (self.tr("Order timeline"), self.timeline)):
-            label = QLabel(title)
-            label.setObjectName("sectionTitle")
-            column.addWidget(label)
+                              (self.tr("Stock involved"), self.stock)):
+            column.addWidget(self._section(title))
             column.addWidget(widget)
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        timeline = QWidget()  # below the evidence, always in sight: its verdict matters
+        lower = QVBoxLayout(timeline)
+        lower.setContentsMargins(0, 4, 0, 0)
+        lower.addWidget(self._section(self.tr("Order timeline")))
+        lower.addWidget(self.timeline, 1)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(scroll)
+        split.addWidget(timeline)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setChildrenCollapsible(False)
         self.note = QLineEdit()
         self.note.setObjectName("anomalyNote")
         self.note.setMaxLength(500)
@@ -108,10 +117,15 @@ class AnomalyDetailPane(QWidget):
         self.offline.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(split, 1)
         layout.addWidget(self.note)
         layout.addLayout(self.buttons_row)
         layout.addWidget(self.offline)
+
+    def _section(self, title: str) -> QLabel:
+        label = QLabel(title)
+        label.setObjectName("sectionTitle")
+        return label
 
     # -- showing --------------------------------------------------------------------------------
     def show_detail(self, detail: AnomalyDetail | None) -> None:

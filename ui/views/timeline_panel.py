@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.anomaly_labels import action_label, local_text, value_text
+from ui.anomaly_labels import action_label, field_label, local_text, value_text
 
 Index = QModelIndex | QPersistentModelIndex
 BROKEN_COLOR = "#c62828"
@@ -39,7 +39,7 @@ def actor_text(actor: str, devices: Mapping[str, Mapping[str, Any]]) -> str:
 
 
 def detail_text(detail: Mapping[str, Any], local: Callable[[datetime], datetime]) -> str:
-    parts = [f"{k}={value_text(k, v, local)}" for k, v in sorted(detail.items())
+    parts = [f"{field_label(k)}：{value_text(k, v, local)}" for k, v in sorted(detail.items())
              if k not in _SKIPPED and v not in (None, "", [], {})]
     return " · ".join(parts)
 
