@@ -64,8 +64,8 @@ def load_timeline(ctx: ClientContext, order_no: str, online: bool) -> TimelineRe
                                   devices=load_devices(ctx))
         except (PermanentError, TransientError) as exc:
             log.info("timeline of %s not read from the store: %s", order_no, exc)
-            note = translate("StoreReads", "The central store did not answer ({why}); "
-                                           "showing this window's records.").format(
+            note = translate("StoreReads", "The central store could not give the timeline "
+                                           "({why}); showing this window's records.").format(
                 why=exc.message)
     return _local_timeline(ctx, order_no, note)
 

@@ -1122,8 +1122,8 @@
             <translation>离线：完整时间线保存在中心服务器，这里显示本窗口的记录。</translation>
         </message>
         <message>
-            <source>The central store did not answer ({why}); showing this window's records.</source>
-            <translation>中心服务器没有响应（{why}），这里显示本窗口的记录。</translation>
+            <source>The central store could not give the timeline ({why}); showing this window's records.</source>
+            <translation>无法从中心服务器读取时间线（{why}），这里显示本窗口的记录。</translation>
         </message>
     </context>
     <context>
