@@ -23,6 +23,7 @@ STATUS_BY_CODE = {
     "conflict": 409,
     "illegal_transition": 409,
     "idempotency_key_reused": 422,
+    "provider_failed": 502,
 }
 _HTTP_CODES = {400: "validation_error", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                405: "method_not_allowed", 409: "conflict", 413: "validation_error",

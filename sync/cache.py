@@ -301,6 +301,24 @@ def apply_page(session: Session, page: Mapping[str, Any], *, now: datetime) -> A
     return Applied(tuple(orders), tuple(inventory), tuple(anomalies), tuple(catalog), cursor)
 
 
+def apply_fetched(session: Session, *, orders: Iterable[Mapping[str, Any]] = (),
+                  anomalies: Iterable[Mapping[str, Any]] = ()) -> Applied:
+    """Rows the store sent in answer to a request of this window (an anomaly fix): applied
+    like feed changes (same version rule, orders before anomalies) in one transaction; the
+    cursor is left alone, the feed brings the same rows again later, harmlessly."""
+    def as_changes(items: Iterable[Mapping[str, Any]], key: str) -> list[dict[str, Any]]:
+        return [{"seq": n, "id": d[key], "version": d["version"], "data": d}
+                for n, d in enumerate(items)]
+
+    anomaly_rows = [dict(a, id=a.get("id") or a["anomaly_id"]) for a in anomalies]
+    with session.begin():
+        order_ids = _apply_orders(session, as_changes(orders, "order_id"))
+        anomaly_ids = _apply_anomalies(session, as_changes(anomaly_rows, "id"))
+        current = session.execute(sa.select(_state.c.cursor)
+                                  .where(_state.c.stream == STREAM)).scalar_one_or_none()
+    return Applied(tuple(order_ids), (), tuple(anomaly_ids), (), current or START)
+
+
 def cursor(session: Session) -> str:
     """The stored cursor of the changes feed (`0`: from the beginning)."""
     with read_transaction(session):

@@ -31,7 +31,7 @@ from typing import Any
 from app.store.db import Database
 
 from . import cache, outbox
-from .events import ALERT, ORDERS_CHANGED, STATUS, SyncEvent, SyncStatus
+from .events import ALERT, ANOMALIES_CHANGED, ORDERS_CHANGED, STATUS, SyncEvent, SyncStatus
 from .leases import LeaseKeeper
 from .transport import PermanentError, StoreClient, TransientError
 
@@ -117,11 +117,6 @@ class SyncEngine:
     def recover(self) -> int:
         """Inflight ops left by a crash → pending."""
         return outbox.recover(self._db.session())
-
-    @property
-    def client(self) -> StoreClient:
-        """The signed-in store client (thread-safe: screens ask the store through it too)."""
-        return self._client
 
     def status(self) -> SyncStatus:
         counts = outbox.counts(self._db.session())
@@ -276,17 +271,21 @@ class SyncEngine:
         return self._cursor
 
     def _pull(self, now: datetime) -> None:
-        changed: list[str] = []
+        changed: dict[str, None] = {}  # ordered sets
+        anomalies: dict[str, None] = {}
         while True:
             since = self._cursor_value()
             page = self._client.changes(since, limit=self._page_size, wait=0)
             applied = cache.apply_page(self._db.session(), page, now=now)
             self._cursor = applied.cursor
-            changed.extend(i for i in applied.order_ids if i not in changed)
+            changed.update(dict.fromkeys(applied.order_ids))
+            anomalies.update(dict.fromkeys(applied.anomalies))
             if not page.get("has_more") or applied.cursor == since:
                 break
         if changed:
             self._emit(ORDERS_CHANGED, tuple(changed))
+        if anomalies:
+            self._emit(ANOMALIES_CHANGED, anomaly_ids=tuple(anomalies))
 
     # -- state ----------------------------------------------------------------------------
 
@@ -325,13 +324,14 @@ class SyncEngine:
     def _seconds_until(at: datetime, now: datetime) -> float:
         return max((at - now).total_seconds(), 0.0)
 
-    def _emit(self, kind: str, order_ids: tuple[str, ...] = ()) -> None:
+    def _emit(self, kind: str, order_ids: tuple[str, ...] = (), *,
+              anomaly_ids: tuple[str, ...] = ()) -> None:
         try:
             status = self.status()
             if kind == STATUS:
                 if status == self._last_status:
                     return
                 self._last_status = status
-            self._on_event(SyncEvent(kind, status, order_ids))
+            self._on_event(SyncEvent(kind, status, order_ids, anomaly_ids))
         except Exception:
             log.exception("sync event handler failed")

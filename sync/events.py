@@ -1,8 +1,9 @@
 """What the sync engine tells the rest of the client (the UI bridges these with queued signals).
 
 Kinds: `status` (online/offline, pending and rejected ops, last sync, alert, clock),
-`orders_changed` (order ids whose cached rows changed) and `alert` (the store could not be
-reached three times in a row; ops are kept and retried).
+`orders_changed` (order ids whose cached rows changed), `anomalies_changed` (anomaly ids whose
+cached rows changed: new ones, fixed ones) and `alert` (the store could not be reached three
+times in a row; ops are kept and retried).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import datetime
 
 STATUS = "status"
 ORDERS_CHANGED = "orders_changed"
+ANOMALIES_CHANGED = "anomalies_changed"
 ALERT = "alert"
 
 
@@ -31,3 +33,4 @@ class SyncEvent:
     kind: str
     status: SyncStatus
     order_ids: tuple[str, ...] = ()
+    anomaly_ids: tuple[str, ...] = ()

@@ -46,6 +46,11 @@ class PermanentError(Exception):
         self.message = message
 
 
+def _seg(text: str) -> str:
+    """One path segment (an order no. or an id) quoted."""
+    return quote(text, safe="")
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -206,11 +211,52 @@ class StoreClient:
             "ticket_type": ticket_type, "visit_date": visit_date, "qty": qty})
 
     def return_lease(self, lease_id: str) -> dict[str, Any]:
-        return self._request("POST", f"/leases/{quote(lease_id, safe='')}/return", json={})
+        return self._request("POST", f"/leases/{_seg(lease_id)}/return", json={})
 
-    def get_order(self, order_no: str) -> dict[str, Any]:
-        """GET /orders/{order_no} → Order JSON."""
-        return self._request("GET", f"/orders/{quote(order_no, safe='')}")
+    def get_order(self, order_no: str, *, reveal: bool = False) -> dict[str, Any]:
+        """GET /orders/{order_no} → Order JSON (masked). `reveal`: the customer's full phone
+        and ID number as well (supervisor+; the store logs `customer.revealed`)."""
+        params = {"reveal": 1} if reveal else None
+        return self._request("GET", f"/orders/{_seg(order_no)}", params=params)
+
+    def timeline(self, order_no: str) -> dict[str, Any]:
+        """GET /orders/{order_no}/timeline → {events, verified}."""
+        return self._request("GET", f"/orders/{_seg(order_no)}/timeline")
+
+    def anomalies(self, *, category: str | None = None, kind: str | None = None,
+                  status: str | None = None, order_no: str | None = None,
+                  limit: int | None = None) -> dict[str, Any]:
+        """GET /anomalies → {anomalies (priority order), counts: {category: n}}."""
+        params = {k: v for k, v in (("category", category), ("kind", kind),
+                                    ("status", status), ("order_no", order_no),
+                                    ("limit", limit)) if v is not None}
+        return self._request("GET", "/anomalies", params=params)
+
+    def anomaly(self, anomaly_id: str) -> dict[str, Any]:
+        """GET /anomalies/{id} → the anomaly with its evidence, order summary and devices."""
+        return self._request("GET", f"/anomalies/{_seg(anomaly_id)}")
+
+    def fix_anomaly(self, anomaly_id: str, action: str, note: str | None = None,
+                    order_version: int | None = None) -> dict[str, Any]:
+        """POST /anomalies/{id}/fix → {anomaly, order, already_fixed, message}. Refusals are
+        PermanentError: 409 `conflict` (the precondition no longer holds, or the order moved
+        past `order_version`), 422 (a note is required)."""
+        body: dict[str, Any] = {"action": action}
+        if note:
+            body["note"] = note
+        if order_version is not None:
+            body["order_version"] = order_version
+        return self._request("POST", f"/anomalies/{_seg(anomaly_id)}/fix", json=body)
+
+    def batch_anomalies(self, ids: list[str], action: str, note: str) -> dict[str, Any]:
+        """POST /anomalies/batch {ids, action: mark_resolved | dismiss, note}."""
+        return self._request("POST", "/anomalies/batch",
+                             json={"ids": list(ids), "action": action, "note": note})
+
+    def devices(self) -> list[dict[str, Any]]:
+        """GET /devices → the devices with location, status and last heartbeat."""
+        body = self._request("GET", "/devices")
+        return list(body["devices"] if isinstance(body, dict) else body)
 
     def create_order(self, body: Mapping[str, Any], key: str) -> dict[str, Any]:
         """POST /orders with the Idempotency-Key `key` → the order (201)."""

@@ -27,7 +27,7 @@ from ui.i18n import install_translations, normalize_lang, remove_translations
 from ui.login_dialog import LoginDialog
 from ui.printer_bridge import PrinterBridge
 from ui.sync_bridge import SyncBridge
-from ui.sync_runner import StoreHandle, start_engine
+from ui.sync_runner import StoreHandle, start_engine, store_client
 
 log = logging.getLogger("menpiao.ui")
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -166,12 +166,14 @@ class ClientApp(QObject):
             self.ctx.sync.set_problem(user_message(exc))
             return
         self.ctx.sync.waker = self.engine.wake
-        self.ctx.store_client = self.engine.client
+        self.ctx.store = store_client(self.ctx, self.store.base_url, username, password)
 
     def _stop_sync(self) -> None:
         engine, self.engine = self.engine, None
         self.ctx.sync.waker = None
-        self.ctx.store_client = None
+        store, self.ctx.store = self.ctx.store, None
+        if store is not None:
+            store.close()
         if engine is not None:
             engine.stop(timeout=1.0)  # a long-poll in flight ends on its own, never applied
 

@@ -26,7 +26,7 @@ class ClientContext:
     printer: Any = None  # ui.printer_bridge.PrinterBridge, when the print worker runs
     sync: Any = None  # ui.sync_bridge.SyncBridge: store status, orders changed, wake()
     store_url: str | None = None  # a remote central store (`--store`); None: the embedded one
-    store_client: Any = None  # sync.transport.StoreClient of the signed-in user, while syncing
+    store: Any = None  # sync.transport.StoreClient of the signed-in user (fixes, timelines)
     extras: dict[str, Any] = field(default_factory=dict)
 
     def now(self) -> datetime:

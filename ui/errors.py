@@ -24,12 +24,13 @@ def user_message(exc: BaseException) -> str:
     from app.domain.errors import DomainError
     from sync.transport import PermanentError, TransientError
 
-    if isinstance(exc, DomainError | PermanentError):
-        return exc.message  # the store's refusals are Chinese sentences too
+    if isinstance(exc, DomainError):
+        return exc.message
+    if isinstance(exc, PermanentError):  # the store refused: its §8 message is Chinese
+        return exc.message
     if isinstance(exc, TransientError):
-        return translate("Errors", "The central store did not answer ({why}). Try again "
-                                   "when it is back.").format(
-                                       why=str(exc))
+        return translate("Errors", "The central store did not answer: {why}").format(
+            why=exc.message)
     if isinstance(exc, TimeoutError | ConnectionError):
         return translate("Errors", "The device did not answer in time. Check the cable or "
                                    "network and try again.")

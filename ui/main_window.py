@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QMouseEvent, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -18,16 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from ui import navigation
+from ui.anomaly_counter import AnomalyCounter
+from ui.clickable_label import ClickableLabel
 from ui.context import ClientContext
-
-
-class ClickableLabel(QLabel):
-    clicked = Signal()
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        if event.button() == Qt.MouseButton.LeftButton:
-            self.clicked.emit()
-        super().mouseReleaseEvent(event)
 
 
 class MainWindow(QMainWindow):
@@ -95,9 +88,22 @@ class MainWindow(QMainWindow):
         self.sync_label = ClickableLabel()
         self.sync_label.setObjectName("syncState")
         self.sync_label.clicked.connect(self.show_sync_issues)
+        self.anomaly_counter: AnomalyCounter | None = None
+        if "anomalies" in self.keys:  # supervisor and admin
+            self.anomaly_counter = AnomalyCounter(self.ctx)
+            self.anomaly_counter.clicked.connect(lambda: self.show_screen("anomalies"))
+            self.anomaly_counter.arrived.connect(self._anomalies_arrived)
+            bar.addPermanentWidget(self.anomaly_counter)
+            if self.ctx.sync is not None:
+                self.ctx.sync.anomalies_changed.connect(self.anomaly_counter.refresh)
+            self.anomaly_counter.refresh()
         for label in (self.user_label, self.terminal_label, self.printer_label, self.sync_label):
             bar.addPermanentWidget(label)
         self.refresh_status()
+
+    def _anomalies_arrived(self, n: int) -> None:
+        self.statusBar().showMessage(self.tr("{n} new anomalies — click the counter to see "
+                                             "them").format(n=n), 8000)
 
     def refresh_status(self) -> None:
         user = self.ctx.user
@@ -154,6 +160,8 @@ class MainWindow(QMainWindow):
                 page.settings_saved.connect(self.refresh_status)
             if hasattr(page, "orders_changed") and self.ctx.sync is not None:
                 self.ctx.sync.orders_changed.connect(page.orders_changed)  # live from sync
+            if hasattr(page, "anomalies_changed") and self.ctx.sync is not None:
+                self.ctx.sync.anomalies_changed.connect(page.anomalies_changed)
         self.stack.setCurrentWidget(page)
         row = self.keys.index(key)
         if self.nav.currentRow() != row:

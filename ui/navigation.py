@@ -42,8 +42,6 @@ def _coming(key: str) -> str:
     if key == "shift":
         return translate("Navigation", "Open and close your cash shift and print the Z "
                                        "report.")
-    if key == "anomalies":
-        return translate("Navigation", "Work the anomaly queue with one-click fixes.")
     return translate("Navigation", "Sales, visitors and channels of the day at a glance.")
 
 
@@ -77,6 +75,12 @@ def _approvals(ctx: ClientContext) -> QWidget:
     return ApprovalsView(ctx)
 
 
+def _anomalies(ctx: ClientContext) -> QWidget:
+    from ui.views.anomalies_view import AnomaliesView
+
+    return AnomaliesView(ctx)
+
+
 def _settings(ctx: ClientContext) -> QWidget:
     from ui.views.settings_view import SettingsView
 
@@ -98,7 +102,7 @@ SCREENS: dict[str, Screen] = {
     "orders": Screen("orders", _orders),
     "shift": Screen("shift", _shift),
     "approvals": Screen("approvals", _approvals),
-    "anomalies": Screen("anomalies", _placeholder("anomalies")),
+    "anomalies": Screen("anomalies", _anomalies),
     "dashboard": Screen("dashboard", _placeholder("dashboard")),
     "settings": Screen("settings", _settings),
 }

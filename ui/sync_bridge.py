@@ -1,6 +1,6 @@
 """Sync events into Qt: the sync engine calls `publish` from its own thread; the UI hears a
-coalesced `changed` (status bar), `orders_changed(ids)` (Orders view) and `alert(text)` on the
-GUI thread. Before a central store is connected the bridge says "local mode"."""
+coalesced `changed` (status bar), `orders_changed(ids)` (Orders view), `anomalies_changed(ids)`
+(Anomalies view, the status bar's counter) and `alert(text)` on the GUI thread. Before a central store is connected the bridge says "local mode"."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ class SyncBridge(EventBridge):
     """`wake()` after a sale or another op was queued: the engine pushes now."""
 
     orders_changed = Signal(list)
+    anomalies_changed = Signal(list)
     alert = Signal(str)
 
     def __init__(self, parent: QObject | None = None, interval_ms: int = COALESCE_MS) -> None:
@@ -28,6 +29,7 @@ class SyncBridge(EventBridge):
         self.connecting = False  # a store is being started or reached
         self.problem = ""  # why there is no engine (store did not start, login refused)
         self._order_ids: set[str] = set()
+        self._anomaly_ids: set[str] = set()
 
     @property
     def online(self) -> bool:
@@ -53,6 +55,8 @@ class SyncBridge(EventBridge):
         kind = getattr(event, "kind", "")
         if kind == "orders_changed":
             self._order_ids.update(getattr(event, "order_ids", ()) or ())
+        if kind == "anomalies_changed":
+            self._anomaly_ids.update(getattr(event, "anomaly_ids", ()) or ())
         if kind == "alert" and getattr(status, "alert", None):
             self.alert.emit(str(status.alert))
 
@@ -60,6 +64,9 @@ class SyncBridge(EventBridge):
         if self._order_ids:
             ids, self._order_ids = sorted(self._order_ids), set()
             self.orders_changed.emit(ids)
+        if self._anomaly_ids:
+            ids, self._anomaly_ids = sorted(self._anomaly_ids), set()
+            self.anomalies_changed.emit(ids)
         super().flush()
 
     # -- what the status bar shows ---------------------------------------------------------

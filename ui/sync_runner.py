@@ -56,3 +56,13 @@ def start_engine(ctx: ClientContext, base_url: str, username: str, password: str
                         on_event=publish, lease_keeper=keeper)
     engine.start()
     return engine
+
+
+def store_client(ctx: ClientContext, base_url: str, username: str, password: str) -> Any:
+    """The signed-in user's own client of the store, for what screens ask it directly (anomaly
+    fixes, timelines, revealing a customer): it signs in on first use, on a worker thread."""
+    from sync.transport import StoreClient
+
+    client = StoreClient(api_base(base_url))
+    client.remember(username, password, ctx.device_id, ctx.terminal)
+    return client

@@ -61,3 +61,31 @@ def priority(kind: str, amount_fen: int, detected_at: datetime, now: datetime) -
     money = min(max(amount_fen, 0) // 100, 900)
     age = min(max(now - detected_at, timedelta(0)) // timedelta(minutes=10), 500)
     return weight + money + age
+
+DISMISS = "dismiss"  # any open anomaly may be dismissed (false alarm), with a note
+FIX_LABELS_ZH = {
+    "backfill_order": "补建订单", "refund_payment": "退回支付", "query_payment": "查询支付结果",
+    "cancel_and_release": "取消订单并释放库存", "refund_duplicate": "退回重复支付",
+    "deduct_inventory": "补扣库存", "manual_redeem": "人工核销", "mark_resolved": "标记已处理",
+    "lock_order": "锁定订单", "process_refund": "处理退款", "retry_refund": "重试退款",
+    "change_refund_method": "改为现金退款", "restore_inventory": "恢复库存", DISMISS: "忽略",
+}
+FIXERS = ("supervisor", "finance", "admin")  # "supervisor+" of DESIGN.md §8
+# Finance reconciles money: it works the payment and refund anomalies, not the gate or stock.
+_FINANCE_CATEGORIES = frozenset({Category.PAYMENT, Category.REFUND})
+AGE_STEP = timedelta(minutes=10)
+AGE_CAP = 500
+
+
+def may_fix(role: str, category: str) -> bool:
+    """Whether `role` may fix (or dismiss) an anomaly of `category`."""
+    if role == "finance":
+        return category in _FINANCE_CATEGORIES
+    return role in FIXERS
+
+
+def current_priority(stored: int, detected_at: datetime, now: datetime) -> int:
+    """The priority at `now` of an anomaly stored with `priority(..., detected_at,
+    detected_at)`: the stored weight and amount plus the age earned since (old ones rise)."""
+    age = min(max(now - detected_at, timedelta(0)) // AGE_STEP, AGE_CAP)
+    return stored + age

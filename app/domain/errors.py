@@ -40,3 +40,9 @@ class Forbidden(DomainError):
 
 class Conflict(DomainError):
     code = "conflict"
+
+
+class ProviderFailed(DomainError):
+    """The payment provider refused or could not be reached; nothing was written."""
+
+    code = "provider_failed"

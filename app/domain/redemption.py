@@ -25,6 +25,7 @@ class TicketFacts:
     order_paid: bool
     order_cancelled: bool
     redeemed_at: datetime | None = None  # last use
+    order_locked: bool = False  # a supervisor locked the order (the lock_order fix)
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,8 @@ def judge(t: TicketFacts, scan: Scan) -> Verdict:
     """The answer to one scan of a known ticket, first rule that matches wins: cancelled or
     void → invalid; unpaid → invalid; refunded (or being refunded) → refunded, and
     `redeemed_after_refund` when the gate already let the visitor in; used up → duplicate
-    with `duplicate_redemption` (unless the gate reports it did not open); wrong day →
-    invalid; the gate reports a failure → failed with `redeem_failed`; else valid."""
+    with `duplicate_redemption` (unless the gate reports it did not open); order locked by a
+    supervisor → invalid; wrong day → invalid; the gate reports a failure → failed with `redeem_failed`; else valid."""
     if t.order_cancelled or t.status == "void":
         return Verdict(Outcome.INVALID, "订单已取消，票已作废")
     if not t.order_paid:
@@ -86,6 +87,8 @@ def judge(t: TicketFacts, scan: Scan) -> Verdict:
                        anomaly="redeemed_after_refund" if scan.gate_result == "ok" else None)
     if t.status == "redeemed" or t.uses_left <= 0:
         return _used_up(t, scan)
+    if t.order_locked:
+        return Verdict(Outcome.INVALID, "订单已被主管锁定，不能入园，请联系值班主管")
     wrong = _wrong_day(t, scan.day)
     if wrong:
         return Verdict(Outcome.INVALID, wrong)

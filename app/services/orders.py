@@ -4,6 +4,7 @@ role)."""
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,6 +17,8 @@ from app.store.db import read_transaction
 from app.store.models import Anomaly, Order, Payment, Refund, Ticket
 
 from . import timeline as timeline_log
+
+REVEAL_SOURCE = "server"
 
 
 def mask_phone(phone: str | None) -> str | None:
@@ -132,6 +135,24 @@ def get_order(session: Session, order_no: str, *, reveal: bool = False) -> dict[
     and ID number (order detail for an authorised role)."""
     with read_transaction(session):
         return orders_json(session, [_find(session, order_no)], reveal)[0]
+
+
+def reveal_customer(session: Session, order_no: str, *, actor: str, now: datetime,
+                    source: str = REVEAL_SOURCE) -> dict[str, Any]:
+    """The order with its customer's phone and ID number unmasked (order detail of an
+    authorised role — the caller checks the role). Looking is logged: `customer.revealed`
+    (actor, the fields shown) is written to the order's timeline in the same transaction."""
+    with session.begin():
+        order = session.execute(
+            sa.select(Order).where(Order.order_no == order_no.strip()).with_for_update()
+        ).scalar_one_or_none()  # the row lock keeps the timeline chain linear
+        if order is None:
+            raise NotFound(f"没有找到订单 {order_no}", order_no=order_no)
+        shown = [name for name, value in (("phone", order.customer_phone),
+                                          ("id_no", order.customer_id_no)) if value]
+        timeline_log.append(session, order.order_id, [("customer.revealed", {"fields": shown})],
+                            at=now, actor=actor, source=source)
+        return orders_json(session, [order], reveal=True)[0]
 
 
 def recent_orders(session: Session, limit: int = 50, offset: int = 0,

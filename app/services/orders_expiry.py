@@ -45,7 +45,11 @@ def _release(session: Session, order: Order, units: Counter[str], now: datetime)
     changes.touch_inventory(session, units, order.visit_date, now=now)
 
 
-def _cancel(session: Session, order: Order, now: datetime) -> None:
+def cancel_order(session: Session, order: Order, *, now: datetime, reason: str, message: str,
+                 actor: str = actors.SYSTEM, source: str = SOURCE) -> dict[str, int]:
+    """Cancel an unpaid order inside the caller's transaction: valid tickets void, their units
+    back to free capacity, `order.cancelled` on the timeline (`reason` code, Chinese
+    `message`); the units released per ticket type."""
     units: Counter[str] = Counter()
     for t in tickets_of(session, order.order_id):
         if t.status == TicketState.VALID:
@@ -56,10 +60,16 @@ def _cancel(session: Session, order: Order, now: datetime) -> None:
     order.cancelled = True
     _release(session, order, units, now)
     changed(session, order, now=now)
+    released = dict(sorted(units.items()))
     timeline.append(session, order.order_id, [("order.cancelled", {
-        "reason": "unpaid_timeout", "message": "超过 15 分钟未支付，订单已自动取消",
-        "voided_tickets": sum(units.values()), "released": dict(sorted(units.items()))})],
-        at=now, actor=actors.SYSTEM, source=SOURCE)
+        "reason": reason, "message": message, "voided_tickets": sum(units.values()),
+        "released": released})], at=now, actor=actor, source=source)
+    return released
+
+
+def _cancel(session: Session, order: Order, now: datetime) -> None:
+    cancel_order(session, order, now=now, reason="unpaid_timeout",
+                 message="超过 15 分钟未支付，订单已自动取消")
 
 
 def expire_unpaid(session: Session, *, now: datetime) -> int:

@@ -76,7 +76,7 @@ def _attempt(session: Session, provider: RefundProvider, refund_no: str, *, now:
                    Payment.status == "succeeded").order_by(Payment.at)).scalars().first()
         try:
             answer = provider.refund(provider_txn_id=txn, refund_no=refund.refund_no,
-                                     amount_fen=refund.amount_fen)
+                                     amount_fen=refund.amount_fen, provider=refund.method)
         except Exception as exc:  # noqa: BLE001 - a network failure is a failed attempt
             answer = ProviderAnswer(False, error=f"{type(exc).__name__}: {exc}"[:500])
         who = actors.provider(refund.method)

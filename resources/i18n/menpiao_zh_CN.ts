@@ -2,6 +2,577 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
     <context>
+        <name>AnomaliesView</name>
+        <message>
+            <source>All</source>
+            <translation>全部</translation>
+        </message>
+        <message>
+            <source>Already handled</source>
+            <translation>已处理</translation>
+        </message>
+        <message>
+            <source>Already handled: {message}</source>
+            <translation>已处理：{message}</translation>
+        </message>
+        <message>
+            <source>Confirm: money moves</source>
+            <translation>确认：将发生资金退回</translation>
+        </message>
+        <message>
+            <source>Dismiss selected</source>
+            <translation>忽略所选</translation>
+        </message>
+        <message>
+            <source>Done: {fix}</source>
+            <translation>已完成：{fix}</translation>
+        </message>
+        <message>
+            <source>Mark selected resolved</source>
+            <translation>所选标记已处理</translation>
+        </message>
+        <message>
+            <source>No open anomalies here.</source>
+            <translation>这里没有待处理的异常。</translation>
+        </message>
+        <message>
+            <source>Not done: {fix}</source>
+            <translation>未执行：{fix}</translation>
+        </message>
+        <message>
+            <source>Write a note first: it is kept with every anomaly.</source>
+            <translation>请先填写备注：备注会记录在每条异常上。</translation>
+        </message>
+        <message>
+            <source>{fix} for {kind} of order {no}: {amount}. Money goes back to the visitor and this cannot be undone. Go ahead?</source>
+            <translation>订单 {no} 的{kind}：{fix}，金额 {amount}。款项将退回游客，无法撤销。确定执行吗？</translation>
+        </message>
+        <message>
+            <source>{n} anomalies</source>
+            <translation>共 {n} 条异常</translation>
+        </message>
+        <message>
+            <source>{n} anomalies dismissed</source>
+            <translation>已忽略 {n} 条异常</translation>
+        </message>
+        <message>
+            <source>{n} anomalies marked resolved</source>
+            <translation>已将 {n} 条异常标记为已处理</translation>
+        </message>
+        <message>
+            <source>“{fix}” needs a note: write what was checked.</source>
+            <translation>“{fix}”需要填写备注：请写明核查情况。</translation>
+        </message>
+        <message>
+            <source>↑/↓ choose · Enter runs the recommended fix · Shift/Ctrl select several to mark resolved or dismiss · Ctrl+PgUp/PgDn category · Ctrl+N note</source>
+            <translation>↑/↓ 选择 · Enter 执行推荐处理 · Shift/Ctrl 多选后可批量标记已处理或忽略 · Ctrl+PgUp/PgDn 切换类别 · Ctrl+N 备注</translation>
+        </message>
+        <message>
+            <source>; {n} not: {why}</source>
+            <translation>；{n} 条未处理：{why}</translation>
+        </message>
+    </context>
+    <context>
+        <name>AnomalyCounter</name>
+        <message>
+            <source>Anomalies: {n}</source>
+            <translation>异常：{n}</translation>
+        </message>
+        <message>
+            <source>Open anomalies — click to work the queue</source>
+            <translation>待处理的异常——点击进入异常订单</translation>
+        </message>
+    </context>
+    <context>
+        <name>AnomalyDetailPane</name>
+        <message>
+            <source>Available</source>
+            <translation>可售</translation>
+        </message>
+        <message>
+            <source>Capacity</source>
+            <translation>容量</translation>
+        </message>
+        <message>
+            <source>Devices</source>
+            <translation>设备</translation>
+        </message>
+        <message>
+            <source>Handled</source>
+            <translation>处理情况</translation>
+        </message>
+        <message>
+            <source>Held</source>
+            <translation>预留</translation>
+        </message>
+        <message>
+            <source>Needs a note</source>
+            <translation>需要填写备注</translation>
+        </message>
+        <message>
+            <source>No anomaly selected</source>
+            <translation>未选择异常</translation>
+        </message>
+        <message>
+            <source>No order: the payment names none.</source>
+            <translation>无订单：这笔支付没有对应的订单。</translation>
+        </message>
+        <message>
+            <source>Note (required to mark resolved, dismiss or refund in cash)</source>
+            <translation>备注（标记已处理、忽略或改为现金退款时必填）</translation>
+        </message>
+        <message>
+            <source>Order detail</source>
+            <translation>订单详情</translation>
+        </message>
+        <message>
+            <source>Order timeline</source>
+            <translation>订单时间线</translation>
+        </message>
+        <message>
+            <source>Order {no} · {total} · {status}</source>
+            <translation>订单 {no} · {total} · {status}</translation>
+        </message>
+        <message>
+            <source>Order: {no}</source>
+            <translation>订单：{no}</translation>
+        </message>
+        <message>
+            <source>Oversold</source>
+            <translation>超售</translation>
+        </message>
+        <message>
+            <source>Sold</source>
+            <translation>已售</translation>
+        </message>
+        <message>
+            <source>Stock involved</source>
+            <translation>涉及库存</translation>
+        </message>
+        <message>
+            <source>Ticket type</source>
+            <translation>票种</translation>
+        </message>
+        <message>
+            <source>Visit date</source>
+            <translation>游玩日期</translation>
+        </message>
+        <message>
+            <source>{id} (not known to the store, or offline)</source>
+            <translation>{id}（中心库无此设备信息，或当前离线）</translation>
+        </message>
+        <message>
+            <source>{id} · {location} · {status} · last heartbeat {at}</source>
+            <translation>{id} · {location} · {status} · 最后心跳 {at}</translation>
+        </message>
+    </context>
+    <context>
+        <name>AnomalyLabels</name>
+        <message>
+            <source>Amount</source>
+            <translation>金额</translation>
+        </message>
+        <message>
+            <source>Amount due</source>
+            <translation>应付金额</translation>
+        </message>
+        <message>
+            <source>Anomaly detected</source>
+            <translation>发现异常</translation>
+        </message>
+        <message>
+            <source>Anomaly dismissed</source>
+            <translation>异常已忽略</translation>
+        </message>
+        <message>
+            <source>Anomaly fixed</source>
+            <translation>异常已修复</translation>
+        </message>
+        <message>
+            <source>Anomaly resolved</source>
+            <translation>异常已标记处理</translation>
+        </message>
+        <message>
+            <source>Attempts</source>
+            <translation>尝试次数</translation>
+        </message>
+        <message>
+            <source>Backfill the order</source>
+            <translation>补录订单</translation>
+        </message>
+        <message>
+            <source>Cancel and release stock</source>
+            <translation>取消订单并释放库存</translation>
+        </message>
+        <message>
+            <source>Cancelled order</source>
+            <translation>已取消的订单</translation>
+        </message>
+        <message>
+            <source>Customer data viewed in full</source>
+            <translation>查看了完整客户信息</translation>
+        </message>
+        <message>
+            <source>Deduct the stock</source>
+            <translation>补扣库存</translation>
+        </message>
+        <message>
+            <source>Device</source>
+            <translation>设备</translation>
+        </message>
+        <message>
+            <source>Dismiss</source>
+            <translation>忽略</translation>
+        </message>
+        <message>
+            <source>Dismissed</source>
+            <translation>已忽略</translation>
+        </message>
+        <message>
+            <source>Earlier payments</source>
+            <translation>此前的支付</translation>
+        </message>
+        <message>
+            <source>Fault</source>
+            <translation>故障</translation>
+        </message>
+        <message>
+            <source>First redeemed at</source>
+            <translation>首次核销时间</translation>
+        </message>
+        <message>
+            <source>First redeemed by</source>
+            <translation>首次核销设备</translation>
+        </message>
+        <message>
+            <source>Gate reason</source>
+            <translation>闸机说明</translation>
+        </message>
+        <message>
+            <source>Gate result</source>
+            <translation>闸机结果</translation>
+        </message>
+        <message>
+            <source>Last error</source>
+            <translation>最近错误</translation>
+        </message>
+        <message>
+            <source>Lock the order</source>
+            <translation>锁定订单</translation>
+        </message>
+        <message>
+            <source>Mark resolved</source>
+            <translation>标记已处理</translation>
+        </message>
+        <message>
+            <source>Offline</source>
+            <translation>离线</translation>
+        </message>
+        <message>
+            <source>Online</source>
+            <translation>在线</translation>
+        </message>
+        <message>
+            <source>Open</source>
+            <translation>待处理</translation>
+        </message>
+        <message>
+            <source>Order cancelled</source>
+            <translation>订单已取消</translation>
+        </message>
+        <message>
+            <source>Order created</source>
+            <translation>创建订单</translation>
+        </message>
+        <message>
+            <source>Order locked</source>
+            <translation>订单已锁定</translation>
+        </message>
+        <message>
+            <source>Order no.</source>
+            <translation>订单号</translation>
+        </message>
+        <message>
+            <source>Oversold</source>
+            <translation>超售张数</translation>
+        </message>
+        <message>
+            <source>Paid at</source>
+            <translation>支付时间</translation>
+        </message>
+        <message>
+            <source>Payment failed</source>
+            <translation>支付失败</translation>
+        </message>
+        <message>
+            <source>Payment no.</source>
+            <translation>支付单号</translation>
+        </message>
+        <message>
+            <source>Payment succeeded</source>
+            <translation>支付成功</translation>
+        </message>
+        <message>
+            <source>Process the refund</source>
+            <translation>处理退款</translation>
+        </message>
+        <message>
+            <source>Provider</source>
+            <translation>支付渠道</translation>
+        </message>
+        <message>
+            <source>Query the payment</source>
+            <translation>查询支付结果</translation>
+        </message>
+        <message>
+            <source>Receipt reprinted</source>
+            <translation>补打小票</translation>
+        </message>
+        <message>
+            <source>Redeem manually</source>
+            <translation>人工核销</translation>
+        </message>
+        <message>
+            <source>Redeemed at</source>
+            <translation>核销时间</translation>
+        </message>
+        <message>
+            <source>Redemption failed</source>
+            <translation>核销失败</translation>
+        </message>
+        <message>
+            <source>Redemption refused</source>
+            <translation>核销被拒</translation>
+        </message>
+        <message>
+            <source>Refund approved</source>
+            <translation>退票已审批</translation>
+        </message>
+        <message>
+            <source>Refund attempt failed</source>
+            <translation>退款尝试失败</translation>
+        </message>
+        <message>
+            <source>Refund awaiting approval</source>
+            <translation>退票待审批</translation>
+        </message>
+        <message>
+            <source>Refund failed</source>
+            <translation>退款失败</translation>
+        </message>
+        <message>
+            <source>Refund in cash instead</source>
+            <translation>改为现金退款</translation>
+        </message>
+        <message>
+            <source>Refund no.</source>
+            <translation>退款单号</translation>
+        </message>
+        <message>
+            <source>Refund processing</source>
+            <translation>退款处理中</translation>
+        </message>
+        <message>
+            <source>Refund requested</source>
+            <translation>申请退票</translation>
+        </message>
+        <message>
+            <source>Refund submitted</source>
+            <translation>退款已提交平台</translation>
+        </message>
+        <message>
+            <source>Refund succeeded</source>
+            <translation>退款成功</translation>
+        </message>
+        <message>
+            <source>Refund the duplicate payment</source>
+            <translation>退还重复支付</translation>
+        </message>
+        <message>
+            <source>Refund the payment</source>
+            <translation>原路退款</translation>
+        </message>
+        <message>
+            <source>Refunded at</source>
+            <translation>退票时间</translation>
+        </message>
+        <message>
+            <source>Resolved</source>
+            <translation>已处理</translation>
+        </message>
+        <message>
+            <source>Restore the stock</source>
+            <translation>回补库存</translation>
+        </message>
+        <message>
+            <source>Retry the refund</source>
+            <translation>重试退款</translation>
+        </message>
+        <message>
+            <source>Scanned at</source>
+            <translation>扫码时间</translation>
+        </message>
+        <message>
+            <source>Ticket code</source>
+            <translation>票码</translation>
+        </message>
+        <message>
+            <source>Ticket redeemed</source>
+            <translation>核销通过</translation>
+        </message>
+        <message>
+            <source>Ticket refunded</source>
+            <translation>门票已退</translation>
+        </message>
+        <message>
+            <source>Ticket reprinted</source>
+            <translation>补打门票</translation>
+        </message>
+        <message>
+            <source>Ticket type</source>
+            <translation>票种</translation>
+        </message>
+        <message>
+            <source>Transaction no.</source>
+            <translation>交易号</translation>
+        </message>
+        <message>
+            <source>Visit date</source>
+            <translation>游玩日期</translation>
+        </message>
+        <message>
+            <source>Window</source>
+            <translation>窗口</translation>
+        </message>
+        <message>
+            <source>just now</source>
+            <translation>刚刚</translation>
+        </message>
+        <message>
+            <source>{n} days</source>
+            <translation>{n} 天</translation>
+        </message>
+        <message>
+            <source>{n} h</source>
+            <translation>{n} 小时</translation>
+        </message>
+        <message>
+            <source>{n} min</source>
+            <translation>{n} 分钟</translation>
+        </message>
+        <message>
+            <source>Device location</source>
+            <translation>设备位置</translation>
+        </message>
+        <message>
+            <source>Maintenance</source>
+            <translation>维护中</translation>
+        </message>
+        <message>
+            <source>Category</source>
+            <translation>类别</translation>
+        </message>
+        <message>
+            <source>Channel</source>
+            <translation>渠道</translation>
+        </message>
+        <message>
+            <source>Channel order no.</source>
+            <translation>渠道订单号</translation>
+        </message>
+        <message>
+            <source>Fields</source>
+            <translation>字段</translation>
+        </message>
+        <message>
+            <source>Fix</source>
+            <translation>处理方式</translation>
+        </message>
+        <message>
+            <source>Kind</source>
+            <translation>类型</translation>
+        </message>
+        <message>
+            <source>Lines</source>
+            <translation>购买明细</translation>
+        </message>
+        <message>
+            <source>Method</source>
+            <translation>支付方式</translation>
+        </message>
+        <message>
+            <source>Note</source>
+            <translation>备注</translation>
+        </message>
+        <message>
+            <source>Outcome</source>
+            <translation>结果</translation>
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation>原因</translation>
+        </message>
+        <message>
+            <source>Ticket</source>
+            <translation>票名</translation>
+        </message>
+        <message>
+            <source>Total</source>
+            <translation>总额</translation>
+        </message>
+        <message>
+            <source>Uses left</source>
+            <translation>剩余次数</translation>
+        </message>
+    </context>
+    <context>
+        <name>AnomalyQueueModel</name>
+        <message>
+            <source>Age</source>
+            <translation>已过</translation>
+        </message>
+        <message>
+            <source>Alipay</source>
+            <translation>支付宝</translation>
+        </message>
+        <message>
+            <source>Amount</source>
+            <translation>金额</translation>
+        </message>
+        <message>
+            <source>Anomaly</source>
+            <translation>异常</translation>
+        </message>
+        <message>
+            <source>Device / source</source>
+            <translation>设备/来源</translation>
+        </message>
+        <message>
+            <source>High</source>
+            <translation>高</translation>
+        </message>
+        <message>
+            <source>Low</source>
+            <translation>低</translation>
+        </message>
+        <message>
+            <source>Medium</source>
+            <translation>中</translation>
+        </message>
+        <message>
+            <source>Order no.</source>
+            <translation>订单号</translation>
+        </message>
+        <message>
+            <source>Priority</source>
+            <translation>优先级</translation>
+        </message>
+        <message>
+            <source>WeChat Pay</source>
+            <translation>微信支付</translation>
+        </message>
+    </context>
+    <context>
         <name>CartModel</name>
         <message>
             <source>Ticket</source>
@@ -50,8 +621,8 @@
             <translation>门票</translation>
         </message>
         <message>
-            <source>The central store did not answer ({why}). Try again when it is back.</source>
-            <translation>中心服务器没有应答（{why}），请稍后重试。</translation>
+            <source>The central store did not answer: {why}</source>
+            <translation>中心服务器没有响应：{why}</translation>
         </message>
     </context>
     <context>
@@ -138,6 +709,10 @@
         <message>
             <source>Printer: {state}</source>
             <translation>打印机：{state}</translation>
+        </message>
+        <message>
+            <source>{n} new anomalies — click the counter to see them</source>
+            <translation>新增 {n} 条异常——点击状态栏的异常计数查看</translation>
         </message>
     </context>
     <context>
@@ -537,6 +1112,25 @@
         </message>
     </context>
     <context>
+        <name>StoreReads</name>
+        <message>
+            <source>No events recorded in this window.</source>
+            <translation>本窗口没有这笔订单的记录。</translation>
+        </message>
+        <message>
+            <source>Offline: fixing anomalies needs the central store</source>
+            <translation>离线：处理异常需要连接中心服务器</translation>
+        </message>
+        <message>
+            <source>Offline: the full timeline is kept by the central store; showing this window's records.</source>
+            <translation>离线：完整时间线保存在中心服务器，这里显示本窗口的记录。</translation>
+        </message>
+        <message>
+            <source>The central store could not give the timeline ({why}); showing this window's records.</source>
+            <translation>无法从中心服务器读取时间线（{why}），这里显示本窗口的记录。</translation>
+        </message>
+    </context>
+    <context>
         <name>TicketTile</name>
         <message>
             <source>Sold out</source>
@@ -723,6 +1317,82 @@
         <message>
             <source>Refunded</source>
             <translation>已退款</translation>
+        </message>
+        <message>
+            <source>Awaiting approval</source>
+            <translation>待审批</translation>
+        </message>
+        <message>
+            <source>Device</source>
+            <translation>设备</translation>
+        </message>
+        <message>
+            <source>Devices</source>
+            <translation>设备</translation>
+        </message>
+        <message>
+            <source>Fees</source>
+            <translation>手续费</translation>
+        </message>
+        <message>
+            <source>Full details shown; the look is logged in the order's timeline.</source>
+            <translation>已显示完整信息；本次查看已记入订单时间线。</translation>
+        </message>
+        <message>
+            <source>Last heartbeat</source>
+            <translation>最后心跳</translation>
+        </message>
+        <message>
+            <source>Location</source>
+            <translation>位置</translation>
+        </message>
+        <message>
+            <source>Needs the central store (offline now)</source>
+            <translation>需要连接中心服务器（当前离线）</translation>
+        </message>
+        <message>
+            <source>Processing</source>
+            <translation>处理中</translation>
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation>原因</translation>
+        </message>
+        <message>
+            <source>Redeemed by</source>
+            <translation>核销设备</translation>
+        </message>
+        <message>
+            <source>Refund</source>
+            <translation>退款金额</translation>
+        </message>
+        <message>
+            <source>Refund no.</source>
+            <translation>退款单号</translation>
+        </message>
+        <message>
+            <source>Refunds</source>
+            <translation>退款</translation>
+        </message>
+        <message>
+            <source>Show full details</source>
+            <translation>显示完整信息</translation>
+        </message>
+        <message>
+            <source>Submitted</source>
+            <translation>已提交平台</translation>
+        </message>
+        <message>
+            <source>Timeline</source>
+            <translation>时间线</translation>
+        </message>
+        <message>
+            <source>Timeline ✗</source>
+            <translation>时间线 ✗</translation>
+        </message>
+        <message>
+            <source>Transaction no.</source>
+            <translation>交易号</translation>
         </message>
     </context>
     <context>
@@ -1342,6 +2012,44 @@
         <message>
             <source>{no} {amount}: {status}</source>
             <translation>{no} {amount}：{status}</translation>
+        </message>
+    </context>
+    <context>
+        <name>TimelineModel</name>
+        <message>
+            <source>(check failed)</source>
+            <translation>（校验失败）</translation>
+        </message>
+        <message>
+            <source>By</source>
+            <translation>操作者</translation>
+        </message>
+        <message>
+            <source>Details</source>
+            <translation>详情</translation>
+        </message>
+        <message>
+            <source>Event</source>
+            <translation>事件</translation>
+        </message>
+        <message>
+            <source>Source</source>
+            <translation>来源</translation>
+        </message>
+        <message>
+            <source>Time</source>
+            <translation>时间</translation>
+        </message>
+    </context>
+    <context>
+        <name>TimelinePanel</name>
+        <message>
+            <source>✓ Hash chain verified ({n} events)</source>
+            <translation>✓ 哈希链校验通过（共 {n} 条）</translation>
+        </message>
+        <message>
+            <source>✗ Check failed: the log was altered from event {seq} on</source>
+            <translation>✗ 校验失败：从第 {seq} 条起记录被改动</translation>
         </message>
     </context>
 </TS>

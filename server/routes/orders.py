@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from app.domain import actors
 from app.domain.errors import Conflict, DomainError, Forbidden, ValidationError
 from app.domain.money import MAX_FEN
 from app.domain.venue import Venue
@@ -192,11 +193,18 @@ def _readable(user: Principal, order: dict[str, Any]) -> None:
 
 
 @router.get("/orders/{order_no}")
-def get_order(order_no: OrderNo, user: Staff, s: Db) -> dict[str, Any]:
-    """One order; a clerk sees his own window's only, personal data revealed to supervisor+."""
-    order = orders.get_order(s, order_no, reveal=user.role in SUPERVISORS)
-    _readable(user, order)
-    return order
+def get_order(order_no: OrderNo, user: Staff, s: Db, now: Now,
+              reveal: Annotated[bool, Query()] = False) -> dict[str, Any]:
+    """One order, personal data masked; a clerk sees his own window's only. `reveal=1`
+    (supervisor+ only) adds the full phone and ID number and logs `customer.revealed` with
+    the user in the order's timeline."""
+    if not reveal:
+        order = orders.get_order(s, order_no)
+        _readable(user, order)
+        return order
+    if user.role not in SUPERVISORS:
+        raise Forbidden("只有值班主管、财务或管理员可以查看完整的客户信息")
+    return orders.reveal_customer(s, order_no, actor=actors.user(user.username), now=now)
 
 
 @router.get("/orders/{order_no}/timeline")

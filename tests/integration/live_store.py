@@ -16,6 +16,7 @@ import uvicorn
 
 from app.domain.venue import Venue
 from app.services import seeding
+from app.services.refund_providers import RefundProvider, SandboxProvider
 from app.store.db import Database
 from app.store.models import Base
 from server.app import create_app
@@ -37,6 +38,7 @@ class Live:
     db: Database
     clock: Clock
     venue: Venue
+    provider: RefundProvider | None = None  # the store's payment provider (a sandbox)
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -59,12 +61,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_store(db_url: str, now: datetime) -> Iterator[Live]:
-    """A running store with the demo users, catalog and 30 days of capacity."""
+def running_store(db_url: str, now: datetime, *, provider: RefundProvider | None = None,
+                  sweep_interval: float = 30.0) -> Iterator[Live]:
+    """A running store with the demo users, catalog and 30 days of capacity; `provider`
+    answers its refund and payment-query calls (default: a fresh SandboxProvider); its own
+    sweep runs every `sweep_interval` seconds of real time."""
     venue = Venue()
     db = Database.open(db_url)
     clock = Clock(now)
-    app = create_app(db, clock=clock, venue=venue)
+    provider = provider or SandboxProvider()
+    app = create_app(db, clock=clock, venue=venue, refund_provider=provider,
+                     sweep_interval=sweep_interval)
     seeding.seed_demo(db.session(), now=now, venue=venue)  # through the feed, as a store does
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
@@ -76,7 +83,7 @@ def running_store(db_url: str, now: datetime) -> Iterator[Live]:
         assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.02)
     try:
-        yield Live(f"http://127.0.0.1:{port}/api/v1", db, clock, venue)
+        yield Live(f"http://127.0.0.1:{port}/api/v1", db, clock, venue, provider)
     finally:
         server.should_exit = True
         thread.join(10)

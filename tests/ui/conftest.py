@@ -147,3 +147,16 @@ def make_client(home, now, qtbot):
     yield make
     for client in clients:
         client.shutdown()
+
+
+@pytest.fixture
+def ui_store(tmp_path: Path, now):
+    """The embedded central store (SQLite, demo data) on a loopback port, at the tests' fixed
+    time; see store_helpers.py for what the outside world sends it."""
+    from store_helpers import UiStore
+
+    from server import embedded
+
+    store = embedded.start(tmp_path / "store", lambda: now)
+    yield UiStore(store, now)
+    store.stop()

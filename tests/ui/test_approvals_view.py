@@ -58,7 +58,7 @@ def open_view(ctx, qtbot) -> ApprovalsView:
 
 def test_two_approvers_two_people_by_keyboard(ctx, store, qtbot):
     refund = ask_refund(store)
-    as_user(ctx, "supervisor", "supervisor").store_client = signed_in(store, "supervisor")
+    as_user(ctx, "supervisor", "supervisor").store = signed_in(store, "supervisor")
     view = open_view(ctx, qtbot)
     assert view.model.rowCount() == 1
     row = view.model.refund(0)
@@ -76,7 +76,7 @@ def test_two_approvers_two_people_by_keyboard(ctx, store, qtbot):
     assert view.message.property("kind") == "error"
     assert "同一人不能重复审批" in view.message.text()
 
-    ctx.store_client = signed_in(store, "finance")
+    ctx.store = signed_in(store, "finance")
     as_user(ctx, "finance", "finance")
     view.reload()
     qtbot.keyClick(view.table, Qt.Key.Key_Return)
@@ -87,7 +87,7 @@ def test_two_approvers_two_people_by_keyboard(ctx, store, qtbot):
 
 def test_reject_needs_a_reason_then_frees_the_tickets(ctx, store, qtbot):
     refund = ask_refund(store)
-    as_user(ctx, "supervisor", "supervisor").store_client = signed_in(store, "supervisor")
+    as_user(ctx, "supervisor", "supervisor").store = signed_in(store, "supervisor")
     view = open_view(ctx, qtbot)
     view.reject_reason.setFocus()
     qtbot.keyClick(view.reject_reason, Qt.Key.Key_Return)
@@ -96,7 +96,7 @@ def test_reject_needs_a_reason_then_frees_the_tickets(ctx, store, qtbot):
     qtbot.keyClick(view.reject_reason, Qt.Key.Key_Return)
     assert "已驳回" in view.message.text(), view.message.text()
     assert view.model.rowCount() == 0
-    order = ctx.store_client.get_order(refund["refund_no"].rsplit("-R", 1)[0])
+    order = ctx.store.get_order(refund["refund_no"].rsplit("-R", 1)[0])
     assert {t["status"] for t in order["tickets"]} == {"valid"}
 
 

@@ -67,7 +67,7 @@ def test_screens_not_built_yet_say_so(ctx, qtbot):
     ctx.user = UserInfo("supervisor", "supervisor", "supervisor")
     window = MainWindow(ctx)
     qtbot.addWidget(window)
-    page = window.show_screen("anomalies")
+    page = window.show_screen("dashboard")
     assert page.findChild(QLabel, "comingSoon").text() == "此功能将在后续版本提供。"
 
 

@@ -81,3 +81,24 @@ def test_clicking_the_status_lists_refused_ops(window, qtbot, now):
     assert "没有这种票" in row[4]
     assert "需值班主管处理" in dialog.summary.text()
     dialog.close()
+
+
+def test_anomalies_changed_are_coalesced(window, qtbot):
+    got = []
+    window.ctx.sync.anomalies_changed.connect(got.append)
+    for ids in (("x",), ("y", "x")):
+        window.ctx.sync.publish(SyncEvent("anomalies_changed", _status(), anomaly_ids=ids))
+    qtbot.waitUntil(lambda: bool(got))
+    assert got == [["x", "y"]]
+
+
+def test_the_anomaly_counter_is_for_supervisors_and_admins(ctx, qtbot):
+    ctx.sync = SyncBridge(interval_ms=10)
+    supervisor = MainWindow(as_user(ctx, "supervisor", "supervisor"))
+    qtbot.addWidget(supervisor)
+    assert supervisor.anomaly_counter is not None
+    assert supervisor.anomaly_counter.text() == "异常：0"
+    assert "异常订单" in supervisor.nav_titles()
+    clerk = MainWindow(as_user(ctx, "clerk1", "clerk"))
+    qtbot.addWidget(clerk)
+    assert clerk.anomaly_counter is None and "异常订单" not in clerk.nav_titles()

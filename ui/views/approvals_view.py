@@ -35,11 +35,11 @@ RELOAD_MS = 15_000
 
 # -- workers: off the GUI thread ---------------------------------------------------------------
 def load_waiting(ctx: ClientContext) -> list[dict[str, Any]]:
-    return ctx.store_client.refunds("awaiting_approval")
+    return ctx.store.refunds("awaiting_approval")
 
 
 def approve(ctx: ClientContext, refund_no: str) -> dict[str, Any]:
-    return ctx.store_client.approve_refund(refund_no)
+    return ctx.store.approve_refund(refund_no)
 
 
 def reject(ctx: ClientContext, refund_no: str, reason: str) -> dict[str, Any]:
@@ -47,7 +47,7 @@ def reject(ctx: ClientContext, refund_no: str, reason: str) -> dict[str, Any]:
 
     if not reason.strip():
         raise ValidationError("请填写驳回原因", field="reason")
-    return ctx.store_client.reject_refund(refund_no, reason.strip())
+    return ctx.store.reject_refund(refund_no, reason.strip())
 
 
 class ApprovalsView(QWidget):
@@ -139,7 +139,7 @@ class ApprovalsView(QWidget):
         return super().eventFilter(watched, event)
 
     def connected(self) -> bool:
-        return self.ctx.store_client is not None
+        return self.ctx.store is not None
 
     def _set_enabled(self) -> None:
         on = self.connected() and not self._busy

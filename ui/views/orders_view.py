@@ -251,7 +251,7 @@ class OrdersView(QWidget):
             return
         if self.detail is not None:
             self.detail.close()
-        self.detail = OrderDetailDialog(order, self.model.local_text, self)
+        self.detail = OrderDetailDialog(order, self.model.local_text, self, ctx=self.ctx)
         self.detail.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.detail.finished.connect(self._detail_closed)
         self.detail.open()

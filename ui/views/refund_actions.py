@@ -134,7 +134,7 @@ def send_to_store(ctx: ClientContext, order_no: str, ticket_ids: list[str], meth
     """The request on the central store (the same `key` never makes two refunds)."""
     from app.domain.errors import ValidationError
 
-    client = ctx.store_client
+    client = ctx.store
     if client is None:
         raise NotConnected()
     if not reason.strip():

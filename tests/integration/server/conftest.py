@@ -25,3 +25,10 @@ def live(store_db_url, now):
     """A running store with the demo users, catalog and 30 days of capacity."""
     with running_store(store_db_url, now) as store:
         yield store
+
+
+@pytest.fixture
+def quiet_live(store_db_url, now):
+    """`live` whose own sweep never runs during a test: the test sweeps by hand."""
+    with running_store(store_db_url, now, sweep_interval=3600.0) as store:
+        yield store

@@ -161,7 +161,7 @@ def test_order_and_timeline_readers(live):
     assert "phone" not in r.json()["customer"]
     sup = requests.get(live.url(f"/orders/{order_no}"), headers=live.login("supervisor"),
                        timeout=10).json()
-    assert sup["customer"]["phone"] == "13912345678"  # order detail of an authorised role
+    assert "phone" not in sup["customer"] and sup["customer"]["phone_masked"] == "139****5678"
     tl = requests.get(live.url(f"/orders/{order_no}/timeline"), headers=clerk1, timeout=10)
     assert tl.status_code == 200
     events = tl.json()["events"]
@@ -201,3 +201,25 @@ def test_nul_characters_and_deep_json_never_reach_the_database(live):
         assert_error(requests.get(live.url(path), headers=clerk, timeout=10), 422,
                      "validation_error")
     assert snapshot(live.db) == before
+
+
+def test_revealing_the_customer_is_for_supervisors_and_is_logged(live):
+    clerk = live.login("clerk1", terminal="01")
+    body = _body(live, customer={"name": "李四", "phone": "13912345678",
+                                 "id_no": "110101199001011234"})
+    order_no = _post(live, clerk, body).json()["order_no"]
+    path = f"/orders/{order_no}?reveal=1"
+    assert_error(requests.get(live.url(path), headers=clerk, timeout=10), 403, "forbidden")
+    sup = requests.get(live.url(path), headers=live.login("supervisor"), timeout=10)
+    assert sup.status_code == 200, sup.text
+    assert sup.json()["customer"]["phone"] == "13912345678"
+    assert sup.json()["customer"]["id_no"] == "110101199001011234"
+    tl = requests.get(live.url(f"/orders/{order_no}/timeline"), headers=clerk, timeout=10).json()
+    assert tl["verified"] is True
+    last = tl["events"][-1]
+    assert (last["action"], last["actor"]) == ("customer.revealed", "user:supervisor")
+    assert last["detail"] == {"fields": ["phone", "id_no"]}
+    # (the clerk's refused attempt wrote nothing)
+    assert [e["action"] for e in tl["events"]].count("customer.revealed") == 1
+    assert_error(requests.get(live.url("/orders/W01-20991231-0001?reveal=1"),
+                              headers=live.login("admin"), timeout=10), 404, "not_found")

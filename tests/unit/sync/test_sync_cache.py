@@ -189,3 +189,27 @@ def test_a_window_sale_keeps_the_stores_stock_version_so_the_store_count_lands(
     assert tuple(adult()) == (before.sold + 2, before.version)  # counted, version untouched
     cache.apply_page(window.session(), p, now=now)  # the store's count (it never saw the sale)
     assert tuple(adult()) == tuple(before)
+
+
+def test_rows_a_fix_answered_are_kept_without_moving_the_cursor(store, window, now):
+    sale = store_sale(store, now, ("ADULT", 1))
+    pull_all(window, store, now)
+    cursor = cache.cursor(window.session())
+    order = page(store)["changes"]
+    data = next(c["data"] for c in order if c["entity"] == "order")
+    fixed = dict(data, version=data["version"] + 1, status="refunded", refunded_fen=10000)
+    anomaly = {"anomaly_id": "a-1", "kind": "duplicate_payment", "category": "payment",
+               "order_id": sale.order_id, "order_no": sale.order_no, "reason": "重复支付",
+               "evidence": {}, "priority": 4100, "status": "resolved",
+               "fixes": ["refund_duplicate"], "detected_at": "2026-11-21T02:00:00Z",
+               "resolved_at": "2026-11-21T02:05:00Z", "resolved_by": "supervisor",
+               "resolution": "refund_duplicate", "version": 2}
+    applied = cache.apply_fetched(window.session(), orders=[fixed], anomalies=[anomaly])
+    assert applied.order_ids == (sale.order_id,) and applied.anomalies == ("a-1",)
+    assert cache.cursor(window.session()) == cursor == applied.cursor
+    assert rows(window, Order, "status", "version") == [("refunded", data["version"] + 1)]
+    with window.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT status, order_id FROM anomalies")).one() == (
+            "resolved", sale.order_id)
+    stale = dict(anomaly, status="open", version=1)  # the feed's older copy comes later
+    assert cache.apply_fetched(window.session(), anomalies=[stale]).anomalies == ()

@@ -200,3 +200,22 @@ def test_the_thread_pushes_when_woken_and_stops(setup, db, now):
         engine.stop(timeout=5)
     assert [t.name for t in threads] == ["sync-engine"]  # no long-poll thread: wait 0
     assert not threads[0].is_alive()
+
+
+def test_applied_anomalies_are_announced_with_their_ids(setup, now):
+    engine, store, _, events = setup
+    anomaly = {"id": "a-1", "kind": "oversold", "category": "inventory", "order_id": None,
+               "order_no": None, "reason": "超售", "evidence": {}, "priority": 1000,
+               "status": "open", "fixes": ["mark_resolved"],
+               "detected_at": "2026-11-21T02:00:00Z", "version": 1}
+    pages = [{"changes": [{"seq": 1, "entity": "anomaly", "id": "a-1", "version": 1,
+                           "data": anomaly}], "next_cursor": "1", "has_more": False}]
+    store.changes = lambda since, limit=500, wait=0: (
+        pages.pop(0) if pages else {"changes": [], "next_cursor": str(since),
+                                    "has_more": False})
+    engine.sync_once()
+    announced = [e for e in events if e.kind == "anomalies_changed"]
+    assert [e.anomaly_ids for e in announced] == [("a-1",)]
+    assert "orders_changed" not in kinds(events)
+    engine.sync_once()  # nothing new: nothing announced
+    assert len([e for e in events if e.kind == "anomalies_changed"]) == 1

@@ -143,3 +143,40 @@ def test_order_numbers_are_quoted_into_the_path():
     c, http = client(response(200, {"order_no": "x"}))
     c.get_order("OTA/1 2")
     assert http.calls[0][1] == "http://store/api/v1/orders/OTA%2F1%202"
+
+
+def test_the_anomaly_and_order_calls_send_what_the_store_expects():
+    ok = {"anomalies": [], "counts": {}}
+    c, http = client(*(response(200, b) for b in (
+        ok, {"id": "a/1"}, {"anomaly": {}, "already_fixed": False}, {"anomaly": {}},
+        {"results": []}, {"events": [], "verified": True}, {"order_no": "x"},
+        {"devices": [{"device_id": "gate-1"}], "offline_after_s": 120})))
+    c.anomalies(category="payment", status="open", limit=50)
+    c.anomaly("a/1")
+    c.fix_anomaly("a/1", "refund_duplicate", None, 3)
+    c.fix_anomaly("a/1", "mark_resolved", "已核实")
+    c.batch_anomalies(["a", "b"], "dismiss", "重复上报")
+    c.timeline("OTA/1")
+    c.get_order("OTA/1", reveal=True)
+    assert c.devices() == [{"device_id": "gate-1"}]
+    asked = [(m, u.removeprefix("http://store/api/v1"), kw.get("params"), kw.get("json"))
+             for m, u, kw in http.calls]
+    assert asked == [
+        ("GET", "/anomalies", {"category": "payment", "status": "open", "limit": 50}, None),
+        ("GET", "/anomalies/a%2F1", None, None),
+        ("POST", "/anomalies/a%2F1/fix", None, {"action": "refund_duplicate",
+                                                "order_version": 3}),
+        ("POST", "/anomalies/a%2F1/fix", None, {"action": "mark_resolved", "note": "已核实"}),
+        ("POST", "/anomalies/batch", None, {"ids": ["a", "b"], "action": "dismiss",
+                                            "note": "重复上报"}),
+        ("GET", "/orders/OTA%2F1/timeline", None, None),
+        ("GET", "/orders/OTA%2F1", {"reveal": 1}, None),
+        ("GET", "/devices", None, None)]
+
+
+def test_a_refused_fix_is_a_permanent_error_with_the_stores_message():
+    c, _ = client(response(409, error("conflict", "订单已锁定，不能再核销")))
+    with pytest.raises(PermanentError) as refused:
+        c.fix_anomaly("a1", "manual_redeem")
+    assert (refused.value.status, refused.value.code) == (409, "conflict")
+    assert refused.value.message == "订单已锁定，不能再核销"

@@ -1,0 +1,191 @@
+"""The supervisor's anomaly queue (DESIGN.md §6, §8 `GET /anomalies`): a filtered list by
+priority at `now` (open ones gain +1 per 10 minutes of age, as `current_priority`), the open
+count per category, one anomaly's detail, and closing several at once with one note."""
+
+import base64
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.domain.anomalies import AGE_CAP, AGE_STEP, DISMISS, KINDS, AnomalyStatus, Category
+from app.domain.errors import DomainError, NotFound, ValidationError
+from app.domain.timeline import iso_utc
+from app.domain.venue import Venue
+from app.store.db import read_transaction
+from app.store.models import Anomaly, Device, Order
+from app.store.types import UTCDateTime
+
+from . import orders
+from .anomaly_fixes import check_role, clean_note, fix_anomaly
+from .anomaly_view import view
+
+STATUSES = ("open", "resolved", "dismissed", "all")
+BATCH_ACTIONS = ("mark_resolved", DISMISS)
+MAX_LIMIT = 500
+MAX_BATCH = 200
+DEVICE_KEYS = ("device_id", "first_redeemed_by", "redeemed_by")  # evidence naming devices
+_STEPS_PER_DAY = 86400 // int(AGE_STEP.total_seconds())
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    anomalies: list[dict[str, Any]]  # API JSON, highest priority first
+    counts: dict[str, int]  # open anomalies per category (all four)
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    id: str
+    outcome: str  # resolved | dismissed | already_closed | refused
+    message: str  # zh_CN
+    anomaly: dict[str, Any] | None
+
+
+def _age_steps(dialect: str, now: datetime) -> sa.ColumnElement[int]:
+    at = sa.literal(now, UTCDateTime())
+    if dialect == "postgresql":
+        seconds = sa.extract("epoch", at - Anomaly.detected_at)
+        steps = sa.func.floor(seconds / AGE_STEP.total_seconds())
+        return sa.func.least(sa.func.greatest(steps, 0), AGE_CAP)
+    # SQLite keeps naive UTC text; julianday days × steps per day (a hair over, so an exact
+    # step boundary is not lost to floating point)
+    days = sa.func.julianday(at) - sa.func.julianday(Anomaly.detected_at)
+    steps = sa.cast(days * _STEPS_PER_DAY + 1e-6, sa.Integer)
+    return sa.func.min(sa.func.max(steps, 0), AGE_CAP)
+
+
+def _priority(dialect: str, now: datetime) -> sa.ColumnElement[int]:
+    return sa.case((Anomaly.status == "open", Anomaly.priority + _age_steps(dialect, now)),
+                   else_=Anomaly.priority)
+
+
+def _filters(category: str | None, kind: str | None, status: str,
+             order_no: str | None) -> list[sa.ColumnElement[bool]]:
+    out: list[sa.ColumnElement[bool]] = []
+    if category:
+        if category not in {str(c) for c in Category}:
+            raise ValidationError(f"没有这个异常类别：{category[:20]}", field="category")
+        out.append(Anomaly.category == category)
+    if kind:
+        if kind not in KINDS:
+            raise ValidationError(f"没有这种异常：{kind[:40]}", field="kind")
+        out.append(Anomaly.kind == kind)
+    if status not in STATUSES:
+        raise ValidationError("status 应为 open、resolved、dismissed 或 all", field="status")
+    if status != "all":
+        out.append(Anomaly.status == status)
+    if order_no:
+        out.append(Anomaly.order_no == order_no.strip())
+    return out
+
+
+def _cursor(text: str) -> tuple[int, datetime, str]:
+    try:
+        prio, at, anomaly_id = base64.urlsafe_b64decode(text.encode()).decode().split("|")
+        return int(prio), datetime.fromisoformat(at), anomaly_id
+    except (ValueError, UnicodeError):
+        raise ValidationError("cursor 不正确，请从第一页重新查询", field="cursor") from None
+
+
+def _next_cursor(prio: int, a: Anomaly) -> str:
+    text = f"{prio}|{a.detected_at.isoformat()}|{a.anomaly_id}"
+    return base64.urlsafe_b64encode(text.encode()).decode()
+
+
+def open_counts(session: Session) -> dict[str, int]:
+    """Open anomalies per category, every category present (inside a transaction)."""
+    rows = session.execute(sa.select(Anomaly.category, sa.func.count())
+                           .where(Anomaly.status == "open").group_by(Anomaly.category))
+    found = {category: n for category, n in rows}
+    return {str(c): found.get(str(c), 0) for c in Category}
+
+
+def list_anomalies(session: Session, *, now: datetime, category: str | None = None,
+                   kind: str | None = None, status: str = "open", order_no: str | None = None,
+                   limit: int = 100, cursor: str | None = None) -> QueuePage:
+    """Anomalies matching the filters (status `open` unless asked: `resolved`, `dismissed`,
+    `all`), highest priority at `now` first, then oldest; `next_cursor` continues the list.
+    ValidationError for an unknown category, kind, status or a bad cursor."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationError(f"limit 应在 1 到 {MAX_LIMIT} 之间", field="limit")
+    where = _filters(category, kind, status, order_no)
+    with read_transaction(session):
+        prio = _priority(session.get_bind().dialect.name, now).label("prio")
+        if cursor:
+            p, at, last = _cursor(cursor)
+            at_ = sa.literal(at, UTCDateTime())
+            where.append(sa.or_(prio < p, sa.and_(prio == p, sa.or_(
+                Anomaly.detected_at > at_,
+                sa.and_(Anomaly.detected_at == at_, Anomaly.anomaly_id > last)))))
+        rows = session.execute(sa.select(Anomaly, prio).where(*where)
+                               .order_by(prio.desc(), Anomaly.detected_at, Anomaly.anomaly_id)
+                               .limit(limit + 1)).all()
+        page = [view(a, now=now) | {"priority": p} for a, p in rows[:limit]]
+        more = _next_cursor(rows[limit - 1][1], rows[limit - 1][0]) \
+            if len(rows) > limit else None
+        return QueuePage(page, open_counts(session), more)
+
+
+def _devices(session: Session, evidence: dict[str, Any]) -> list[dict[str, Any]]:
+    ids = sorted({str(evidence[k]) for k in DEVICE_KEYS if evidence.get(k)})
+    if not ids:
+        return []
+    rows = session.execute(sa.select(Device).where(Device.device_id.in_(ids))
+                           .order_by(Device.device_id)).scalars()
+    return [{"device_id": d.device_id, "kind": d.kind, "terminal": d.terminal,
+             "location": d.location, "status": d.status, "last_user": d.last_user,
+             "last_seen_at": iso_utc(d.last_seen_at) if d.last_seen_at else None,
+             "last_heartbeat_at": iso_utc(d.last_heartbeat_at) if d.last_heartbeat_at
+             else None} for d in rows]
+
+
+def anomaly_detail(session: Session, anomaly_id: str, *, now: datetime) -> dict[str, Any]:
+    """`{anomaly, order, devices}`: the anomaly (API JSON with its evidence), its order as
+    masked Order JSON (None without one) and the devices its evidence names that the store
+    knows. NotFound for an unknown id."""
+    with read_transaction(session):
+        a = session.get(Anomaly, anomaly_id)
+        if a is None:
+            raise NotFound(f"没有找到异常 {anomaly_id[:40]}")
+        order = session.get(Order, a.order_id) if a.order_id else None
+        return {"anomaly": view(a, now=now),
+                "order": orders.orders_json(session, [order], reveal=False)[0] if order
+                else None,
+                "devices": _devices(session, dict(a.evidence or {}))}
+
+
+def close_many(session: Session, ids: Sequence[str], action: str, *, actor: str, role: str,
+               note: str | None, now: datetime, venue: Venue) -> list[BatchItem]:
+    """`mark_resolved` or `dismiss` each anomaly of `ids` with the same note, each in its own
+    transaction (its own resolution and `anomaly.fixed` event). Closed ones are skipped
+    (`already_closed`), ones the action does not fit are `refused` with the reason; the
+    rest `resolved` / `dismissed`. ValidationError for another action, a missing note or no
+    ids; Forbidden below supervisor."""
+    check_role(role)
+    if action not in BATCH_ACTIONS:
+        raise ValidationError("批量处理只能“标记已处理”（mark_resolved）或“忽略”（dismiss）",
+                              field="action")
+    if clean_note(note) is None:
+        raise ValidationError("请填写处理说明", field="note")
+    unique = list(dict.fromkeys(ids))
+    if not 1 <= len(unique) <= MAX_BATCH:
+        raise ValidationError(f"一次可处理 1 到 {MAX_BATCH} 条异常", field="ids")
+    return [_close_one(session, anomaly_id, action, actor=actor, role=role, note=note,
+                       now=now, venue=venue) for anomaly_id in unique]
+
+
+def _close_one(session: Session, anomaly_id: str, action: str, **kw: Any) -> BatchItem:
+    try:
+        done = fix_anomaly(session, anomaly_id, action, **kw)
+    except DomainError as exc:
+        return BatchItem(anomaly_id, "refused", exc.message, None)
+    if done.already_fixed:
+        return BatchItem(anomaly_id, "already_closed", done.message, done.anomaly)
+    status = done.anomaly["status"]
+    outcome = status if status != AnomalyStatus.OPEN else "refused"
+    return BatchItem(anomaly_id, outcome, done.message, done.anomaly)

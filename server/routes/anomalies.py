@@ -1,0 +1,98 @@
+"""The anomaly queue and its one-click fixes (DESIGN.md §6, §8), supervisor+ only (finance:
+the payment and refund anomalies)."""
+
+from dataclasses import asdict
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.services import anomaly_fixes, anomaly_queue, orders
+
+from ..deps import AtVenue, Db, Now, current_user
+from ..fields import NO_NUL, code_path, text
+from ..tokens import Principal
+
+router = APIRouter()
+
+AnomalyId = code_path(64)
+Filter = Annotated[str | None, Query(max_length=64, pattern=NO_NUL)]
+
+
+def _fixer(user: Annotated[Principal, Depends(current_user)]) -> Principal:
+    anomaly_fixes.check_role(user.role)
+    return user
+
+
+Fixer = Annotated[Principal, Depends(_fixer)]
+
+
+class FixBody(BaseModel):
+    """POST /anomalies/{id}/fix."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action: text(40, min_length=1)
+    note: text(500) | None = None
+    order_version: Annotated[int, Field(strict=True, ge=1)] | None = None
+
+
+class BatchBody(BaseModel):
+    """POST /anomalies/batch."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ids: Annotated[list[text(64, min_length=1)], Field(min_length=1,
+                                                        max_length=anomaly_queue.MAX_BATCH)]
+    action: Literal["mark_resolved", "dismiss"]
+    note: text(500)
+
+
+@router.get("/anomalies")
+def list_anomalies(_: Fixer, s: Db, now: Now, category: Filter = None, kind: Filter = None,
+                   status: Filter = "open", order_no: Filter = None,
+                   limit: Annotated[int, Query(ge=1, le=anomaly_queue.MAX_LIMIT)] = 100,
+                   cursor: Annotated[str | None, Query(max_length=300, pattern=NO_NUL)] = None,
+                   ) -> dict[str, Any]:
+    """`{anomalies, counts, next_cursor}`: highest priority first (open ones rise with
+    age); `counts` are the open anomalies per category; status `open` unless asked
+    (`resolved`, `dismissed`, `all`)."""
+    page = anomaly_queue.list_anomalies(s, now=now, category=category or None,
+                                        kind=kind or None, status=status or "open",
+                                        order_no=order_no or None, limit=limit,
+                                        cursor=cursor or None)
+    return {"anomalies": page.anomalies, "counts": page.counts,
+            "next_cursor": page.next_cursor}
+
+
+@router.post("/anomalies/batch")
+def close_many(body: BatchBody, user: Fixer, s: Db, now: Now, venue: AtVenue
+               ) -> dict[str, Any]:
+    """Mark resolved or dismiss several anomalies with one note, each on its own:
+    `{results: [{id, outcome, message, anomaly}], closed}`."""
+    items = anomaly_queue.close_many(s, body.ids, body.action, actor=user.username,
+                                     role=user.role, note=body.note, now=now, venue=venue)
+    closed = sum(1 for i in items if i.outcome in ("resolved", "dismissed"))
+    return {"results": [asdict(i) for i in items], "closed": closed}
+
+
+@router.get("/anomalies/{anomaly_id}")
+def anomaly_detail(anomaly_id: AnomalyId, _: Fixer, s: Db, now: Now) -> dict[str, Any]:
+    """`{anomaly, order, devices}`: one anomaly with its evidence, its order (null without
+    one) and the devices its evidence names."""
+    return anomaly_queue.anomaly_detail(s, anomaly_id, now=now)
+
+
+@router.post("/anomalies/{anomaly_id}/fix")
+def fix(anomaly_id: AnomalyId, body: FixBody, user: Fixer, s: Db, now: Now, venue: AtVenue,
+        request: Request) -> dict[str, Any]:
+    """Apply one of the anomaly's fixes: `{anomaly, order, already_fixed, message}`; a
+    second click answers `already_fixed: true` ("已处理"); 409 when the precondition no
+    longer holds or `order_version` is stale."""
+    done = anomaly_fixes.fix_anomaly(
+        s, anomaly_id, body.action, actor=user.username, role=user.role, note=body.note,
+        order_version=body.order_version, now=now, venue=venue,
+        provider=request.app.state.refund_provider)
+    order = orders.get_order(s, done.order_no, reveal=True) if done.order_no else None
+    return {"anomaly": done.anomaly, "order": order, "already_fixed": done.already_fixed,
+            "message": done.message}

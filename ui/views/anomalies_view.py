@@ -1,0 +1,431 @@
+"""The Anomalies view (异常订单, supervisor and admin): the anomaly queue by category with live
+counts in the tab titles, highest priority first (red: high), and the selected anomaly in
+detail — reason, evidence, devices, stock, the order's verified timeline — with one button per
+fix, the recommended one first.
+
+The list reads this window's database (the changes feed keeps every anomaly there): fast, and
+it works offline. Fixes run on the central store (DESIGN.md §6): offline the buttons are
+disabled and say why. A fix that moves money asks first; `mark_resolved` and
+`change_refund_method` need a note. The store's answer is written to the cache at once and the
+feed brings the same rows again later. Several rows selected (Shift/Ctrl) can be marked
+resolved or dismissed together, with a note.
+
+Keys: ↑/↓ walk the list, Enter runs the recommended fix, Ctrl+PgUp/PgDn change the category,
+Ctrl+N goes to the note. The sync engine calls `anomalies_changed(ids)` (new or changed
+anomalies) and `orders_changed(ids)`; bursts make one re-query that keeps the selection.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTabBar,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.anomalies import MONEY_MOVING_FIXES, NOTE_REQUIRED_FIXES
+from app.domain.money import format_fen
+from ui import tasks
+from ui.anomaly_labels import category_label, fix_label, kind_label
+from ui.anomaly_requests import (
+    AnomalyDetail,
+    keep_answer,
+    load_detail,
+    load_queue,
+    send_batch,
+    send_fix,
+)
+from ui.context import ClientContext
+from ui.errors import user_message
+from ui.message_label import MessageLabel
+from ui.models.anomalies_model import AnomalyQueueModel
+from ui.store_reads import offline_reason, store_online
+from ui.views.anomaly_detail_pane import AnomalyDetailPane
+from ui.views.order_detail import OrderDetailDialog
+
+log = logging.getLogger(__name__)
+
+REFRESH_DELAY_MS = 300
+CATEGORIES = (None, "payment", "redemption", "refund", "inventory")
+_ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+class AnomaliesView(QWidget):
+    def __init__(self, ctx: ClientContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("anomaliesView")
+        self.order_dialog: OrderDetailDialog | None = None
+        self.confirm_box: QMessageBox | None = None
+        self.last_answer: dict[str, Any] | None = None
+        self._busy = False
+        self._restoring = False
+        self._place: tuple[str | None, int] = (None, 0)
+        self._changed_ids: set[str] = set()
+        self.model = AnomalyQueueModel(lambda c, n: load_queue(ctx, c, n), ctx.now, self)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(REFRESH_DELAY_MS)
+        self._refresh_timer.timeout.connect(self.refresh)
+        self._build()
+        self.model.loaded.connect(self._loaded)
+        self.model.failed.connect(lambda exc: self.show_error(user_message(exc)))
+        if ctx.sync is not None:
+            ctx.sync.changed.connect(self.update_online)
+        self.update_online()
+        self.model.show(None)
+
+    # -- layout ---------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.message = MessageLabel()
+        self.tabs = QTabBar()
+        self.tabs.setObjectName("anomalyTabs")
+        self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        for category in CATEGORIES:
+            self.tabs.setTabData(self.tabs.addTab(""), category)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.table = QTableView()
+        self.table.setObjectName("anomalyTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(AnomalyQueueModel.ORDER_NO, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._current_moved())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_moved())
+        self.table.doubleClicked.connect(lambda _i: self.open_order())
+        self.table.installEventFilter(self)
+        self.pane = AnomalyDetailPane(self.ctx.venue().local)
+        self.pane.fix_requested.connect(self.request_fix)
+        self.pane.order_requested.connect(self.open_order)
+        self.count = QLabel()
+        self.count.setObjectName("hint")
+        self.resolve_button = QPushButton(self.tr("Mark selected resolved"))
+        self.resolve_button.setObjectName("batchResolve")
+        self.resolve_button.clicked.connect(lambda: self.run_batch("mark_resolved"))
+        self.dismiss_button = QPushButton(self.tr("Dismiss selected"))
+        self.dismiss_button.setObjectName("batchDismiss")
+        self.dismiss_button.clicked.connect(lambda: self.run_batch("dismiss"))
+        batch = QHBoxLayout()
+        batch.addWidget(self.count, 1)
+        batch.addWidget(self.resolve_button)
+        batch.addWidget(self.dismiss_button)
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.table, 1)
+        column.addLayout(batch)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(self.pane)
+        split.setStretchFactor(0, 5)
+        split.setStretchFactor(1, 6)
+        keys = QLabel(self.tr("↑/↓ choose · Enter runs the recommended fix · Shift/Ctrl select "
+                              "several to mark resolved or dismiss · Ctrl+PgUp/PgDn category · "
+                              "Ctrl+N note"))
+        keys.setObjectName("keyHints")
+        keys.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 10)
+        layout.setSpacing(10)
+        layout.addWidget(self.message)
+        self.message.hide()
+        layout.addWidget(self.tabs)
+        layout.addWidget(split, 1)
+        layout.addWidget(keys)
+        QShortcut(QKeySequence("Ctrl+N"), self, self.pane.note.setFocus)
+        self.setFocusProxy(self.table)
+        self._update_tabs()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self.table.setFocus()
+
+    # -- the list -------------------------------------------------------------------------------
+    def _tab_changed(self, index: int) -> None:
+        self._place = (None, 0)
+        self.model.show(self.tabs.tabData(index))
+
+    def _update_tabs(self) -> None:
+        counts = self.model.counts
+        for i, category in enumerate(CATEGORIES):
+            name = self.tr("All") if category is None else category_label(category)
+            n = counts.get(category or "all", 0)
+            self.tabs.setTabText(i, f"{name} ({n})")
+            self.tabs.setTabTextColor(i, Qt.GlobalColor.darkRed if n else Qt.GlobalColor.gray)
+
+    @Slot(list)
+    def anomalies_changed(self, anomaly_ids: list) -> None:
+        """Anomalies changed in the cache (the sync engine applied a page): re-query once the
+        burst is over."""
+        self._changed_ids.update(anomaly_ids)
+        self._refresh_timer.start()
+
+    @Slot(list)
+    def orders_changed(self, order_ids: list) -> None:
+        current = self.current()
+        if current is not None and current.get("order_id") in set(order_ids):
+            self._changed_ids.add(current["id"])
+            self._refresh_timer.start()
+
+    def refresh(self) -> None:
+        current = self.current()
+        self._place = (current["id"] if current else None, max(self.current_row(), 0))
+        self.model.refresh()
+
+    def _loaded(self) -> None:
+        self._update_tabs()
+        n = self.model.rowCount()
+        self.count.setText(self.tr("{n} anomalies").format(n=n) if n
+                           else self.tr("No open anomalies here."))
+        anomaly_id, row = self._place
+        found = self.model.row_of(anomaly_id)
+        row = found if found >= 0 else min(row, n - 1)
+        changed, self._changed_ids = self._changed_ids, set()
+        if row < 0:
+            self.pane.show_detail(None)
+            return
+        self._restoring = True  # the same anomaly, unchanged, keeps its pane as it is
+        self.table.selectRow(row)
+        self._restoring = False
+        if found < 0 or anomaly_id in changed:
+            self.load_current()
+        self._selection_moved()
+
+    def current_row(self) -> int:
+        index = self.table.selectionModel().currentIndex()
+        return index.row() if index.isValid() else -1
+
+    def current(self) -> dict[str, Any] | None:
+        return self.model.anomaly(self.current_row())
+
+    def selected(self) -> list[dict[str, Any]]:
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        return [a for a in (self.model.anomaly(r) for r in rows) if a is not None]
+
+    def _selection_moved(self) -> None:
+        n = len(self.selected())
+        enabled = n > 0 and store_online(self.ctx)
+        for button in (self.resolve_button, self.dismiss_button):
+            button.setEnabled(enabled)
+            button.setToolTip("" if store_online(self.ctx) else offline_reason())
+
+    # -- detail ---------------------------------------------------------------------------------
+    def _current_moved(self) -> None:
+        if not self._restoring:
+            self.load_current()
+
+    def load_current(self) -> None:
+        current = self.current()
+        if current is None:
+            self.pane.show_detail(None)
+            return
+        anomaly_id = current["id"]
+        self._place = (anomaly_id, self.current_row())
+        (tasks.run(load_detail, self.ctx, anomaly_id, store_online(self.ctx), owner=self)
+            .on_success(lambda d: self._detail_loaded(anomaly_id, d))
+            .on_failure(lambda exc: self.show_error(user_message(exc))))
+
+    def _detail_loaded(self, anomaly_id: str, detail: AnomalyDetail) -> None:
+        current = self.current()
+        if current is not None and current["id"] == anomaly_id:  # not an older answer
+            self.pane.show_detail(detail)
+
+    def update_online(self) -> None:
+        self.pane.set_online(store_online(self.ctx), offline_reason())
+        self._selection_moved()
+
+    def open_order(self) -> None:
+        detail = self.pane.detail
+        order = detail.anomaly.get("order") if detail else None
+        if order is None:
+            return
+        if self.order_dialog is not None:
+            self.order_dialog.close()
+        self.order_dialog = OrderDetailDialog(
+            order, lambda iso: _local_minutes(self.ctx, iso), self, ctx=self.ctx)
+        self.order_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.order_dialog.finished.connect(self._order_closed)
+        self.order_dialog.open()
+
+    def _order_closed(self, _result: int) -> None:
+        self.order_dialog = None
+        self.table.setFocus()
+
+    # -- fixing ---------------------------------------------------------------------------------
+    def request_fix(self, fix: str) -> None:
+        """A fix button (or Enter): check what the window can, confirm money, then send."""
+        detail = self.pane.detail
+        if detail is None or self._busy or fix not in (detail.anomaly.get("fixes") or []):
+            return
+        if not store_online(self.ctx):
+            self.show_error(offline_reason())
+            return
+        note = self.pane.note.text().strip()
+        if fix in NOTE_REQUIRED_FIXES and not note:
+            self.show_error(self.tr("“{fix}” needs a note: write what was checked.").format(
+                fix=fix_label(fix)))
+            self.pane.note.setFocus()
+            return
+        if fix in MONEY_MOVING_FIXES:
+            self._confirm(detail.anomaly, fix, note)
+        else:
+            self._send(detail.anomaly, fix, note)
+
+    def _confirm(self, anomaly: dict[str, Any], fix: str, note: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Confirm: money moves"),
+                          self.tr("{fix} for {kind} of order {no}: {amount}. Money goes back "
+                                  "to the visitor and this cannot be undone. Go ahead?").format(
+                              fix=fix_label(fix), kind=kind_label(anomaly["kind"]),
+                              no=anomaly.get("order_no") or "—",
+                              amount=format_fen(int(anomaly.get("amount_fen") or 0))),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                          self)
+        box.setObjectName("confirmFix")
+        box.button(QMessageBox.StandardButton.Yes).setText(fix_label(fix))
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        box.finished.connect(lambda result: self._confirmed(box, result, anomaly, fix, note))
+        self.confirm_box = box
+        box.open()
+
+    def _confirmed(self, box: QMessageBox, result: int, anomaly: dict[str, Any], fix: str,
+                   note: str) -> None:
+        self.confirm_box = None
+        box.deleteLater()
+        if result == QMessageBox.StandardButton.Yes:
+            self._send(anomaly, fix, note)
+        else:
+            self.show_info(self.tr("Not done: {fix}").format(fix=fix_label(fix)))
+            self.table.setFocus()
+
+    def _send(self, anomaly: dict[str, Any], fix: str, note: str) -> None:
+        order = anomaly.get("order") or {}
+        self._busy = True
+        (tasks.run(send_fix, self.ctx, anomaly["id"], fix, note, order.get("version"),
+                   owner=self)
+            .on_success(lambda answer: self._fixed(answer, fix))
+            .on_failure(self._refused)
+            .on_done(self._idle))
+
+    def _idle(self) -> None:
+        self._busy = False
+
+    def _fixed(self, answer: dict[str, Any], fix: str) -> None:
+        self.last_answer = answer
+        message = str(answer.get("message") or "")
+        if answer.get("already_fixed"):
+            done = self.tr("Already handled")
+            text = (self.tr("Already handled: {message}").format(message=message)
+                    if message and not message.startswith(done) else message or done)
+        else:
+            text = message or self.tr("Done: {fix}").format(fix=fix_label(fix))
+        self.show_success(text)
+        self.pane.note.clear()
+        self._keep(answer)
+
+    def _keep(self, answer: dict[str, Any]) -> None:
+        """The answer into the cache, then the list again; the feed confirms later."""
+        (tasks.write(keep_answer, self.ctx, answer, owner=self)
+            .on_failure(lambda exc: log.info("fix answer not cached: %s", exc))
+            .on_done(self.refresh))
+        if self.ctx.sync is not None:
+            self.ctx.sync.wake()
+        self.table.setFocus()
+
+    def _refused(self, exc: BaseException) -> None:
+        self.show_error(user_message(exc))
+        self.load_current()  # the anomaly may have moved on: show what it is now
+
+    # -- batch ----------------------------------------------------------------------------------
+    def run_batch(self, action: str) -> None:
+        chosen = [a for a in self.selected() if a.get("status") == "open"]
+        if not chosen or self._busy:
+            return
+        if not store_online(self.ctx):
+            self.show_error(offline_reason())
+            return
+        note = self.pane.note.text().strip()
+        if not note:
+            self.show_error(self.tr("Write a note first: it is kept with every anomaly."))
+            self.pane.note.setFocus()
+            return
+        self._busy = True
+        (tasks.run(send_batch, self.ctx, [a["id"] for a in chosen], action, note, owner=self)
+            .on_success(lambda answer: self._batch_done(answer, action, len(chosen)))
+            .on_failure(self._refused)
+            .on_done(self._idle))
+
+    def _batch_done(self, answer: dict[str, Any], action: str, n: int) -> None:
+        """`{results: [{id, outcome, message, anomaly}], closed}`: the closed count, and why
+        the others were not (each its own sentence from the store)."""
+        self.last_answer = answer
+        closed = int(answer.get("closed", n))
+        text = (self.tr("{n} anomalies marked resolved") if action == "mark_resolved"
+                else self.tr("{n} anomalies dismissed")).format(n=closed)
+        left = [str(r.get("message") or "") for r in answer.get("results") or []
+                if r.get("outcome") not in ("resolved", "dismissed")]
+        if left:
+            text += self.tr("; {n} not: {why}").format(n=len(left), why="；".join(
+                dict.fromkeys(w for w in left if w)))
+            self.show_error(text)
+        else:
+            self.show_success(text)
+        self.pane.note.clear()
+        self._keep(answer)
+
+    # -- keyboard -------------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            return self._table_key(event)  # type: ignore[arg-type]
+        return super().eventFilter(watched, event)
+
+    def _table_key(self, event: QKeyEvent) -> bool:
+        ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        if event.key() in _ENTER and not ctrl:
+            fix = self.pane.recommended()
+            if fix is not None:
+                self.request_fix(fix)
+            return True
+        if ctrl and event.key() in (Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
+            step = -1 if event.key() == Qt.Key.Key_PageUp else 1
+            self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
+            return True
+        return False
+
+    # -- messages -------------------------------------------------------------------------------
+    def show_error(self, text: str) -> None:
+        self._show(text, "error")
+
+    def show_success(self, text: str) -> None:
+        self._show(text, "success")
+
+    def show_info(self, text: str) -> None:
+        self._show(text, "none")
+
+    def _show(self, text: str, kind: str) -> None:
+        self.message.show_message(text, kind)
+        self.message.setVisible(bool(text))  # no empty band above the tabs
+
+
+def _local_minutes(ctx: ClientContext, iso: str | None) -> str:
+    from ui.anomaly_labels import local_text
+
+    return local_text(iso, ctx.venue().local, "%Y-%m-%d %H:%M")
