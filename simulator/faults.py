@@ -141,7 +141,11 @@ class FaultScenarios:
                          price_fen=PRICES[ticket_type], terminal=self._terminal,
                          clerk=self._clerk_name, device_id=self._clerk.device_id,
                          sold_at=sold_at, lease_id=lease_id)
-        return op["payload"] if self._push(op, f"窗口售票 {op['payload']['order_no']}") else None
+        order_no = op["payload"]["order_no"]
+        if not self._push(op, f"窗口售票 {order_no}"):
+            return None
+        self._emit("sale", "orders.window", f"窗口 {order_no} 离线售出 {qty} 张，已同步")
+        return op["payload"]
 
     def _refund_offline(self, order_no: str, order_id: str, ticket_id: str, amount: int,
                         at: datetime) -> bool:

@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 
 CHANNEL_NAMES = {"ota_ctrip": "携程", "ota_meituan": "美团", "miniprogram": "小程序",
-                 "website": "官网", "agency": "旅行社"}
+                 "website": "官网", "agency": "旅行社", "window": "窗口"}
 OUTCOME_NAMES = {"valid": "有效", "duplicate": "重复", "refunded": "已退票", "invalid": "无效",
                  "failed": "失败", "replayed": "重放"}
 FAULT_NAMES = {"lost_callback": "丢失回调", "late_callback": "迟到回调",
