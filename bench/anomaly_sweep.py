@@ -1,7 +1,7 @@
 """The store's anomaly sweep (every 30 s) over 1,000,000 orders on PostgreSQL.
 
 Bulk-loaded with `generate_series` (no HTTP, no ORM): a year of orders plus 30 days ahead,
-1-2 tickets each, stock rows that add up; then a few hundred broken on purpose — orders left
+1-2 tickets and a payment each, stock rows that add up; then a few hundred broken on purpose — orders left
 paying, refunds left waiting for approval, stock rows missing units, refunds whose units were
 not given back. Measured, medians of several runs in the same database:
 
@@ -47,6 +47,15 @@ FROM generate_series(1, :n) AS i,
      LATERAL (SELECT :first + (i % :days) AS day) AS d,
      LATERAL (SELECT CASE WHEN i % 3 = 0 THEN 15000 ELSE 10000 END AS total) AS t
 """
+_PAYMENTS_SQL = """
+INSERT INTO payments (payment_id, payment_no, order_id, method, amount_fen, tendered_fen,
+    change_fen, status, at)
+SELECT md5('p' || i)::uuid::text, 'B-' || lpad(i::text, 8, '0') || '-P1',
+       md5('o' || i)::uuid::text, CASE WHEN i % 5 = 0 THEN 'cash' ELSE 'wechat' END,
+       t.total, t.total, 0, 'succeeded', now()
+FROM generate_series(1, :n) AS i,
+     LATERAL (SELECT CASE WHEN i % 3 = 0 THEN 15000 ELSE 10000 END AS total) AS t
+"""
 # Ticket 1 of every order is an ADULT; every third order also has a CHILD. Past days: most
 # redeemed, a few refunded; today on: valid.
 _TICKETS_SQL = """
@@ -84,6 +93,7 @@ def _load(db: Database, n: int, now: datetime, venue: Venue) -> None:
     params = {"n": n, "first": first, "days": PAST_DAYS + AHEAD_DAYS, "today": today}
     with db.engine.begin() as conn:
         conn.execute(sa.text(_ORDERS_SQL), params)
+        conn.execute(sa.text(_PAYMENTS_SQL), params)
         conn.execute(sa.text(_TICKETS_SQL), params)
         conn.execute(sa.text(_STOCK_SQL))
     _break(db, n, now, today, first)
@@ -106,10 +116,9 @@ def _break(db: Database, n: int, now: datetime, today, first) -> None:
                                  f" paid_fen = 0, updated_at = :at WHERE order_id = {oid}"),
                          {"i": i, "at": hour_ago})
             conn.execute(sa.text(
-                "INSERT INTO payments (payment_id, payment_no, order_id, method, amount_fen, "
-                f"tendered_fen, change_fen, status, provider, provider_txn_id, at) VALUES "
-                f"(md5('p' || :i)::uuid::text, 'B-P' || :i, {oid}, 'wechat', 10000, 10000, 0, "
-                "'started', 'wechat', 'WXB' || :i, :at)"), {"i": i, "at": hour_ago})
+                "UPDATE payments SET status = 'started', method = 'wechat', provider = 'wechat',"
+                " provider_txn_id = 'WXB' || :i, at = :at "
+                "WHERE payment_id = md5('p' || :i)::uuid::text"), {"i": i, "at": hour_ago})
         for i in groups["waiting_refund"] + groups["not_restored"]:
             waiting = i in groups["waiting_refund"]
             conn.execute(sa.text(
