@@ -99,6 +99,7 @@ def _stale_payments(session: Session, now: datetime, venue: Venue) -> int:
                .where(Payment.status == "started").subquery())
     since = sa.func.coalesce(started.c.at, Order.updated_at)
     with read_transaction(session):
+        inventory_audit.no_jit(session)
         rows = session.execute(
             sa.select(Order.order_id, started.c.provider_txn_id)
             .outerjoin(started, started.c.order_id == Order.order_id)
