@@ -50,7 +50,7 @@ def _age_steps(dialect: str, now: datetime) -> sa.ColumnElement[int]:
     at = sa.literal(now, UTCDateTime())
     if dialect == "postgresql":
         seconds = sa.extract("epoch", at - Anomaly.detected_at)
-        steps = sa.func.floor(seconds / AGE_STEP.total_seconds())
+        steps = sa.cast(sa.func.floor(seconds / AGE_STEP.total_seconds()), sa.Integer)
         return sa.func.least(sa.func.greatest(steps, 0), AGE_CAP)
     # SQLite keeps naive UTC text; julianday days × steps per day (a hair over, so an exact
     # step boundary is not lost to floating point)
@@ -125,7 +125,7 @@ def list_anomalies(session: Session, *, now: datetime, category: str | None = No
         rows = session.execute(sa.select(Anomaly, prio).where(*where)
                                .order_by(prio.desc(), Anomaly.detected_at, Anomaly.anomaly_id)
                                .limit(limit + 1)).all()
-        page = [view(a, now=now) | {"priority": p} for a, p in rows[:limit]]
+        page = [view(a, now=now) | {"priority": int(p)} for a, p in rows[:limit]]
         more = _next_cursor(rows[limit - 1][1], rows[limit - 1][0]) \
             if len(rows) > limit else None
         return QueuePage(page, open_counts(session), more)
