@@ -58,10 +58,10 @@ def refund_duplicate(ctx: FixContext) -> Done:
         raise Conflict("这笔支付不属于该订单")
     if payment.status == "refunded":
         raise Conflict(f"重复支付 {payment.payment_no} 已退款")
-    others = ctx.session.execute(
+    others = int(ctx.session.execute(
         sa.select(sa.func.coalesce(sa.func.sum(Payment.amount_fen), 0))
         .where(Payment.order_id == order.order_id, Payment.status == "succeeded",
-               Payment.payment_id != payment.payment_id)).scalar_one()
+               Payment.payment_id != payment.payment_id)).scalar_one())  # PG: a Decimal
     if others < order.total_fen:
         raise Conflict(f"订单的其他支付合计 {format_fen(others)}，不足应付 "
                        f"{format_fen(order.total_fen)}：这笔已不是重复支付，不能退")
