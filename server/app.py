@@ -11,13 +11,23 @@ from fastapi import FastAPI
 from sqlalchemy.orm import Session
 
 from app.domain.venue import Venue
-from app.services import changes, leases, orders_expiry, refund_processing
+from app.services import anomaly_sweep, changes, leases, orders_expiry, refund_processing
 from app.services.refund_providers import RefundProvider, SandboxProvider
 from app.store.db import Database
 
 from .errors import install_error_handlers
 from .feed import ChangeNotifier, PgListener, pg_conninfo
-from .routes import anomalies, auth, catalog, channels, orders, payments, redemptions, refunds
+from .routes import (
+    anomalies,
+    auth,
+    catalog,
+    channels,
+    devices,
+    orders,
+    payments,
+    redemptions,
+    refunds,
+)
 from .routes import leases as lease_routes
 from .routes import sync as sync_routes
 from .sweeper import Sweeper, Task
@@ -31,8 +41,8 @@ def _utc_now() -> datetime:
 
 
 def sweep_tasks(venue: Venue, provider: RefundProvider | None = None) -> list[Task]:
-    """The periodic work of the store, in order; `provider` pays wechat/alipay refunds out
-    (default: a SandboxProvider)."""
+    """The periodic work of the store, in order (the anomaly sweep last, so it sees what the
+    others left); `provider` pays wechat/alipay refunds out (default: a SandboxProvider)."""
     refunder: RefundProvider = provider or SandboxProvider()
 
     def expire_leases(s: Session, now: datetime) -> int:
@@ -44,7 +54,10 @@ def sweep_tasks(venue: Venue, provider: RefundProvider | None = None) -> list[Ta
     def process_refunds(s: Session, now: datetime) -> int:
         return refund_processing.process_due(s, refunder, now=now, today=venue.local_date(now))
 
-    return [expire_leases, expire_unpaid, process_refunds]
+    def detect_anomalies(s: Session, now: datetime) -> anomaly_sweep.SweepResult:
+        return anomaly_sweep.sweep_anomalies(s, now=now, venue=venue)
+
+    return [expire_leases, expire_unpaid, process_refunds, detect_anomalies]
 
 
 @asynccontextmanager
@@ -89,6 +102,6 @@ def create_app(db: Database, *, clock: Callable[[], datetime] | None = None,
     app.state.refund_provider = refund_provider or SandboxProvider()
     install_error_handlers(app)
     for module in (auth, catalog, orders, sync_routes, lease_routes, channels, payments,
-                   redemptions, refunds, anomalies):
+                   redemptions, refunds, devices, anomalies):
         app.include_router(module.router, prefix=API)
     return app

@@ -39,9 +39,15 @@ class Transport(Protocol):
 
     def post_signed(self, path: str, payload: Mapping[str, Any]) -> Reply: ...
 
-    def login(self, username: str, password: str, device_id: str) -> Reply: ...
+    def login(self, username: str, password: str, device_id: str,
+              terminal: str | None = None) -> Reply: ...
 
-    def post_as(self, token: str, path: str, payload: Mapping[str, Any]) -> Reply: ...
+    def post_as(self, token: str, path: str, payload: Mapping[str, Any],
+                headers: Mapping[str, str] | None = None) -> Reply: ...
+
+    def put_as(self, token: str, path: str, payload: Mapping[str, Any]) -> Reply: ...
+
+    def get_as(self, token: str, path: str) -> Reply: ...
 
 
 def api_base(url: str) -> str:
@@ -67,20 +73,34 @@ class StoreClient:
         body = canonical_body(payload)
         return self._post(path, data=body, headers=signed_headers(self._secret, body))
 
-    def login(self, username: str, password: str, device_id: str) -> Reply:
-        return self._post("/auth/login", json={"username": username, "password": password,
-                                               "device_id": device_id})
+    def login(self, username: str, password: str, device_id: str,
+              terminal: str | None = None) -> Reply:
+        body = {"username": username, "password": password, "device_id": device_id}
+        if terminal is not None:
+            body["terminal"] = terminal
+        return self._post("/auth/login", json=body)
 
-    def post_as(self, token: str, path: str, payload: Mapping[str, Any]) -> Reply:
+    def post_as(self, token: str, path: str, payload: Mapping[str, Any],
+                headers: Mapping[str, str] | None = None) -> Reply:
         return self._post(path, json=dict(payload),
+                          headers={"Authorization": f"Bearer {token}"} | dict(headers or {}))
+
+    def put_as(self, token: str, path: str, payload: Mapping[str, Any]) -> Reply:
+        return self._send("put", path, json=dict(payload),
                           headers={"Authorization": f"Bearer {token}"})
+
+    def get_as(self, token: str, path: str) -> Reply:
+        return self._send("get", path, headers={"Authorization": f"Bearer {token}"})
 
     def close(self) -> None:
         self._http.close()
 
     def _post(self, path: str, **kwargs: Any) -> Reply:
+        return self._send("post", path, **kwargs)
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> Reply:
         try:
-            r = self._http.post(self.base + path, timeout=self._timeout, **kwargs)
+            r = getattr(self._http, method)(self.base + path, timeout=self._timeout, **kwargs)
         except (requests.ConnectionError, requests.Timeout) as exc:
             raise Unreachable(str(exc)) from exc
         try:
@@ -88,6 +108,41 @@ class StoreClient:
         except ValueError:
             body = r.text
         return Reply(r.status_code, body)
+
+
+class StaffLogin:
+    """One staff account signed in from one device (a window's clerk, the admin's desk): the
+    token is made on first use and made again once when the store no longer takes it."""
+
+    def __init__(self, client: Transport, username: str, password: str, device_id: str,
+                 terminal: str | None = None) -> None:
+        self._client = client
+        self._user = (username, password)
+        self.device_id, self.terminal = device_id, terminal
+        self._token: str | None = None
+
+    def post(self, path: str, payload: Mapping[str, Any],
+             headers: Mapping[str, str] | None = None) -> Reply:
+        return self._call(lambda token: self._client.post_as(token, path, payload, headers))
+
+    def put(self, path: str, payload: Mapping[str, Any]) -> Reply:
+        return self._call(lambda token: self._client.put_as(token, path, payload))
+
+    def get(self, path: str) -> Reply:
+        return self._call(lambda token: self._client.get_as(token, path))
+
+    def _call(self, send: Any) -> Reply:
+        for _ in range(2):
+            if self._token is None:
+                login = self._client.login(*self._user, self.device_id, self.terminal)
+                if not login.ok or not isinstance(login.body, dict) or "token" not in login.body:
+                    return login
+                self._token = login.body["token"]
+            reply = send(self._token)
+            if reply.status != 401:
+                return reply
+            self._token = None
+        return reply
 
 
 class GateLogins:

@@ -3,14 +3,18 @@
 from collections.abc import Mapping
 
 CHANNEL_NAMES = {"ota_ctrip": "携程", "ota_meituan": "美团", "miniprogram": "小程序",
-                 "website": "官网", "agency": "旅行社"}
+                 "website": "官网", "agency": "旅行社", "window": "窗口"}
 OUTCOME_NAMES = {"valid": "有效", "duplicate": "重复", "refunded": "已退票", "invalid": "无效",
                  "failed": "失败", "replayed": "重放"}
 FAULT_NAMES = {"lost_callback": "丢失回调", "late_callback": "迟到回调",
                "duplicate_callback": "重复回调", "duplicate_payment": "重复支付",
                "paid_no_order": "有款无单", "duplicate_redemption": "重复核销",
                "repeated_nonce": "重复 nonce", "offline_batch": "离线批量上传",
-               "failed_redemption": "核销失败"}
+               "failed_redemption": "核销失败", "payment_failure": "支付失败回调",
+               "left_paying": "支付无结果", "refund_left_waiting": "退票待审批无人处理",
+               "refund_provider_fails": "原路退款失败", "refund_crosses_redemption": "离线退票撞核销",
+               "oversold": "超售", "stock_not_deducted": "售出未扣库存",
+               "refund_not_restored": "退票未回库存"}
 PENDING_NAMES = {"callback": "支付回调", "late_callback": "迟到回调",
                  "duplicate_callback": "重复回调", "second_payment": "重复支付"}
 

@@ -10,17 +10,17 @@ import logging
 import random
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from app.domain.ids import channel_order_no
 from app.domain.venue import Venue
 
 from . import traffic
-from .client import GateLogins, Reply, StoreClient, Transport, Unreachable
+from .client import GateLogins, Reply, StaffLogin, StoreClient, Transport, Unreachable
+from .faults import FaultScenarios
 from .scheduler import Scheduler
 from .tickets import SimTicket, TicketPool
 
@@ -43,15 +43,19 @@ def _system_clock() -> datetime:
     return datetime.now(UTC)
 
 
-class Simulator:
-    """Channel and gate traffic against the store at `base_url` (with or without `/api/v1`)."""
+class Simulator(FaultScenarios):
+    """Channel, gate and window traffic against the store at `base_url` (with or without
+    `/api/v1`). `faults`: every fault kind at the start, then one step in four or so;
+    `gentle_faults` (the embedded default): a few at the start, then a handful an hour."""
 
     def __init__(self, base_url: str, *, secret: str, rng: random.Random | None = None,
                  clock: Callable[[], datetime] = _system_clock,
                  sleep: Callable[[float], None] = time.sleep,
                  gate_user: tuple[str, str] = ("gate1", "gate1"), rate: float = 1.0,
                  faults: bool = False, on_event: Callable[[SimEvent], None] | None = None,
-                 venue: Venue | None = None, client: Transport | None = None) -> None:
+                 venue: Venue | None = None, client: Transport | None = None,
+                 gentle_faults: bool = False, clerk_user: tuple[str, str] = ("clerk1", "clerk1"),
+                 admin_user: tuple[str, str] = ("admin", "admin")) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")
         self.rate, self.faults = rate, faults
@@ -62,8 +66,16 @@ class Simulator:
         self._on_event = on_event
         self._venue = venue or Venue()
         self._client: Transport = client or StoreClient(base_url, secret)
-        self._mix = traffic.action_mix(faults)
+        self._mix = traffic.action_mix(faults, gentle=gentle_faults)
+        self._fates = traffic.CALLBACK_FATES if faults else {"normal": 1}
+        self._opening = deque(traffic.OPENING_FAULTS if faults else
+                              traffic.GENTLE_OPENING if gentle_faults else ())
         self._tag = traffic.run_tag(self._rng, clock())
+        self._terminal = ("S" + self._tag[:7]).upper()  # this run's window: W{terminal}-...
+        self._clerk_name = clerk_user[0]
+        self._clerk = StaffLogin(self._client, *clerk_user,
+                                 device_id=f"sim-window-{self._tag}", terminal=self._terminal)
+        self._admin = StaffLogin(self._client, *admin_user, device_id=f"sim-admin-{self._tag}")
         self._serial = 0
         self._gates = GateLogins(self._client, *gate_user)
         self.tickets = TicketPool(self._rng)
@@ -73,7 +85,14 @@ class Simulator:
             "redeem": self._redeem, "paid_no_order": self._paid_no_order,
             "duplicate_redemption": self._duplicate_redemption,
             "repeated_nonce": self._repeated_nonce, "offline_batch": self._offline_batch,
-            "failed_redemption": self._failed_redemption}
+            "failed_redemption": self._failed_redemption,
+            "payment_failure": self._payment_failure, "left_paying": self._left_paying,
+            "duplicate_payment": self._paid_twice,
+            "refund_left_waiting": self._refund_left_waiting,
+            "refund_provider_fails": self._refund_provider_fails,
+            "refund_crosses_redemption": self._refund_crosses_redemption,
+            "oversold": self._oversold, "stock_not_deducted": self._stock_not_deducted,
+            "refund_not_restored": self._refund_not_restored}
 
     # ---- driving -------------------------------------------------------------------------
 
@@ -84,7 +103,8 @@ class Simulator:
         self.pump()
         if self._backing_off():
             return None
-        action = traffic.pick(self._rng, self._mix)
+        action = self._opening.popleft() if self._opening else traffic.pick(self._rng,
+                                                                                 self._mix)
         self.stats["steps"] += 1
         self._guard(action, self._actions[action])
         return action
@@ -220,7 +240,7 @@ class Simulator:
         order = self._place(channel, self._order_body(paid=False, discount=False))
         if order is None:
             return
-        fate = traffic.pick(rng, traffic.CALLBACK_FATES) if self.faults else "normal"
+        fate = traffic.pick(rng, self._fates)
         provider = rng.choice(traffic.PROVIDERS)
         now = self._clock()
         paid_at = now + traffic.callback_delay(rng, "normal")
@@ -266,19 +286,6 @@ class Simulator:
                    f"{body['amount_fen'] / 100:.2f} 元")
         if admits is not None:
             self._admit(admits)
-
-    def _paid_no_order(self) -> None:
-        """A visitor paid but the order never reached the store: the provider's callback
-        names an order_no nobody knows, with the order in `attach`."""
-        channel = self._rng.choice(traffic.OWN_CHANNELS)
-        order = self._order_body(paid=False, discount=False)
-        order_no = channel_order_no(channel, order["external_id"])
-        provider = self._rng.choice(traffic.PROVIDERS)
-        body = traffic.callback(self._new_txn(provider), order_no, order["amount_fen"],
-                                self._clock(), attach=traffic.attach_for(channel, order))
-        self._emit("paid_no_order", "faults.paid_no_order",
-                   f"故障：{provider} 收款 {order_no}，但中心库没有这笔订单")
-        self._callback(provider, body, None)
 
     # ---- gates ---------------------------------------------------------------------------
 
@@ -384,7 +391,8 @@ def start_thread(sim: Simulator, stop_event: threading.Event,
 
 def start_gentle(base_url: str, secret: str, stop_event: threading.Event, *,
                  clock: Callable[[], datetime] = _system_clock) -> threading.Thread:
-    """The desktop client's embedded default: a gentle simulator (a few orders a minute, no
-    faults) in a daemon thread until `stop_event` is set."""
-    return start_thread(Simulator(base_url, secret=secret, clock=clock, rate=GENTLE_RATE),
-                        stop_event)
+    """The desktop client's embedded default: a gentle simulator (a few orders a minute; a
+    few faults at the start, then a handful an hour, so the anomaly queue is alive) in a
+    daemon thread until `stop_event` is set."""
+    return start_thread(Simulator(base_url, secret=secret, clock=clock, rate=GENTLE_RATE,
+                                  gentle_faults=True), stop_event)

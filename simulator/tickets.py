@@ -17,6 +17,9 @@ class SimTicket:
     visit_date: date
     sold_at: datetime
     redeemed_by: str | None = None  # the gate that let it through
+    ticket_id: str | None = None  # for a window's refund op of it
+    order_id: str | None = None
+    price_fen: int = 0
 
 
 class TicketPool:
@@ -28,7 +31,9 @@ class TicketPool:
     def admit(self, order: Mapping[str, Any], now: datetime) -> int:
         """The tickets of a paid order (Order JSON) can now go through a gate."""
         day = date.fromisoformat(order["visit_date"])
-        tickets = [SimTicket(t["code"], order["order_no"], day, now)
+        tickets = [SimTicket(t["code"], order["order_no"], day, now,
+                             ticket_id=t.get("ticket_id"), order_id=order.get("order_id"),
+                             price_fen=t.get("price_fen", 0))
                    for t in order.get("tickets", [])]
         self.fresh.extend(tickets)
         return len(tickets)

@@ -20,9 +20,26 @@ GATES = ("gate-1", "gate-2")
 # Actions per step. A scenic area's traffic: about a third OTA orders, a quarter our own
 # channels, the rest people walking through the gates.
 NORMAL_MIX: Mapping[str, int] = {"ota_order": 34, "own_order": 26, "redeem": 40}
-# With faults on, one step in five or so goes wrong somewhere.
+# With faults on, one step in four or so goes wrong somewhere.
 FAULT_MIX: Mapping[str, int] = {"paid_no_order": 3, "duplicate_redemption": 4,
-                                "repeated_nonce": 3, "offline_batch": 4, "failed_redemption": 3}
+                                "repeated_nonce": 3, "offline_batch": 4, "failed_redemption": 3,
+                                "payment_failure": 2, "left_paying": 2, "duplicate_payment": 1,
+                                "refund_left_waiting": 1, "refund_provider_fails": 1,
+                                "refund_crosses_redemption": 2, "oversold": 1,
+                                "stock_not_deducted": 1, "refund_not_restored": 1}
+# `--faults` starts with one of each, so every anomaly kind of DESIGN.md §6 is on its way
+# after the first steps (the time-based ones show once the store's sweep finds them old).
+OPENING_FAULTS = ("paid_no_order", "payment_failure", "left_paying", "duplicate_payment",
+                  "failed_redemption", "duplicate_redemption", "refund_crosses_redemption",
+                  "refund_left_waiting", "refund_provider_fails", "oversold",
+                  "stock_not_deducted", "refund_not_restored")
+# The embedded default: a few at start, then a handful an hour (at 0.1 steps/s, a fault
+# weight of 1.4 against the normal 100 is about 5 an hour).
+GENTLE_OPENING = ("paid_no_order", "payment_failure", "left_paying", "refund_left_waiting")
+GENTLE_FAULT_WEIGHT = 1.4
+# The store's sandbox refund provider refuses refunds of payments whose transaction id
+# carries this (app.services.refund_providers.FAILING_TXN_MARK).
+SANDBOX_FAIL_MARK = "SBXFAIL"
 # What becomes of an own-channel order's payment callback.
 CALLBACK_FATES: Mapping[str, int] = {"normal": 66, "lost": 7, "late": 7, "duplicate_callback": 10,
                                      "duplicate_payment": 10}
@@ -45,13 +62,21 @@ class Party:
     amount_fen: int
 
 
-def pick(rng: random.Random, weights: Mapping[str, int]) -> str:
+def pick(rng: random.Random, weights: Mapping[str, float]) -> str:
     keys = list(weights)
     return rng.choices(keys, weights=[weights[k] for k in keys])[0]
 
 
-def action_mix(faults: bool) -> dict[str, int]:
-    return dict(NORMAL_MIX) | (dict(FAULT_MIX) if faults else {})
+def action_mix(faults: bool, *, gentle: bool = False) -> dict[str, float]:
+    """Weights of the actions of a step: normal traffic, plus all faults (`faults`), or the
+    faults scaled down to `GENTLE_FAULT_WEIGHT` in all (`gentle`)."""
+    mix: dict[str, float] = dict(NORMAL_MIX)
+    if faults:
+        return mix | dict(FAULT_MIX)
+    if gentle:
+        total = sum(FAULT_MIX.values())
+        return mix | {k: w * GENTLE_FAULT_WEIGHT / total for k, w in FAULT_MIX.items()}
+    return mix
 
 
 def run_tag(rng: random.Random, now: datetime) -> str:

@@ -35,13 +35,15 @@ def open_anomaly(session: Session, kind: str, *, order_id: str | None = None,
                  amount_fen: int = 0, now: datetime, dedupe_key: str) -> str | None:
     """Open an anomaly of `kind` (category, fixes and priority from the catalogue) inside the
     caller's transaction; the new anomaly_id, or None when one with `dedupe_key` already
-    exists (nothing is written then).
+    exists (nothing is written then). The evidence always has `amount_fen` (the caller's,
+    else `amount_fen`): the sweep recomputes the priority from it as the anomaly ages.
 
     With an order (`order_id`, or an `order_no` that names one; an unknown `order_no` is
     not stored: put it in the evidence) the order's timeline gets
     `anomaly.detected` (actor `system`, source `server`), its version is bumped and it is
     touched for the changes feed (its display status turns `anomaly`)."""
     spec = KINDS[kind]
+    evidence = {"amount_fen": amount_fen} | dict(evidence)  # the money part of the priority
     order = _order(session, order_id, order_no)
     anomaly_id = new_id()
     inserted = _insert(session, {

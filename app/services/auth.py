@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 from app.domain.errors import Conflict, Unauthorized, ValidationError
 from app.domain.ids import new_id
 from app.store.db import read_transaction
-from app.store.models import Device, User
+from app.store.models import User
+
+from .devices import seen
 
 ROLES = ("clerk", "supervisor", "finance", "admin", "gate")
 ROLE_LABELS_ZH = {"clerk": "售票员", "supervisor": "值班主管", "finance": "财务",
@@ -105,12 +107,10 @@ def _verify(user: User | None, password: str) -> bool:
         return False
 
 
-def _touch_device(session: Session, device_id: str, username: str, now: datetime) -> None:
-    device = session.get(Device, device_id)
-    if device is None:
-        device = Device(device_id=device_id, kind="window", created_at=now)
-        session.add(device)
-    device.last_user, device.last_seen_at = username, now
+def _touch_device(session: Session, device_id: str, user: User, now: datetime) -> None:
+    # A gate user signs in from a gate; anyone else from a window (kind kept if known).
+    seen(session, device_id, now=now, kind="gate" if user.role == "gate" else None,
+         user=user.username)
 
 
 def login(session: Session, username: str, password: str, *, device_id: str,
@@ -126,5 +126,5 @@ def login(session: Session, username: str, password: str, *, device_id: str,
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash, user.updated_at = _hasher.hash(password), now
         if device_id:
-            _touch_device(session, device_id, user.username, now)
+            _touch_device(session, device_id, user, now)
         return _info(user)

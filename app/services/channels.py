@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.domain import actors
@@ -32,6 +33,8 @@ from .catalog import load_catalog
 from .selling import take_stock, ticket_name
 
 CHANNELS = tuple(c for c in CHANNEL_PREFIXES if c != "window")
+START_PROVIDERS = ("wechat", "alipay")
+TXN_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 SCOPE = "channel_order"
 SOURCE = "channel"
 EXTERNAL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,47}$")  # order_no stays path-safe
@@ -52,6 +55,14 @@ class Customer:
 
 
 @dataclass(frozen=True)
+class PaymentStart:
+    """The visitor is paying right now: the channel opened this provider transaction."""
+
+    provider: str  # wechat | alipay
+    provider_txn_id: str
+
+
+@dataclass(frozen=True)
 class ChannelOrder:
     channel: str
     external_id: str
@@ -60,6 +71,7 @@ class ChannelOrder:
     amount_fen: int  # what the channel charged the visitor
     paid: bool
     customer: Customer | None = None
+    payment: PaymentStart | None = None  # only unpaid: the order is `paying` until its callback
 
 
 @dataclass(frozen=True)
@@ -100,6 +112,7 @@ def plan_order(req: ChannelOrder, catalog: Mapping[str, TicketType], now: dateti
         raise ValidationError("请至少选择一种票", field="lines")
     if not 0 <= req.amount_fen <= MAX_FEN:
         raise ValidationError("订单金额不正确", field="amount_fen")
+    _check_start(req)
     specs: list[TicketSpec] = []
     for line in req.lines:
         specs.extend(expand_line(catalog, line.ticket_type, line.qty))
@@ -108,19 +121,37 @@ def plan_order(req: ChannelOrder, catalog: Mapping[str, TicketType], now: dateti
     return specs
 
 
+def _check_start(req: ChannelOrder) -> None:
+    p = req.payment
+    if p is None:
+        return
+    if req.paid:
+        raise ValidationError("已支付的订单不能再带“支付中”的交易", field="payment")
+    if p.provider not in START_PROVIDERS:
+        raise ValidationError(f"不支持的支付渠道：{p.provider[:16]}", field="payment.provider")
+    if not TXN_ID.match(p.provider_txn_id):
+        raise ValidationError("支付交易号只能由字母、数字、_ . : - 组成，最多 64 个字符",
+                              field="payment.provider_txn_id")
+
+
 def order_meaning(req: ChannelOrder) -> dict[str, Any]:
     c = req.customer
-    return {"channel": req.channel, "external_id": req.external_id,
-            "visit_date": req.visit_date.isoformat(),
-            "lines": [[ln.ticket_type, ln.qty] for ln in req.lines],
-            "customer": None if c is None else [c.name, c.phone, c.id_no],
-            "amount_fen": req.amount_fen, "paid": req.paid}
+    meaning = {"channel": req.channel, "external_id": req.external_id,
+               "visit_date": req.visit_date.isoformat(),
+               "lines": [[ln.ticket_type, ln.qty] for ln in req.lines],
+               "customer": None if c is None else [c.name, c.phone, c.id_no],
+               "amount_fen": req.amount_fen, "paid": req.paid}
+    if req.payment is not None:  # absent: the digest of orders taken before the field
+        meaning["payment"] = [req.payment.provider, req.payment.provider_txn_id]
+    return meaning
 
 
 def write_order(session: Session, req: ChannelOrder, specs: list[TicketSpec],
                 catalog: Mapping[str, TicketType], order_no: str, now: datetime) -> Order:
-    """Insert the order, its tickets and (paid) its payment; units are the caller's."""
-    pay = PaymentState.PAID if req.paid else PaymentState.NONE
+    """Insert the order, its tickets and (paid) its payment or (paying) its started one;
+    units are the caller's."""
+    pay = PaymentState.PAID if req.paid else (
+        PaymentState.STARTED if req.payment else PaymentState.NONE)
     c = req.customer or Customer()
     order = Order(
         order_id=new_id(), order_no=order_no, channel=req.channel, external_id=req.external_id,
@@ -145,8 +176,23 @@ def write_order(session: Session, req: ChannelOrder, specs: list[TicketSpec],
             method=payment_method(req.channel), amount_fen=req.amount_fen,
             tendered_fen=req.amount_fen, change_fen=0, status="succeeded",
             provider=req.channel, at=now))
+    elif req.payment is not None:
+        _started(session, req.payment, order, now)
     session.flush()
     return order
+
+
+def _started(session: Session, start: PaymentStart, order: Order, now: datetime) -> None:
+    taken = session.execute(sa.select(Payment.payment_no).where(
+        Payment.provider_txn_id == start.provider_txn_id)).scalar()
+    if taken is not None:
+        raise ValidationError(f"支付交易号 {start.provider_txn_id} 已用于 {taken}",
+                              field="payment.provider_txn_id")
+    session.add(Payment(
+        payment_id=new_id(), payment_no=f"{order.order_no}-P1", order_id=order.order_id,
+        method=start.provider, amount_fen=order.total_fen, tendered_fen=order.total_fen,
+        change_fen=0, status="started", provider=start.provider,
+        provider_txn_id=start.provider_txn_id, at=now))
 
 
 def _log(session: Session, req: ChannelOrder, order: Order, n_tickets: int,
@@ -160,6 +206,10 @@ def _log(session: Session, req: ChannelOrder, order: Order, n_tickets: int,
         entries.append(("payment.succeeded", {
             "payment_no": f"{order.order_no}-P1", "method": payment_method(req.channel),
             "amount_fen": req.amount_fen, "provider": req.channel}))
+    elif req.payment is not None:
+        entries.append(("payment.started", {
+            "payment_no": f"{order.order_no}-P1", "method": req.payment.provider,
+            "amount_fen": req.amount_fen, "provider_txn_id": req.payment.provider_txn_id}))
     timeline.append(session, order.order_id, entries, at=now, actor=actors.channel(req.channel),
                     source=SOURCE, prev=None)
 
@@ -173,7 +223,10 @@ def take_order(session: Session, req: ChannelOrder, *, now: datetime,
     New orders: units from free capacity (SoldOut writes nothing), packages split into
     their components, ticket prices split from `amount_fen`; `paid` → a succeeded payment
     (method `ota` for OTAs and agencies, else `wechat`) and status `paid`, else
-    `pending_payment` until a payment callback (unpaid orders expire: `orders_expiry`).
+    `pending_payment` until a payment callback (unpaid orders expire: `orders_expiry`);
+    unpaid with `payment` (the provider transaction the channel opened) → a `started`
+    payment and status `paying`: not expired, its callback settles that payment row, and
+    after 10 min without one the sweep raises `payment_failed_order_open`.
     Timeline `order.created` (+ `payment.succeeded`), actor `channel:NAME`, source `channel`.
     Raises NotFound (unknown channel), ValidationError (bad id, date, lines, amount)."""
     check_channel(req.channel)

@@ -17,7 +17,9 @@ What a successful callback does:
 - no such order → a payment with no order (order_id NULL) and `paid_no_order` (evidence:
   provider, transaction, amount, attach, the order_no named).
 A failed callback records a failed payment; on an open order it turns the payment state to
-failed and raises `payment_failed_order_open`.
+failed and raises `payment_failed_order_open`. A callback for the transaction a channel
+opened when it placed the order (a `started` payment, the order `paying`) settles that
+payment row; the same transaction id on another order is refused (ValidationError).
 """
 
 import re
@@ -89,7 +91,27 @@ def _meaning(cb: Callback) -> dict[str, Any]:
             "paid_at": iso_utc(cb.paid_at), "attach": cb.attach}
 
 
+def _started(session: Session, order: Order | None, cb: Callback) -> Payment | None:
+    """The `started` payment a channel opened with this transaction (see
+    `channels.PaymentStart`): its callback settles that row instead of adding one."""
+    row = session.execute(sa.select(Payment).where(
+        Payment.provider_txn_id == cb.provider_txn_id)).scalar_one_or_none()
+    if row is None:
+        return None
+    if row.status != "started" or order is None or row.order_id != order.order_id:
+        raise ValidationError(f"支付交易号 {cb.provider_txn_id} 已属于 {row.payment_no}",
+                              field="provider_txn_id")
+    return row
+
+
 def _payment(session: Session, order: Order | None, cb: Callback, status: str) -> Payment:
+    started = _started(session, order, cb)
+    if started is not None:
+        started.status, started.amount_fen, started.tendered_fen = status, cb.amount_fen, \
+            cb.amount_fen
+        started.method, started.provider, started.at = cb.provider, cb.provider, cb.paid_at
+        session.flush()
+        return started
     if order is None:
         payment_no = f"PAY-{cb.provider.upper()}-{cb.provider_txn_id}"
     else:

@@ -24,7 +24,7 @@ from app.domain.venue import Venue
 from app.store.db import read_transaction
 from app.store.models import Order, Ticket
 
-from . import intake, timeline
+from . import devices, intake, timeline
 from .anomaly_log import open_anomaly
 from .order_state import changed, lock_order
 
@@ -104,24 +104,33 @@ def _local(venue: Venue, at: datetime | None) -> str:
 def _anomaly(session: Session, kind: str, order: Order, t: Ticket, req: RedeemRequest,
              at: datetime, first: tuple[datetime | None, str | None], now: datetime,
              venue: Venue) -> str | None:
-    when, dev = _local(venue, at), req.device_id
+    when, dev = _local(venue, at), _device_label(session, req.device_id)
     reasons = {
         "duplicate_redemption": (
-            f"单次票 {t.code} 已于 {_local(venue, first[0])} 在设备 {first[1]} 核销，"
-            f"又于 {when} 在设备 {dev} 扫码"),
-        "redeemed_after_refund": f"票 {t.code} 已退票，设备 {dev} 仍于 {when} 放行（离线核销上传）",
-        "redeem_failed": f"设备 {dev} 于 {when} 核销票 {t.code} 失败：{req.reason or '未说明原因'}",
+            f"单次票 {t.code} 已于 {_local(venue, first[0])} 在{_device_label(session, first[1])}"
+            f"核销，又于 {when} 在{dev}扫码"),
+        "redeemed_after_refund": f"票 {t.code} 已退票，{dev}仍于 {when} 放行（离线核销上传）",
+        "redeem_failed": f"{dev}于 {when} 核销票 {t.code} 失败：{req.reason or '未说明原因'}",
     }
     key = {"duplicate_redemption": f"duplicate_redemption:{t.ticket_id}",
            "redeemed_after_refund": f"redeemed_after_refund:{t.ticket_id}",
            "redeem_failed": f"redeem_failed:{t.ticket_id}:{venue.local_date(at)}"}[kind]
-    evidence = {"ticket_id": t.ticket_id, "code": t.code, "device_id": dev,
+    evidence = {"ticket_id": t.ticket_id, "code": t.code, "device_id": req.device_id,
+                "device_location": devices.location_of(session, req.device_id),
                 "scanned_at": iso_utc(at), "nonce": req.nonce, "gate_result": req.result,
                 "gate_reason": req.reason,
                 "first_redeemed_at": iso_utc(first[0]) if first[0] else None,
                 "first_redeemed_by": first[1]}
     return open_anomaly(session, kind, order_id=order.order_id, reason=reasons[kind],
                         evidence=evidence, amount_fen=t.price_fen, now=now, dedupe_key=key)
+
+
+def _device_label(session: Session, device_id: str | None) -> str:
+    """`南门闸机1号（G-S01）` when its location is known, else `设备 G-S01 `."""
+    if not device_id:
+        return "未知设备"
+    location = devices.location_of(session, device_id)
+    return devices.label_of(device_id, location) if location else f"设备 {device_id} "
 
 
 def _log(session: Session, order: Order, t: Ticket, req: RedeemRequest, at: datetime,
@@ -137,6 +146,7 @@ def _log(session: Session, order: Order, t: Ticket, req: RedeemRequest, at: date
 
 def _judge(session: Session, req: RedeemRequest, now: datetime, venue: Venue
            ) -> tuple[RedeemResult, str | None]:
+    devices.seen(session, req.device_id, now=now, new_kind="gate")  # alive, whatever it scans
     code = req.ticket_code.strip().upper()
     order_id = session.execute(sa.select(Ticket.order_id).where(Ticket.code == code)).scalar()
     order = lock_order(session, order_id=order_id) if order_id else None

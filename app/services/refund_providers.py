@@ -57,17 +57,25 @@ class RefundProvider(Protocol):
                       provider_txn_id: str | None) -> PaymentQuery: ...
 
 
+# A payment whose provider transaction id contains this is refused by the sandbox every
+# time: how a simulator (or a tester) reaches `refund_failed` over HTTP alone.
+FAILING_TXN_MARK = "SBXFAIL"
+
+
 class SandboxProvider:
     """Refunds always pay out, except: the first `fail_times[refund_no]` calls for a refund
-    fail, and with `fail_all` every call fails. A repeated successful call returns the same
-    refund id. Queries answer what `payments` (keyed by transaction id or order_no, also set
-    later with `set_payment`) says, else `not_found`; `query_down` makes them fail."""
+    fail, with `fail_all` every call fails, and so does every call for a payment whose
+    transaction id contains `fail_mark` (default `FAILING_TXN_MARK`; None: off). A repeated
+    successful call returns the same refund id. Queries answer what `payments` (keyed by
+    transaction id or order_no, also set later with `set_payment`) says, else `not_found`;
+    `query_down` makes them fail."""
 
     def __init__(self, fail_times: Mapping[str, int] | None = None, *,
-                 fail_all: bool = False,
+                 fail_all: bool = False, fail_mark: str | None = FAILING_TXN_MARK,
                  payments: Mapping[str, PaymentQuery] | None = None) -> None:
         self._left = dict(fail_times or {})
         self.fail_all = fail_all
+        self.fail_mark = fail_mark
         self.query_down = False
         self.calls: list[tuple[str | None, str, int]] = []
         self.queries: list[tuple[str, str | None, str | None]] = []
@@ -84,6 +92,8 @@ class SandboxProvider:
                 return ProviderAnswer(False, error="退款金额无效")
             if self.fail_all:
                 return ProviderAnswer(False, error="沙箱：支付渠道暂不可用")
+            if self.fail_mark and self.fail_mark in (provider_txn_id or ""):
+                return ProviderAnswer(False, error="沙箱：原支付交易已关闭，无法原路退回")
             left = self._left.get(refund_no, 0)
             if left > 0:
                 self._left[refund_no] = left - 1

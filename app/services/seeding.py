@@ -1,5 +1,6 @@
 """Demo data (`--demo`, the embedded default store): DESIGN.md §8 users, the demo catalog and
-30 days of capacity. Idempotent: what exists is left alone, what is missing is added.
+30 days of capacity, the demo gates and windows. Idempotent: what exists is left alone, what
+is missing is added.
 
 Packages (套票) get no inventory rows: selling one takes units from its components' rows.
 """
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.catalog import DEMO_CAPACITY, DEMO_CATALOG, DEMO_DAYS
 from app.domain.venue import Venue
-from app.store.models import Inventory, TicketTypeRow, User
+from app.store.models import Device, Inventory, TicketTypeRow, User
 
 from . import changes
 from .auth import create_user
@@ -24,6 +25,15 @@ DEMO_USERS = (  # username (= password), role, display name
     ("clerk1", "clerk", "售票员1"),
     ("clerk2", "clerk", "售票员2"),
     ("gate1", "gate", "闸机1"),
+)
+
+
+DEMO_DEVICES = (  # device id, kind, location, terminal — the simulator's gates and the windows
+    ("gate-1", "gate", "南门闸机1号", None),
+    ("gate-2", "gate", "北门闸机1号", None),
+    ("gate-3", "gate", "南门闸机2号", None),
+    ("window-01", "window", "南门售票厅1号窗口", "01"),
+    ("window-02", "window", "南门售票厅2号窗口", "02"),
 )
 
 
@@ -39,6 +49,15 @@ def _seed_users(session: Session, now: datetime) -> int:
     missing = [u for u in DEMO_USERS if u[0] not in have]
     for name, role, display in missing:
         create_user(session, name, name, role, display, now=now)
+    return len(missing)
+
+
+def _seed_devices(session: Session, now: datetime) -> int:
+    have = set(session.execute(sa.select(Device.device_id)).scalars())
+    missing = [d for d in DEMO_DEVICES if d[0] not in have]
+    session.add_all(Device(device_id=device_id, kind=kind, location=location, terminal=terminal,
+                           status="online", created_at=now)
+                    for device_id, kind, location, terminal in missing)
     return len(missing)
 
 
@@ -88,9 +107,11 @@ def seed_catalog(session: Session, *, now: datetime, venue: Venue, days: int = D
 
 
 def seed_demo(session: Session, *, now: datetime, venue: Venue) -> SeedResult:
-    """Everything `--demo` promises: users, catalog, 30 days of capacity."""
+    """Everything `--demo` promises: users, catalog, 30 days of capacity; and the demo gates
+    and windows with their locations (`DEMO_DEVICES`)."""
     with session.begin():
         users = _seed_users(session, now)
+        _seed_devices(session, now)
         types = _seed_types(session, now)
         rows = _seed_inventory(session, now, venue, DEMO_DAYS, DEMO_CAPACITY)
     return SeedResult(users, types, rows)

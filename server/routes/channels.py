@@ -34,8 +34,17 @@ class Customer(BaseModel):
     id_no: text(32) | None = None
 
 
+class StartedPayment(BaseModel):
+    """The provider transaction the channel opened for an unpaid order (visitor paying)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    provider: text(16)
+    provider_txn_id: text(64, min_length=1)
+
+
 class ChannelOrderBody(BaseModel):
-    """DESIGN.md §8 POST /channels/{channel}/orders."""
+    """DESIGN.md §8 POST /channels/{channel}/orders (+ optional `payment` for `paying`)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -45,6 +54,7 @@ class ChannelOrderBody(BaseModel):
     customer: Customer | None = None
     amount_fen: Fen
     paid: Annotated[bool, Field(strict=True)]
+    payment: StartedPayment | None = None
 
 
 def _request(channel: str, body: ChannelOrderBody) -> channels.ChannelOrder:
@@ -53,7 +63,9 @@ def _request(channel: str, body: ChannelOrderBody) -> channels.ChannelOrder:
         channel=channel, external_id=body.external_id, visit_date=body.visit_date,
         lines=tuple(channels.ChannelLine(ln.ticket_type, ln.qty) for ln in body.lines),
         amount_fen=body.amount_fen, paid=body.paid,
-        customer=None if c is None else channels.Customer(c.name, c.phone, c.id_no))
+        customer=None if c is None else channels.Customer(c.name, c.phone, c.id_no),
+        payment=None if body.payment is None else channels.PaymentStart(
+            body.payment.provider, body.payment.provider_txn_id))
 
 
 @router.post("/channels/{channel}/orders", status_code=201)

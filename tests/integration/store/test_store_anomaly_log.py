@@ -29,7 +29,8 @@ def test_opens_an_anomaly_on_an_order_with_its_timeline_and_feed(db, now, venue)
         a = s.get(Anomaly, anomaly_id)
         assert (a.kind, a.category, a.status, a.order_no) == (
             "duplicate_payment", "payment", "open", sale.order_no)
-        assert a.fixes == ["refund_duplicate"] and a.evidence == {"provider": "wechat"}
+        assert a.fixes == ["refund_duplicate"]
+        assert a.evidence == {"provider": "wechat", "amount_fen": 10000}  # amount added
         assert a.priority == priority("duplicate_payment", 10000, now, now)
         order = s.get(Order, sale.order_id)
         assert order.version == before_version + 1
