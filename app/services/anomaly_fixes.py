@@ -136,10 +136,10 @@ def fix_anomaly(session: Session, anomaly_id: str, action: str, *, actor: str, r
         a, order = _lock(session, anomaly_id)
         _check_request(a, action, role, note)
         if a.status != AnomalyStatus.OPEN:
-            return FixResult(view(a, now=now), a.order_no, True, ALREADY_FIXED)
+            return FixResult(view(a), a.order_no, True, ALREADY_FIXED)
         _check_version(order, order_version)
         ctx = FixContext(session, a, order, action, actor, role, note, now, venue, provider)
         done = FIXES[action](ctx)
         close(ctx, done)
         session.flush()
-        return FixResult(view(a, now=now), done.order_no or a.order_no, False, done.summary)
+        return FixResult(view(a), done.order_no or a.order_no, False, done.summary)

@@ -260,6 +260,36 @@ def _slot(refund: Refund, approver: str, role: str) -> str:
     return mine
 
 
+def approvals_left(refund: Refund, role: str | None = None) -> list[str]:
+    """The approval roles (`supervisor`, `finance`) the refund still waits for, after one of
+    `role` (when given) fills its slot."""
+    required = list((refund.override or {}).get("approvals_required") or [SUPERVISOR])
+    filled = {a["as"] for a in refund.approvals or []}
+    if role is not None:
+        filled.add(FINANCE if role == FINANCE else SUPERVISOR)
+    return [r for r in required if r not in filled]
+
+
+def add_approval(session: Session, order: Order, refund: Refund, *, approver: str, role: str,
+                 now: datetime, today: Any) -> bool:
+    """Inside the caller's transaction (order locked): record the approval (the rules of
+    `approve`) and, with enough of them, route the refund by its method; True when it was
+    routed."""
+    slot = _slot(refund, approver, role)
+    refund.approvals = [*(refund.approvals or []),
+                        {"by": approver, "as": slot, "role": role, "at": now.isoformat()}]
+    refund.version += 1
+    refund.updated_at = now
+    who = actors.user(approver)
+    timeline.append(session, order.order_id, [("refund.approved", {
+        "refund_no": refund.refund_no, "approver": approver, "as": slot})],
+        at=now, actor=who, source=SOURCE)
+    if approvals_left(refund):
+        return False
+    settle(session, order, refund, actor=who, now=now, today=today)
+    return True
+
+
 def approve(session: Session, refund_no: str, *, approver: str, role: str, now: datetime,
             today: Any) -> RefundInfo:
     """Approve a waiting refund: a supervisor or finance user, never the requester, never the
@@ -273,17 +303,7 @@ def approve(session: Session, refund_no: str, *, approver: str, role: str, now: 
         assert order is not None
         refund = session.execute(sa.select(Refund).where(Refund.refund_no == refund_no)
                                  .execution_options(populate_existing=True)).scalar_one()
-        slot = _slot(refund, approver, role)
-        refund.approvals = [*(refund.approvals or []),
-                            {"by": approver, "as": slot, "role": role, "at": now.isoformat()}]
-        refund.version += 1
-        refund.updated_at = now
-        who = actors.user(approver)
-        timeline.append(session, order.order_id, [("refund.approved", {
-            "refund_no": refund.refund_no, "approver": approver, "as": slot})],
-            at=now, actor=who, source=SOURCE)
-        required = (refund.override or {}).get("approvals_required") or [SUPERVISOR]
-        if {a["as"] for a in refund.approvals} >= set(required):
-            settle(session, order, refund, actor=who, now=now, today=today)
+        add_approval(session, order, refund, approver=approver, role=role, now=now,
+                     today=today)
         changed(session, order, now=now)
         return info(refund)

@@ -20,6 +20,7 @@ from anomaly_kit import (
     queue,
     scan,
     sup,
+    sweep,
 )
 from conftest import assert_error, running_store, snapshot
 from signed import SECRET
@@ -55,12 +56,17 @@ def test_priority_category_first_then_money_and_old_ones_rise(live):
     live.clock.at += timedelta(hours=10)
     scan(live, adult["tickets"][0]["code"], result="failed")
     callback(live, "WX-Q3", "MP-NONE", 100)
-    listed = queue(live)["anomalies"]
-    assert [(a["kind"], a["order_no"], a["priority"]) for a in listed] == [
-        ("paid_no_order", None, 4000 + 1),
-        ("redeem_failed", "MEITUAN-Q1", 2000 + 50 + 60),  # 10 h old: +60
-        ("redeem_failed", "MEITUAN-Q2", 2000 + 100)]
+    order = [(a["kind"], a["order_no"], a["priority"]) for a in queue(live)["anomalies"]]
+    assert order == [("paid_no_order", None, 4000 + 1),
+                     ("redeem_failed", "MEITUAN-Q2", 2000 + 100),
+                     ("redeem_failed", "MEITUAN-Q1", 2000 + 50)]
+    sweep(live)  # the store's sweep ages what stays open: 10 h is +60
+    order = [(a["kind"], a["order_no"], a["priority"]) for a in queue(live)["anomalies"]]
+    assert order == [("paid_no_order", None, 4000 + 1),
+                     ("redeem_failed", "MEITUAN-Q1", 2000 + 50 + 60),
+                     ("redeem_failed", "MEITUAN-Q2", 2000 + 100)]
     live.clock.at += timedelta(days=30)  # age is capped: the money decides again
+    sweep(live)
     assert [(a["order_no"], a["priority"]) for a in
             queue(live, category="redemption")["anomalies"]] == [
         ("MEITUAN-Q2", 2100 + 500), ("MEITUAN-Q1", 2050 + 500)]

@@ -159,14 +159,26 @@ def test_process_refund_refused_for_a_settled_refund(db, now, venue):
     assert "已退款" in _refused(db, now, venue, a, "process_refund")
 
 
-def test_inventory_fixes_refused_when_the_count_is_right_or_the_day_past(db, now, venue):
-    sale = sell(db, now, venue, ("ADULT", 1))
+def test_inventory_fixes_refused_when_the_count_is_right_or_refunded_late(db, now, venue):
+    sale = sell(db, now, venue, ("ADULT", 2))
     a = _open(db, now, "paid_inventory_not_deducted", order_id=sale.order_id)
     assert "无需补扣" in _refused(db, now, venue, a, "deduct_inventory")
     b = _open(db, now, "refund_inventory_not_restored", order_id=sale.order_id)
     assert "无需恢复" in _refused(db, now, venue, b, "restore_inventory")
-    later = now + timedelta(days=2)
-    assert "已过" in _refused(db, later, venue, b, "restore_inventory")
+    # refunded two days after the visit date: its unit rightly stays sold
+    later, ticket = now + timedelta(days=2), sale.tickets[0].ticket_id
+    with db.session() as s, s.begin():
+        s.add(Refund(refund_id=new_id(), refund_no=f"{sale.order_no}-R1",
+                     order_id=sale.order_id, ticket_ids=[ticket], method="cash",
+                     status="succeeded", amount_fen=0, fee_fen=0, payment_fee_fen=0,
+                     rule="expired", reason="测试", override=None, approvals=[],
+                     requested_by="clerk1", attempts=0, created_at=later, updated_at=later,
+                     version=1))
+    _update(db, Ticket, Ticket.ticket_id == ticket, status="refunded")
+    c = _open(db, later, "refund_inventory_not_restored", order_id=sale.order_id,
+              evidence={"ticket_id": ticket})
+    assert "之后才退" in _refused(db, later, venue, c, "restore_inventory")
+    _update(db, Ticket, Ticket.ticket_id == ticket, status="valid")
     day = venue.local_date(now)
     _update(db, Inventory, sa.and_(Inventory.ticket_type == "ADULT",
                                    Inventory.visit_date == day), sold=0)
@@ -174,7 +186,7 @@ def test_inventory_fixes_refused_when_the_count_is_right_or_the_day_past(db, now
     with db.session() as s:
         row = s.execute(sa.select(Inventory).where(Inventory.ticket_type == "ADULT",
                                                    Inventory.visit_date == day)).scalar_one()
-        assert row.sold == 1
+        assert row.sold == 2
 
 
 def _orphan(db, now, *, attach, status="succeeded", txn="WX-ORPHAN"):

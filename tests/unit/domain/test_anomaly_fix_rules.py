@@ -1,21 +1,8 @@
-"""Who may fix which anomaly, the priority at a later time, and the labels of every fix."""
-
-from datetime import UTC, datetime, timedelta
+"""Who may fix which anomaly, and the labels of every fix."""
 
 import pytest
 
-from app.domain.anomalies import (
-    AGE_CAP,
-    DISMISS,
-    FIX_LABELS_ZH,
-    KINDS,
-    Category,
-    current_priority,
-    may_fix,
-    priority,
-)
-
-NOW = datetime(2026, 11, 21, 2, 0, tzinfo=UTC)
+from app.domain.anomalies import DISMISS, FIX_LABELS_ZH, KINDS, Category, may_fix
 
 
 @pytest.mark.parametrize(("role", "allowed"), [
@@ -25,17 +12,6 @@ NOW = datetime(2026, 11, 21, 2, 0, tzinfo=UTC)
 ])
 def test_who_may_fix_which_category(role, allowed):
     assert {c for c in Category if may_fix(role, str(c))} == allowed
-
-
-@pytest.mark.parametrize(("age", "bonus"), [
-    (timedelta(0), 0), (timedelta(minutes=9, seconds=59), 0), (timedelta(minutes=10), 1),
-    (timedelta(hours=10), 60), (timedelta(days=30), AGE_CAP), (-timedelta(hours=1), 0),
-])
-def test_current_priority_adds_the_age_earned_since_detection(age, bonus):
-    stored = priority("refund_failed", 12345, NOW, NOW)
-    assert current_priority(stored, NOW, NOW + age) == stored + bonus
-    assert current_priority(stored, NOW, NOW + age) == priority("refund_failed", 12345, NOW,
-                                                                max(NOW, NOW + age))
 
 
 def test_every_fix_has_a_chinese_label():
