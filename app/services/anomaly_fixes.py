@@ -37,7 +37,7 @@ from app.domain.anomalies import (
 )
 from app.domain.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.domain.venue import Venue
-from app.store.models import Anomaly
+from app.store.models import Anomaly, Order
 
 from . import fixes_backfill, fixes_inventory, fixes_payment, fixes_redemption, fixes_refund
 from .anomaly_view import view
@@ -104,7 +104,7 @@ def _check_request(a: Anomaly, action: str, role: str, note: str | None) -> None
         raise ValidationError("请填写处理说明", field="note")
 
 
-def _lock(session: Session, anomaly_id: str) -> tuple[Anomaly, Any]:
+def _lock(session: Session, anomaly_id: str) -> tuple[Anomaly, Order | None]:
     """The anomaly's order (locked first: every writer locks an order before its rows),
     then the anomaly, both fresh; NotFound for an unknown id."""
     order_id = session.execute(sa.select(Anomaly.order_id)
@@ -118,7 +118,7 @@ def _lock(session: Session, anomaly_id: str) -> tuple[Anomaly, Any]:
     return a, order
 
 
-def _check_version(order: Any, order_version: int | None) -> None:
+def _check_version(order: Order | None, order_version: int | None) -> None:
     if order_version is not None and order is not None and order.version != order_version:
         raise Conflict(f"订单已变更（版本 {order_version} → {order.version}），请刷新后再处理",
                        order_version=order.version)
