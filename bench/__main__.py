@@ -6,7 +6,8 @@ import sys
 import traceback
 from pathlib import Path
 
-BENCHES = ("sale_commit", "layout", "startup", "sync_push", "sync_latency", "sync_drain")
+BENCHES = ("sale_commit", "layout", "startup", "sync_push", "sync_latency", "sync_drain",
+           "anomaly_sweep")
 
 
 def main(names: list[str]) -> int:

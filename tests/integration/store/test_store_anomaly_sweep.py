@@ -181,3 +181,15 @@ def test_open_anomalies_gain_priority_with_age(db, now, venue):
     [b] = _anomalies(db)
     assert b.priority == a.priority + 2 and b.version == a.version + 1
     assert _sweep(db, later + timedelta(seconds=30), venue).reprioritised == 0
+
+
+def test_causes_already_flagged_never_fill_the_batch(db, now, venue, monkeypatch):
+    monkeypatch.setattr(anomaly_sweep, "BATCH", 1)
+    _paying_order(db, now, venue, txn="WXSTART0004")
+    _paying_order(db, now + timedelta(minutes=1), venue, txn="WXSTART0005")
+    later = now + timedelta(minutes=15)
+    assert _sweep(db, later, venue).opened == {"payment_failed_order_open": 1}
+    assert _sweep(db, later, venue).opened == {"payment_failed_order_open": 1}
+    assert {a.evidence["provider_txn_id"] for a in _anomalies(db)} == {"WXSTART0004",
+                                                                       "WXSTART0005"}
+    assert _sweep(db, later, venue).total == 0
