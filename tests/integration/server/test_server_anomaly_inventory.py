@@ -12,6 +12,7 @@ from anomaly_kit import (
     detect,
     fixed,
     one_open,
+    order_of,
     queue,
     refused,
     request_refund,
@@ -44,6 +45,11 @@ def test_oversold_marked_resolved_with_a_note(live, now):
     assert a["category"] == "inventory" and a["fixes"] == ["mark_resolved"]
     assert a["evidence"]["device_id"] == "dev-1" and a["evidence"]["oversold"] == 2
     assert "请填写处理说明" in refused(live, a["id"], "mark_resolved", 422, "validation_error")
+    seen = order_of(live, order_no)["version"]
+    requests.post(live.url("/redemptions"), headers=live.login("gate1", device_id="G1"),
+                  timeout=10, json={"nonce": "ov-1", "ticket_code": op["payload"]["tickets"][0][
+                      "code"], "device_id": "G1", "at": "2026-11-21T02:00:00Z"})
+    assert "订单已变更" in refused(live, a["id"], "mark_resolved", note="x", order_version=seen)
     body = fixed(live, a, "mark_resolved", note="已加开临时容量")
     assert body["order"]["display_status"] == "paid"
     assert stock(live, "CHILD", day) == (1, 1, 0, 2)  # the count stays as it happened
