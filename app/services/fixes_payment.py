@@ -39,7 +39,8 @@ def refund_payment_fix(ctx: FixContext) -> Done:
     payment = _the_payment(ctx)
     here = ctx.order.order_id if ctx.order else None
     if payment.order_id != here:
-        raise Conflict(f"这笔支付已归入订单 {_order_no(ctx, payment.order_id)}，不能再按无订单退款")
+        where = _order_no(ctx, payment.order_id) if payment.order_id else "（无订单）"
+        raise Conflict(f"这笔支付已归入订单 {where}，不能再按无订单退款")
     detail = refund_payment(ctx.session, ctx.order, payment, ctx.provider, rule="paid_no_order",
                             reason=ctx.note or "支付没有对应的有效订单，原路退回",
                             actor=ctx.actor, now=ctx.now)
