@@ -73,8 +73,6 @@ FIX_LABELS_ZH = {
 FIXERS = ("supervisor", "finance", "admin")  # "supervisor+" of DESIGN.md §8
 # Finance reconciles money: it works the payment and refund anomalies, not the gate or stock.
 _FINANCE_CATEGORIES = frozenset({Category.PAYMENT, Category.REFUND})
-AGE_STEP = timedelta(minutes=10)
-AGE_CAP = 500
 
 
 def may_fix(role: str, category: str) -> bool:
@@ -83,9 +81,3 @@ def may_fix(role: str, category: str) -> bool:
         return category in _FINANCE_CATEGORIES
     return role in FIXERS
 
-
-def current_priority(stored: int, detected_at: datetime, now: datetime) -> int:
-    """The priority at `now` of an anomaly stored with `priority(..., detected_at,
-    detected_at)`: the stored weight and amount plus the age earned since (old ones rise)."""
-    age = min(max(now - detected_at, timedelta(0)) // AGE_STEP, AGE_CAP)
-    return stored + age

@@ -37,7 +37,7 @@ from app.domain.anomalies import (
 )
 from app.domain.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.domain.venue import Venue
-from app.store.models import Anomaly
+from app.store.models import Anomaly, Order
 
 from . import fixes_backfill, fixes_inventory, fixes_payment, fixes_redemption, fixes_refund
 from .anomaly_view import view
@@ -104,7 +104,7 @@ def _check_request(a: Anomaly, action: str, role: str, note: str | None) -> None
         raise ValidationError("请填写处理说明", field="note")
 
 
-def _lock(session: Session, anomaly_id: str) -> tuple[Anomaly, Any]:
+def _lock(session: Session, anomaly_id: str) -> tuple[Anomaly, Order | None]:
     """The anomaly's order (locked first: every writer locks an order before its rows),
     then the anomaly, both fresh; NotFound for an unknown id."""
     order_id = session.execute(sa.select(Anomaly.order_id)
@@ -118,7 +118,7 @@ def _lock(session: Session, anomaly_id: str) -> tuple[Anomaly, Any]:
     return a, order
 
 
-def _check_version(order: Any, order_version: int | None) -> None:
+def _check_version(order: Order | None, order_version: int | None) -> None:
     if order_version is not None and order is not None and order.version != order_version:
         raise Conflict(f"订单已变更（版本 {order_version} → {order.version}），请刷新后再处理",
                        order_version=order.version)
@@ -136,10 +136,10 @@ def fix_anomaly(session: Session, anomaly_id: str, action: str, *, actor: str, r
         a, order = _lock(session, anomaly_id)
         _check_request(a, action, role, note)
         if a.status != AnomalyStatus.OPEN:
-            return FixResult(view(a, now=now), a.order_no, True, ALREADY_FIXED)
+            return FixResult(view(a), a.order_no, True, ALREADY_FIXED)
         _check_version(order, order_version)
         ctx = FixContext(session, a, order, action, actor, role, note, now, venue, provider)
         done = FIXES[action](ctx)
         close(ctx, done)
         session.flush()
-        return FixResult(view(a, now=now), done.order_no or a.order_no, False, done.summary)
+        return FixResult(view(a), done.order_no or a.order_no, False, done.summary)

@@ -1,6 +1,6 @@
 """The supervisor's anomaly queue (DESIGN.md §6, §8 `GET /anomalies`): a filtered list by
-priority at `now` (open ones gain +1 per 10 minutes of age, as `current_priority`), the open
-count per category, one anomaly's detail, and closing several at once with one note."""
+priority (stored; the sweep adds the age part every 30 s, so old ones rise), the open count
+per category, one anomaly's detail, and closing several at once with one note."""
 
 import base64
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.domain.anomalies import AGE_CAP, AGE_STEP, DISMISS, KINDS, AnomalyStatus, Category
+from app.domain.anomalies import DISMISS, KINDS, AnomalyStatus, Category
 from app.domain.errors import DomainError, NotFound, ValidationError
 from app.domain.timeline import iso_utc
 from app.domain.venue import Venue
@@ -28,7 +28,6 @@ BATCH_ACTIONS = ("mark_resolved", DISMISS)
 MAX_LIMIT = 500
 MAX_BATCH = 200
 DEVICE_KEYS = ("device_id", "first_redeemed_by", "redeemed_by")  # evidence naming devices
-_STEPS_PER_DAY = 86400 // int(AGE_STEP.total_seconds())
 
 
 @dataclass(frozen=True)
@@ -44,24 +43,6 @@ class BatchItem:
     outcome: str  # resolved | dismissed | already_closed | refused
     message: str  # zh_CN
     anomaly: dict[str, Any] | None
-
-
-def _age_steps(dialect: str, now: datetime) -> sa.ColumnElement[int]:
-    at = sa.literal(now, UTCDateTime())
-    if dialect == "postgresql":
-        seconds = sa.extract("epoch", at - Anomaly.detected_at)
-        steps = sa.func.floor(seconds / AGE_STEP.total_seconds())
-        return sa.func.least(sa.func.greatest(steps, 0), AGE_CAP)
-    # SQLite keeps naive UTC text; julianday days × steps per day (a hair over, so an exact
-    # step boundary is not lost to floating point)
-    days = sa.func.julianday(at) - sa.func.julianday(Anomaly.detected_at)
-    steps = sa.cast(days * _STEPS_PER_DAY + 1e-6, sa.Integer)
-    return sa.func.min(sa.func.max(steps, 0), AGE_CAP)
-
-
-def _priority(dialect: str, now: datetime) -> sa.ColumnElement[int]:
-    return sa.case((Anomaly.status == "open", Anomaly.priority + _age_steps(dialect, now)),
-                   else_=Anomaly.priority)
 
 
 def _filters(category: str | None, kind: str | None, status: str,
@@ -92,8 +73,8 @@ def _cursor(text: str) -> tuple[int, datetime, str]:
         raise ValidationError("cursor 不正确，请从第一页重新查询", field="cursor") from None
 
 
-def _next_cursor(prio: int, a: Anomaly) -> str:
-    text = f"{prio}|{a.detected_at.isoformat()}|{a.anomaly_id}"
+def _next_cursor(a: Anomaly) -> str:
+    text = f"{a.priority}|{a.detected_at.isoformat()}|{a.anomaly_id}"
     return base64.urlsafe_b64encode(text.encode()).decode()
 
 
@@ -105,30 +86,27 @@ def open_counts(session: Session) -> dict[str, int]:
     return {str(c): found.get(str(c), 0) for c in Category}
 
 
-def list_anomalies(session: Session, *, now: datetime, category: str | None = None,
-                   kind: str | None = None, status: str = "open", order_no: str | None = None,
-                   limit: int = 100, cursor: str | None = None) -> QueuePage:
+def list_anomalies(session: Session, *, category: str | None = None, kind: str | None = None,
+                   status: str = "open", order_no: str | None = None, limit: int = 100,
+                   cursor: str | None = None) -> QueuePage:
     """Anomalies matching the filters (status `open` unless asked: `resolved`, `dismissed`,
-    `all`), highest priority at `now` first, then oldest; `next_cursor` continues the list.
+    `all`), highest priority first, then oldest; `next_cursor` continues the list.
     ValidationError for an unknown category, kind, status or a bad cursor."""
     if not 1 <= limit <= MAX_LIMIT:
         raise ValidationError(f"limit 应在 1 到 {MAX_LIMIT} 之间", field="limit")
     where = _filters(category, kind, status, order_no)
+    if cursor:
+        p, at, last = _cursor(cursor)
+        at_ = sa.literal(at, UTCDateTime())
+        where.append(sa.or_(Anomaly.priority < p, sa.and_(Anomaly.priority == p, sa.or_(
+            Anomaly.detected_at > at_,
+            sa.and_(Anomaly.detected_at == at_, Anomaly.anomaly_id > last)))))
     with read_transaction(session):
-        prio = _priority(session.get_bind().dialect.name, now).label("prio")
-        if cursor:
-            p, at, last = _cursor(cursor)
-            at_ = sa.literal(at, UTCDateTime())
-            where.append(sa.or_(prio < p, sa.and_(prio == p, sa.or_(
-                Anomaly.detected_at > at_,
-                sa.and_(Anomaly.detected_at == at_, Anomaly.anomaly_id > last)))))
-        rows = session.execute(sa.select(Anomaly, prio).where(*where)
-                               .order_by(prio.desc(), Anomaly.detected_at, Anomaly.anomaly_id)
-                               .limit(limit + 1)).all()
-        page = [view(a, now=now) | {"priority": p} for a, p in rows[:limit]]
-        more = _next_cursor(rows[limit - 1][1], rows[limit - 1][0]) \
-            if len(rows) > limit else None
-        return QueuePage(page, open_counts(session), more)
+        rows = session.execute(sa.select(Anomaly).where(*where).order_by(
+            Anomaly.priority.desc(), Anomaly.detected_at, Anomaly.anomaly_id)
+            .limit(limit + 1)).scalars().all()
+        more = _next_cursor(rows[limit - 1]) if len(rows) > limit else None
+        return QueuePage([view(a) for a in rows[:limit]], open_counts(session), more)
 
 
 def _devices(session: Session, evidence: dict[str, Any]) -> list[dict[str, Any]]:
@@ -144,7 +122,7 @@ def _devices(session: Session, evidence: dict[str, Any]) -> list[dict[str, Any]]
              else None} for d in rows]
 
 
-def anomaly_detail(session: Session, anomaly_id: str, *, now: datetime) -> dict[str, Any]:
+def anomaly_detail(session: Session, anomaly_id: str) -> dict[str, Any]:
     """`{anomaly, order, devices}`: the anomaly (API JSON with its evidence), its order as
     masked Order JSON (None without one) and the devices its evidence names that the store
     knows. NotFound for an unknown id."""
@@ -153,7 +131,7 @@ def anomaly_detail(session: Session, anomaly_id: str, *, now: datetime) -> dict[
         if a is None:
             raise NotFound(f"没有找到异常 {anomaly_id[:40]}")
         order = session.get(Order, a.order_id) if a.order_id else None
-        return {"anomaly": view(a, now=now),
+        return {"anomaly": view(a),
                 "order": orders.orders_json(session, [order], reveal=False)[0] if order
                 else None,
                 "devices": _devices(session, dict(a.evidence or {}))}

@@ -148,8 +148,8 @@ def order_meaning(req: ChannelOrder) -> dict[str, Any]:
 
 def write_order(session: Session, req: ChannelOrder, specs: list[TicketSpec],
                 catalog: Mapping[str, TicketType], order_no: str, now: datetime) -> Order:
-    """Insert the order, its tickets and (paid) its payment, or the payment the channel
-    started; units are the caller's."""
+    """Insert the order, its tickets and (paid) its payment or (paying) its started one;
+    units are the caller's."""
     pay = PaymentState.PAID if req.paid else (
         PaymentState.STARTED if req.payment else PaymentState.NONE)
     c = req.customer or Customer()

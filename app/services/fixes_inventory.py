@@ -1,13 +1,15 @@
 """The inventory fixes of DESIGN.md §6: count a paid order's units in `sold`
-(`deduct_inventory`) or give a refunded order's units back (`restore_inventory`).
+(`deduct_inventory`) or give a refunded ticket's unit back (`restore_inventory`).
 
-Each checks the stock of the order's ticket types and day against the tickets that hold a
-unit (valid, redeeming, redeemed, refunding — of every order of that day): it moves at most
-the difference, and at most the order's own tickets, so a count that is already right is
-refused (Conflict) instead of being moved twice. Units that no longer fit the capacity are
-counted in `oversold`, as an offline sale beyond its lease is."""
+Both hold a stock row to the rule of `inventory_audit` (the sweep that detects them):
+`sold + oversold = live tickets + tickets refunded after their visit date`, live meaning
+`valid`, `redeeming`, `redeemed` or `refunding` of an order not cancelled. A fix moves at
+most the row's difference and at most the order's own tickets, so a count that is already
+right is refused (Conflict) instead of being moved twice. Units that no longer fit the
+capacity are counted in `oversold`, as an offline sale beyond its lease is."""
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -18,26 +20,37 @@ from app.store.models import Inventory, Order, Ticket, TicketTypeRow
 
 from . import changes
 from .fixes_common import Done, FixContext, need_order
+from .inventory_audit import LIVE, REFUNDED, RefundedTicket, Row, refunded_tickets
 from .order_state import tickets_of
 
-HOLDING = ("valid", "redeeming", "redeemed", "refunding")  # ticket states that hold a unit
+
+@dataclass(frozen=True)
+class Stock:
+    """One locked stock row and what should be counted in it."""
+
+    row: Inventory
+    live: int
+    refunded: list[RefundedTicket]  # of the row, each with its refund's times
 
 
-def holding_units(session: Session, ticket_type: str, visit_date: date) -> int:
-    """Tickets of `ticket_type` for `visit_date` that hold a unit, over every order."""
-    return session.execute(
-        sa.select(sa.func.count()).select_from(Ticket).join(Order)
-        .where(Ticket.ticket_type == ticket_type, Ticket.status.in_(HOLDING),
-               Order.visit_date == visit_date)).scalar_one()
-
-
-def _row(session: Session, code: str, day: date, name: str) -> Inventory:
-    row = session.execute(
+def _stock(ctx: FixContext, code: str, day: date, name: str) -> Stock:
+    s = ctx.session
+    row = s.execute(
         sa.select(Inventory).where(Inventory.ticket_type == code, Inventory.visit_date == day)
         .with_for_update().execution_options(populate_existing=True)).scalar_one_or_none()
     if row is None:
         raise Conflict(f"{name} {day:%Y-%m-%d} 没有库存记录，无法调整")
-    return row
+    live = s.execute(
+        sa.select(sa.func.count()).select_from(Ticket).join(Order)
+        .where(Ticket.ticket_type == code, Ticket.status.in_(LIVE), Order.visit_date == day,
+               Order.cancelled.is_(False))).scalar_one()
+    refunded = refunded_tickets(s, Row(code, day, row.sold, row.oversold, live, 0))
+    return Stock(row, live, refunded)
+
+
+def _late(ctx: FixContext, t: RefundedTicket, day: date) -> bool:
+    """Refunded after its visit date: its unit stays sold (DESIGN.md §4)."""
+    return ctx.venue.local_date(t.requested_at) > day
 
 
 def _names(session: Session, codes: list[str]) -> dict[str, str]:
@@ -50,25 +63,31 @@ def _describe(moved: dict[str, int], names: dict[str, str]) -> str:
     return "、".join(f"{names[c]} {n} 张" for c, n in moved.items())
 
 
+def _touch(ctx: FixContext, row: Inventory) -> None:
+    row.version += 1
+    row.updated_at = ctx.now
+
+
 def deduct_inventory(ctx: FixContext) -> Done:
-    """`paid_inventory_not_deducted`: add the order's missing units to `sold`."""
+    """`paid_inventory_not_deducted`: add the order's missing units (of the evidence's
+    ticket type, else of every type it has) to `sold`."""
     order = need_order(ctx)
+    wanted = ctx.evidence.get("ticket_type")
     mine = Counter(t.ticket_type for t in tickets_of(ctx.session, order.order_id)
-                   if t.status in HOLDING)
+                   if t.status in LIVE and (not wanted or t.ticket_type == wanted))
     names = _names(ctx.session, sorted(mine))
     moved: dict[str, int] = {}
     over: dict[str, int] = {}
     for code in sorted(mine):
-        row = _row(ctx.session, code, order.visit_date, names[code])
-        short = holding_units(ctx.session, code, order.visit_date) - row.sold - row.oversold
-        n = min(mine[code], short)
+        stock = _stock(ctx, code, order.visit_date, names[code])
+        row = stock.row
+        n = min(mine[code], stock.live - row.sold - row.oversold)
         if n <= 0:
             continue
         fits = max(0, min(n, row.capacity - row.sold - row.held))
         row.sold += fits
         row.oversold += n - fits
-        row.version += 1
-        row.updated_at = ctx.now
+        _touch(ctx, row)
         moved[code] = n
         if n > fits:
             over[code] = n - fits
@@ -83,31 +102,43 @@ def deduct_inventory(ctx: FixContext) -> Done:
     return Done(text, detail={"units": moved, "oversold": over})
 
 
+def _refunded_mine(ctx: FixContext, order: Order) -> dict[str, str]:
+    """The order's refunded tickets the anomaly is about (the evidence's ticket, else its
+    type, else all): ticket_id → ticket type."""
+    ticket_id, wanted = ctx.evidence.get("ticket_id"), ctx.evidence.get("ticket_type")
+    return {t.ticket_id: t.ticket_type for t in tickets_of(ctx.session, order.order_id)
+            if t.status == REFUNDED and (not ticket_id or t.ticket_id == ticket_id)
+            and (not wanted or t.ticket_type == wanted)}
+
+
 def restore_inventory(ctx: FixContext) -> Done:
-    """`refund_inventory_not_restored`: take the order's refunded units out of `sold`
-    (only for a visit date not past, as a refund does)."""
+    """`refund_inventory_not_restored`: take the units of the order's tickets refunded on or
+    before their visit date out of `sold` (a refund asked for later keeps its unit)."""
     order = need_order(ctx)
-    today = ctx.venue.local_date(ctx.now)
-    if order.visit_date < today:
-        raise Conflict(f"游玩日期 {order.visit_date:%Y-%m-%d} 已过，退票不回库存，无需恢复")
-    mine = Counter(t.ticket_type for t in tickets_of(ctx.session, order.order_id)
-                   if t.status == "refunded")
-    names = _names(ctx.session, sorted(mine))
+    day = order.visit_date
+    mine = _refunded_mine(ctx, order)
+    codes = sorted(set(mine.values()))
+    names = _names(ctx.session, codes)
     moved: dict[str, int] = {}
-    for code in sorted(mine):
-        row = _row(ctx.session, code, order.visit_date, names[code])
-        surplus = row.sold + row.oversold - holding_units(ctx.session, code, order.visit_date)
-        n = min(mine[code], surplus, row.sold)
+    late_only = bool(mine)
+    for code in codes:
+        stock = _stock(ctx, code, day, names[code])
+        row = stock.row
+        late = [t for t in stock.refunded if _late(ctx, t, day)]
+        in_time = [t for t in stock.refunded if t.ticket_id in mine and not _late(ctx, t, day)]
+        late_only = late_only and not in_time
+        n = min(len(in_time), row.sold + row.oversold - stock.live - len(late), row.sold)
         if n <= 0:
             continue
         row.sold -= n
-        row.version += 1
-        row.updated_at = ctx.now
+        _touch(ctx, row)
         moved[code] = n
+    if late_only:
+        raise Conflict(f"订单 {order.order_no} 的票在游玩日期 {day:%Y-%m-%d} 之后才退，"
+                       "按规则不回库存，无需恢复")
     if not moved:
         raise Conflict(f"订单 {order.order_no} 退掉的票已回到库存，无需恢复")
-    changes.touch_inventory(ctx.session, moved, order.visit_date, now=ctx.now)
-    ctx.log(order, [("inventory.restored", {"visit_date": order.visit_date.isoformat(),
-                                            "units": moved})])
-    return Done(f"已恢复 {order.visit_date:%Y-%m-%d} 库存：{_describe(moved, names)}",
+    changes.touch_inventory(ctx.session, moved, day, now=ctx.now)
+    ctx.log(order, [("inventory.restored", {"visit_date": day.isoformat(), "units": moved})])
+    return Done(f"已恢复 {day:%Y-%m-%d} 库存：{_describe(moved, names)}",
                 detail={"units": moved})

@@ -39,7 +39,8 @@ def refund_payment_fix(ctx: FixContext) -> Done:
     payment = _the_payment(ctx)
     here = ctx.order.order_id if ctx.order else None
     if payment.order_id != here:
-        raise Conflict(f"这笔支付已归入订单 {_order_no(ctx, payment.order_id)}，不能再按无订单退款")
+        where = _order_no(ctx, payment.order_id) if payment.order_id else "（无订单）"
+        raise Conflict(f"这笔支付已归入订单 {where}，不能再按无订单退款")
     detail = refund_payment(ctx.session, ctx.order, payment, ctx.provider, rule="paid_no_order",
                             reason=ctx.note or "支付没有对应的有效订单，原路退回",
                             actor=ctx.actor, now=ctx.now)
@@ -58,10 +59,10 @@ def refund_duplicate(ctx: FixContext) -> Done:
         raise Conflict("这笔支付不属于该订单")
     if payment.status == "refunded":
         raise Conflict(f"重复支付 {payment.payment_no} 已退款")
-    others = ctx.session.execute(
+    others = int(ctx.session.execute(
         sa.select(sa.func.coalesce(sa.func.sum(Payment.amount_fen), 0))
         .where(Payment.order_id == order.order_id, Payment.status == "succeeded",
-               Payment.payment_id != payment.payment_id)).scalar_one()
+               Payment.payment_id != payment.payment_id)).scalar_one())  # PG: a Decimal
     if others < order.total_fen:
         raise Conflict(f"订单的其他支付合计 {format_fen(others)}，不足应付 "
                        f"{format_fen(order.total_fen)}：这笔已不是重复支付，不能退")

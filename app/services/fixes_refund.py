@@ -42,19 +42,30 @@ def _pay_out(ctx: FixContext, refund: Refund, *, retried: bool) -> None:
                "retried_by" if retried else "processed_by": ctx.actor})
 
 
+def _approve(ctx: FixContext, refund: Refund) -> None:
+    """An `awaiting_approval` refund: the fixer's approval, when it is the last one missing
+    (the approval rules hold: never one's own request, dual approval by two people);
+    otherwise refused, naming who still has to approve."""
+    left = refund_requests.approvals_left(refund, ctx.role)
+    if left:
+        roles = "、".join(_ROLES_ZH.get(r, r) for r in left)
+        raise Conflict(f"退款 {refund.refund_no} 正在等待审批，还需要{roles}审批，"
+                       "请在退款审批中审批后再处理")
+    refund_requests.add_approval(ctx.session, need_order(ctx), refund, approver=ctx.actor,
+                                 role=ctx.role, now=ctx.now,
+                                 today=ctx.venue.local_date(ctx.now))
+
+
 def process_refund(ctx: FixContext) -> Done:
-    """`refund_not_processed`: a `requested` refund is routed by its method now (cash and
-    voucher succeed, OTA is submitted, wechat/alipay go to the provider at once); a
-    `processing` one goes to the provider now. Waiting for approval → refused, naming who
-    must approve."""
+    """`refund_not_processed`: move the refund on now. Waiting for approval → the fixer's
+    approval when it is the last one missing; `requested` → routed by its method (cash and
+    voucher succeed, OTA is submitted); then a wechat/alipay refund goes to the provider at
+    once (so does one found `processing`). Settled or failed refunds are refused."""
     order = need_order(ctx)
     refund = refund_of(ctx)
     if refund.status == "awaiting_approval":
-        roles = (refund.override or {}).get("approvals_required") or ["supervisor"]
-        done = {a.get("as") for a in refund.approvals or []}
-        left = "、".join(_ROLES_ZH.get(r, r) for r in roles if r not in done)
-        raise Conflict(f"退款 {refund.refund_no} 正在等待审批（还需要{left}审批），请先审批")
-    if refund.status == "requested":
+        _approve(ctx, refund)
+    elif refund.status == "requested":
         refund_requests.settle(ctx.session, order, refund, actor=ctx.who, now=ctx.now,
                                today=ctx.venue.local_date(ctx.now))
     elif refund.status != "processing":

@@ -204,7 +204,9 @@ class RefundedTicket:
     settled_at: datetime  # when the ticket became refunded here
 
 
-def _refunded(session: Session, row: Row) -> list[RefundedTicket]:
+def refunded_tickets(session: Session, row: Row) -> list[RefundedTicket]:
+    """The refunded tickets of the row, each with the refund that settled it (the latest
+    succeeded refund naming it: when it was asked for, when it was settled)."""
     tickets = session.execute(
         sa.select(Ticket.ticket_id, Ticket.code, Ticket.order_id, Ticket.price_fen,
                   Ticket.updated_at)
@@ -229,7 +231,7 @@ def _refunded(session: Session, row: Row) -> list[RefundedTicket]:
 
 def _not_restored(session: Session, row: Row, name: str, now: datetime, venue: Venue) -> int:
     with read_transaction(session):
-        refunded = _refunded(session, row)
+        refunded = refunded_tickets(session, row)
         late = [t for t in refunded if venue.local_date(t.requested_at) > row.visit_date]
         surplus = row.counted - row.live - len(late)
         in_time = [t for t in refunded if venue.local_date(t.requested_at) <= row.visit_date]

@@ -19,7 +19,10 @@ What a successful callback does:
 A failed callback records a failed payment; on an open order it turns the payment state to
 failed and raises `payment_failed_order_open`. A callback for the transaction a channel
 opened when it placed the order (a `started` payment, the order `paying`) settles that
-payment row; the same transaction id on another order is refused (ValidationError).
+payment row; the same transaction id on another order is refused (ValidationError). A
+success callback for a payment a supervisor already confirmed with the provider (the
+`query_payment` anomaly fix: same transaction, order and amount) is `confirmed`: nothing
+more is written.
 """
 
 import re
@@ -64,7 +67,7 @@ class Callback:
 
 @dataclass(frozen=True)
 class CallbackResult:
-    outcome: str  # paid | amount_mismatch | duplicate | after_cancel | no_order | failed | failed_recorded
+    outcome: str  # paid | amount_mismatch | duplicate | after_cancel | no_order | failed | failed_recorded | confirmed
     payment_no: str
     order_no: str | None
     anomaly_id: str | None = None
@@ -226,8 +229,21 @@ def _failed(session: Session, order: Order | None, cb: Callback, now: datetime) 
     return CallbackResult("failed", payment.payment_no, order.order_no, anomaly)
 
 
+def _confirmed(session: Session, order: Order | None, cb: Callback) -> Payment | None:
+    """The payment a supervisor already confirmed with the provider (the `query_payment`
+    anomaly fix) before its success callback came: the same transaction, order and amount."""
+    if order is None or cb.status != "success":
+        return None
+    return session.execute(sa.select(Payment).where(
+        Payment.provider_txn_id == cb.provider_txn_id, Payment.order_id == order.order_id,
+        Payment.status == "succeeded", Payment.amount_fen == cb.amount_fen)).scalar()
+
+
 def _apply(session: Session, cb: Callback, now: datetime) -> tuple[CallbackResult, Order | None]:
     order = lock_order(session, order_no=cb.order_no)
+    known = _confirmed(session, order, cb)
+    if known is not None:  # nothing new: answer ok, write nothing but the intake row
+        return CallbackResult("confirmed", known.payment_no, cb.order_no), order
     if cb.status == "failed":
         return _failed(session, order, cb, now), order
     if order is None:

@@ -265,31 +265,50 @@ def _slot(refund: Refund, approver: str, role: str) -> str:
     return mine
 
 
+def approvals_left(refund: Refund, role: str | None = None) -> list[str]:
+    """The approval roles (`supervisor`, `finance`) the refund still waits for, after one of
+    `role` (when given) fills its slot."""
+    required = list((refund.override or {}).get("approvals_required") or [SUPERVISOR])
+    filled = {a["as"] for a in refund.approvals or []}
+    if role is not None:
+        filled.add(FINANCE if role == FINANCE else SUPERVISOR)
+    return [r for r in required if r not in filled]
+
+
+def add_approval(session: Session, order: Order, refund: Refund, *, approver: str, role: str,
+                 now: datetime, today: Any) -> bool:
+    """Inside the caller's transaction (order locked): record the approval (the rules of
+    `approve`) and, with enough of them, route the refund by its method; True when it was
+    routed."""
+    slot = _slot(refund, approver, role)
+    refund.approvals = [*(refund.approvals or []),
+                        {"by": approver, "as": slot, "role": role, "at": now.isoformat()}]
+    refund.version += 1
+    refund.updated_at = now
+    who = actors.user(approver)
+    timeline.append(session, order.order_id, [("refund.approved", {
+        "refund_no": refund.refund_no, "approver": approver, "as": slot})],
+        at=now, actor=who, source=SOURCE)
+    if approvals_left(refund):
+        return False
+    if refund.method == "cash" and (refund.override or {}).get("payout_terminal"):
+        refund.status = "approved"  # the asking window hands the cash over (its refund op)
+        timeline.append(session, order.order_id, [("refund.approved_for_payout", _detail(
+            refund) | {"payout_terminal": refund.override["payout_terminal"]})],
+            at=now, actor=who, source=SOURCE)
+        return True
+    settle(session, order, refund, actor=who, now=now, today=today)
+    return True
+
+
 def approve(session: Session, refund_no: str, *, approver: str, role: str, now: datetime,
             today: Any) -> RefundInfo:
     """Approve a waiting refund: a supervisor or finance user, never the requester, never the
     same person twice; with enough approvals the refund proceeds by its method."""
     with session.begin():
         order, refund = _locked(session, refund_no)
-        slot = _slot(refund, approver, role)
-        refund.approvals = [*(refund.approvals or []),
-                            {"by": approver, "as": slot, "role": role, "at": now.isoformat()}]
-        refund.version += 1
-        refund.updated_at = now
-        who = actors.user(approver)
-        timeline.append(session, order.order_id, [("refund.approved", {
-            "refund_no": refund.refund_no, "approver": approver, "as": slot})],
-            at=now, actor=who, source=SOURCE)
-        required = (refund.override or {}).get("approvals_required") or [SUPERVISOR]
-        if {a["as"] for a in refund.approvals} < set(required):
-            pass
-        elif refund.method == "cash" and (refund.override or {}).get("payout_terminal"):
-            refund.status = "approved"
-            timeline.append(session, order.order_id, [("refund.approved_for_payout", _detail(
-                refund) | {"payout_terminal": refund.override["payout_terminal"]})],
-                at=now, actor=who, source=SOURCE)
-        else:
-            settle(session, order, refund, actor=who, now=now, today=today)
+        add_approval(session, order, refund, approver=approver, role=role, now=now,
+                     today=today)
         changed(session, order, now=now)
         return info(refund)
 

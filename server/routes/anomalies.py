@@ -49,15 +49,15 @@ class BatchBody(BaseModel):
 
 
 @router.get("/anomalies")
-def list_anomalies(_: Fixer, s: Db, now: Now, category: Filter = None, kind: Filter = None,
+def list_anomalies(_: Fixer, s: Db, category: Filter = None, kind: Filter = None,
                    status: Filter = "open", order_no: Filter = None,
                    limit: Annotated[int, Query(ge=1, le=anomaly_queue.MAX_LIMIT)] = 100,
                    cursor: Annotated[str | None, Query(max_length=300, pattern=NO_NUL)] = None,
                    ) -> dict[str, Any]:
-    """`{anomalies, counts, next_cursor}`: highest priority first (open ones rise with
-    age); `counts` are the open anomalies per category; status `open` unless asked
+    """`{anomalies, counts, next_cursor}`: highest priority first (the sweep ages open
+    ones every 30 s); `counts` are the open anomalies per category; status `open` unless asked
     (`resolved`, `dismissed`, `all`)."""
-    page = anomaly_queue.list_anomalies(s, now=now, category=category or None,
+    page = anomaly_queue.list_anomalies(s, category=category or None,
                                         kind=kind or None, status=status or "open",
                                         order_no=order_no or None, limit=limit,
                                         cursor=cursor or None)
@@ -77,10 +77,10 @@ def close_many(body: BatchBody, user: Fixer, s: Db, now: Now, venue: AtVenue
 
 
 @router.get("/anomalies/{anomaly_id}")
-def anomaly_detail(anomaly_id: AnomalyId, _: Fixer, s: Db, now: Now) -> dict[str, Any]:
+def anomaly_detail(anomaly_id: AnomalyId, _: Fixer, s: Db) -> dict[str, Any]:
     """`{anomaly, order, devices}`: one anomaly with its evidence, its order (null without
     one) and the devices its evidence names."""
-    return anomaly_queue.anomaly_detail(s, anomaly_id, now=now)
+    return anomaly_queue.anomaly_detail(s, anomaly_id)
 
 
 @router.post("/anomalies/{anomaly_id}/fix")

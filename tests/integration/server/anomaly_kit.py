@@ -20,13 +20,17 @@ def sup(live, who: str = "supervisor") -> dict[str, str]:
 
 
 def channel_order(live, external_id: str, *, paid: bool, lines=(("ADULT", 2),),
-                  channel: str = "miniprogram", days: int = 0) -> dict[str, Any]:
+                  channel: str = "miniprogram", days: int = 0,
+                  paying: str | None = None) -> dict[str, Any]:
+    """A channel order; `paying` names the wechat transaction the visitor started."""
     prices = {"ADULT": 10000, "CHILD": 5000, "FAMILY": 13000}
     day = live.venue.local_date(live.clock()) + timedelta(days=days)
     body = {"external_id": external_id, "visit_date": day.isoformat(),
             "lines": [{"ticket_type": c, "qty": q} for c, q in lines],
             "customer": {"name": "王五", "phone": "13700001111", "id_no": None},
             "amount_fen": sum(prices[c] * q for c, q in lines), "paid": paid}
+    if paying:
+        body["payment"] = {"provider": "wechat", "provider_txn_id": paying}
     r = post_signed(live, f"/channels/{channel}/orders", body)
     assert r.status_code == 201, r.text
     return r.json()
@@ -169,20 +173,17 @@ def anomaly_rows(live, kind: str) -> list[Any]:
                          .order_by(Anomaly.detected_at)).scalars().all()
 
 
-def raise_anomaly(live, kind: str, order_no: str, *, reason: str,
-                  evidence: dict[str, Any], amount_fen: int = 0) -> None:
-    """Open an anomaly the way a detector does (for the kinds only the sweep detects)."""
-    from app.services.anomaly_log import open_anomaly
-
-    with live.db.session() as s, s.begin():
-        open_anomaly(s, kind, order_no=order_no, reason=reason, evidence=evidence,
-                     amount_fen=amount_fen, now=live.clock(),
-                     dedupe_key=f"{kind}:{order_no}:{uuid.uuid4()}")
-
-
 def sweep(live, provider=None) -> None:
     """One round of the store's periodic work at the store's clock."""
     from server.app import sweep_tasks
     from server.sweeper import Sweeper
 
     Sweeper(live.db, live.clock, sweep_tasks(live.venue, provider or live.provider)).sweep_once()
+
+
+def detect(live) -> None:
+    """The anomaly sweep alone (no refund or expiry work first) at the store's clock."""
+    from app.services.anomaly_sweep import sweep_anomalies
+
+    with live.db.session() as s:
+        sweep_anomalies(s, now=live.clock(), venue=live.venue)

@@ -10,6 +10,7 @@ from anomaly_kit import (
     again_is_a_no_op,
     callback,
     channel_order,
+    detect,
     events,
     fix,
     fixed,
@@ -19,7 +20,7 @@ from anomaly_kit import (
     refused,
     sold,
 )
-from conftest import assert_error
+from conftest import assert_error, snapshot
 from signed import SECRET
 
 from app.services.refund_providers import PaymentQuery
@@ -131,6 +132,48 @@ def test_failure_callback_query_payment_finds_it_paid(live):
         ("MP-F1-P1", "succeeded")]
     assert [e["action"] for e in events(live, "MP-F1")][-2:] == [
         "payment.succeeded", "anomaly.fixed"]
+
+
+def test_paying_for_ten_minutes_query_payment_then_the_late_callback_is_confirmed(live):
+    channel_order(live, "P1", paid=False, paying="WX-P1")
+    assert order_of(live, "MP-P1")["status"] == "paying"
+    live.clock.at += timedelta(minutes=9)
+    detect(live)
+    assert queue(live, kind="payment_failed_order_open")["anomalies"] == []
+    live.clock.at += timedelta(minutes=2)
+    detect(live)
+    a = one_open(live, "payment_failed_order_open", "MP-P1")
+    assert a["evidence"]["provider_txn_id"] == "WX-P1" and a["amount_fen"] == 20000
+    live.provider.set_payment("WX-P1", PaymentQuery("pending"))
+    assert "仍未完成" in refused(live, a["id"], "query_payment")
+    live.provider.set_payment("WX-P1", PaymentQuery("success", "WX-P1", 20000, live.clock()))
+    body = fixed(live, a, "query_payment")
+    order = body["order"]
+    assert (order["status"], order["paid_fen"]) == ("paid", 20000)
+    assert [(p["payment_no"], p["status"], p["provider_txn_id"]) for p in order["payments"]] == [
+        ("MP-P1-P1", "succeeded", "WX-P1")]
+    assert live.provider.queries[-1] == ("wechat", "MP-P1", "WX-P1")
+    # the provider's own callback comes late: answered ok, nothing counted twice
+    before = snapshot(live.db)["counts"]
+    callback(live, "WX-P1", "MP-P1", 20000)
+    after = snapshot(live.db)["counts"]
+    assert after["received_requests"] == before["received_requests"] + 1
+    assert {k: v for k, v in after.items() if k != "received_requests"} == {
+        k: v for k, v in before.items() if k != "received_requests"}
+    assert order_of(live, "MP-P1")["paid_fen"] == 20000
+
+
+def test_paying_for_ten_minutes_cancel_and_release(live):
+    order = channel_order(live, "P2", paid=False, paying="WX-P2")
+    before = sold(live, order["visit_date"])
+    live.clock.at += timedelta(minutes=11)
+    detect(live)
+    a = one_open(live, "payment_failed_order_open", "MP-P2")
+    body = fixed(live, a, "cancel_and_release", note="游客放弃支付")
+    assert body["order"]["status"] == "cancelled"
+    assert sold(live, order["visit_date"]) == before - 2
+    detect(live)  # a cancelled order is not paying any more: nothing new
+    assert queue(live, kind="payment_failed_order_open")["anomalies"] == []
 
 
 def test_failure_callback_cancel_and_release_gives_the_units_back(live):

@@ -8,12 +8,12 @@ from datetime import timedelta
 import requests
 from anomaly_kit import (
     again_is_a_no_op,
+    detect,
     events,
     fixed,
     one_open,
     order_of,
     queue,
-    raise_anomaly,
     refused,
     request_refund,
     sold,
@@ -84,36 +84,42 @@ def test_refund_failed_changed_to_cash(quiet_live):
 def test_refund_not_processed_process_refund_pays_it_now(quiet_live):
     live = quiet_live
     order = window_sale(live)
-    refund = request_refund(live, order)  # processing: the sweep has not called the provider
-    raise_anomaly(live, "refund_not_processed", order["order_no"],
-                  reason=f"退款 {refund['refund_no']} 超过 30 分钟未处理",
-                  evidence={"refund_no": refund["refund_no"],
-                            "amount_fen": refund["amount_fen"]},
-                  amount_fen=refund["amount_fen"])
+    refund = request_refund(live, order)  # processing: nobody has called the provider yet
+    live.clock.at += timedelta(minutes=31)
+    detect(live)
     a = one_open(live, "refund_not_processed", order["order_no"])
+    assert a["evidence"]["refund_no"] == refund["refund_no"]
+    assert a["evidence"]["status"] == "processing"
     body = fixed(live, a, "process_refund")
     assert body["order"]["refunds"][0]["status"] == "succeeded"
     assert body["order"]["status"] == "refunded"
     assert [c[1] for c in live.provider.calls] == [refund["refund_no"]]
-    sweep(live)  # the sweep finds nothing left to pay
+    sweep(live)  # the sweep finds nothing left to pay, nothing to raise
     assert len(live.provider.calls) == 1
+    assert queue(live, kind="refund_not_processed")["anomalies"] == []
 
 
-def test_process_refund_refused_while_it_awaits_approval(quiet_live):
+def test_process_refund_gives_the_last_approval_only(quiet_live):
     live = quiet_live
     order = window_sale(live, qty=60)  # ¥6,000: supervisor + finance must approve
     refund = request_refund(live, order)
     assert refund["status"] == "awaiting_approval"
-    raise_anomaly(live, "refund_not_processed", order["order_no"], reason="退款未处理",
-                  evidence={"refund_no": refund["refund_no"]})
+    live.clock.at += timedelta(minutes=31)
+    detect(live)
     a = one_open(live, "refund_not_processed", order["order_no"])
+    assert a["evidence"]["status"] == "awaiting_approval"
     message = refused(live, a["id"], "process_refund")
-    assert "等待审批" in message and "主管、财务" in message
-    for who in ("supervisor", "finance"):
-        r = requests.post(live.url(f"/refunds/{refund['refund_no']}/approve"), json={},
-                          headers=live.login(who, terminal=None), timeout=10)
-        assert r.status_code == 200, r.text
-    assert r.json()["status"] == "processing"
-    body = fixed(live, a, "process_refund")
-    assert body["order"]["refunds"][0]["status"] == "succeeded"
+    assert "等待审批" in message and "财务" in message
+    r = requests.post(live.url(f"/refunds/{refund['refund_no']}/approve"), json={},
+                      headers=live.login("finance", terminal=None), timeout=10)
+    assert r.status_code == 200 and r.json()["status"] == "awaiting_approval", r.text
+    body = fixed(live, a, "process_refund")  # the supervisor's approval is the last one
+    o = body["order"]
+    assert o["refunds"][0]["status"] == "succeeded" and o["status"] == "refunded"
+    approvals = [(x["by"], x["as"]) for x in o["refunds"][0]["approvals"]]
+    assert approvals == [("finance", "finance"), ("supervisor", "supervisor")]
+    mine = [e["action"] for e in events(live, order["order_no"])
+            if e["actor"] == "user:supervisor"]
+    assert mine[:2] == ["refund.approved", "refund.processing"]
+    assert mine[-1] == "anomaly.fixed" and "refund.succeeded" in mine
     again_is_a_no_op(live, a["id"], "process_refund")

@@ -47,6 +47,15 @@ CASES = [
      None),
     (facts(uses_total=12, uses_left=0), scan(), Outcome.DUPLICATE, False,
      "duplicate_redemption"),
+    # a supervisor locked the order (the lock_order fix): nothing more is admitted
+    (facts(order_locked=True), scan(), Outcome.INVALID, False, None),
+    (facts(order_locked=True), scan("failed"), Outcome.INVALID, False, None),
+    (facts(order_locked=True, uses_total=12, uses_left=3), scan(), Outcome.INVALID, False,
+     None),
+    (facts(order_locked=True, status="redeemed", uses_left=0, redeemed_at=AT), scan(),
+     Outcome.DUPLICATE, False, "duplicate_redemption"),
+    (facts(order_locked=True, status="refunded"), scan("ok"), Outcome.REFUNDED, False,
+     "redeemed_after_refund"),
 ]
 
 
@@ -72,12 +81,12 @@ def test_pass_validity_is_a_year_from_the_visit_date():
 
 @given(st.sampled_from(["valid", "redeemed", "refunded", "refunding", "void"]),
        st.booleans(), st.booleans(), st.sampled_from([None, "ok", "failed"]),
-       st.integers(-3, 3))
+       st.integers(-3, 3), st.booleans())
 def test_only_a_valid_paid_ticket_on_its_day_is_ever_admitted(status, paid, cancelled, result,
-                                                              shift):
+                                                              shift, locked):
     t = facts(status=status, order_paid=paid, order_cancelled=cancelled,
-              uses_left=0 if status == "redeemed" else 1)
+              uses_left=0 if status == "redeemed" else 1, order_locked=locked)
     verdict = judge(t, scan(result, day=DAY + timedelta(days=shift)))
     if verdict.admit:
-        assert status == "valid" and paid and not cancelled
+        assert status == "valid" and paid and not cancelled and not locked
         assert shift == 0 and result != "failed"
