@@ -40,6 +40,7 @@ from app.store.models import (
     Anomaly,
     Inventory,
     Order,
+    OutboxOp,
     Payment,
     Refund,
     SyncState,
@@ -194,8 +195,21 @@ def _write_order(session: Session, data: Mapping[str, Any], version: int) -> boo
     return True
 
 
+def _unsent_orders(session: Session) -> set[str]:
+    """Orders this window changed in ops the store has not taken yet (a refund, a payout, a
+    reprint): the store's copy of them is older than ours, whatever its version says."""
+    rows = session.execute(sa.select(OutboxOp.payload).where(
+        OutboxOp.state.in_(("pending", "inflight")), OutboxOp.kind != "sale")).scalars()
+    return {p["order_id"] for p in rows if isinstance(p, dict) and p.get("order_id")}
+
+
 def _apply_orders(session: Session, changes: list[Mapping[str, Any]]) -> list[str]:
+    """Newer orders of the store replace the cached ones — except orders with local ops
+    still on their way (applying our op bumps the store's version, so the feed sends that
+    order again once it is in)."""
     newest = _newest(changes)
+    unsent = _unsent_orders(session) if newest else set()
+    newest = {i: c for i, c in newest.items() if c["data"].get("order_id") not in unsent}
     local = _local_versions(session, _orders.c.order_id, _orders.c.version, newest)
     return [c["data"]["order_id"] for c in _wanted(newest, local)
             if _write_order(session, c["data"], int(c["version"]))]

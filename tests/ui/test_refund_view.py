@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from conftest import as_user, open_shift
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -247,8 +248,6 @@ def test_a_clerks_fee_override_waits_for_a_supervisor(view, on_shift, qtbot):
 
 
 def test_a_supervisors_fee_override_refunds_at_once_and_names_the_evidence(ctx, qtbot):
-    from conftest import as_user, open_shift
-
     sup = as_user(ctx, "super1", "supervisor")
     open_shift(sup)
     view = RefundView(sup)

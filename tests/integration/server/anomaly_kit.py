@@ -9,7 +9,7 @@ from typing import Any
 
 import requests
 import sqlalchemy as sa
-from conftest import snapshot
+from conftest import assert_error, snapshot
 from signed import post_signed
 
 from app.domain.timeline import iso_utc
@@ -157,7 +157,6 @@ def again_is_a_no_op(live, anomaly_id: str, action: str, *, note: str | None = N
 def refused(live, anomaly_id: str, action: str, status: int = 409, code: str = "conflict",
             **kw) -> str:
     """The fix is refused and nothing is written; the Chinese message."""
-    from conftest import assert_error
 
     before = snapshot(live.db)
     message = assert_error(fix(live, anomaly_id, action, **kw), status, code)

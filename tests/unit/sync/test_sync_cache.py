@@ -213,3 +213,28 @@ def test_rows_a_fix_answered_are_kept_without_moving_the_cursor(store, window, n
             "resolved", sale.order_id)
     stale = dict(anomaly, status="open", version=1)  # the feed's older copy comes later
     assert cache.apply_fetched(window.session(), anomalies=[stale]).anomalies == ()
+
+
+def test_an_order_with_a_local_op_on_its_way_keeps_the_windows_copy(store, window, now):
+    """A cash refund made here and not pushed yet: the store's copy of that order (even at a
+    higher version: a gate scanned meanwhile) must not bring the refunded ticket back."""
+    from app.services import outbox
+    from app.store.models import OutboxOp
+
+    sale = store_sale(store, now, ("ADULT", 1))
+    p = page(store)
+    cache.apply_page(window.session(), p, now=now)
+    with window.session() as s, s.begin():  # the window's refund, its op still pending
+        s.execute(sa.update(Order).where(Order.order_id == sale.order_id)
+                  .values(version=2, status="refunded"))
+        op = outbox.append(s, "refund", {"order_id": sale.order_id}, now=now)
+    order_change = next(c for c in p["changes"] if c["entity"] == "order")
+    newer = {"changes": [{**order_change, "version": 7,
+                          "data": {**order_change["data"], "version": 7}}],
+             "next_cursor": p["next_cursor"], "has_more": False}
+    assert cache.apply_page(window.session(), newer, now=now).order_ids == ()
+    assert rows(window, Order, "status", "version") == [("refunded", 2)]
+    with window.session() as s, s.begin():  # the store took the op: its copy is the truth
+        s.execute(sa.update(OutboxOp).where(OutboxOp.op_id == op.op_id).values(state="acked"))
+    assert cache.apply_page(window.session(), newer, now=now).order_ids == (sale.order_id,)
+    assert rows(window, Order, "status", "version") == [("paid", 7)]
