@@ -162,6 +162,8 @@ def _refund_rows(o: Mapping[str, Any]) -> list[dict[str, Any]]:
              "override": ({"payout_terminal": r["payout_terminal"]}
                           if r.get("payout_terminal") else None),
              "created_at": _at(r["created_at"]),
+             "paid_out_terminal": r.get("paid_out_terminal"),
+             "paid_out_at": _at(r["paid_out_at"]) if r.get("paid_out_at") else None,
              "updated_at": _at(r.get("updated_at") or r["created_at"]),
              "version": r.get("version", 1)}
             for r in o.get("refunds") or []]

@@ -38,7 +38,7 @@ from .order_state import lock_order
 
 PAYING_TIMEOUT = timedelta(minutes=10)
 REFUND_TIMEOUT = timedelta(minutes=30)
-REFUND_WAITING = ("requested", "awaiting_approval", "processing")
+REFUND_WAITING = ("requested", "awaiting_approval", "approved", "processing")
 PROVIDER_ZH = {"wechat": "微信支付", "alipay": "支付宝"}
 ROLE_ZH = {"supervisor": "主管", "finance": "财务"}
 BATCH = 500  # candidates per sweep and rule: the rest come 30 s later
@@ -160,6 +160,9 @@ def _waiting_for(refund: Refund) -> str:
         done = {a.get("as") for a in refund.approvals or []}
         roles = "、".join(ROLE_ZH.get(r, r) for r in required if r not in done) or "主管"
         return f"仍在等待{roles}审批"
+    if refund.status == "approved":
+        where = (refund.override or {}).get("payout_terminal") or "申请"
+        return f"已批准，仍在等待 {where} 号窗口付现"
     if refund.status == "processing":
         tried = f"已尝试 {refund.attempts} 次" if refund.attempts else "尚未发往支付渠道"
         return f"原路退款仍未完成（{tried}）"

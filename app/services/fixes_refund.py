@@ -14,7 +14,9 @@ from . import refund_requests
 from .fixes_common import Done, FixContext, need_order, refund_of
 from .payment_refunds import METHOD_ZH, PROVIDER_METHODS, call_refund
 
-_STATUS_ZH = {"requested": "已申请", "awaiting_approval": "等待审批", "processing": "退款中",
+_STATUS_ZH = {"requested": "已申请", "awaiting_approval": "等待审批",
+              "approved": "已批准待窗口付现（请通知申请窗口付现，或由审批人驳回）",
+              "processing": "退款中",
               "submitted": "已提交渠道", "succeeded": "已退款", "failed": "退款失败"}
 _ROLES_ZH = {"supervisor": "主管", "finance": "财务"}
 

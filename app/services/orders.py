@@ -67,7 +67,8 @@ def _refund_json(r: Refund) -> dict[str, Any]:
             "refund_id": r.refund_id, "rule": r.rule, "reason": r.reason,
             "approvals": list(r.approvals or []), "requested_by": r.requested_by,
             "updated_at": _iso(r.updated_at), "version": r.version,
-            "payout_terminal": (r.override or {}).get("payout_terminal")}
+            "payout_terminal": (r.override or {}).get("payout_terminal"),
+            "paid_out_terminal": r.paid_out_terminal, "paid_out_at": _iso(r.paid_out_at)}
 
 
 def _order_json(o: Order, tickets: list[Ticket], payments: list[Payment],

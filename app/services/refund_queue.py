@@ -37,9 +37,8 @@ def list_refunds(session: Session, *, status: str = "awaiting_approval",
     query = (sa.select(Refund, Order).join(Order, Order.order_id == Refund.order_id)
              .where(Refund.status == status)
              .order_by(Refund.created_at, Refund.refund_no).limit(max(1, min(limit, 500))))
+    if terminal is not None:
+        query = query.where(Refund.override["payout_terminal"].as_string() == terminal)
     with read_transaction(session):
         rows = session.execute(query).all()
-    out = [refund_json(r, o) for r, o in rows]
-    if terminal is not None:
-        out = [r for r in out if r["payout_terminal"] == terminal]
-    return out
+    return [refund_json(r, o) for r, o in rows]

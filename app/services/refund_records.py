@@ -44,6 +44,7 @@ class OfflineRefund:
     reason: str
     clerk: str
     created_at: datetime
+    terminal: str | None = None  # the window whose drawer paid it
 
 
 def _bad(name: str) -> ValidationError:
@@ -89,7 +90,8 @@ def parse(payload: Mapping[str, Any], user: str) -> OfflineRefund:
         _uuid(payload.get("order_id"), "order_id"), _uuid(payload.get("refund_id"), "refund_id"),
         refund_no, ticket_ids, _fen(payload, "amount_fen"), _fen(payload, "fee_fen"),
         _fen(payload, "payment_fee_fen"), str(payload.get("reason") or "窗口离线退票")[:500],
-        str(payload.get("clerk") or user)[:64], _when(payload.get("created_at")))
+        str(payload.get("clerk") or user)[:64], _when(payload.get("created_at")),
+        str(payload["terminal"])[:8] if payload.get("terminal") else None)
 
 
 def _refund_row(session: Session, order: Order, op: OfflineRefund, rule: str,
@@ -102,7 +104,8 @@ def _refund_row(session: Session, order: Order, op: OfflineRefund, rule: str,
                  amount_fen=op.amount_fen, fee_fen=op.fee_fen,
                  payment_fee_fen=op.payment_fee_fen, rule=rule[:32], reason=op.reason,
                  override=None, approvals=[], requested_by=op.clerk, attempts=0,
-                 created_at=op.created_at, updated_at=now, version=1)
+                 created_at=op.created_at, updated_at=now, version=1,
+                 paid_out_terminal=op.terminal, paid_out_at=op.created_at)
     session.add(row)
     session.flush()
     return row
@@ -155,6 +158,7 @@ def _pay_out(session: Session, order: Order, refund: Refund, op: OfflineRefund, 
     if (op.amount_fen, sorted(op.ticket_ids)) != (refund.amount_fen, sorted(refund.ticket_ids)):
         raise ValidationError(f"付现金额或票与已批准的退款 {refund.refund_no} 不一致",
                               field="amount_fen")
+    refund.paid_out_terminal, refund.paid_out_at = op.terminal, op.created_at
     complete(session, order, refund, actor=actors.user(op.clerk), now=now,
              today=venue.local_date(now), source=SOURCE,
              extra={"paid_out_at": iso_utc(op.created_at), "paid_out_by": op.clerk})

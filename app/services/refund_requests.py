@@ -315,14 +315,15 @@ def approve(session: Session, refund_no: str, *, approver: str, role: str, now: 
 
 def reject(session: Session, refund_no: str, *, approver: str, role: str, reason: str,
            now: datetime) -> RefundInfo:
-    """Turn a waiting refund down with a reason: `rejected`, its tickets `valid` again."""
+    """Turn a waiting refund down with a reason — or take back an approval whose cash no
+    window paid out yet (`approved`): `rejected`, its tickets `valid` again."""
     if not str(reason or "").strip():
         raise ValidationError("请填写驳回原因", field="reason")
     with session.begin():
         order, refund = _locked(session, refund_no)
         if role not in APPROVERS:
             raise Forbidden("只有主管或财务可以审批退款")
-        if refund.status != "awaiting_approval":
+        if refund.status not in ("awaiting_approval", "approved"):
             raise Conflict(f"退款 {refund.refund_no} 当前不在待审批状态（{refund.status}）")
         refund.status, refund.version, refund.updated_at = "rejected", refund.version + 1, now
         for t in _tickets(session, refund.ticket_ids):

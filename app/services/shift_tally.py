@@ -38,12 +38,15 @@ def tally(session: Session, *, shift_id: str, terminal: str, start: datetime,
         .group_by(Payment.method).order_by(Payment.method)).all()
     by_method = {method: (int(n), int(total)) for method, n, total in sales}
     cash_n, cash_fen = by_method.pop(CASH, (0, 0))
+    # A refund counts where and when its cash left a drawer (older rows: the selling window,
+    # when it was asked).
+    paid_where = sa.func.coalesce(Refund.paid_out_terminal, Order.terminal)
+    paid_when = sa.func.coalesce(Refund.paid_out_at, Refund.created_at)
     refunds = session.execute(
         sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(Refund.amount_fen), 0))
         .join(Order, Order.order_id == Refund.order_id)
-        .where(Order.terminal == terminal, Refund.method == CASH,
-               Refund.status == "succeeded", Refund.created_at >= start,
-               Refund.created_at <= end)).one()
+        .where(paid_where == terminal, Refund.method == CASH,
+               Refund.status == "succeeded", paid_when >= start, paid_when <= end)).one()
     rows = session.execute(sa.select(CashMovement).where(CashMovement.shift_id == shift_id)
                            .order_by(CashMovement.at, CashMovement.movement_id)).scalars()
     movements = tuple({"kind": m.kind, "amount_fen": m.amount_fen, "reason": m.reason,

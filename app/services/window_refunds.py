@@ -22,7 +22,7 @@ from app.domain.print_docs import RefundSlipDoc
 from app.domain.refunds import RefundPolicy
 from app.domain.timeline import iso_utc
 from app.domain.venue import Venue
-from app.store.models import Order, Refund, Ticket
+from app.store.models import Order, OutboxOp, Refund, Ticket
 
 from . import outbox, print_queue, refund_quotes, refund_requests
 from .order_state import changed, lock_order
@@ -57,7 +57,8 @@ def _op_payload(order: Order, refund: Refund, clerk: str, now: datetime) -> dict
             "refund_id": refund.refund_id, "refund_no": refund.refund_no,
             "ticket_ids": list(refund.ticket_ids), "amount_fen": refund.amount_fen,
             "fee_fen": refund.fee_fen, "payment_fee_fen": refund.payment_fee_fen,
-            "reason": refund.reason or "", "clerk": clerk, "created_at": iso_utc(now)}
+            "reason": refund.reason or "", "clerk": clerk, "created_at": iso_utc(now),
+            "terminal": refund.paid_out_terminal}
 
 
 def _slip(order: Order, refund: Refund, lines: list[dict[str, Any]], *, rule_text: str,
@@ -75,6 +76,7 @@ def _slip(order: Order, refund: Refund, lines: list[dict[str, Any]], *, rule_tex
 
 def _finish(session: Session, order: Order, refund: Refund, slip: dict[str, Any], *,
             clerk: str, now: datetime) -> tuple[str, tuple[str, ...]]:
+    refund.paid_out_terminal, refund.paid_out_at = slip["terminal"], now  # this drawer, now
     op = outbox.append(session, "refund", _op_payload(order, refund, clerk, now), now=now)
     jobs = print_queue.enqueue(session, [("refund_slip", slip)], order_no=order.order_no,
                                now=now)
@@ -122,6 +124,13 @@ def refund_cash(session: Session, order_no: str, ticket_ids: Sequence[str], reas
                         done.payment_fee_fen, out["op_id"], out["jobs"])
 
 
+def _queued(session: Session, refund_id: str) -> bool:
+    """A `refund` op of this refund is already in the outbox (paid out here before)."""
+    return session.execute(sa.select(OutboxOp.op_id).where(
+        OutboxOp.kind == "refund",
+        OutboxOp.payload["refund_id"].as_string() == refund_id)).first() is not None
+
+
 def _split(total: int, weights: Sequence[int]) -> list[int]:
     """`total` over `weights` in proportion, the remainder fen on the first."""
     whole = sum(weights)
@@ -146,6 +155,8 @@ def pay_out(session: Session, refund_no: str, *, terminal: str, clerk: str, now:
                                  .execution_options(populate_existing=True)).scalar_one()
         if refund.status != "approved" or refund.method != CASH:
             raise Conflict(f"退款 {refund_no} 当前不能付现（{refund.status}）", field="status")
+        if _queued(session, refund.refund_id):
+            raise Conflict(f"退款 {refund_no} 已在本窗口付现（等待上传中心）", field="status")
         where = (refund.override or {}).get("payout_terminal")
         if where and where != terminal:
             raise Conflict(f"退款 {refund_no} 由 {where} 号窗口申请，请在该窗口付现",

@@ -1899,6 +1899,10 @@
             <source>Evidence no.</source>
             <translation>凭证编号</translation>
         </message>
+        <message>
+            <source>The quote is being updated; check it and confirm again.</source>
+            <translation>报价正在更新，请核对后再确认。</translation>
+        </message>
     </context>
     <context>
         <name>ApprovalsModel</name>

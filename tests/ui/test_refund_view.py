@@ -1,6 +1,6 @@
 """The Refund view (退票) driven by the keyboard, against real services and a real SQLite file."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -217,12 +217,25 @@ def test_an_approved_cash_refund_is_paid_out_with_its_slip(view, on_shift, qtbot
     assert slip.payload["approvals"] == ["主管 super1", "财务 fin1"]
     assert slip.payload["kick_drawer"] is True
     assert sum(t["refund_fen"] for t in slip.payload["tickets"]) == asked.amount_fen
+    with on_shift.session() as session:  # the cash left this shift's drawer
+        assert shifts.expected_now(session, "01", now=now) == 50_000 + 500_000 - 500_000
+    with on_shift.session() as session, session.begin():  # as if a stale copy came back
+        session.execute(sa.update(Refund).where(Refund.refund_no == asked.refund_no)
+                        .values(status="approved"))
+    from app.domain.errors import Conflict
+    from app.services import window_refunds
+
+    with pytest.raises(Conflict, match="已在本窗口付现"), on_shift.session() as session:
+        window_refunds.pay_out(session, asked.refund_no, terminal="01", clerk="clerk1",
+                               now=now, venue=on_shift.venue())
 
 
 def test_a_phone_number_finds_the_visitors_newest_order(view, on_shift, qtbot):
     older, newer = sell_family(on_shift), sell_family(on_shift)
     with on_shift.session() as session, session.begin():
         session.execute(sa.update(Order).values(customer_phone="13812345678"))
+        session.execute(sa.update(Order).where(Order.order_no == older.order_no)
+                        .values(created_at=on_shift.now() - timedelta(hours=1)))
     press(qtbot, "5678", Qt.Key.Key_Return)
     assert view.order["order_no"] == newer.order_no != older.order_no
     assert view.message.text() == "该游客另有 1 个订单有可用票，当前显示最新的一个。扫描票码可选其他订单。"

@@ -175,9 +175,12 @@ class ApprovalsView(QWidget):
         self.table.resizeColumnsToContents()
         self.summary.setText(self.tr("{n} waiting · {amount} in all").format(
             n=len(rows), amount=format_fen(sum(r["amount_fen"] for r in rows))))
-        row = self.model.row_of(current["refund_no"]) if current else -1
-        if rows:
-            self.table.selectRow(max(row, 0))
+        row = self.model.row_of(current["refund_no"]) if current else 0
+        if row >= 0 and rows:
+            self.table.selectRow(row)  # the one being read; never silently another one
+        else:
+            self.table.clearSelection()
+            self.table.setCurrentIndex(self.model.index(-1, -1))
         if self._keep_message:
             self._keep_message = False
 

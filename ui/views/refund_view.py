@@ -313,6 +313,11 @@ class RefundView(QWidget):
             return
         if self._busy:
             return
+        quoted = [tid for tid, _ in self.current_quote.tickets] if self.current_quote else []
+        if sorted(quoted) != sorted(ids):  # the quote of these tickets is still on its way
+            self.show_error(self.tr("The quote is being updated; check it and confirm again."))
+            self.refresh_quote()
+            return
         try:
             override = self._complete_override()
         except DomainError as exc:  # shown in Chinese, nothing sent

@@ -127,6 +127,8 @@ class Refund(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     version: Mapped[int] = counter(1)
+    paid_out_terminal: Mapped[str | None] = short(8)  # the window whose drawer paid the cash
+    paid_out_at: Mapped[datetime | None]
 
 
 class TimelineEvent(Base):

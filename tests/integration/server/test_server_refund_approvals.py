@@ -88,3 +88,12 @@ def test_approved_cash_refund_is_paid_out_by_the_window(live):
     actions = [e["action"] for e in events["events"]]
     assert actions.index("refund.approved_for_payout") < actions.index("refund.succeeded")
     assert events["verified"] is True
+
+
+def test_an_approval_no_window_paid_out_can_be_taken_back(live):
+    order, refund = _waiting_override(live)
+    assert _approve(live, refund["refund_no"], "supervisor").json()["status"] == "approved"
+    done = _reject(live, refund["refund_no"], "finance", reason="游客未到窗口领取，撤销")
+    assert done.status_code == 200 and done.json()["status"] == "rejected", done.text
+    after = _get(live, order["order_no"])
+    assert {t["status"] for t in after["tickets"]} == {"valid"} and after["refunded_fen"] == 0
