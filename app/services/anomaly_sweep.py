@@ -212,7 +212,9 @@ def refresh_priorities(session: Session, *, now: datetime) -> int:
     with session.begin():
         rows = session.execute(
             sa.select(Anomaly.anomaly_id, Anomaly.kind, Anomaly.detected_at, Anomaly.priority,
-                      amount).where(Anomaly.status == str(AnomalyStatus.OPEN))).all()
+                      amount).where(Anomaly.status == str(AnomalyStatus.OPEN))
+            # one being fixed right now (a provider call may take seconds) ages next round
+            .with_for_update(skip_locked=True)).all()
         changed = []
         for anomaly_id, kind, detected_at, old, fen in rows:
             if kind not in KINDS:
