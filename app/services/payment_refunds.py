@@ -53,10 +53,8 @@ def refund_payment(session: Session, order: Order | None, payment: Payment,
     if payment.method not in PROVIDER_METHODS:
         raise Conflict(f"支付 {payment.payment_no} 不是微信/支付宝支付，不能原路退回")
     refund_no = next_refund_no(session, order) if order else f"{payment.payment_no}-R1"
-    # The provider's refund key is the payment's own: a retry after a lost commit never
-    # pays twice, whatever refunds the order got meanwhile.
     answer = call_refund(provider, method=payment.method, txn=payment.provider_txn_id,
-                         refund_no=f"{payment.payment_no}-RP", amount_fen=payment.amount_fen)
+                         refund_no=refund_no, amount_fen=payment.amount_fen)
     payment.status = "refunded"
     detail = {"payment_no": payment.payment_no, "refund_no": refund_no,
               "method": payment.method, "amount_fen": payment.amount_fen,
