@@ -1007,6 +1007,10 @@
             <source>Offline: selling from this window's reserved tickets</source>
             <translation>离线售票：仅售本窗口预留票</translation>
         </message>
+        <message>
+            <source>No shift is open at this window: open one in Shift (交接班) before taking cash.</source>
+            <translation>本窗口尚未开班：收现金前请先在“交接班”开班。</translation>
+        </message>
     </context>
     <context>
         <name>SettingsView</name>

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
+from conftest import open_shift
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication
 
@@ -221,3 +222,15 @@ def test_no_cash_sale_without_an_open_shift(clerk_ctx, qtbot):
     press(qtbot, "1", Qt.Key.Key_F1, Qt.Key.Key_Tab, "100", Qt.Key.Key_Return)
     assert sell.message.text() == "终端 01 还没有开班，请先开班"
     assert rows(clerk_ctx, Order) == [] and not sell.cart.is_empty()  # nothing lost
+
+
+def test_the_sell_view_says_when_no_shift_is_open_and_not_otherwise(clerk_ctx, qtbot):
+    sell = SellView(clerk_ctx)
+    qtbot.addWidget(sell)
+    sell.show()
+    assert sell.message.text() == "本窗口尚未开班：收现金前请先在“交接班”开班。"
+    sell.hide()
+    sell.clear_message()
+    open_shift(clerk_ctx)
+    sell.show()
+    assert sell.message.text() == ""

@@ -72,6 +72,13 @@ def load_availability(ctx: ClientContext, day: date) -> dict[str, int]:
         return catalog.availability(session, day)
 
 
+def shift_open(ctx: ClientContext) -> bool:
+    from app.services import shifts
+
+    with ctx.session() as session:
+        return shifts.current_shift(session, ctx.terminal) is not None
+
+
 def commit_sale(ctx: ClientContext, request: Any, now: Any) -> Any:
     """The sale in one local transaction; cash only into the clerk's open shift."""
     from app.services import selling, shifts
@@ -323,6 +330,18 @@ class SellView(QWidget):
         (tasks.run(load_catalog, self.ctx, self.visit_date(), owner=self)
             .on_success(lambda result: self._catalog_loaded(gen, *result))
             .on_failure(self.show_failure))
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        (tasks.run(shift_open, self.ctx, owner=self)
+            .on_success(self._shift_checked)
+            .on_failure(self.show_failure))
+
+    def _shift_checked(self, is_open: bool) -> None:
+        """Say it before the visitor hands over cash, not after."""
+        if not is_open and not self.message.text():
+            self.show_error(self.tr("No shift is open at this window: open one in Shift "
+                                    "(交接班) before taking cash."))
 
     def refresh_availability(self) -> None:
         """Reload what is left for the visit date (after a sale, on a date change)."""
