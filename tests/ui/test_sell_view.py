@@ -230,7 +230,6 @@ def test_the_sell_view_says_when_no_shift_is_open_and_not_otherwise(clerk_ctx, q
     sell.show()
     assert sell.message.text() == "本窗口尚未开班：收现金前请先在“交接班”开班。"
     sell.hide()
-    sell.clear_message()
     open_shift(clerk_ctx)
     sell.show()
     assert sell.message.text() == ""

@@ -54,6 +54,7 @@ def test_open_with_a_float_by_keyboard(view, clerk_ctx, qtbot):
     assert view.message.text() == "已开班，备用金 ¥500.00"
     assert view.float_label.text() == "¥500.00"
     assert view.expected_label.text() == "¥500.00"
+    assert view.variance_label.text() == "—"  # nothing counted yet: no shortfall shown
     assert QApplication.focusWidget() is view.amount_edit
     with clerk_ctx.session() as session:
         [shift] = session.execute(sa.select(Shift)).scalars().all()

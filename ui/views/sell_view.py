@@ -338,10 +338,13 @@ class SellView(QWidget):
             .on_failure(self.show_failure))
 
     def _shift_checked(self, is_open: bool) -> None:
-        """Say it before the visitor hands over cash, not after."""
+        """Say it before the visitor hands over cash, not after (and no more once open)."""
+        hint = self.tr("No shift is open at this window: open one in Shift (交接班) before "
+                       "taking cash.")
         if not is_open and not self.message.text():
-            self.show_error(self.tr("No shift is open at this window: open one in Shift "
-                                    "(交接班) before taking cash."))
+            self.show_error(hint)
+        elif is_open and self.message.text() == hint:
+            self.clear_message()
 
     def refresh_availability(self) -> None:
         """Reload what is left for the visit date (after a sale, on a date change)."""

@@ -361,6 +361,11 @@ class ShiftView(QWidget):
         self.counted_label.setText(format_fen(counted))
         expected = self.state.expected_fen
         self.close_expected_label.setText(format_fen(expected or 0))
+        if not self.counted():  # nothing counted yet: no "short ¥500" before the count
+            self.variance_label.setText("—")
+            self.variance_label.setProperty("kind", "none")
+            self.variance_label.style().polish(self.variance_label)
+            return
         self.set_variance(self.variance_label, counted - (expected or 0))
 
     def set_variance(self, label: QLabel, variance: int) -> None:
