@@ -41,7 +41,7 @@ class TicketSpec:
     name: str
     kind: TicketKind
     price_fen: int  # what is paid for this ticket
-    list_price_fen: int  # its list price (a component's own price)
+    list_price_fen: int  # its list price (a package component: its share of the package's)
     uses_total: int
     person: int  # 1-based person index inside the line
 
@@ -85,7 +85,7 @@ def expand_line(
     parts = [catalog[c] for c in tt.components]
     shares = split_package_price(tt.price_fen, [p.price_fen for p in parts])
     return [
-        TicketSpec(p.code, tt.code, p.name, p.kind, share, p.price_fen, p.uses_total, person)
+        TicketSpec(p.code, tt.code, p.name, p.kind, share, share, p.uses_total, person)
         for person in range(1, qty + 1)
         for p, share in zip(parts, shares, strict=True)
     ]

@@ -118,7 +118,8 @@ def pick_tickets(tickets: Sequence[Ticket], order_no: str,
 
 def ticket_facts(t: Ticket, *, method: str, group_size: int, now: datetime,
                  visit_date: date) -> RefundFacts:
-    """One ticket's facts: a package component's own share and list price, a pass's uses."""
+    """One ticket's facts: a package component's share (paid and of the list: the fee is
+    taken on that share, never on the component's own price), a pass's uses."""
     return RefundFacts(
         ticket_kind=t.kind, face_price_fen=t.list_price_fen, paid_fen=t.price_fen,
         visit_date=visit_date, requested_at=now, payment_method=method,

@@ -119,8 +119,9 @@ def test_package_price_is_split_and_stock_taken_from_components(db, now, venue):
     assert result.total_fen == 26000
     with db.session() as s:
         rows = s.execute(sa.select(Ticket).order_by(Ticket.position)).scalars().all()
-    assert {(t.sold_as, t.list_price_fen) for t in rows} == {("FAMILY", 10000),
-                                                            ("FAMILY", 5000)}
+    # face price of a component (DESIGN §5): its share of the package's list price
+    assert {(t.sold_as, t.list_price_fen) for t in rows} == {("FAMILY", 8667),
+                                                            ("FAMILY", 4333)}
     assert _stock(db, "ADULT", day)[0] == 2 and _stock(db, "CHILD", day)[0] == 2
     catalog.set_capacity(db.session(), "CHILD", day, 5, now=now)
     left = catalog.availability(db.session(), day)
