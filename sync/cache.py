@@ -35,12 +35,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from app.services.outbox import unsent as unsent_ops
 from app.store.db import read_transaction
 from app.store.models import (
     Anomaly,
     Inventory,
     Order,
-    OutboxOp,
     Payment,
     Refund,
     SyncState,
@@ -200,9 +200,8 @@ def _write_order(session: Session, data: Mapping[str, Any], version: int) -> boo
 def _unsent_orders(session: Session) -> set[str]:
     """Orders this window changed in ops the store has not taken yet (a refund, a payout, a
     reprint): the store's copy of them is older than ours, whatever its version says."""
-    rows = session.execute(sa.select(OutboxOp.payload).where(
-        OutboxOp.state.in_(("pending", "inflight")), OutboxOp.kind != "sale")).scalars()
-    return {p["order_id"] for p in rows if isinstance(p, dict) and p.get("order_id")}
+    return {p["order_id"] for kind, p in unsent_ops(session)
+            if kind != "sale" and p.get("order_id")}
 
 
 def _apply_orders(session: Session, changes: list[Mapping[str, Any]]) -> list[str]:

@@ -48,3 +48,12 @@ def append(session: Session, kind: str, payload: Mapping[str, Any], *, now: date
         "payload_sha256": op.payload_sha256, "device_time": now, "state": "pending",
         "attempts": 0})
     return op
+
+
+def unsent(session: Session) -> list[tuple[str, dict[str, Any]]]:
+    """(kind, payload) of the ops the store has not taken yet (`pending`, `inflight`), in
+    seq order, inside the caller's transaction — few rows, read through `ix_outbox_state`."""
+    rows = session.execute(sa.select(OutboxOp.kind, OutboxOp.payload)
+                           .where(OutboxOp.state.in_(("pending", "inflight")))
+                           .order_by(OutboxOp.seq)).all()
+    return [(kind, payload) for kind, payload in rows if isinstance(payload, dict)]

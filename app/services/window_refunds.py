@@ -22,7 +22,7 @@ from app.domain.print_docs import RefundSlipDoc
 from app.domain.refunds import RefundPolicy
 from app.domain.timeline import iso_utc
 from app.domain.venue import Venue
-from app.store.models import Order, OutboxOp, Refund, Ticket
+from app.store.models import Order, Refund, Ticket
 
 from . import outbox, print_queue, refund_quotes, refund_requests
 from .order_state import changed, lock_order
@@ -124,13 +124,6 @@ def refund_cash(session: Session, order_no: str, ticket_ids: Sequence[str], reas
                         done.payment_fee_fen, out["op_id"], out["jobs"])
 
 
-def _queued(session: Session, refund_id: str) -> bool:
-    """A `refund` op of this refund is already in the outbox (paid out here before)."""
-    return session.execute(sa.select(OutboxOp.op_id).where(
-        OutboxOp.kind == "refund",
-        OutboxOp.payload["refund_id"].as_string() == refund_id)).first() is not None
-
-
 def _split(total: int, weights: Sequence[int]) -> list[int]:
     """`total` over `weights` in proportion, the remainder fen on the first."""
     whole = sum(weights)
@@ -155,7 +148,8 @@ def pay_out(session: Session, refund_no: str, *, terminal: str, clerk: str, now:
                                  .execution_options(populate_existing=True)).scalar_one()
         if refund.status != "approved" or refund.method != CASH:
             raise Conflict(f"退款 {refund_no} 当前不能付现（{refund.status}）", field="status")
-        if _queued(session, refund.refund_id):
+        if any(kind == "refund" and p.get("refund_id") == refund.refund_id
+               for kind, p in outbox.unsent(session)):  # paid here, op not in yet
             raise Conflict(f"退款 {refund_no} 已在本窗口付现（等待上传中心）", field="status")
         where = (refund.override or {}).get("payout_terminal")
         if where and where != terminal:
