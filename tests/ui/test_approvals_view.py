@@ -4,6 +4,7 @@ people; Enter approves, a reason rejects; without a store the buttons say why th
 
 import uuid
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 import requests
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 from server import embedded
 from sync.transport import StoreClient
 from ui.views.approvals_view import ApprovalsView
+from ui.views.refund_actions import send_to_store
 
 
 @pytest.fixture
@@ -39,10 +41,12 @@ def ask_refund(store, qty: int = 50, reason: str = "团队行程取消") -> dict
     order = requests.post(store.base_url + "/orders", json=body, headers=headers, timeout=20)
     assert order.status_code == 201, order.text
     ids = [t["ticket_id"] for t in order.json()["tickets"]]
-    refund = clerk.request_refund(order.json()["order_no"], {
-        "ticket_ids": ids, "method": "cash", "reason": reason}, str(uuid.uuid4()))
-    assert refund["status"] == "awaiting_approval"
-    return refund
+    window = SimpleNamespace(store=clerk)  # what the Refund view's worker is given
+    key = str(uuid.uuid4())
+    asked = send_to_store(window, order.json()["order_no"], ids, "cash", reason, key)
+    again = send_to_store(window, order.json()["order_no"], ids, "cash", reason, key)
+    assert asked == again and asked.status == "awaiting_approval"  # one key, one refund
+    return asked.to_dict()
 
 
 def open_view(ctx, qtbot) -> ApprovalsView:

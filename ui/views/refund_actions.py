@@ -129,8 +129,7 @@ def parse_override(rate: str, reason: str, evidence: str) -> dict[str, Any] | No
 
 
 def send_to_store(ctx: ClientContext, order_no: str, ticket_ids: list[str], method: str,
-                  reason: str, key: str, override: dict[str, Any] | None = None
-                  ) -> dict[str, Any]:
+                  reason: str, key: str, override: dict[str, Any] | None = None) -> Any:
     """The request on the central store (the same `key` never makes two refunds)."""
     from app.domain.errors import ValidationError
 
@@ -143,7 +142,10 @@ def send_to_store(ctx: ClientContext, order_no: str, ticket_ids: list[str], meth
                             "reason": reason.strip()}
     if override is not None:
         body["override"] = override
-    return client.request_refund(order_no, body, key)
+    from app.services.refund_requests import RefundInfo
+
+    answer = client.request_refund(order_no, body, key)  # the §8 refund JSON
+    return RefundInfo(**{**answer, "ticket_ids": tuple(answer["ticket_ids"])})
 
 
 def pay_out(ctx: ClientContext, refund_no: str, now: datetime) -> Any:

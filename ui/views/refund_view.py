@@ -379,11 +379,7 @@ class RefundView(QWidget):
                 "submitted": self.tr("Submitted to the platform")}.get(status, status)
 
     def _refunded(self, info: Any) -> None:
-        if isinstance(info, dict):  # the store's answer to a request
-            from types import SimpleNamespace
-
-            info = SimpleNamespace(**info)
-            self._store_key = None
+        self._store_key = None  # answered: the next request gets a key of its own
         self.result = info
         self.reason_edit.clear()
         self.show_success(self.tr("Refund {no}: {status}, {amount}").format(
