@@ -106,6 +106,26 @@ def clerk_ctx(ctx) -> ClientContext:
     return as_user(ctx, "clerk1", "clerk")
 
 
+def press(qtbot, *keys) -> None:
+    """Type into whatever has the keyboard focus, like a clerk does (text or Qt keys)."""
+    for key in keys:
+        widget = QApplication.focusWidget()
+        if isinstance(key, str):
+            qtbot.keyClicks(widget, key)
+        else:
+            qtbot.keyClick(widget, key)
+
+
+def on_screen(qtbot, widget, size=(1200, 700)):
+    """Show a screen as the active window: keys go where the focus is, as on a real desk."""
+    qtbot.addWidget(widget)
+    widget.resize(*size)
+    widget.show()
+    widget.activateWindow()
+    qtbot.waitUntil(widget.isActiveWindow)
+    return widget
+
+
 def open_shift(ctx: ClientContext, float_fen: int = 50_000) -> None:
     """The clerk's shift at the context's window: no cash changes hands without one."""
     from app.services import shifts

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 import requests
-from conftest import as_user
+from conftest import as_user, on_screen
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -50,12 +50,7 @@ def ask_refund(store, qty: int = 50, reason: str = "团队行程取消") -> dict
 
 
 def open_view(ctx, qtbot) -> ApprovalsView:
-    view = ApprovalsView(ctx)
-    qtbot.addWidget(view)
-    view.resize(1300, 600)
-    view.show()
-    view.activateWindow()
-    qtbot.waitUntil(view.isActiveWindow)
+    view = on_screen(qtbot, ApprovalsView(ctx), size=(1300, 600))
     qtbot.waitUntil(lambda: QApplication.focusWidget() is view.table)
     return view
 

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
-from conftest import as_user, open_shift
+from conftest import as_user, on_screen, open_shift, press
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -19,23 +19,11 @@ TODAY = date(2026, 11, 21)
 
 @pytest.fixture
 def view(on_shift, qtbot):
-    refund = RefundView(on_shift)
-    qtbot.addWidget(refund)
-    refund.resize(1200, 700)
-    refund.show()
-    refund.activateWindow()
-    qtbot.waitUntil(refund.isActiveWindow)
+    refund = on_screen(qtbot, RefundView(on_shift))
     qtbot.waitUntil(lambda: QApplication.focusWidget() is refund.search_box)
     return refund
 
 
-def press(qtbot, *keys):
-    for key in keys:
-        widget = QApplication.focusWidget()
-        if isinstance(key, str):
-            qtbot.keyClicks(widget, key)
-        else:
-            qtbot.keyClick(widget, key)
 
 
 def sell_family(ctx) -> selling.SaleResult:

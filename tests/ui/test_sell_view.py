@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
-from conftest import open_shift
+from conftest import on_screen, open_shift, press
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication
 
@@ -17,25 +17,12 @@ TODAY = date(2026, 11, 21)  # FIXED_NOW in the scenic area's zone
 
 @pytest.fixture
 def view(on_shift, qtbot):
-    sell = SellView(on_shift)
-    qtbot.addWidget(sell)
-    sell.resize(1200, 700)
-    sell.show()
-    sell.activateWindow()
-    qtbot.waitUntil(sell.isActiveWindow)  # keys go where the focus is, as on a real desk
+    sell = on_screen(qtbot, SellView(on_shift))
     sell.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is sell.qty_entry)
     return sell
 
 
-def press(qtbot, *keys):
-    """Type into whatever has the keyboard focus, like a clerk does."""
-    for key in keys:
-        widget = QApplication.focusWidget()
-        if isinstance(key, str):
-            qtbot.keyClicks(widget, key)
-        else:
-            qtbot.keyClick(widget, key)
 
 
 def rows(ctx, model):
@@ -212,11 +199,7 @@ def test_after_closing_time_the_visit_date_starts_tomorrow(clerk_ctx, qtbot):
 
 
 def test_no_cash_sale_without_an_open_shift(clerk_ctx, qtbot):
-    sell = SellView(clerk_ctx)  # clerk1 at window 01, no shift opened
-    qtbot.addWidget(sell)
-    sell.show()
-    sell.activateWindow()
-    qtbot.waitUntil(sell.isActiveWindow)
+    sell = on_screen(qtbot, SellView(clerk_ctx))  # clerk1 at window 01, no shift opened
     sell.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is sell.qty_entry)
     press(qtbot, "1", Qt.Key.Key_F1, Qt.Key.Key_Tab, "100", Qt.Key.Key_Return)

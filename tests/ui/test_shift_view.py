@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from conftest import on_screen, press
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -16,23 +17,11 @@ TODAY = date(2026, 11, 21)
 
 @pytest.fixture
 def view(clerk_ctx, qtbot):
-    shift = ShiftView(clerk_ctx)
-    qtbot.addWidget(shift)
-    shift.resize(1200, 700)
-    shift.show()
-    shift.activateWindow()
-    qtbot.waitUntil(shift.isActiveWindow)
+    shift = on_screen(qtbot, ShiftView(clerk_ctx))
     qtbot.waitUntil(lambda: QApplication.focusWidget() is shift.float_edit)
     return shift
 
 
-def press(qtbot, *keys):
-    for key in keys:
-        widget = QApplication.focusWidget()
-        if isinstance(key, str):
-            qtbot.keyClicks(widget, key)
-        else:
-            qtbot.keyClick(widget, key)
 
 
 def sell_cash(ctx, adults: int) -> None:
