@@ -18,3 +18,27 @@ class MessageLabel(QLabel):
         self.setProperty("kind", kind if text else "none")
         self.style().unpolish(self)
         self.style().polish(self)
+
+
+class ShowsMessages:
+    """The message slots of a screen that has a `MessageLabel` as `self.message` (mix in
+    before QWidget): a refusal in Chinese, a success, nothing."""
+
+    message: MessageLabel
+
+    def show_failure(self, exc: BaseException) -> None:
+        from ui.errors import user_message
+
+        self.show_error(user_message(exc))
+
+    def show_error(self, text: str) -> None:
+        self._show(text, "error")
+
+    def show_success(self, text: str) -> None:
+        self._show(text, "success")
+
+    def clear_message(self) -> None:
+        self._show("", "none")
+
+    def _show(self, text: str, kind: str) -> None:
+        self.message.show_message(text, kind)

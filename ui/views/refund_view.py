@@ -34,15 +34,14 @@ from app.domain.errors import DomainError, ValidationError
 from app.domain.money import format_fen
 from ui import tasks
 from ui.context import ClientContext
-from ui.errors import user_message
-from ui.message_label import MessageLabel
+from ui.message_label import MessageLabel, ShowsMessages
 from ui.views import refund_actions as actions
 from ui.views.refund_actions import Loaded
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
-class RefundView(QWidget):
+class RefundView(ShowsMessages, QWidget):
     def __init__(self, ctx: ClientContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -211,7 +210,7 @@ class RefundView(QWidget):
                                       "showing the newest. Scan a ticket to pick another.")
                               .format(n=loaded.others))
         else:
-            self._clear_message()
+            self.clear_message()
         self._show_payouts()
         self.refresh_quote()
 
@@ -396,19 +395,3 @@ class RefundView(QWidget):
     def _refused(self, exc: BaseException) -> None:
         self.show_failure(exc)
         self.reason_edit.setFocus()
-
-    # -- messages -------------------------------------------------------------------------------
-    def show_failure(self, exc: BaseException) -> None:
-        self.show_error(user_message(exc))
-
-    def show_error(self, text: str) -> None:
-        self._show(text, "error")
-
-    def show_success(self, text: str) -> None:
-        self._show(text, "success")
-
-    def _clear_message(self) -> None:
-        self._show("", "")
-
-    def _show(self, text: str, kind: str) -> None:
-        self.message.show_message(text, kind)

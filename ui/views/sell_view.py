@@ -38,8 +38,7 @@ from app.domain.money import format_fen
 from app.domain.venue import MAX_DAYS_AHEAD
 from ui import tasks
 from ui.context import ClientContext
-from ui.errors import user_message
-from ui.message_label import MessageLabel
+from ui.message_label import MessageLabel, ShowsMessages
 from ui.models.cart_model import CartModel
 from ui.views.payment_panel import PaymentPanel
 from ui.views.print_jobs_panel import PrintJobsPanel
@@ -92,7 +91,7 @@ def commit_sale(ctx: ClientContext, request: Any, now: Any) -> Any:
                             before_commit=cash_needs_shift)
 
 
-class SellView(QWidget):
+class SellView(ShowsMessages, QWidget):
     def __init__(self, ctx: ClientContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -415,19 +414,3 @@ class SellView(QWidget):
     def _sale_refused(self, exc: BaseException) -> None:
         self.show_failure(exc)  # the cart and the tendered amount stay as they were
         self.refresh_availability()
-
-    # -- messages -------------------------------------------------------------------------------
-    def show_failure(self, exc: BaseException) -> None:
-        self.show_error(user_message(exc))
-
-    def show_error(self, text: str) -> None:
-        self._show(text, "error")
-
-    def show_success(self, text: str) -> None:
-        self._show(text, "success")
-
-    def clear_message(self) -> None:
-        self._show("", "none")
-
-    def _show(self, text: str, kind: str) -> None:
-        self.message.show_message(text, kind)

@@ -36,8 +36,7 @@ from app.domain.errors import ValidationError
 from app.domain.money import format_fen, parse_yuan
 from ui import tasks
 from ui.context import ClientContext
-from ui.errors import user_message
-from ui.message_label import MessageLabel
+from ui.message_label import MessageLabel, ShowsMessages
 from ui.models.cash_movements_model import CashMovementsModel
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -97,7 +96,7 @@ def signed_fen(fen: int) -> str:
     return format_fen(fen).replace("¥", "¥+") if fen > 0 else format_fen(fen)
 
 
-class ShiftView(QWidget):
+class ShiftView(ShowsMessages, QWidget):
     def __init__(self, ctx: ClientContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -419,16 +418,3 @@ class ShiftView(QWidget):
     def _wake_sync(self) -> None:
         if self.ctx.sync is not None:
             self.ctx.sync.wake()
-
-    # -- messages -------------------------------------------------------------------------------
-    def show_failure(self, exc: BaseException) -> None:
-        self.show_error(user_message(exc))
-
-    def show_error(self, text: str) -> None:
-        self._show(text, "error")
-
-    def show_success(self, text: str) -> None:
-        self._show(text, "success")
-
-    def _show(self, text: str, kind: str) -> None:
-        self.message.show_message(text, kind)
