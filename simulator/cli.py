@@ -1,5 +1,5 @@
 """`python main.py simulate --store URL [--rate N] [--duration S] [--faults] [--secret S]
-[--seed N]` (DESIGN.md §12): traffic until the duration is over or Ctrl+C, then a summary."""
+[--seed N] [--start ISO]` (DESIGN.md §12): traffic until the duration is over or Ctrl+C, then a summary."""
 
 import argparse
 import os
@@ -20,6 +20,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--secret", default=None,
                         help=f"webhook secret (default: ${ENV_SECRET}, else {DEMO_SECRET})")
     parser.add_argument("--seed", type=int, default=None, help="random seed (repeatable runs)")
+    parser.add_argument("--start", type=_instant, default=None, metavar="ISO",
+                        help="the simulated clock starts at this aware instant "
+                             "(e.g. 2026-11-21T10:00+08:00) and runs at real speed; "
+                             "default: the real clock (a store on an injected clock needs this)")
+
+
+def _instant(text: str):
+    from datetime import datetime
+
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"不是时间：{text!r}（例如 2026-11-21T10:00+08:00）") from None
+    if at.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"时间需带时区：{text!r}（例如 2026-11-21T10:00+08:00）")
+    return at
+
+
+def running_clock(start, monotonic):
+    """A clock that reads `start` now and runs on at real speed (`monotonic` in seconds)."""
+    from datetime import timedelta
+
+    origin = monotonic()
+    return lambda: start + timedelta(seconds=monotonic() - origin)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,8 +62,10 @@ def run(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
     secret = args.secret or os.environ.get(ENV_SECRET) or DEMO_SECRET
+    clock = (running_clock(args.start.astimezone(UTC), time.monotonic) if args.start
+             else lambda: datetime.now(UTC))
     sim = Simulator(args.store, secret=secret, rng=random.Random(args.seed),
-                    clock=lambda: datetime.now(UTC), rate=args.rate, faults=args.faults)
+                    clock=clock, rate=args.rate, faults=args.faults)
     stop = threading.Event()
     previous = signal.signal(signal.SIGINT, lambda *_: stop.set())  # Ctrl+C: stop, then report
     started = time.monotonic()

@@ -11,13 +11,13 @@ import signal
 import subprocess
 import sys
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from app.services import orders_expiry, seeding
+from app.services import orders_expiry
 from simulator.runner import Simulator
 
 SECRET = "sim-test-secret"
@@ -90,15 +90,13 @@ def test_simulated_traffic_lands_once_and_its_faults_become_anomalies(live, simu
     assert sim.stats["redemptions.replayed"] > 0 and sim.stats["faults.offline_batch"] > 0
 
 
-def test_simulate_command_runs_for_two_seconds_and_reports(live):
-    real_now = datetime.now(UTC)
-    live.clock.at = real_now  # the process uses the real clock
-    seeding.seed_catalog(live.db.session(), now=real_now, venue=live.venue)
+def test_simulate_command_runs_for_two_seconds_and_reports(live, now):
+    live.clock.at = now  # the store's and the process's clocks start at the same instant
     env = dict(os.environ, MENPIAO_WEBHOOK_SECRET="")  # --secret wins over the environment
     proc = subprocess.run(
         [sys.executable, str(ROOT / "main.py"), "simulate", "--store", live.base.removesuffix(
             "/api/v1"), "--rate", "15", "--duration", "2", "--faults", "--seed", "5",
-         "--secret", SECRET],
+         "--secret", SECRET, "--start", now.isoformat()],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout

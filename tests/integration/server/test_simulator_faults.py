@@ -6,13 +6,12 @@ import os
 import subprocess
 import sys
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from app.domain.anomalies import KINDS
-from app.services import seeding
 from server.app import sweep_tasks
 from server.sweeper import Sweeper
 
@@ -26,19 +25,20 @@ def _open_kinds(live):
             "SELECT kind, count(*) FROM anomalies WHERE status = 'open' GROUP BY kind")).all()))
 
 
-def test_simulate_faults_leads_to_an_open_anomaly_of_every_kind(live, monkeypatch):
+def test_simulate_faults_leads_to_an_open_anomaly_of_every_kind(live, now, monkeypatch):
+    """The store's clock and the simulator's both start at the fixed `now` (10:00 venue time):
+    today's tickets are sold and scanned whatever the hour the suite runs at."""
     monkeypatch.setenv("MENPIAO_WEBHOOK_SECRET", SECRET)
-    real_now = datetime.now(UTC).replace(microsecond=0)
-    live.clock.at = real_now  # the simulator process uses the real clock
-    seeding.seed_catalog(live.db.session(), now=real_now, venue=live.venue)
+    live.clock.at = now
     proc = subprocess.run(
         [sys.executable, str(ROOT / "main.py"), "simulate", "--store", live.base, "--rate", "8",
-         "--duration", "6", "--faults", "--seed", "11", "--secret", SECRET],
+         "--duration", "6", "--faults", "--seed", "11", "--secret", SECRET,
+         "--start", now.isoformat()],
         cwd=ROOT, env=dict(os.environ), capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "服务器错误（5xx）：0" in proc.stdout, proc.stdout
     sweeper = Sweeper(live.db, live.clock, sweep_tasks(live.venue))
-    start = max(real_now, datetime.now(UTC))
+    start = now + timedelta(seconds=10)  # past the simulator's last event
     for minute in range(41):  # the store's sweep, once a simulated minute
         live.clock.at = start + timedelta(minutes=minute)
         sweeper.sweep_once()
