@@ -124,14 +124,18 @@ class Simulator(FaultScenarios):
 
     def run(self, duration: float | None = None,
             stop_event: threading.Event | None = None) -> Counter[str]:
-        """Steps at `rate` per second for `duration` seconds (None: until `stop_event`)."""
+        """Steps at `rate` per second for `duration` seconds (None: until `stop_event`). The
+        opening faults all go out before a duration ends (however slow the store answers),
+        unless the store is down."""
         start = self._clock()
         end = None if duration is None else start + timedelta(seconds=duration)
         next_at = start
         while not (stop_event is not None and stop_event.is_set()):
             now = self._clock()
             if end is not None and now >= end:
-                break
+                if not self._opening or self._backing_off():
+                    break
+                next_at = min(next_at, now)  # the opening faults left go out at once
             if now >= next_at:
                 self.step()
                 next_at = max(now + timedelta(seconds=self._rng.expovariate(self.rate)),

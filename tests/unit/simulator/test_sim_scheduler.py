@@ -74,6 +74,18 @@ def test_run_paces_steps_until_the_duration_is_over():
     assert sim.stats["errors.unexpected"] == 0 and sim.server_errors == 0
 
 
+def test_every_opening_fault_goes_out_even_when_the_duration_is_shorter():
+    """A loaded machine or a slow store: the duration is over after the first step, and still
+    every opening fault of `--faults` is sent (the faults test relies on it)."""
+    from simulator import traffic
+
+    store, clock = FakeStore(), FakeClock(T0)
+    sim = _sim(store, clock, rate=0.01, faults=True)  # one step per 100 s on average
+    sim.run(duration=1)
+    assert sim.stats["steps"] >= len(traffic.OPENING_FAULTS)
+    assert not sim._opening  # noqa: SLF001
+
+
 def test_run_stops_when_the_stop_event_is_set():
     store, clock = FakeStore(), FakeClock(T0)
     stop = threading.Event()
