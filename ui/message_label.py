@@ -22,7 +22,7 @@ class MessageLabel(QLabel):
 
 class ShowsMessages:
     """The message slots of a screen that has a `MessageLabel` as `self.message` (mix in
-    before QWidget): a refusal in Chinese, a success, nothing."""
+    before QWidget): a refusal in Chinese, a success, a plain note, nothing."""
 
     message: MessageLabel
 
@@ -36,6 +36,9 @@ class ShowsMessages:
 
     def show_success(self, text: str) -> None:
         self._show(text, "success")
+
+    def show_info(self, text: str) -> None:
+        self._show(text, "none")
 
     def clear_message(self) -> None:
         self._show("", "none")

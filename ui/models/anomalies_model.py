@@ -1,4 +1,4 @@
-"""The anomaly queue (异常订单) as a QAbstractTableModel: highest priority first, a page at a
+"""The anomaly queue (异常订单) as a table model: highest priority first, a page at a
 time, with the open count per category for the view's tabs.
 
 The model never touches the database: its `loader(category, want)` runs on the thread pool
@@ -14,18 +14,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 
 from app.domain.money import format_fen
-from ui import tasks
 from ui.anomaly_labels import age_text, kind_label
+from ui.models.table_model import RIGHT, ROW_ROLE, AsyncTableModel, Column
 
 Index = QModelIndex | QPersistentModelIndex
 Loader = Callable[[str | None, int], tuple[list[dict[str, Any]], dict[str, int]]]
@@ -34,81 +28,52 @@ PAGE = 100
 HIGH_PRIORITY = 3000  # payment and refund problems always; redemption ones when big and old
 MID_PRIORITY = 2000
 HIGH_COLOR = "#c62828"
-ANOMALY_ROLE = Qt.ItemDataRole.UserRole
+ANOMALY_ROLE = ROW_ROLE
 
 
 def is_high(anomaly: dict[str, Any]) -> bool:
     return int(anomaly.get("priority", 0)) >= HIGH_PRIORITY
 
 
-class AnomalyQueueModel(QAbstractTableModel):
+class AnomalyQueueModel(AsyncTableModel):
     PRIORITY, KIND, ORDER_NO, AMOUNT, AGE, DEVICE = range(6)
 
     loaded = Signal()  # rows (and counts) replaced or extended
-    failed = Signal(object)
 
     def __init__(self, loader: Loader, clock: Callable[[], datetime],
                  parent: Any = None) -> None:
         super().__init__(parent)
         self._loader, self._clock = loader, clock
-        self._rows: list[dict[str, Any]] = []
         self.counts: dict[str, int] = {}
         self.category: str | None = None
         self._more = False
-        self._loading = False
-        self._generation = 0
 
-    # -- Qt model -------------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+    def columns(self) -> dict[int, Column]:
+        return {
+            self.PRIORITY: Column(self.tr("Priority"), self.priority_text,
+                                  foreground=_high_color, font=_high_font),
+            self.KIND: Column(self.tr("Anomaly"), lambda a: kind_label(a["kind"]),
+                              foreground=_high_color, font=_high_font),
+            self.ORDER_NO: Column(self.tr("Order no."), lambda a: a.get("order_no") or (
+                a.get("evidence") or {}).get("order_no") or "—"),
+            self.AMOUNT: Column(self.tr("Amount"),
+                                lambda a: format_fen(int(a.get("amount_fen") or 0)), align=RIGHT),
+            self.AGE: Column(self.tr("Age"), self.age_text),
+            self.DEVICE: Column(self.tr("Device / source"), self.source_text),
+        }
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 6
+    def row_data(self, a: dict[str, Any], column: int, role: int) -> Any:
+        return a.get("reason") if role == Qt.ItemDataRole.ToolTipRole else None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return (self.tr("Priority"), self.tr("Anomaly"), self.tr("Order no."),
-                    self.tr("Amount"), self.tr("Age"), self.tr("Device / source"))[section]
-        return None
+    def priority_text(self, a: dict[str, Any]) -> str:
+        priority = int(a.get("priority", 0))
+        if priority >= HIGH_PRIORITY:
+            return "● " + self.tr("High")
+        return self.tr("Medium") if priority >= MID_PRIORITY else self.tr("Low")
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        a, col = self._rows[index.row()], index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(a, col)
-        if role == ANOMALY_ROLE:
-            return a
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return a.get("reason")
-        if is_high(a) and col in (self.PRIORITY, self.KIND):
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QColor(HIGH_COLOR)
-            if role == Qt.ItemDataRole.FontRole:
-                font = QFont()
-                font.setBold(True)
-                return font
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == self.AMOUNT:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def _text(self, a: dict[str, Any], col: int) -> str:
-        if col == self.PRIORITY:
-            priority = int(a.get("priority", 0))
-            if priority >= HIGH_PRIORITY:
-                return "● " + self.tr("High")
-            return self.tr("Medium") if priority >= MID_PRIORITY else self.tr("Low")
-        if col == self.KIND:
-            return kind_label(a["kind"])
-        if col == self.ORDER_NO:
-            return a.get("order_no") or (a.get("evidence") or {}).get("order_no") or "—"
-        if col == self.AMOUNT:
-            return format_fen(int(a.get("amount_fen") or 0))
-        if col == self.AGE:
-            detected = datetime.fromisoformat(a["detected_at"].replace("Z", "+00:00"))
-            return age_text((self._clock() - detected).total_seconds())
-        return self.source_text(a)
+    def age_text(self, a: dict[str, Any]) -> str:
+        detected = datetime.fromisoformat(a["detected_at"].replace("Z", "+00:00"))
+        return age_text((self._clock() - detected).total_seconds())
 
     def source_text(self, a: dict[str, Any]) -> str:
         evidence = a.get("evidence") or {}
@@ -119,7 +84,7 @@ class AnomalyQueueModel(QAbstractTableModel):
             provider, provider or "—")
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and self._more and not self._loading
+        return not parent.isValid() and self._more and not self.loading
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if self.canFetchMore(parent):
@@ -129,9 +94,8 @@ class AnomalyQueueModel(QAbstractTableModel):
     def show(self, category: str | None) -> None:
         """Start over with one category (None: all)."""
         self.category = category
-        self.beginResetModel()
-        self._rows, self._more = [], False
-        self.endResetModel()
+        self._more = False
+        self.set_rows([])
         self._load(PAGE)
 
     def refresh(self) -> None:
@@ -139,39 +103,35 @@ class AnomalyQueueModel(QAbstractTableModel):
         self._load(max(PAGE, len(self._rows)))
 
     def _load(self, want: int) -> None:
-        self._generation += 1
-        gen = self._generation
-        self._loading = True
-        (tasks.run(self._loader, self.category, want, owner=self)
-            .on_success(lambda page: self._loaded(gen, want, page))
-            .on_failure(lambda exc: self._failed(gen, exc)))
+        # the queue moves (new anomalies on top): a longer page replaces the rows, it is
+        # not appended below them
+        self.request(self._loader, self.category, want,
+                     done=lambda page: self._loaded(want, page))
 
-    def _loaded(self, gen: int, want: int,
-                page: tuple[list[dict[str, Any]], dict[str, int]]) -> None:
-        if gen != self._generation:
-            return
+    def _loaded(self, want: int, page: tuple[list[dict[str, Any]], dict[str, int]]) -> None:
         rows, counts = page
-        self._loading = False
-        self.beginResetModel()
-        self._rows, self.counts, self._more = list(rows), dict(counts), len(rows) >= want
-        self.endResetModel()
+        self.counts, self._more = dict(counts), len(rows) >= want
+        self.set_rows(rows)
         self.loaded.emit()
-
-    def _failed(self, gen: int, exc: BaseException) -> None:
-        if gen == self._generation:
-            self._loading = False
-            self.failed.emit(exc)
 
     # -- reading --------------------------------------------------------------------------------
     def anomaly(self, row: int) -> dict[str, Any] | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.row(row)
 
     def anomalies(self) -> list[dict[str, Any]]:
-        return list(self._rows)
+        return self.rows()
 
     def row_of(self, anomaly_id: str | None) -> int:
-        return next((i for i, a in enumerate(self._rows) if a["id"] == anomaly_id), -1)
+        return self.find(lambda a: a["id"] == anomaly_id)
 
-    @property
-    def loading(self) -> bool:
-        return self._loading
+
+def _high_color(a: dict[str, Any]) -> QColor | None:
+    return QColor(HIGH_COLOR) if is_high(a) else None
+
+
+def _high_font(a: dict[str, Any]) -> QFont | None:
+    if not is_high(a):
+        return None
+    font = QFont()
+    font.setBold(True)
+    return font

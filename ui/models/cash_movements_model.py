@@ -4,52 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-
 from app.domain.money import format_fen
+from ui.models.table_model import RIGHT, Column, TableModel
 
-_Index = QModelIndex | QPersistentModelIndex
 
-
-class CashMovementsModel(QAbstractTableModel):
+class CashMovementsModel(TableModel):
     """Rows are the tally's movement dicts: {kind, amount_fen, reason, at} (a shift has few)."""
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[dict] = []
-        self._headers = (self.tr("Time"), self.tr("Kind"), self.tr("Amount"), self.tr("Reason"))
+    def columns(self) -> list[Column]:
+        return [Column(self.tr("Time"), lambda r: r["time"]),
+                Column(self.tr("Kind"), self.kind_text),
+                Column(self.tr("Amount"), self.amount_text, align=RIGHT),
+                Column(self.tr("Reason"), lambda r: r["reason"])]
+
+    def kind_text(self, row: dict) -> str:
+        return self.tr("Cash in") if row["kind"] == "in" else self.tr("Cash out")
+
+    @staticmethod
+    def amount_text(row: dict) -> str:
+        return ("+" if row["kind"] == "in" else "-") + format_fen(row["amount_fen"])
 
     def set_movements(self, rows: list[dict], local_time: Any) -> None:
-        self.beginResetModel()
-        self._rows = [dict(r, time=local_time(r["at"])) for r in rows]
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == 0:
-                return row["time"]
-            if col == 1:
-                return self.tr("Cash in") if row["kind"] == "in" else self.tr("Cash out")
-            if col == 2:
-                sign = "+" if row["kind"] == "in" else "-"
-                return sign + format_fen(row["amount_fen"])
-            return row["reason"]
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        self.set_rows([dict(r, time=local_time(r["at"])) for r in rows])

@@ -25,13 +25,11 @@ from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
     QSplitter,
     QTabBar,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -49,12 +47,11 @@ from ui.anomaly_requests import (
     send_fix,
 )
 from ui.context import ClientContext
-from ui.errors import user_message
-from ui.message_label import MessageLabel
 from ui.models.anomalies_model import AnomalyQueueModel
 from ui.store_reads import offline_reason, store_online
 from ui.views.anomaly_detail_pane import AnomalyDetailPane
 from ui.views.order_detail import OrderDetailDialog
+from ui.views.page import Page, make_table
 
 log = logging.getLogger(__name__)
 
@@ -63,11 +60,9 @@ CATEGORIES = (None, "payment", "redemption", "refund", "inventory")
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
-class AnomaliesView(QWidget):
+class AnomaliesView(Page):
     def __init__(self, ctx: ClientContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("anomaliesView")
+        super().__init__(ctx, "anomaliesView", parent)
         self.order_dialog: OrderDetailDialog | None = None
         self.confirm_box: QMessageBox | None = None
         self.last_answer: dict[str, Any] | None = None
@@ -82,7 +77,7 @@ class AnomaliesView(QWidget):
         self._refresh_timer.timeout.connect(self.refresh)
         self._build()
         self.model.loaded.connect(self._loaded)
-        self.model.failed.connect(lambda exc: self.show_error(user_message(exc)))
+        self.model.failed.connect(self.show_failure)
         if ctx.sync is not None:
             ctx.sync.changed.connect(self.update_online)
         self.update_online()
@@ -90,25 +85,15 @@ class AnomaliesView(QWidget):
 
     # -- layout ---------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.message = MessageLabel()
         self.tabs = QTabBar()
         self.tabs.setObjectName("anomalyTabs")
         self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         for category in CATEGORIES:
             self.tabs.setTabData(self.tabs.addTab(""), category)
         self.tabs.currentChanged.connect(self._tab_changed)
-        self.table = QTableView()
-        self.table.setObjectName("anomalyTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(AnomalyQueueModel.ORDER_NO, QHeaderView.ResizeMode.Stretch)
+        self.table = make_table("anomalyTable", self.model,
+                                selection=QAbstractItemView.SelectionMode.ExtendedSelection,
+                                stretch=AnomalyQueueModel.ORDER_NO, alternate=True)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._current_moved())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_moved())
         self.table.doubleClicked.connect(lambda _i: self.open_order())
@@ -138,19 +123,11 @@ class AnomaliesView(QWidget):
         split.addWidget(self.pane)
         split.setStretchFactor(0, 5)
         split.setStretchFactor(1, 6)
-        keys = QLabel(self.tr("↑/↓ choose · Enter runs the recommended fix · Shift/Ctrl select "
-                              "several to mark resolved or dismiss · Ctrl+PgUp/PgDn category · "
-                              "Ctrl+N note"))
-        keys.setObjectName("keyHints")
-        keys.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 16, 20, 10)
-        layout.setSpacing(10)
-        layout.addWidget(self.message)
+        self.lay_out([self.message, self.tabs, (split, 1)], spacing=10,
+                     keys=self.tr("↑/↓ choose · Enter runs the recommended fix · Shift/Ctrl "
+                                  "select several to mark resolved or dismiss · "
+                                  "Ctrl+PgUp/PgDn category · Ctrl+N note"))
         self.message.hide()
-        layout.addWidget(self.tabs)
-        layout.addWidget(split, 1)
-        layout.addWidget(keys)
         QShortcut(QKeySequence("Ctrl+N"), self, self.pane.note.setFocus)
         self.setFocusProxy(self.table)
         self._update_tabs()
@@ -242,7 +219,7 @@ class AnomaliesView(QWidget):
         self._place = (anomaly_id, self.current_row())
         (tasks.run(load_detail, self.ctx, anomaly_id, store_online(self.ctx), owner=self)
             .on_success(lambda d: self._detail_loaded(anomaly_id, d))
-            .on_failure(lambda exc: self.show_error(user_message(exc))))
+            .on_failure(self.show_failure))
 
     def _detail_loaded(self, anomaly_id: str, detail: AnomalyDetail) -> None:
         current = self.current()
@@ -351,7 +328,7 @@ class AnomaliesView(QWidget):
         self.table.setFocus()
 
     def _refused(self, exc: BaseException) -> None:
-        self.show_error(user_message(exc))
+        self.show_failure(exc)
         self.load_current()  # the anomaly may have moved on: show what it is now
 
     # -- batch ----------------------------------------------------------------------------------
@@ -410,18 +387,8 @@ class AnomaliesView(QWidget):
             return True
         return False
 
-    # -- messages -------------------------------------------------------------------------------
-    def show_error(self, text: str) -> None:
-        self._show(text, "error")
-
-    def show_success(self, text: str) -> None:
-        self._show(text, "success")
-
-    def show_info(self, text: str) -> None:
-        self._show(text, "none")
-
     def _show(self, text: str, kind: str) -> None:
-        self.message.show_message(text, kind)
+        super()._show(text, kind)
         self.message.setVisible(bool(text))  # no empty band above the tabs
 
 

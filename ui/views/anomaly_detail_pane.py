@@ -34,7 +34,8 @@ from ui.anomaly_labels import (
 )
 from ui.anomaly_requests import AnomalyDetail, device_ids
 from ui.models.orders_model import status_label as order_status_label
-from ui.views.order_detail import RowsModel, make_table
+from ui.models.table_model import RowsModel
+from ui.views.page import make_table
 from ui.views.timeline_panel import TimelinePanel
 
 

@@ -17,17 +17,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
 from app.domain.money import format_fen
 from ui import tasks
 from ui.context import ClientContext
-from ui.errors import user_message
-from ui.message_label import MessageLabel
 from ui.models.approvals_model import ApprovalsModel
+from ui.views.page import Page, make_table
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 RELOAD_MS = 15_000
@@ -50,11 +47,9 @@ def reject(ctx: ClientContext, refund_no: str, reason: str) -> dict[str, Any]:
     return ctx.store.reject_refund(refund_no, reason.strip())
 
 
-class ApprovalsView(QWidget):
+class ApprovalsView(Page):
     def __init__(self, ctx: ClientContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("approvalsView")
+        super().__init__(ctx, "approvalsView", parent)
         self._busy = False
         self._keep_message = False
         self.model = ApprovalsModel(self)
@@ -68,18 +63,13 @@ class ApprovalsView(QWidget):
             ctx.sync.changed.connect(self._sync_changed)
 
     def _build(self) -> None:
-        self.message = MessageLabel()
         self.offline_label = QLabel()
         self.offline_label.setObjectName("offlineHint")
         self.offline_label.setWordWrap(True)
-        self.table = QTableView()
-        self.table.setObjectName("approvalsTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(
-            ApprovalsModel.REASON, QHeaderView.ResizeMode.Stretch)
+        self.table = make_table("approvalsTable", self.model,
+                                selection=QAbstractItemView.SelectionMode.SingleSelection,
+                                resize=QHeaderView.ResizeMode.Interactive,
+                                stretch=ApprovalsModel.REASON, tab_keys=True)
         self.table.installEventFilter(self)
         self.summary = QLabel()
         self.summary.setObjectName("total")
@@ -100,18 +90,9 @@ class ApprovalsView(QWidget):
         row.addWidget(self.reject_reason, 1)
         row.addWidget(self.reject_button)
         row.addWidget(self.reload_button)
-        keys = QLabel(self.tr("↑/↓ choose a refund · Enter approves · Tab to the reason, Enter "
-                              "rejects · F5 reloads"))
-        keys.setObjectName("keyHints")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 16, 20, 10)
-        layout.setSpacing(12)
-        layout.addWidget(self.message)
-        layout.addWidget(self.offline_label)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.summary)
-        layout.addLayout(row)
-        layout.addWidget(keys)
+        self.lay_out([self.message, self.offline_label, (self.table, 1), self.summary, row],
+                     keys=self.tr("↑/↓ choose a refund · Enter approves · Tab to the reason, "
+                                  "Enter rejects · F5 reloads"))
         self.setFocusProxy(self.table)
 
     # -- showing --------------------------------------------------------------------------
@@ -167,7 +148,7 @@ class ApprovalsView(QWidget):
             return
         (tasks.run(load_waiting, self.ctx, owner=self)
             .on_success(self._loaded)
-            .on_failure(self._show_failure))
+            .on_failure(self.show_failure))
 
     def _loaded(self, rows: list[dict[str, Any]]) -> None:
         current = self.current()
@@ -196,7 +177,7 @@ class ApprovalsView(QWidget):
         self._start()
         (tasks.run(approve, self.ctx, r["refund_no"], owner=self)
             .on_success(self._decided)
-            .on_failure(self._show_failure)
+            .on_failure(self.show_failure)
             .on_done(self._idle))
 
     def reject_current(self) -> None:
@@ -206,7 +187,7 @@ class ApprovalsView(QWidget):
         self._start()
         (tasks.run(reject, self.ctx, r["refund_no"], self.reject_reason.text(), owner=self)
             .on_success(self._decided)
-            .on_failure(self._show_failure)
+            .on_failure(self.show_failure)
             .on_done(self._idle))
 
     def _start(self) -> None:
@@ -235,6 +216,3 @@ class ApprovalsView(QWidget):
             self.ctx.sync.wake()
         self.reload()
         self.table.setFocus()
-
-    def _show_failure(self, exc: BaseException) -> None:
-        self.message.show_message(user_message(exc), "error")

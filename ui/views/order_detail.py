@@ -13,20 +13,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QLocale,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -42,42 +34,12 @@ from ui.anomaly_labels import device_status_label, local_text
 from ui.errors import user_message
 from ui.message_label import MessageLabel
 from ui.models.orders_model import ANOMALY_COLOR, channel_label, status_label
+from ui.models.table_model import RowsModel
 from ui.store_reads import TimelineResult, load_timeline, store_online
+from ui.views.page import make_table
 from ui.views.timeline_panel import TimelinePanel
 
-Index = QModelIndex | QPersistentModelIndex
 REVEAL_ROLES = ("supervisor", "finance", "admin")
-
-
-class RowsModel(QAbstractTableModel):
-    """A few read-only rows of text (an order's tickets or payments)."""
-
-    def __init__(self, headers: Sequence[str], rows: Sequence[Sequence[str]],
-                 parent: Any = None) -> None:
-        super().__init__(parent)
-        self._headers, self._rows = list(headers), [list(r) for r in rows]
-
-    def set_rows(self, rows: Sequence[Sequence[str]]) -> None:
-        self.beginResetModel()
-        self._rows = [list(r) for r in rows]
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if index.isValid() and role == Qt.ItemDataRole.DisplayRole:
-            return self._rows[index.row()][index.column()]
-        return None
 
 
 def _ticket_state(state: str) -> str:
@@ -92,20 +54,6 @@ def named_devices(order: dict[str, Any], events: Sequence[dict[str, Any]]) -> li
     found += [str(e["actor"]).partition(":")[2] for e in events
               if str(e.get("actor", "")).startswith("device:")]
     return list(dict.fromkeys(d for d in found if d))
-
-
-def make_table(name: str, model: QAbstractTableModel) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setTabKeyNavigation(False)
-    table.verticalHeader().hide()
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
-    return table
 
 
 class OrderDetailDialog(QDialog):

@@ -29,17 +29,14 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
 from app.services.search import CHANNELS, OrderFilters
 from ui.context import ClientContext
-from ui.errors import user_message
-from ui.message_label import MessageLabel
 from ui.models.orders_model import OrdersModel, channel_label, status_label
 from ui.views.order_detail import OrderDetailDialog
+from ui.views.page import Page, make_table
 
 REFRESH_DELAY_MS = 300
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -69,11 +66,9 @@ def load_orders(ctx: ClientContext, filters: OrderFilters, cursor: str | None,
                 return found, cursor
 
 
-class OrdersView(QWidget):
+class OrdersView(Page):
     def __init__(self, ctx: ClientContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("ordersView")
+        super().__init__(ctx, "ordersView", parent)
         self.detail: OrderDetailDialog | None = None
         self._searched_q: str | None = None
         self.model = OrdersModel(lambda f, c, n: load_orders(ctx, f, c, n),
@@ -90,7 +85,7 @@ class OrdersView(QWidget):
         self.model.modelReset.connect(self._select_first)
         self.model.rowsInserted.connect(lambda *_a: self._select_first())
         self.model.refreshed.connect(self._restore_place)
-        self.model.failed.connect(lambda exc: self._show_error(user_message(exc)))
+        self.model.failed.connect(self.show_failure)
         self.search_box.installEventFilter(self)
         self.table.installEventFilter(self)
         self.search()
@@ -130,39 +125,22 @@ class OrdersView(QWidget):
         top.addWidget(self.visit_on)
         top.addWidget(self.visit_date)
 
-        self.table = QTableView()
-        self.table.setObjectName("ordersTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(OrdersModel.ORDER_NO, QHeaderView.ResizeMode.Stretch)
+        self.table = make_table("ordersTable", self.model,
+                                selection=QAbstractItemView.SelectionMode.SingleSelection,
+                                resize=QHeaderView.ResizeMode.Interactive,
+                                stretch=OrdersModel.ORDER_NO, alternate=True)
         for col, width in COLUMN_WIDTHS.items():
-            header.resizeSection(col, width)
+            self.table.horizontalHeader().resizeSection(col, width)
         self.table.doubleClicked.connect(lambda index: self.open_detail(index.row()))
         self.count = QLabel()
         self.count.setObjectName("hint")
-        self.message = MessageLabel()
-        keys = QLabel(self.tr("Ctrl+F search · scan a ticket code · Enter search, then open · "
-                              "↑/↓ move · Esc close or clear · Alt+C channel · Alt+S status · "
-                              "Alt+D visit date"))
-        keys.setObjectName("keyHints")
-        keys.setWordWrap(True)
         bottom = QHBoxLayout()
         bottom.addWidget(self.count)
         bottom.addWidget(self.message, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 16, 20, 10)
-        layout.setSpacing(12)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(bottom)
-        layout.addWidget(keys)
+        self.lay_out([top, (self.table, 1), bottom],
+                     keys=self.tr("Ctrl+F search · scan a ticket code · Enter search, then open "
+                                  "· ↑/↓ move · Esc close or clear · Alt+C channel · Alt+S "
+                                  "status · Alt+D visit date"))
         self.setFocusProxy(self.search_box)
 
     def _combo(self, name: str, everything: str, choices: list[tuple[str, str]]) -> QComboBox:
@@ -187,7 +165,7 @@ class OrdersView(QWidget):
     def search(self) -> None:
         self._refresh_timer.stop()
         self._searched_q = self.search_box.text().strip()
-        self._show_error("")
+        self.clear_message()
         self.model.search(self.filters())
 
     def _select_first(self) -> None:
@@ -313,6 +291,3 @@ class OrdersView(QWidget):
         else:
             text = self.tr("{n} orders").format(n=n)
         self.count.setText(text)
-
-    def _show_error(self, text: str) -> None:
-        self.message.show_message(text, "error")

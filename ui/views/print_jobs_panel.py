@@ -13,10 +13,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +23,7 @@ from ui import tasks
 from ui.context import ClientContext
 from ui.errors import user_message
 from ui.models.print_jobs_model import PrintJobsModel
+from ui.views.page import make_table
 
 RECENT = 20
 
@@ -59,19 +58,10 @@ class PrintJobsPanel(QWidget):
         self._note = ""  # what the last click did, shown with the next counts
         venue = ctx.venue()
         self.model = PrintJobsModel(venue.local, self)
-        self.table = QTableView()
-        self.table.setObjectName("printJobsTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.table.verticalHeader().hide()
+        self.table = make_table("printJobsTable", self.model,
+                                selection=QAbstractItemView.SelectionMode.SingleSelection,
+                                focus=Qt.FocusPolicy.ClickFocus)
         self.table.setMaximumHeight(132)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
         self.status = QLabel()
         self.status.setObjectName("hint")
         self.retry_button = QPushButton(self.tr("Retry"))

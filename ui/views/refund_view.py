@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -34,18 +33,16 @@ from app.domain.errors import DomainError, ValidationError
 from app.domain.money import format_fen
 from ui import tasks
 from ui.context import ClientContext
-from ui.message_label import MessageLabel, ShowsMessages
 from ui.views import refund_actions as actions
+from ui.views.page import Page
 from ui.views.refund_actions import Loaded
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
-class RefundView(ShowsMessages, QWidget):
+class RefundView(Page):
     def __init__(self, ctx: ClientContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("refundView")
+        super().__init__(ctx, "refundView", parent)
         self.order: dict[str, Any] | None = None
         self.current_quote: Any = None
         self.result: Any = None
@@ -57,7 +54,6 @@ class RefundView(ShowsMessages, QWidget):
 
     # -- layout ---------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.message = MessageLabel()
         self.search_box = QLineEdit()
         self.search_box.setObjectName("refundSearch")
         self.search_box.setPlaceholderText(self.tr("Scan a ticket code, or type an order no. "
@@ -119,22 +115,10 @@ class RefundView(ShowsMessages, QWidget):
         row.addWidget(self.reason_edit, 1)
         row.addWidget(self.confirm_button)
         row.addWidget(self.payout_button)
-        keys = QLabel(self.tr("Scan or type, Enter · ↑/↓ and Space tick tickets · Tab to the "
-                              "reason · Enter confirms"))
-        keys.setObjectName("keyHints")
-        keys.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 16, 20, 10)
-        layout.setSpacing(12)
-        layout.addWidget(self.message)
-        layout.addWidget(self.search_box)
-        layout.addWidget(self.order_label)
-        layout.addWidget(self.tickets, 1)
-        layout.addWidget(self.total_label)
-        layout.addWidget(self.approval_label)
-        layout.addLayout(over)
-        layout.addLayout(row)
-        layout.addWidget(keys)
+        self.lay_out([self.message, self.search_box, self.order_label, (self.tickets, 1),
+                      self.total_label, self.approval_label, over, row],
+                     keys=self.tr("Scan or type, Enter · ↑/↓ and Space tick tickets · Tab to "
+                                  "the reason · Enter confirms"))
         QWidget.setTabOrder(self.search_box, self.tickets)
         QWidget.setTabOrder(self.tickets, self.reason_edit)
         QWidget.setTabOrder(self.reason_edit, self.confirm_button)

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -38,8 +37,8 @@ from app.domain.money import format_fen
 from app.domain.venue import MAX_DAYS_AHEAD
 from ui import tasks
 from ui.context import ClientContext
-from ui.message_label import MessageLabel, ShowsMessages
 from ui.models.cart_model import CartModel
+from ui.views.page import Page, make_table
 from ui.views.payment_panel import PaymentPanel
 from ui.views.print_jobs_panel import PrintJobsPanel
 from ui.views.ticket_tiles import TILE_KEYS, TilesPanel
@@ -91,11 +90,9 @@ def commit_sale(ctx: ClientContext, request: Any, now: Any) -> Any:
                             before_commit=cash_needs_shift)
 
 
-class SellView(ShowsMessages, QWidget):
+class SellView(Page):
     def __init__(self, ctx: ClientContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("sellView")
+        super().__init__(ctx, "sellView", parent)
         self.types: list[Any] = []
         self.available: dict[str, int] | None = None
         self.last_sale: Any = None
@@ -135,7 +132,6 @@ class SellView(ShowsMessages, QWidget):
         today = QPushButton(self.tr("Today"))
         today.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         today.clicked.connect(lambda: self.date_edit.setDate(self.date_edit.minimumDate()))
-        self.message = MessageLabel()
         top = QHBoxLayout()
         top.addWidget(date_label)
         top.addWidget(self.date_edit)
@@ -149,18 +145,11 @@ class SellView(ShowsMessages, QWidget):
         top.addWidget(self.offline_hint)
 
         self.tiles = TilesPanel(self.pick)
-        self.table = QTableView()
-        self.table.setObjectName("cart")
-        self.table.setModel(self.cart)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setTabKeyNavigation(False)
-        self.table.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table = make_table("cart", self.cart,
+                                selection=QAbstractItemView.SelectionMode.SingleSelection,
+                                resize=QHeaderView.ResizeMode.Stretch, stretch=None,
+                                edit=QAbstractItemView.EditTrigger.DoubleClicked,
+                                focus=Qt.FocusPolicy.ClickFocus)
         self.qty_entry = QLineEdit()
         self.qty_entry.setObjectName("qtyEntry")
         self.qty_entry.setValidator(QIntValidator(1, 999, self))
@@ -185,19 +174,10 @@ class SellView(ShowsMessages, QWidget):
         self.change_label, self.confirm = self.payment.change_label, self.payment.confirm
         row.addWidget(self.payment, 2)
         self.jobs = PrintJobsPanel(self.ctx, self)
-        keys = QLabel(self.tr("F1…F9 add a ticket · quantity then F-key · +/− change the line · "
-                              "Tab tendered · Enter take the money · Del remove line · "
-                              "Ctrl+Del clear · F10 print jobs"))
-        keys.setObjectName("keyHints")
-        keys.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 16, 20, 10)
-        layout.setSpacing(12)
-        layout.addLayout(top)
-        layout.addWidget(self.tiles)
-        layout.addLayout(row, 1)
-        layout.addWidget(self.jobs)
-        layout.addWidget(keys)
+        self.lay_out([top, self.tiles, (row, 1), self.jobs],
+                     keys=self.tr("F1…F9 add a ticket · quantity then F-key · +/− change the "
+                                  "line · Tab tendered · Enter take the money · Del remove line "
+                                  "· Ctrl+Del clear · F10 print jobs"))
         self.setFocusProxy(self.qty_entry)
         QWidget.setTabOrder(self.qty_entry, self.tendered)
         QWidget.setTabOrder(self.tendered, self.confirm)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from ui import tasks
 from ui.context import ClientContext
 from ui.errors import user_message
-from ui.message_label import MessageLabel
+from ui.views.page import Page
 
 URI_EXAMPLES = ("tcp:192.168.1.50:9100", "usb:04b8:0202", "serial:/dev/ttyUSB0:19200",
                 "file:/dev/usb/lp0", "win32:EPSON TM-T88V", "preview:/path/to/folder", "none")
@@ -56,13 +56,13 @@ def check_uri(text: str) -> str | None:
     return None
 
 
-class SettingsView(QWidget):
+class SettingsView(Page):
+    """A form, not a list: its own narrower column, the message under the Save button."""
+
     settings_saved = Signal()
 
     def __init__(self, ctx: ClientContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("settingsView")
+        super().__init__(ctx, "settingsView", parent)
         self._build()
         self.load(ctx.settings)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save,
@@ -144,7 +144,6 @@ class SettingsView(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addStretch(1)
-        self.message = MessageLabel()
 
         title = QLabel(self.tr("Settings"))
         title.setObjectName("pageTitle")
@@ -257,6 +256,3 @@ class SettingsView(QWidget):
         else:
             self._show(self.tr("The test page did not print on {uri}. Check that the printer "
                                "is on, has paper and is connected.").format(uri=uri), "error")
-
-    def _show(self, text: str, kind: str) -> None:
-        self.message.show_message(text, kind)

@@ -8,14 +8,12 @@ field moves to the next one, on the last one to 交班, and Enter on 交班 clos
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFormLayout,
     QGridLayout,
@@ -26,7 +24,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -36,71 +33,20 @@ from app.domain.errors import ValidationError
 from app.domain.money import format_fen, parse_yuan
 from ui import tasks
 from ui.context import ClientContext
-from ui.message_label import MessageLabel, ShowsMessages
 from ui.models.cash_movements_model import CashMovementsModel
+from ui.views.page import Page, make_table
+from ui.views.shift_actions import ShiftState, close_shift, load_state, move_cash, open_shift
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-
-
-@dataclass(frozen=True)
-class ShiftState:
-    info: Any  # shifts.ShiftInfo | None
-    expected_fen: int | None
-    tally: Any  # shift_tally.Tally | None
-
-
-# -- workers: run off the GUI thread, touch no widget ------------------------------------------
-def load_state(ctx: ClientContext) -> ShiftState:
-    from app.services import shifts
-    from app.services.shift_tally import tally
-    from app.store.db import read_transaction
-
-    now = ctx.now()
-    with ctx.session() as session:
-        info = shifts.current_shift(session, ctx.terminal)
-        if info is None:
-            return ShiftState(None, None, None)
-        expected = shifts.expected_now(session, ctx.terminal, now=now)
-        with read_transaction(session):
-            t = tally(session, shift_id=info.shift_id, terminal=info.terminal,
-                      start=info.opened_at, end=now)
-        return ShiftState(info, expected, t)
-
-
-def open_shift(ctx: ClientContext, float_fen: int, now: datetime) -> Any:
-    from app.services import shifts
-
-    with ctx.session() as session:
-        return shifts.open_shift(session, terminal=ctx.terminal, clerk=ctx.user.username,
-                                 float_fen=float_fen, now=now)
-
-
-def move_cash(ctx: ClientContext, kind: str, amount_fen: int, reason: str,
-              now: datetime) -> Any:
-    from app.services import shifts
-
-    with ctx.session() as session:
-        return shifts.cash_movement(session, terminal=ctx.terminal, clerk=ctx.user.username,
-                                    kind=kind, amount_fen=amount_fen, reason=reason, now=now)
-
-
-def close_shift(ctx: ClientContext, counted: dict[int, int], now: datetime) -> Any:
-    from app.services import shifts
-
-    with ctx.session() as session:
-        return shifts.close_shift(session, terminal=ctx.terminal, clerk=ctx.user.username,
-                                  counted=counted, now=now, venue=ctx.venue())
 
 
 def signed_fen(fen: int) -> str:
     return format_fen(fen).replace("¥", "¥+") if fen > 0 else format_fen(fen)
 
 
-class ShiftView(ShowsMessages, QWidget):
+class ShiftView(Page):
     def __init__(self, ctx: ClientContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("shiftView")
+        super().__init__(ctx, "shiftView", parent)
         self.state = ShiftState(None, None, None)
         self.report: Any = None
         self._busy = False
@@ -110,21 +56,13 @@ class ShiftView(ShowsMessages, QWidget):
 
     # -- layout ---------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.message = MessageLabel()
         self.pages = QStackedWidget()
         self.pages.addWidget(self._build_open_page())
         self.pages.addWidget(self._build_shift_page())
         self.pages.addWidget(self._build_report_page())
-        keys = QLabel(self.tr("Enter opens the shift · Tab walks the fields · Enter in a count "
-                              "moves on · Enter on Close shift confirms"))
-        keys.setObjectName("keyHints")
-        keys.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 16, 20, 10)
-        layout.setSpacing(12)
-        layout.addWidget(self.message)
-        layout.addWidget(self.pages, 1)
-        layout.addWidget(keys)
+        self.lay_out([self.message, (self.pages, 1)],
+                     keys=self.tr("Enter opens the shift · Tab walks the fields · Enter in a "
+                                  "count moves on · Enter on Close shift confirms"))
 
     def _build_open_page(self) -> QWidget:
         page = QWidget()
@@ -178,13 +116,8 @@ class ShiftView(ShowsMessages, QWidget):
         for w, stretch in ((self.kind_box, 0), (self.amount_edit, 1), (self.reason_edit, 2),
                            (self.move_button, 0)):
             move_row.addWidget(w, stretch)
-        self.table = QTableView()
-        self.table.setObjectName("movements")
-        self.table.setModel(self.movements)
-        self.table.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table = make_table("movements", self.movements, resize=QHeaderView.ResizeMode.Stretch,
+                                stretch=None, focus=Qt.FocusPolicy.ClickFocus, tab_keys=True)
         left = QVBoxLayout()
         left.addLayout(summary)
         moves = QGroupBox(self.tr("Cash in / out"))

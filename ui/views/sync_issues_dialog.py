@@ -4,33 +4,25 @@ clicking the store status in the status bar."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from ui import tasks
 from ui.context import ClientContext
+from ui.models.table_model import Column, TableModel
+from ui.views.page import make_table
 
 translate = QCoreApplication.translate
-Index = QModelIndex | QPersistentModelIndex
 
 
 def op_label(kind: str) -> str:
@@ -51,41 +43,20 @@ def load_rejected(ctx: ClientContext) -> list[Any]:
         return outbox.rejected_ops(session)
 
 
-class RejectedOpsModel(QAbstractTableModel):
+class RejectedOpsModel(TableModel):
     """A handful of refused ops (never many: each one is a supervisor's case)."""
 
     def __init__(self, local: Callable[[datetime], datetime], parent: Any = None) -> None:
-        super().__init__(parent)
         self._local = local
-        self._rows: list[Any] = []
-        self._headers = [translate("SyncIssues", "No."), translate("SyncIssues", "Operation"),
-                         translate("SyncIssues", "Order"), translate("SyncIssues", "Time"),
-                         translate("SyncIssues", "Store's reason")]
+        super().__init__(parent)
 
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        op = self._rows[index.row()]
-        return (str(op.seq), op_label(op.kind), op.order_no or "—",
-                self._local(op.device_time).strftime("%m-%d %H:%M:%S"),
-                op.error)[index.column()]
+    def columns(self) -> list[Column]:
+        return [Column(translate("SyncIssues", "No."), lambda op: str(op.seq)),
+                Column(translate("SyncIssues", "Operation"), lambda op: op_label(op.kind)),
+                Column(translate("SyncIssues", "Order"), lambda op: op.order_no or "—"),
+                Column(translate("SyncIssues", "Time"),
+                       lambda op: self._local(op.device_time).strftime("%m-%d %H:%M:%S")),
+                Column(translate("SyncIssues", "Store's reason"), lambda op: op.error)]
 
 
 class SyncIssuesDialog(QDialog):
@@ -98,13 +69,7 @@ class SyncIssuesDialog(QDialog):
         self.summary.setObjectName("syncSummary")
         self.summary.setWordWrap(True)
         self.model = RejectedOpsModel(ctx.venue().local, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.
-                                                           ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = make_table("rejectedOpsTable", self.model, tab_keys=True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

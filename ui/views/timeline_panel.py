@@ -9,20 +9,14 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
-    QLabel,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ui.anomaly_labels import action_label, field_label, local_text, value_text
+from ui.models.table_model import Column, TableModel
+from ui.views.page import make_table
 
-Index = QModelIndex | QPersistentModelIndex
 BROKEN_COLOR = "#c62828"
 BROKEN_BACKGROUND = "#ffebee"
 VERIFIED_COLOR = "#1b7a34"
@@ -44,63 +38,47 @@ def detail_text(detail: Mapping[str, Any], local: Callable[[datetime], datetime]
     return " · ".join(parts)
 
 
-class TimelineModel(QAbstractTableModel):
+class TimelineModel(TableModel):
     TIME, ACTOR, ACTION, DETAIL, SOURCE = range(5)
 
     def __init__(self, local: Callable[[datetime], datetime], parent: Any = None) -> None:
-        super().__init__(parent)
         self._local = local
-        self._events: list[dict[str, Any]] = []
         self._devices: Mapping[str, Mapping[str, Any]] = {}
+        super().__init__(parent)
 
-    def set_events(self, events: Sequence[Mapping[str, Any]],
-                   devices: Mapping[str, Mapping[str, Any]]) -> None:
-        self.beginResetModel()
-        self._events, self._devices = [dict(e) for e in events], devices
-        self.endResetModel()
+    def columns(self) -> dict[int, Column]:
+        return {
+            self.TIME: Column(self.tr("Time"), lambda e: local_text(e.get("at"), self._local)),
+            self.ACTOR: Column(self.tr("By"),
+                               lambda e: actor_text(str(e.get("actor", "")), self._devices)),
+            self.ACTION: Column(self.tr("Event"), self.action_text),
+            self.DETAIL: Column(self.tr("Details"), self.detail_text, tooltip=self.detail_text),
+            self.SOURCE: Column(self.tr("Source"), lambda e: str(e.get("source", ""))),
+        }
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._events)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 5
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return (self.tr("Time"), self.tr("By"), self.tr("Event"), self.tr("Details"),
-                    self.tr("Source"))[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def row_data(self, e: dict[str, Any], column: int, role: int) -> Any:
+        if e.get("intact") is not False:
             return None
-        e = self._events[index.row()]
-        broken = e.get("intact") is False
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(e, index.column())
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == self.DETAIL:
-            return self._text(e, self.DETAIL)
-        if role == Qt.ItemDataRole.ForegroundRole and broken:
+        if role == Qt.ItemDataRole.ForegroundRole:
             return QColor(BROKEN_COLOR)
-        if role == Qt.ItemDataRole.BackgroundRole and broken:
+        if role == Qt.ItemDataRole.BackgroundRole:
             return QColor(BROKEN_BACKGROUND)
         return None
 
-    def _text(self, e: Mapping[str, Any], col: int) -> str:
-        if col == self.TIME:
-            return local_text(e.get("at"), self._local)
-        if col == self.ACTOR:
-            return actor_text(str(e.get("actor", "")), self._devices)
-        if col == self.ACTION:
-            text = action_label(str(e.get("action", "")))
-            return text + ("  " + self.tr("(check failed)") if e.get("intact") is False else "")
-        if col == self.DETAIL:
-            return detail_text(e.get("detail") or {}, self._local)
-        return str(e.get("source", ""))
+    def action_text(self, e: Mapping[str, Any]) -> str:
+        text = action_label(str(e.get("action", "")))
+        return text + ("  " + self.tr("(check failed)") if e.get("intact") is False else "")
+
+    def detail_text(self, e: Mapping[str, Any]) -> str:
+        return detail_text(e.get("detail") or {}, self._local)
+
+    def set_events(self, events: Sequence[Mapping[str, Any]],
+                   devices: Mapping[str, Mapping[str, Any]]) -> None:
+        self._devices = devices
+        self.set_rows([dict(e) for e in events])
 
     def events(self) -> list[dict[str, Any]]:
-        return list(self._events)
+        return self.rows()
 
 
 class TimelinePanel(QWidget):
@@ -116,17 +94,8 @@ class TimelinePanel(QWidget):
         self.note.setObjectName("hint")
         self.note.setWordWrap(True)
         self.model = TimelineModel(local, self)
-        self.table = QTableView()
-        self.table.setObjectName("timelineTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
+        self.table = make_table("timelineTable", self.model, stretch=TimelineModel.DETAIL)
         self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(TimelineModel.DETAIL, QHeaderView.ResizeMode.Stretch)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.verdict)
