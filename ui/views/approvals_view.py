@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.money import format_fen
+from app.services import op_changes
 from ui import tasks
 from ui.context import ClientContext
 from ui.errors import user_message
@@ -155,6 +156,11 @@ class ApprovalsView(QWidget):
         if self.isVisible():
             self.reload()
 
+    def operation_did_execute(self, changes: Any, origin: Any) -> None:
+        """A refund requested on the Refund screen may be waiting here now."""
+        if origin is not self and changes.refunds:
+            self._orders_changed([])
+
     def _sync_changed(self) -> None:
         """Signed in to the store (or lost it): the list follows at once."""
         if self.connected() != self._was_connected and self.isVisible():
@@ -194,7 +200,8 @@ class ApprovalsView(QWidget):
         if r is None or self._busy or not self.connected():
             return
         self._start()
-        (tasks.run(approve, self.ctx, r["refund_no"], owner=self)
+        (tasks.run(approve, self.ctx, r["refund_no"], owner=self,
+                   changes=op_changes.REFUND_DECIDED)
             .on_success(self._decided)
             .on_failure(self._show_failure)
             .on_done(self._idle))
@@ -204,7 +211,8 @@ class ApprovalsView(QWidget):
         if r is None or self._busy or not self.connected():
             return
         self._start()
-        (tasks.run(reject, self.ctx, r["refund_no"], self.reject_reason.text(), owner=self)
+        (tasks.run(reject, self.ctx, r["refund_no"], self.reject_reason.text(), owner=self,
+                   changes=op_changes.REFUND_DECIDED)
             .on_success(self._decided)
             .on_failure(self._show_failure)
             .on_done(self._idle))
@@ -231,8 +239,6 @@ class ApprovalsView(QWidget):
             no=refund["refund_no"], amount=format_fen(refund["amount_fen"]),
             status=self.status_text(refund["status"])), "success")
         self._keep_message = True
-        if self.ctx.sync is not None:
-            self.ctx.sync.wake()
         self.reload()
         self.table.setFocus()
 

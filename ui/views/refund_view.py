@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import DomainError, ValidationError
 from app.domain.money import format_fen
+from app.services import op_changes
 from ui import tasks
 from ui.context import ClientContext
 from ui.message_label import MessageLabel, ShowsMessages
@@ -326,11 +327,13 @@ class RefundView(ShowsMessages, QWidget):
         order_no, reason = self.order["order_no"], self.reason_edit.text()
         if actions.route(self.order, self.current_quote) == actions.WINDOW:
             job = tasks.write(actions.refund_here, self.ctx, order_no, ids, reason,
-                              self.ctx.now(), override, owner=self)
+                              self.ctx.now(), override, owner=self,
+                              changes=op_changes.CASH_REFUND)
         else:
             job = tasks.run(actions.send_to_store, self.ctx, order_no, ids,
                             actions.order_method(self.order), reason,
-                            self._key_for(order_no, ids), override, owner=self)
+                            self._key_for(order_no, ids), override, owner=self,
+                            changes=op_changes.STORE_REFUND)
         job.on_success(self._refunded).on_failure(self._refused).on_done(self._idle)
 
     def _complete_override(self) -> dict[str, Any] | None:
@@ -360,7 +363,7 @@ class RefundView(ShowsMessages, QWidget):
             return
         self._busy = True
         (tasks.write(actions.pay_out, self.ctx, waiting[0]["refund_no"], self.ctx.now(),
-                     owner=self)
+                     owner=self, changes=op_changes.CASH_REFUND)
             .on_success(self._refunded)
             .on_failure(self.show_failure)
             .on_done(self._idle))
@@ -384,10 +387,6 @@ class RefundView(ShowsMessages, QWidget):
         self.show_success(self.tr("Refund {no}: {status}, {amount}").format(
             no=info.refund_no, status=self.refund_status(info.status),
             amount=format_fen(info.amount_fen)))
-        if self.ctx.sync is not None:
-            self.ctx.sync.wake()
-        if self.ctx.printer is not None:
-            self.ctx.printer.wake()
         self._keep_message = True
         self.search()  # the tickets show their new status
         self.search_box.setFocus()
