@@ -81,15 +81,10 @@ def shift_open(ctx: ClientContext) -> bool:
 
 def commit_sale(ctx: ClientContext, request: Any, now: Any) -> Any:
     """The sale in one local transaction; cash only into the clerk's open shift."""
-    from app.services import selling, shifts
-
-    def cash_needs_shift(session: Any, _result: Any) -> None:
-        if request.payment_method == "cash":
-            shifts.require_open_shift(session, request.terminal, request.clerk)
+    from app.services import selling
 
     with ctx.session() as session:
-        return selling.sell(session, request, now=now, venue=ctx.venue(),
-                            before_commit=cash_needs_shift)
+        return selling.sell(session, request, now=now, venue=ctx.venue(), require_shift=True)
 
 
 class SellView(ShowsMessages, QWidget):
