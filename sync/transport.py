@@ -64,6 +64,12 @@ def _error_of(response: requests.Response) -> tuple[str, str]:
         return f"http_{response.status_code}", response.reason or "请求失败"
 
 
+def api_base(url: str) -> str:
+    """`http://host:8600` or `http://host:8600/api/v1` → the API base."""
+    url = url.rstrip("/")
+    return url if url.endswith("/api/v1") else url + "/api/v1"
+
+
 class StoreClient:
     """One device's connection to the store. Thread-safe enough for the engine's two threads
     (requests sessions are; the token is swapped under a lock)."""

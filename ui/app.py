@@ -114,6 +114,8 @@ class ClientApp(QObject):
             printer_override=getattr(args, "printer", None) or None)
         self.ctx.printer = PrinterBridge(self)
         self.ctx.sync = SyncBridge(self)
+        tasks.operations().operation_did_execute.connect(self.wake_workers)
+        self.listening = True
         remote = getattr(args, "store", None)
         self.ctx.store_url = remote or None
         self.store: StoreHandle | None = StoreHandle(remote) if remote else None
@@ -205,6 +207,16 @@ class ClientApp(QObject):
         self.worker = PrintWorker(SqlJobStore(ctx.db), lambda: printer_config(ctx), ctx.clock,
                                   ctx.printer.publish)
         self.worker.start()
+        ctx.printer.waker = self.worker.wake  # never wired before: wakes waited for the poll
+
+    def wake_workers(self, changes: Any, _origin: Any = None) -> None:
+        """After a write: the print worker looks at its queue now (new jobs, or a new printer
+        in the settings), the sync engine pushes the queued op / pulls what the store changed
+        now, each once, instead of at their next poll."""
+        if changes.print_jobs or changes.settings:
+            self.ctx.printer.wake()
+        if changes.sync:
+            self.ctx.sync.wake()
 
     # -- windows --------------------------------------------------------------------------------
     def show_login(self) -> LoginDialog:
@@ -241,11 +253,15 @@ class ClientApp(QObject):
 
     # -- stop -----------------------------------------------------------------------------------
     def shutdown(self) -> None:
+        if self.listening:  # once: the signal outlives this client (tests start several)
+            tasks.operations().operation_did_execute.disconnect(self.wake_workers)
+            self.listening = False
         self._stop_sync()
         if self.store is not None:
             self.store.close()
             self.store = None
         if self.worker is not None:
+            self.ctx.printer.waker = None
             self.worker.stop()
             self.worker = None
         tasks.wait_for_all(10_000)

@@ -19,45 +19,16 @@ from ui import tasks
 from ui.context import ClientContext
 from ui.errors import user_message
 
-STORE_LOGIN_TIMEOUT = 5.0
-
 
 def _login(ctx: ClientContext, username: str, password: str) -> Any:
-    """Worker: runs on the writer thread, after the database has been opened there. A user
-    this window does not know (yet) is checked with the central store, and kept for offline
-    sign-ins when the store accepts them."""
-    from app.domain.errors import Unauthorized
-    from app.services import auth
+    """Worker: runs on the writer thread, after the database has been opened there
+    (`sync.sign_in`: this window's users, else the central store's check)."""
+    from sync.sign_in import Window, sign_in
 
     if ctx.db is None:
         raise RuntimeError("the local database is not open")
-    try:
-        with ctx.session() as session:
-            return auth.login(session, username, password, device_id=ctx.device_id,
-                              now=ctx.now())
-    except Unauthorized:
-        if not ctx.store_url or not _store_accepts(ctx, username, password):
-            raise
-    with ctx.session() as session:
-        return auth.login(session, username, password, device_id=ctx.device_id, now=ctx.now())
-
-
-def _store_accepts(ctx: ClientContext, username: str, password: str) -> bool:
-    from app.services import auth
-    from sync.transport import PermanentError, StoreClient, TransientError
-    from ui.sync_runner import api_base
-
-    client = StoreClient(api_base(ctx.store_url or ""), timeout=STORE_LOGIN_TIMEOUT)
-    try:
-        who = client.login(username, password, ctx.device_id, ctx.terminal)
-    except (PermanentError, TransientError):
-        return False
-    finally:
-        client.close()
-    with ctx.session() as session:
-        auth.remember_user(session, username, password, who["role"],
-                           who.get("display_name"), now=ctx.now())
-    return True
+    window = Window(ctx.db, ctx.device_id, ctx.terminal, ctx.store_url)
+    return sign_in(window, username, password, now=ctx.now())
 
 
 class LoginDialog(QDialog):

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import navigation
+from ui import navigation, tasks
 from ui.anomaly_counter import AnomalyCounter
 from ui.clickable_label import ClickableLabel
 from ui.context import ClientContext
@@ -51,6 +51,8 @@ class MainWindow(QMainWindow):
             ctx.printer.changed.connect(self.refresh_status)
         if ctx.sync is not None:
             ctx.sync.changed.connect(self.refresh_status)
+        tasks.operations().operation_did_execute.connect(self.operation_did_execute)
+        self._listening = True
         self.resize(1280, 760)
         if self.keys:
             self.show_screen(self.keys[0])
@@ -171,7 +173,20 @@ class MainWindow(QMainWindow):
         page.setFocus()
         return page
 
+    def operation_did_execute(self, changes: object, origin: object) -> None:
+        """A write anywhere in this window (or a store request it made): every screen built so
+        far that shows something of it refreshes (the Shift screen's cash after a sale)."""
+        if getattr(changes, "anomalies", False) and self.anomaly_counter is not None:
+            self.anomaly_counter.refresh()
+        for page in self.pages.values():
+            hook = getattr(page, "operation_did_execute", None)
+            if hook is not None:
+                hook(changes, origin)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._listening:  # the signal outlives this window (sign-out builds a new one)
+            tasks.operations().operation_did_execute.disconnect(self.operation_did_execute)
+            self._listening = False
         self.closed.emit()
         super().closeEvent(event)
 

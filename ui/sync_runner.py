@@ -35,18 +35,12 @@ class StoreHandle:
                     log.exception("stopping the store failed")
 
 
-def api_base(url: str) -> str:
-    """`http://host:8600` or `http://host:8600/api/v1` → the API base."""
-    url = url.rstrip("/")
-    return url if url.endswith("/api/v1") else url + "/api/v1"
-
-
 def start_engine(ctx: ClientContext, base_url: str, username: str, password: str,
                  publish: Callable[[Any], None]) -> Any:
     """The sync engine for the signed-in clerk, started; its first round signs in."""
     from sync.engine import SyncEngine
     from sync.leases import LeaseKeeper
-    from sync.transport import StoreClient
+    from sync.transport import StoreClient, api_base
 
     client = StoreClient(api_base(base_url))
     client.remember(username, password, ctx.device_id, ctx.terminal)
@@ -61,7 +55,7 @@ def start_engine(ctx: ClientContext, base_url: str, username: str, password: str
 def store_client(ctx: ClientContext, base_url: str, username: str, password: str) -> Any:
     """The signed-in user's own client of the store, for what screens ask it directly (anomaly
     fixes, timelines, revealing a customer): it signs in on first use, on a worker thread."""
-    from sync.transport import StoreClient
+    from sync.transport import StoreClient, api_base
 
     client = StoreClient(api_base(base_url))
     client.remember(username, password, ctx.device_id, ctx.terminal)

@@ -9,6 +9,12 @@ Results and errors are always delivered on the GUI thread through a queued signa
 function must never touch a widget. Pass `owner=` (a widget) to drop the delivery silently when
 that widget has been destroyed meanwhile.
 
+A task that changes something says what (`changes=`, an `app.services.op_changes.OpChanges`;
+a result carrying its own `changes` adds to it): after its success callbacks, the module's one
+`operations().operation_did_execute(changes, origin)` fires on the GUI thread — the app wakes
+the printer and the sync engine from it, every screen refreshes from it. `origin` is the
+`owner` that asked (None once destroyed), so a screen can skip its own writes.
+
 `set_inline(True)` (UI tests) runs the work synchronously in the calling thread; callbacks then
 fire as soon as they are attached, so a test reads straight through without waiting.
 """
@@ -31,9 +37,10 @@ class Task:
     """A unit of work whose outcome arrives on the GUI thread. Callbacks chain like a promise."""
 
     def __init__(self, fn: Callable[..., Any], args: tuple, kwargs: dict,
-                 owner: QObject | None, name: str) -> None:
+                 owner: QObject | None, name: str, changes: Any = None) -> None:
         self.fn, self.args, self.kwargs = fn, args, kwargs
         self.name = name
+        self.changes = changes
         self._owner = owner
         self._state = _PENDING
         self._value: Any = None
@@ -74,9 +81,15 @@ class Task:
 
     def _deliver(self, state: int, value: Any) -> None:
         self._state, self._value = state, value
-        if not self._alive():
+        alive = self._alive()
+        if not alive:
             log.debug("task %s finished after its owner was destroyed", self.name)
-            return
+        else:
+            self._call_back(state, value)
+        if state == _OK:  # the write happened: the other screens hear it even so
+            self._announce(value, self._owner if alive else None)
+
+    def _call_back(self, state: int, value: Any) -> None:
         if state == _FAILED:
             _log_failure(self.name, value)
             if not self._failure:
@@ -85,6 +98,15 @@ class Task:
             cb(value)
         for cb in self._finally:
             cb()
+
+    def _announce(self, value: Any, origin: QObject | None) -> None:
+        if self.changes is None and not hasattr(value, "changes"):
+            return
+        from app.services.op_changes import NOTHING, changes_of
+
+        changes = (self.changes or NOTHING) | changes_of(value)
+        if changes:
+            operations().operation_did_execute.emit(changes, origin)
 
     def _unhandled(self, exc: BaseException) -> None:
         if not self._failure and _runner.unhandled is not None:
@@ -132,6 +154,13 @@ class _Relay(QObject):
         task._deliver(state, value)
 
 
+class Operations(QObject):
+    """The one "operation did execute" signal (Anki's hook of that name): `(changes, origin)`
+    after every task that changed something, on the GUI thread."""
+
+    operation_did_execute = Signal(object, object)
+
+
 class _Runner:
     def __init__(self) -> None:
         self.inline = False
@@ -139,6 +168,12 @@ class _Runner:
         self._relay: _Relay | None = None
         self._pool: QThreadPool | None = None
         self._writer: QThreadPool | None = None
+        self._operations: Operations | None = None
+
+    def operations(self) -> Operations:
+        if self._operations is None:
+            self._operations = Operations()
+        return self._operations
 
     def relay(self) -> _Relay:
         if self._relay is None:
@@ -159,8 +194,8 @@ class _Runner:
         return self._writer
 
     def submit(self, pool_getter: Callable[[], QThreadPool], fn: Callable[..., Any],
-               args: tuple, kwargs: dict, owner: QObject | None) -> Task:
-        task = Task(fn, args, kwargs, owner, getattr(fn, "__qualname__", repr(fn)))
+               args: tuple, kwargs: dict, owner: QObject | None, changes: Any) -> Task:
+        task = Task(fn, args, kwargs, owner, getattr(fn, "__qualname__", repr(fn)), changes)
         if self.inline:
             task._deliver(*task._execute())
             return task
@@ -180,15 +215,24 @@ class _Runner:
 _runner = _Runner()
 
 
-def run(fn: Callable[..., Any], *args: Any, owner: QObject | None = None, **kwargs: Any) -> Task:
-    """Run `fn(*args, **kwargs)` on the thread pool; the outcome arrives on the GUI thread."""
-    return _runner.submit(_runner.pool, fn, args, kwargs, owner)
+def run(fn: Callable[..., Any], *args: Any, owner: QObject | None = None, changes: Any = None,
+        **kwargs: Any) -> Task:
+    """Run `fn(*args, **kwargs)` on the thread pool; the outcome arrives on the GUI thread.
+    `changes`: what a call to the central store changed, announced after its success."""
+    return _runner.submit(_runner.pool, fn, args, kwargs, owner, changes)
 
 
 def write(fn: Callable[..., Any], *args: Any, owner: QObject | None = None,
-          **kwargs: Any) -> Task:
-    """Run `fn` on the single database-writer thread (writes happen one at a time, in order)."""
-    return _runner.submit(_runner.writer, fn, args, kwargs, owner)
+          changes: Any = None, **kwargs: Any) -> Task:
+    """Run `fn` on the single database-writer thread (writes happen one at a time, in order);
+    after its success, `operation_did_execute(changes, owner)` tells the app and the screens."""
+    return _runner.submit(_runner.writer, fn, args, kwargs, owner, changes)
+
+
+def operations() -> Operations:
+    """The object carrying `operation_did_execute(changes, origin)` (created on first use,
+    from the GUI thread)."""
+    return _runner.operations()
 
 
 def set_inline(inline: bool) -> None:

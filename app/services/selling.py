@@ -26,6 +26,7 @@ from app.store.types import UTCDateTime
 
 from . import changes, outbox, print_queue, timeline
 from .catalog import load_catalog
+from .shifts import require_open_shift
 
 CASH = "cash"
 PAYMENT_METHODS = ("cash", "wechat", "alipay", "ota", "voucher")
@@ -315,18 +316,24 @@ def _check_new_order_id(session: Session, order_id: str | None) -> str:
 
 
 def sell(session: Session, request: SaleRequest, *, now: datetime, venue: Venue,
-         local_effects: bool = True,
+         local_effects: bool = True, require_shift: bool = False,
          before_commit: Callable[[Session, SaleResult], None] | None = None) -> SaleResult:
     """Sell tickets at the window in one transaction (see the module docstring).
 
     `local_effects=False` is the central store's sale: no outbox op (nothing to push) and no
     print jobs (the window prints). `before_commit(session, result)` runs last inside the same
     transaction (the server records its Idempotency-Key there); raising rolls everything back.
+    `require_shift=True` is the window's rule (as for its cash refunds, `window_refunds`): cash
+    goes only into the clerk's own open shift at the request's terminal; the central store's
+    sale (`POST /orders`, pushed `sale` ops) has no drawer and no such rule.
 
     Raises ValidationError (bad date, line, quantity, or too little cash tendered), SoldOut
-    (not enough units left), Conflict (order_id already used); then nothing was written.
+    (not enough units left), Conflict (order_id already used), and with `require_shift`
+    IllegalTransition (no open shift) or Forbidden (another clerk's); then nothing was written.
     """
     with session.begin():
+        if require_shift and request.payment_method == CASH:
+            require_open_shift(session, request.terminal, request.clerk)
         catalog = load_catalog(session)
         plan = plan_sale(request, catalog, now=now, venue=venue)
         order_id = _check_new_order_id(session, request.order_id)

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.anomalies import MONEY_MOVING_FIXES, NOTE_REQUIRED_FIXES
 from app.domain.money import format_fen
+from app.services import op_changes
 from ui import tasks
 from ui.anomaly_labels import category_label, fix_label, kind_label
 from ui.anomaly_requests import (
@@ -55,7 +56,7 @@ from ui.views.page import Page, make_table
 
 log = logging.getLogger(__name__)
 
-REFRESH_DELAY_MS = 300
+REFRESH_DELAY_MS = 0  # the sync bridge coalesces bursts already; this merges one turn's signals
 CATEGORIES = (None, "payment", "redemption", "refund", "inventory")
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
@@ -162,6 +163,11 @@ class AnomaliesView(Page):
         if current is not None and current.get("order_id") in set(order_ids):
             self._changed_ids.add(current["id"])
             self._refresh_timer.start()
+
+    def operation_did_execute(self, changes: Any, origin: Any) -> None:
+        """Anomalies changed by another screen's write (this screen refreshes its own)."""
+        if origin is not self and changes.anomalies:
+            self.anomalies_changed([])
 
     def refresh(self) -> None:
         current = self.current()
@@ -320,11 +326,10 @@ class AnomaliesView(Page):
 
     def _keep(self, answer: dict[str, Any]) -> None:
         """The answer into the cache, then the list again; the feed confirms later."""
-        (tasks.write(keep_answer, self.ctx, answer, owner=self)
+        (tasks.write(keep_answer, self.ctx, answer, owner=self,
+                     changes=op_changes.ANOMALY_FIXED)
             .on_failure(lambda exc: log.info("fix answer not cached: %s", exc))
             .on_done(self.refresh))
-        if self.ctx.sync is not None:
-            self.ctx.sync.wake()
         self.table.setFocus()
 
     def _refused(self, exc: BaseException) -> None:

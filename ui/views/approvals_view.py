@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.money import format_fen
+from app.services import op_changes
 from ui import tasks
 from ui.context import ClientContext
 from ui.models.approvals_model import ApprovalsModel
@@ -136,6 +137,11 @@ class ApprovalsView(Page):
         if self.isVisible():
             self.reload()
 
+    def operation_did_execute(self, changes: Any, origin: Any) -> None:
+        """A refund requested on the Refund screen may be waiting here now."""
+        if origin is not self and changes.refunds:
+            self._orders_changed([])
+
     def _sync_changed(self) -> None:
         """Signed in to the store (or lost it): the list follows at once."""
         if self.connected() != self._was_connected and self.isVisible():
@@ -175,7 +181,8 @@ class ApprovalsView(Page):
         if r is None or self._busy or not self.connected():
             return
         self._start()
-        (tasks.run(approve, self.ctx, r["refund_no"], owner=self)
+        (tasks.run(approve, self.ctx, r["refund_no"], owner=self,
+                   changes=op_changes.REFUND_DECIDED)
             .on_success(self._decided)
             .on_failure(self.show_failure)
             .on_done(self._idle))
@@ -185,7 +192,8 @@ class ApprovalsView(Page):
         if r is None or self._busy or not self.connected():
             return
         self._start()
-        (tasks.run(reject, self.ctx, r["refund_no"], self.reject_reason.text(), owner=self)
+        (tasks.run(reject, self.ctx, r["refund_no"], self.reject_reason.text(), owner=self,
+                   changes=op_changes.REFUND_DECIDED)
             .on_success(self._decided)
             .on_failure(self.show_failure)
             .on_done(self._idle))
@@ -212,7 +220,5 @@ class ApprovalsView(Page):
             no=refund["refund_no"], amount=format_fen(refund["amount_fen"]),
             status=self.status_text(refund["status"])), "success")
         self._keep_message = True
-        if self.ctx.sync is not None:
-            self.ctx.sync.wake()
         self.reload()
         self.table.setFocus()

@@ -38,7 +38,7 @@ from ui.models.orders_model import OrdersModel, channel_label, status_label
 from ui.views.order_detail import OrderDetailDialog
 from ui.views.page import Page, make_table
 
-REFRESH_DELAY_MS = 300
+REFRESH_DELAY_MS = 0  # the sync bridge coalesces bursts already; this merges one turn's signals
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _MOVES = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_PageUp: -10,
           Qt.Key.Key_PageDown: 10}
@@ -188,6 +188,11 @@ class OrdersView(Page):
         """Orders changed in the local database (the sync engine applied a page, a sale was
         written): re-query once the burst is over."""
         self._refresh_timer.start()
+
+    def operation_did_execute(self, changes: Any, origin: Any) -> None:
+        """A sale or a refund on another screen: the list shows it (and its new status)."""
+        if changes.orders:
+            self.orders_changed(list(changes.order_ids))
 
     def refresh(self) -> None:
         """Query again, keeping the selected order and the scroll position."""

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services import op_changes
 from ui import tasks
 from ui.context import ClientContext
 from ui.errors import user_message
@@ -131,7 +132,8 @@ class PrintJobsPanel(QWidget):
         if job is None:
             self.status.setText(self.tr("No failed job to retry."))
             return
-        (tasks.write(retry_job, self.ctx, job.id, self.ctx.now(), owner=self)
+        (tasks.write(retry_job, self.ctx, job.id, self.ctx.now(), owner=self,
+                     changes=op_changes.PRINT_RETRIED)
             .on_success(lambda _r: self._after(self.tr("Job queued again.")))
             .on_failure(lambda exc: self.status.setText(user_message(exc))))
 
@@ -141,7 +143,8 @@ class PrintJobsPanel(QWidget):
         if not order_no:
             self.status.setText(self.tr("No order to reprint yet."))
             return
-        (tasks.write(reprint_order, self.ctx, order_no, self.ctx.now(), owner=self)
+        (tasks.write(reprint_order, self.ctx, order_no, self.ctx.now(), owner=self,
+                     changes=op_changes.REPRINTED)
             .on_success(lambda r: self._after(self.tr("Reprint {n} of {order_no} queued.").format(
                 n=r.reprint_no, order_no=order_no)))
             .on_failure(lambda exc: self.status.setText(user_message(exc))))

@@ -1,30 +1,22 @@
 """What the Refund view does off the GUI thread (workers touch no widget).
 
-Where a refund goes: a cash order within the rules is refunded here, in the local database
-(offline too); anything else — approval needed, or money going back the way it came
-(wechat, alipay, OTA) — is a request to the central store, which needs the network.
+Where a refund goes and which order the clerk means are `app.services.refund_routing`'s rules;
+here they meet the window's database and the central store's client.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
 from app.domain.errors import DomainError
+from app.services import refund_routing
+from app.services.refund_routing import FoundOrder
 from ui.context import ClientContext
 
 translate = QCoreApplication.translate
-WINDOW, STORE = "window", "store"
-
-
-@dataclass(frozen=True)
-class Loaded:
-    order: dict[str, Any]
-    checked: tuple[str, ...]  # the scanned ticket's id, if a code was scanned
-    others: int = 0  # more orders matched a phone or name (the newest is shown)
 
 
 class NotConnected(DomainError):
@@ -38,52 +30,11 @@ class NotConnected(DomainError):
                           "by the original payment route), and it cannot be reached now."))
 
 
-def order_method(order: dict[str, Any]) -> str:
-    """The refund goes back the way the order was paid (cash at the window)."""
-    paid = [p for p in order.get("payments", []) if p.get("status") in ("succeeded", "paid")]
-    methods = [p["method"] for p in paid or order.get("payments", [])]
-    return methods[0] if methods else "cash"
-
-
-def route(order: dict[str, Any], quote: Any) -> str:
-    """WINDOW: cash within the rules, settled here; STORE: everything a person or a
-    provider has to decide."""
-    if order_method(order) == "cash" and quote is not None and not quote.needs_approval:
-        return WINDOW
-    return STORE
-
-
-def payouts(order: dict[str, Any], terminal: str) -> list[dict[str, Any]]:
-    """Approved cash refunds of this order waiting for this window to hand the money over."""
-    return [r for r in order.get("refunds", [])
-            if r.get("status") == "approved" and r.get("method") == "cash"
-            and (r.get("payout_terminal") in (None, terminal))]
-
-
-def load_order(ctx: ClientContext, text: str) -> Loaded:
-    """A scanned ticket code finds its order through the order search (that ticket comes
-    pre-checked); an order number its order; a phone (or its last 4 digits) or a name the
-    newest of the visitor's orders that still has a valid ticket."""
-    from app.domain.errors import NotFound
-    from app.domain.ids import is_ticket_code
-    from app.services import orders, search
-
-    text = text.strip()
+def load_order(ctx: ClientContext, text: str) -> FoundOrder:
+    """The order a scanned code, an order number, a phone or a name means
+    (`refund_routing.find_order_for_refund`)."""
     with ctx.session() as session:
-        if is_ticket_code(text):
-            found, _ = search.search_orders(session, search.OrderFilters(q=text), limit=1)
-            if found:
-                checked = tuple(t["ticket_id"] for t in found[0]["tickets"]
-                                if t["code"] == text)
-                return Loaded(found[0], checked)
-        try:
-            return Loaded(orders.get_order(session, text), ())
-        except NotFound:
-            found, _ = search.search_orders(session, search.OrderFilters(q=text), limit=20)
-            live = [o for o in found if any(t["status"] == "valid" for t in o["tickets"])]
-            if not live:
-                raise
-            return Loaded(live[0], (), others=len(live) - 1)
+        return refund_routing.find_order_for_refund(session, text)
 
 
 def quote(ctx: ClientContext, order_no: str, ticket_ids: list[str], now: datetime,

@@ -31,11 +31,12 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import DomainError, ValidationError
 from app.domain.money import format_fen
+from app.services import op_changes, refund_routing
+from app.services.refund_routing import CASH_HERE, FoundOrder
 from ui import tasks
 from ui.context import ClientContext
 from ui.views import refund_actions as actions
 from ui.views.page import Page
-from ui.views.refund_actions import Loaded
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
@@ -161,7 +162,7 @@ class RefundView(Page):
             .on_success(self._loaded)
             .on_failure(self.show_failure))
 
-    def _loaded(self, loaded: Loaded) -> None:
+    def _loaded(self, loaded: FoundOrder) -> None:
         self.order = loaded.order
         self.current_quote = None
         o = loaded.order
@@ -199,7 +200,7 @@ class RefundView(Page):
         self.refresh_quote()
 
     def _show_payouts(self) -> None:
-        waiting = actions.payouts(self.order or {}, self.ctx.terminal)
+        waiting = refund_routing.cash_payouts_waiting(self.order or {}, self.ctx.terminal)
         self.payout_button.setVisible(bool(waiting))
         if waiting:
             r = waiting[0]
@@ -274,17 +275,17 @@ class RefundView(Page):
                                  .format(refund=format_fen(q.total_refund_fen),
                                          fee=format_fen(q.total_fee_fen),
                                          pay=format_fen(q.total_payment_fee_fen)))
-        if q.needs_approval:
+        goes = refund_routing.route(self.order or {}, q)
+        if goes == refund_routing.APPROVAL:
             text = self.tr("Needs approval before the money goes back.")
             if q.reasons:
                 text += " " + "；".join(q.reasons)
-        elif actions.order_method(self.order or {}) != "cash":
+        elif goes == refund_routing.ORIGINAL_ROUTE:
             text = self.tr("Goes back by the original payment route via the central store.")
         else:
             text = self.tr("No approval needed: cash out of the drawer now.")
         self.approval_label.setText(text)
-        self.confirm_button.setText(self.tr("Confirm refund")
-                                    if actions.route(self.order or {}, q) == actions.WINDOW
+        self.confirm_button.setText(self.tr("Confirm refund") if goes == CASH_HERE
                                     else self.tr("Submit request"))
 
     # -- confirm --------------------------------------------------------------------------------
@@ -308,13 +309,15 @@ class RefundView(Page):
             return
         self._busy = True
         order_no, reason = self.order["order_no"], self.reason_edit.text()
-        if actions.route(self.order, self.current_quote) == actions.WINDOW:
+        if refund_routing.route(self.order, self.current_quote) == CASH_HERE:
             job = tasks.write(actions.refund_here, self.ctx, order_no, ids, reason,
-                              self.ctx.now(), override, owner=self)
+                              self.ctx.now(), override, owner=self,
+                              changes=op_changes.CASH_REFUND)
         else:
             job = tasks.run(actions.send_to_store, self.ctx, order_no, ids,
-                            actions.order_method(self.order), reason,
-                            self._key_for(order_no, ids), override, owner=self)
+                            refund_routing.order_method(self.order), reason,
+                            self._key_for(order_no, ids), override, owner=self,
+                            changes=op_changes.STORE_REFUND)
         job.on_success(self._refunded).on_failure(self._refused).on_done(self._idle)
 
     def _complete_override(self) -> dict[str, Any] | None:
@@ -339,12 +342,12 @@ class RefundView(Page):
         return self._store_key[1]
 
     def pay_out(self) -> None:
-        waiting = actions.payouts(self.order or {}, self.ctx.terminal)
+        waiting = refund_routing.cash_payouts_waiting(self.order or {}, self.ctx.terminal)
         if not waiting or self._busy:
             return
         self._busy = True
         (tasks.write(actions.pay_out, self.ctx, waiting[0]["refund_no"], self.ctx.now(),
-                     owner=self)
+                     owner=self, changes=op_changes.CASH_REFUND)
             .on_success(self._refunded)
             .on_failure(self.show_failure)
             .on_done(self._idle))
@@ -368,10 +371,6 @@ class RefundView(Page):
         self.show_success(self.tr("Refund {no}: {status}, {amount}").format(
             no=info.refund_no, status=self.refund_status(info.status),
             amount=format_fen(info.amount_fen)))
-        if self.ctx.sync is not None:
-            self.ctx.sync.wake()
-        if self.ctx.printer is not None:
-            self.ctx.printer.wake()
         self._keep_message = True
         self.search()  # the tickets show their new status
         self.search_box.setFocus()

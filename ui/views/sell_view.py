@@ -35,6 +35,7 @@ from app.domain.catalog import TicketKind
 from app.domain.errors import ValidationError
 from app.domain.money import format_fen
 from app.domain.venue import MAX_DAYS_AHEAD
+from app.services import op_changes
 from ui import tasks
 from ui.context import ClientContext
 from ui.models.cart_model import CartModel
@@ -79,15 +80,10 @@ def shift_open(ctx: ClientContext) -> bool:
 
 def commit_sale(ctx: ClientContext, request: Any, now: Any) -> Any:
     """The sale in one local transaction; cash only into the clerk's open shift."""
-    from app.services import selling, shifts
-
-    def cash_needs_shift(session: Any, _result: Any) -> None:
-        if request.payment_method == "cash":
-            shifts.require_open_shift(session, request.terminal, request.clerk)
+    from app.services import selling
 
     with ctx.session() as session:
-        return selling.sell(session, request, now=now, venue=ctx.venue(),
-                            before_commit=cash_needs_shift)
+        return selling.sell(session, request, now=now, venue=ctx.venue(), require_shift=True)
 
 
 class SellView(Page):
@@ -367,7 +363,8 @@ class SellView(Page):
             tendered_fen=tendered, payment_method="cash",
             from_leases=selling_offline(self.ctx))
         self._set_selling(True)
-        (tasks.write(commit_sale, self.ctx, request, self.ctx.now(), owner=self)
+        (tasks.write(commit_sale, self.ctx, request, self.ctx.now(), owner=self,
+                     changes=op_changes.SALE)
             .on_success(self._sold)
             .on_failure(self._sale_refused)
             .on_done(lambda: self._set_selling(False)))
@@ -384,13 +381,18 @@ class SellView(Page):
         self.show_success(self.tr("Sold {order_no}, change {change}").format(
             order_no=result.order_no, change=format_fen(result.change_fen)))
         self.jobs.last_order_no = result.order_no
-        if self.ctx.printer is not None:
-            self.ctx.printer.wake()
-        if self.ctx.sync is not None:
-            self.ctx.sync.wake()  # push the sale now
         self.jobs.refresh()
         self.refresh_availability()
 
     def _sale_refused(self, exc: BaseException) -> None:
         self.show_failure(exc)  # the cart and the tendered amount stay as they were
         self.refresh_availability()
+
+    def operation_did_execute(self, changes: Any, origin: Any) -> None:
+        """Another screen's write: a refund puts tickets back on sale and queues a slip."""
+        if origin is self:
+            return
+        if changes.stock:
+            self.refresh_availability()
+        if changes.print_jobs:
+            self.jobs.refresh()

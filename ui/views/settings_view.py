@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services import op_changes
 from ui import tasks
 from ui.context import ClientContext
 from ui.errors import user_message
@@ -223,7 +224,8 @@ class SettingsView(Page):
             self.venue.setFocus()
             return
         self.save_button.setEnabled(False)
-        (tasks.write(save_settings, self.ctx, self.edited(), self.ctx.now(), owner=self)
+        (tasks.write(save_settings, self.ctx, self.edited(), self.ctx.now(), owner=self,
+                     changes=op_changes.SETTINGS_SAVED)
             .on_success(self._saved)
             .on_failure(lambda exc: self._show(user_message(exc), "error"))
             .on_done(lambda: self.save_button.setEnabled(True)))
@@ -231,8 +233,6 @@ class SettingsView(Page):
     def _saved(self, settings: Any) -> None:
         self.ctx.settings = settings  # the print worker reads the printer from here
         self.load(settings)
-        if self.ctx.printer is not None:
-            self.ctx.printer.wake()
         self._show(self.tr("Settings saved."), "success")
         self.settings_saved.emit()
 

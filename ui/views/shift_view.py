@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from app.domain.cash import DENOMINATIONS_FEN
 from app.domain.errors import ValidationError
 from app.domain.money import format_fen, parse_yuan
+from app.services import op_changes
 from ui import tasks
 from ui.context import ClientContext
 from ui.models.cash_movements_model import CashMovementsModel
@@ -252,13 +253,12 @@ class ShiftView(Page):
         except ValidationError as exc:
             self.show_error(exc.message)
             return
-        self._write(open_shift, float_fen, done=self._opened)
+        self._write(open_shift, float_fen, done=self._opened, changes=op_changes.SHIFT_OPENED)
 
     def _opened(self, info: Any) -> None:
         self.float_edit.clear()
         self.show_success(self.tr("Shift opened with a float of {amount}").format(
             amount=format_fen(info.float_fen)))
-        self._wake_sync()
         self.reload()
 
     def record_movement(self) -> None:
@@ -269,7 +269,8 @@ class ShiftView(Page):
             self.show_error(exc.message)
             self.amount_edit.setFocus()
             return
-        self._write(move_cash, kind, amount, self.reason_edit.text(), done=self._moved)
+        self._write(move_cash, kind, amount, self.reason_edit.text(), done=self._moved,
+                    changes=op_changes.CASH_MOVED)
 
     def _moved(self, result: Any) -> None:
         self.amount_edit.clear()
@@ -309,7 +310,8 @@ class ShiftView(Page):
         label.style().polish(label)
 
     def close_shift(self) -> None:
-        self._write(close_shift, self.counted(), done=self._closed)
+        self._write(close_shift, self.counted(), done=self._closed,
+                    changes=op_changes.SHIFT_CLOSED)
 
     def _closed(self, report: Any) -> None:
         self.report = report
@@ -332,15 +334,12 @@ class ShiftView(Page):
         self.pages.setCurrentIndex(2)
         self.new_shift_button.setFocus()
         self.show_success(self.tr("Shift closed; Z report queued for printing."))
-        if self.ctx.printer is not None:
-            self.ctx.printer.wake()
-        self._wake_sync()
 
-    def _write(self, fn: Any, *args: Any, done: Any) -> None:
+    def _write(self, fn: Any, *args: Any, done: Any, changes: Any) -> None:
         if self._busy:  # a second Enter while the first write is running
             return
         self._busy = True
-        (tasks.write(fn, self.ctx, *args, self.ctx.now(), owner=self)
+        (tasks.write(fn, self.ctx, *args, self.ctx.now(), owner=self, changes=changes)
             .on_success(done)
             .on_failure(self.show_failure)
             .on_done(self._idle))
@@ -348,6 +347,7 @@ class ShiftView(Page):
     def _idle(self) -> None:
         self._busy = False
 
-    def _wake_sync(self) -> None:
-        if self.ctx.sync is not None:
-            self.ctx.sync.wake()
+    def operation_did_execute(self, changes: Any, origin: Any) -> None:
+        """A sale or a refund on another screen moved this drawer's cash: show it now."""
+        if origin is not self and changes.cash and self.state.info is not None:
+            self.reload()

@@ -1,43 +1,51 @@
 """A window connected to a real store knows no users of its own: the first sign-in is checked
 by the store and remembered (argon2 hash, role), so the same clerk can sign in offline later;
-nobody the store refuses gets in."""
+nobody the store refuses gets in (`sync.sign_in`, no Qt)."""
 
 import pytest
 
 from app.domain.errors import Unauthorized
 from app.services import auth
 from app.store.db import Database
-from ui.context import ClientContext
-from ui.login_dialog import _login
+from sync.sign_in import Window, sign_in
+
+GONE = "http://127.0.0.1:9"  # the store is gone: offline
 
 
 @pytest.fixture
-def window_ctx(tmp_path, now):
-    db = Database.open(f"sqlite:///{tmp_path / 'client.sqlite3'}")
-    ctx = ClientContext(home=tmp_path, clock=lambda: now, terminal_override="03")
-    ctx.db = db
-    yield ctx
-    db.dispose()
+def db(tmp_path):
+    database = Database.open(f"sqlite:///{tmp_path / 'client.sqlite3'}")
+    yield database
+    database.dispose()
 
 
-def test_first_sign_in_is_checked_by_the_store_then_works_offline(live, window_ctx):
-    window_ctx.store_url = live.base.removesuffix("/api/v1")
-    assert auth.list_users(window_ctx.session()) == []  # nothing seeded on a real store's window
+def window(db, store_url):
+    return Window(db, device_id="window-03", terminal="03", store_url=store_url)
+
+
+def test_first_sign_in_is_checked_by_the_store_then_works_offline(live, db, now):
+    online = window(db, live.base.removesuffix("/api/v1"))
+    assert auth.list_users(db.session()) == []  # nothing seeded on a real store's window
     with pytest.raises(Unauthorized):
-        _login(window_ctx, "clerk1", "wrong")
-    assert auth.list_users(window_ctx.session()) == []
-    user = _login(window_ctx, "clerk1", "clerk1")
+        sign_in(online, "clerk1", "wrong", now=now)
+    assert auth.list_users(db.session()) == []
+    user = sign_in(online, "clerk1", "clerk1", now=now)
     assert (user.username, user.role) == ("clerk1", "clerk")
-    window_ctx.store_url = "http://127.0.0.1:9"  # the store is gone: offline
-    assert _login(window_ctx, "clerk1", "clerk1").username == "clerk1"
+    offline = window(db, GONE)
+    assert sign_in(offline, "clerk1", "clerk1", now=now).username == "clerk1"
     with pytest.raises(Unauthorized):
-        _login(window_ctx, "clerk2", "clerk2")  # never verified by the store: refused offline
+        sign_in(offline, "clerk2", "clerk2", now=now)  # never verified by the store: refused
 
 
-def test_a_password_changed_at_the_store_replaces_the_remembered_one(live, window_ctx, now):
-    window_ctx.store_url = live.base
-    auth.remember_user(window_ctx.session(), "clerk1", "old-password", "clerk", now=now)
-    assert _login(window_ctx, "clerk1", "clerk1").username == "clerk1"
+def test_a_password_changed_at_the_store_replaces_the_remembered_one(live, db, now):
+    auth.remember_user(db.session(), "clerk1", "old-password", "clerk", now=now)
+    assert sign_in(window(db, live.base), "clerk1", "clerk1", now=now).username == "clerk1"
     with pytest.raises(Unauthorized):
-        window_ctx.store_url = None
-        _login(window_ctx, "clerk1", "old-password")
+        sign_in(window(db, None), "clerk1", "old-password", now=now)
+
+
+def test_without_a_store_only_the_windows_own_users_sign_in(db, now):
+    auth.remember_user(db.session(), "clerk1", "clerk1", "clerk", now=now)
+    assert sign_in(window(db, None), "clerk1", "clerk1", now=now).role == "clerk"
+    with pytest.raises(Unauthorized):
+        sign_in(window(db, None), "clerk2", "clerk2", now=now)
