@@ -1,11 +1,11 @@
 """The anomaly queue (异常订单) as a QAbstractTableModel: highest priority first, a page at a
 time, with the open count per category for the view's tabs.
 
-The model never touches the database: its `loader(category, want)` runs on the thread pool
-(ui.tasks) and returns `(anomalies, counts)` — `anomalies` as
-`app.services.anomaly_list.list_anomalies` gives them, `counts` as `open_counts`. `show`
-starts a category over, `refresh` loads again as many rows as are shown (a live update),
-`fetchMore` the next page.
+The model never touches the database: its `loader(category, cursor, want)` runs on the thread
+pool (ui.tasks) and returns a page as `app.services.anomaly_queue.list_anomalies` gives it
+(`anomalies`, `counts`, `next_cursor`). `show` starts a category over, `refresh` loads again
+as many rows as are shown (a live update), `fetchMore` follows the cursor and appends the next
+page below the rows shown (the selection stays).
 """
 
 from __future__ import annotations
@@ -23,12 +23,13 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
+from app.domain.anomalies import device_ids
 from app.domain.money import format_fen
 from ui import tasks
 from ui.anomaly_labels import age_text, kind_label
 
 Index = QModelIndex | QPersistentModelIndex
-Loader = Callable[[str | None, int], tuple[list[dict[str, Any]], dict[str, int]]]
+Loader = Callable[[str | None, str | None, int], Any]  # -> anomaly_queue.QueuePage
 
 PAGE = 100
 HIGH_PRIORITY = 3000  # payment and refund problems always; redemption ones when big and old
@@ -44,7 +45,8 @@ def is_high(anomaly: dict[str, Any]) -> bool:
 class AnomalyQueueModel(QAbstractTableModel):
     PRIORITY, KIND, ORDER_NO, AMOUNT, AGE, DEVICE = range(6)
 
-    loaded = Signal()  # rows (and counts) replaced or extended
+    loaded = Signal()  # rows (and counts) replaced
+    appended = Signal()  # a further page below the rows (and fresh counts)
     failed = Signal(object)
 
     def __init__(self, loader: Loader, clock: Callable[[], datetime],
@@ -54,7 +56,7 @@ class AnomalyQueueModel(QAbstractTableModel):
         self._rows: list[dict[str, Any]] = []
         self.counts: dict[str, int] = {}
         self.category: str | None = None
-        self._more = False
+        self._cursor: str | None = None
         self._loading = False
         self._generation = 0
 
@@ -112,50 +114,64 @@ class AnomalyQueueModel(QAbstractTableModel):
 
     def source_text(self, a: dict[str, Any]) -> str:
         evidence = a.get("evidence") or {}
-        if a.get("device_id"):
-            return str(a["device_id"])
+        devices = device_ids(evidence)
+        if devices:
+            return devices[0]
         provider = evidence.get("provider")
         return {"wechat": self.tr("WeChat Pay"), "alipay": self.tr("Alipay")}.get(
             provider, provider or "—")
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and self._more and not self._loading
+        return not parent.isValid() and self._cursor is not None and not self._loading
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if self.canFetchMore(parent):
-            self._load(len(self._rows) + PAGE)
+            self._load(self._cursor, PAGE, replace=False)
 
     # -- loading --------------------------------------------------------------------------------
     def show(self, category: str | None) -> None:
         """Start over with one category (None: all)."""
         self.category = category
         self.beginResetModel()
-        self._rows, self._more = [], False
+        self._rows, self._cursor = [], None
         self.endResetModel()
-        self._load(PAGE)
+        self._load(None, PAGE, replace=True)
 
     def refresh(self) -> None:
-        """Load again as many rows as are shown (at least a page)."""
-        self._load(max(PAGE, len(self._rows)))
+        """Load again as many rows as are shown (at least a page); a list that was complete
+        stays complete (up to a page of newcomers)."""
+        want = len(self._rows) + (0 if self._cursor else PAGE)
+        self._load(None, max(PAGE, want), replace=True)
 
-    def _load(self, want: int) -> None:
+    def _load(self, cursor: str | None, want: int, *, replace: bool) -> None:
         self._generation += 1
         gen = self._generation
         self._loading = True
-        (tasks.run(self._loader, self.category, want, owner=self)
-            .on_success(lambda page: self._loaded(gen, want, page))
+        (tasks.run(self._loader, self.category, cursor, want, owner=self)
+            .on_success(lambda page: self._loaded(gen, page, replace))
             .on_failure(lambda exc: self._failed(gen, exc)))
 
-    def _loaded(self, gen: int, want: int,
-                page: tuple[list[dict[str, Any]], dict[str, int]]) -> None:
+    def _loaded(self, gen: int, page: Any, replace: bool) -> None:
         if gen != self._generation:
             return
-        rows, counts = page
         self._loading = False
-        self.beginResetModel()
-        self._rows, self.counts, self._more = list(rows), dict(counts), len(rows) >= want
-        self.endResetModel()
-        self.loaded.emit()
+        self._cursor, self.counts = page.next_cursor, dict(page.counts)
+        self.counts["all"] = sum(page.counts.values())
+        if replace:
+            self.beginResetModel()
+            self._rows = list(page.anomalies)
+            self.endResetModel()
+            self.loaded.emit()
+            return
+        # priorities change between pages (the sweep ages them): show each anomaly once
+        shown = {a["id"] for a in self._rows}
+        rows = [a for a in page.anomalies if a["id"] not in shown]
+        if rows:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+        self.appended.emit()
 
     def _failed(self, gen: int, exc: BaseException) -> None:
         if gen == self._generation:
@@ -175,3 +191,7 @@ class AnomalyQueueModel(QAbstractTableModel):
     @property
     def loading(self) -> bool:
         return self._loading
+
+    @property
+    def has_more(self) -> bool:
+        return self._cursor is not None
