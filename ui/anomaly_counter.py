@@ -16,10 +16,10 @@ FLASH_MS = 4000
 
 
 def count_open(ctx: ClientContext) -> int:
-    from app.services import anomaly_list
+    from app.services import anomaly_queue
 
     with ctx.session() as session:
-        return anomaly_list.open_counts(session)["all"]
+        return sum(anomaly_queue.open_counts(session).values())
 
 
 class AnomalyCounter(ClickableLabel):

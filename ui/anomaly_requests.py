@@ -3,50 +3,51 @@ that run off the GUI thread (ui.tasks) and touch no widget."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from app.domain.anomalies import device_ids
 from ui.context import ClientContext
 from ui.store_reads import TimelineResult, load_devices, load_timeline
+
+if TYPE_CHECKING:
+    from app.services.anomaly_queue import QueuePage
 
 
 @dataclass(frozen=True)
 class AnomalyDetail:
-    """What the pane shows: the cached anomaly (`anomaly_list.anomaly_detail`), the timeline
-    and the devices the store knows (empty offline)."""
+    """What the pane shows: the cached anomaly with its `order` and the `inventory` involved
+    (`anomaly_queue.anomaly_detail`), the timeline and the devices the store knows (empty
+    offline)."""
 
     anomaly: dict[str, Any]
     timeline: TimelineResult | None
     devices: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def device_ids(anomaly: Mapping[str, Any]) -> list[str]:
-    evidence = anomaly.get("evidence") or {}
-    found = [anomaly.get("device_id"), evidence.get("device_id"),
-             evidence.get("first_redeemed_by")]
-    return list(dict.fromkeys(str(d) for d in found if d))
-
-
-def load_queue(ctx: ClientContext, category: str | None,
-               want: int) -> tuple[list[dict[str, Any]], dict[str, int]]:
-    from app.services import anomaly_list
+def load_queue(ctx: ClientContext, category: str | None, cursor: str | None,
+               want: int) -> QueuePage:
+    """The open anomalies of `category` (None: all) after `cursor`, as the store's
+    `GET /anomalies` would answer them, from this window's cache."""
+    from app.services import anomaly_queue
 
     with ctx.session() as session:
-        rows = anomaly_list.list_anomalies(session, category=category,
-                                           limit=min(want, anomaly_list.MAX_LIMIT))
-        return rows, anomaly_list.open_counts(session)
+        return anomaly_queue.list_anomalies(
+            session, anomaly_queue.QueueFilters(category=category), cursor=cursor,
+            limit=min(want, anomaly_queue.MAX_LIMIT))
 
 
 def load_detail(ctx: ClientContext, anomaly_id: str, online: bool) -> AnomalyDetail:
     """The cached anomaly; online also the store's timeline and devices."""
-    from app.services import anomaly_list
+    from app.services import anomaly_queue
 
     with ctx.session() as session:
-        a = anomaly_list.anomaly_detail(session, anomaly_id)
+        d = anomaly_queue.anomaly_detail(session, anomaly_id)
+    # the pane and the fixes read one dict: the order's version goes with a fix
+    a = d.anomaly | {"order": d.order, "inventory": d.stock}
     timeline = load_timeline(ctx, a["order_no"], online) if a.get("order_no") else None
     devices = timeline.devices if timeline is not None else {}
-    if online and device_ids(a) and not devices:
+    if online and device_ids(a["evidence"]) and not devices:
         devices = load_devices(ctx)
     return AnomalyDetail(a, timeline, devices)
 

@@ -1,8 +1,11 @@
-"""The anomaly catalogue (DESIGN.md §6): kinds, categories, applicable fixes and priority."""
+"""The anomaly catalogue (DESIGN.md §6): kinds, categories, applicable fixes and priority, and
+what an anomaly's evidence says about it (the money at stake, the devices it names)."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 
 class Category(StrEnum):
@@ -61,6 +64,25 @@ def priority(kind: str, amount_fen: int, detected_at: datetime, now: datetime) -
     money = min(max(amount_fen, 0) // 100, 900)
     age = min(max(now - detected_at, timedelta(0)) // timedelta(minutes=10), 500)
     return weight + money + age
+
+
+# Evidence fields that name a device: the gate that scanned or the window that sold
+# (`device_id`), the gate that redeemed first (`first_redeemed_by`, a duplicate redemption),
+# the gate that redeemed a ticket a window refunded offline (`redeemed_by`).
+DEVICE_KEYS = ("device_id", "first_redeemed_by", "redeemed_by")
+
+
+def device_ids(evidence: Mapping[str, Any]) -> list[str]:
+    """The devices the evidence names, in `DEVICE_KEYS` order, each once."""
+    return list(dict.fromkeys(str(evidence[k]) for k in DEVICE_KEYS if evidence.get(k)))
+
+
+def amount_at_stake(evidence: Mapping[str, Any]) -> int | None:
+    """The fen at stake: the evidence's `amount_fen`, the very amount its priority was
+    computed from (None when the evidence has no whole number there)."""
+    amount = evidence.get("amount_fen")
+    return amount if isinstance(amount, int) and not isinstance(amount, bool) else None
+
 
 DISMISS = "dismiss"  # any open anomaly may be dismissed (false alarm), with a note
 FIX_LABELS_ZH = {

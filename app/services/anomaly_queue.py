@@ -1,22 +1,24 @@
-"""The supervisor's anomaly queue (DESIGN.md §6, §8 `GET /anomalies`): a filtered list by
-priority (stored; the sweep adds the age part every 30 s, so old ones rise), the open count
-per category, one anomaly's detail, and closing several at once with one note."""
+"""The supervisor's anomaly queue (DESIGN.md §6, §8 `GET /anomalies`), read alike from the
+store's database and from a window's cache (the changes feed keeps every anomaly there, in the
+same tables): a filtered list by priority (stored; the sweep adds the age part every 30 s, so
+old ones rise) continued by a cursor, the open count per category, one anomaly's detail, and
+closing several at once with one note (on the store)."""
 
 import base64
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.domain.anomalies import DISMISS, KINDS, AnomalyStatus, Category
+from app.domain.anomalies import DISMISS, KINDS, AnomalyStatus, Category, device_ids
 from app.domain.errors import DomainError, NotFound, ValidationError
 from app.domain.timeline import iso_utc
 from app.domain.venue import Venue
 from app.store.db import read_transaction
-from app.store.models import Anomaly, Device, Order
+from app.store.models import Anomaly, Device, Inventory, Order
 from app.store.types import UTCDateTime
 
 from . import orders
@@ -27,7 +29,14 @@ STATUSES = ("open", "resolved", "dismissed", "all")
 BATCH_ACTIONS = ("mark_resolved", DISMISS)
 MAX_LIMIT = 500
 MAX_BATCH = 200
-DEVICE_KEYS = ("device_id", "first_redeemed_by", "redeemed_by")  # evidence naming devices
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    category: str | None = None  # payment | redemption | refund | inventory; None: every one
+    kind: str | None = None
+    status: str = "open"  # or resolved, dismissed, all
+    order_no: str | None = None
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,14 @@ class QueuePage:
 
 
 @dataclass(frozen=True)
+class Detail:
+    anomaly: dict[str, Any]  # API JSON with its evidence
+    order: dict[str, Any] | None  # masked Order JSON; None without one (or not cached)
+    devices: list[dict[str, Any]]  # the devices the evidence names that the database knows
+    stock: list[dict[str, Any]]  # the inventory rows involved
+
+
+@dataclass(frozen=True)
 class BatchItem:
     id: str
     outcome: str  # resolved | dismissed | already_closed | refused
@@ -45,32 +62,35 @@ class BatchItem:
     anomaly: dict[str, Any] | None
 
 
-def _filters(category: str | None, kind: str | None, status: str,
-             order_no: str | None) -> list[sa.ColumnElement[bool]]:
+def _where(f: QueueFilters) -> list[sa.ColumnElement[bool]]:
     out: list[sa.ColumnElement[bool]] = []
-    if category:
-        if category not in {str(c) for c in Category}:
-            raise ValidationError(f"没有这个异常类别：{category[:20]}", field="category")
-        out.append(Anomaly.category == category)
-    if kind:
-        if kind not in KINDS:
-            raise ValidationError(f"没有这种异常：{kind[:40]}", field="kind")
-        out.append(Anomaly.kind == kind)
-    if status not in STATUSES:
+    if f.category:
+        if f.category not in {str(c) for c in Category}:
+            raise ValidationError(f"没有这个异常类别：{f.category[:20]}", field="category")
+        out.append(Anomaly.category == f.category)
+    if f.kind:
+        if f.kind not in KINDS:
+            raise ValidationError(f"没有这种异常：{f.kind[:40]}", field="kind")
+        out.append(Anomaly.kind == f.kind)
+    if f.status not in STATUSES:
         raise ValidationError("status 应为 open、resolved、dismissed 或 all", field="status")
-    if status != "all":
-        out.append(Anomaly.status == status)
-    if order_no:
-        out.append(Anomaly.order_no == order_no.strip())
+    if f.status != "all":
+        out.append(Anomaly.status == f.status)
+    if f.order_no:
+        out.append(Anomaly.order_no == f.order_no.strip())
     return out
 
 
-def _cursor(text: str) -> tuple[int, datetime, str]:
+def _after(text: str) -> sa.ColumnElement[bool]:
+    """The rows after the cursor in queue order (priority down, then oldest, then id)."""
     try:
-        prio, at, anomaly_id = base64.urlsafe_b64decode(text.encode()).decode().split("|")
-        return int(prio), datetime.fromisoformat(at), anomaly_id
+        prio, at, last = base64.urlsafe_b64decode(text.encode()).decode().split("|")
+        p, at_ = int(prio), sa.literal(datetime.fromisoformat(at), UTCDateTime())
     except (ValueError, UnicodeError):
         raise ValidationError("cursor 不正确，请从第一页重新查询", field="cursor") from None
+    return sa.or_(Anomaly.priority < p, sa.and_(Anomaly.priority == p, sa.or_(
+        Anomaly.detected_at > at_, sa.and_(Anomaly.detected_at == at_,
+                                           Anomaly.anomaly_id > last))))
 
 
 def _next_cursor(a: Anomaly) -> str:
@@ -79,38 +99,63 @@ def _next_cursor(a: Anomaly) -> str:
 
 
 def open_counts(session: Session) -> dict[str, int]:
-    """Open anomalies per category, every category present (inside a transaction)."""
+    """Open anomalies per category, every category present (0 when none)."""
+    with read_transaction(session):
+        return _open_counts(session)
+
+
+def _open_counts(session: Session) -> dict[str, int]:
     rows = session.execute(sa.select(Anomaly.category, sa.func.count())
                            .where(Anomaly.status == "open").group_by(Anomaly.category))
-    found = {category: n for category, n in rows}
+    found = {category: int(n) for category, n in rows}
     return {str(c): found.get(str(c), 0) for c in Category}
 
 
-def list_anomalies(session: Session, *, category: str | None = None, kind: str | None = None,
-                   status: str = "open", order_no: str | None = None, limit: int = 100,
-                   cursor: str | None = None) -> QueuePage:
-    """Anomalies matching the filters (status `open` unless asked: `resolved`, `dismissed`,
-    `all`), highest priority first, then oldest; `next_cursor` continues the list.
-    ValidationError for an unknown category, kind, status or a bad cursor."""
+def list_anomalies(session: Session, filters: QueueFilters | None = None, *,
+                   cursor: str | None = None, limit: int = 100) -> QueuePage:
+    """Anomalies matching the filters (status `open` unless asked), highest priority first,
+    then oldest, each as the API JSON (`anomaly_view.view`); `next_cursor` continues the list
+    (None at its end); `counts` are the open ones per category. ValidationError for an
+    unknown category, kind, status, a bad cursor or a limit outside 1–MAX_LIMIT."""
     if not 1 <= limit <= MAX_LIMIT:
         raise ValidationError(f"limit 应在 1 到 {MAX_LIMIT} 之间", field="limit")
-    where = _filters(category, kind, status, order_no)
+    where = _where(filters or QueueFilters())
     if cursor:
-        p, at, last = _cursor(cursor)
-        at_ = sa.literal(at, UTCDateTime())
-        where.append(sa.or_(Anomaly.priority < p, sa.and_(Anomaly.priority == p, sa.or_(
-            Anomaly.detected_at > at_,
-            sa.and_(Anomaly.detected_at == at_, Anomaly.anomaly_id > last)))))
+        where.append(_after(cursor))
     with read_transaction(session):
         rows = session.execute(sa.select(Anomaly).where(*where).order_by(
             Anomaly.priority.desc(), Anomaly.detected_at, Anomaly.anomaly_id)
             .limit(limit + 1)).scalars().all()
         more = _next_cursor(rows[limit - 1]) if len(rows) > limit else None
-        return QueuePage([view(a) for a in rows[:limit]], open_counts(session), more)
+        return QueuePage([view(a) for a in rows[:limit]], _open_counts(session), more)
 
 
-def _devices(session: Session, evidence: dict[str, Any]) -> list[dict[str, Any]]:
-    ids = sorted({str(evidence[k]) for k in DEVICE_KEYS if evidence.get(k)})
+def anomaly_detail(session: Session, anomaly_id: str) -> Detail:
+    """One anomaly with its order (masked), the devices its evidence names and the stock
+    involved (the order's ticket types on its visit date, or the type and date the evidence
+    names). NotFound for an unknown id."""
+    with read_transaction(session):
+        a = session.get(Anomaly, anomaly_id)
+        if a is None:
+            raise NotFound(f"没有找到异常 {anomaly_id[:40]}")
+        row = _order_of(session, a)
+        order = orders.orders_json(session, [row], reveal=False)[0] if row else None
+        evidence = dict(a.evidence or {})
+        return Detail(view(a), order, _devices(session, evidence),
+                      _stock(session, order, evidence))
+
+
+def _order_of(session: Session, a: Anomaly) -> Order | None:
+    if a.order_id:
+        return session.get(Order, a.order_id)
+    if a.order_no:  # a window's cache keeps no order_id for an order it had not seen yet
+        return session.execute(sa.select(Order).where(Order.order_no == a.order_no)
+                               ).scalar_one_or_none()
+    return None
+
+
+def _devices(session: Session, evidence: Mapping[str, Any]) -> list[dict[str, Any]]:
+    ids = device_ids(evidence)
     if not ids:
         return []
     rows = session.execute(sa.select(Device).where(Device.device_id.in_(ids))
@@ -122,19 +167,21 @@ def _devices(session: Session, evidence: dict[str, Any]) -> list[dict[str, Any]]
              else None} for d in rows]
 
 
-def anomaly_detail(session: Session, anomaly_id: str) -> dict[str, Any]:
-    """`{anomaly, order, devices}`: the anomaly (API JSON with its evidence), its order as
-    masked Order JSON (None without one) and the devices its evidence names that the store
-    knows. NotFound for an unknown id."""
-    with read_transaction(session):
-        a = session.get(Anomaly, anomaly_id)
-        if a is None:
-            raise NotFound(f"没有找到异常 {anomaly_id[:40]}")
-        order = session.get(Order, a.order_id) if a.order_id else None
-        return {"anomaly": view(a),
-                "order": orders.orders_json(session, [order], reveal=False)[0] if order
-                else None,
-                "devices": _devices(session, dict(a.evidence or {}))}
+def _stock(session: Session, order: Mapping[str, Any] | None,
+           evidence: Mapping[str, Any]) -> list[dict[str, Any]]:
+    if order is not None:
+        types = sorted({t["ticket_type"] for t in order["tickets"]})
+        day = date.fromisoformat(order["visit_date"])
+    elif evidence.get("ticket_type") and evidence.get("visit_date"):
+        types, day = [str(evidence["ticket_type"])], date.fromisoformat(evidence["visit_date"])
+    else:
+        return []
+    rows = session.execute(sa.select(Inventory).where(
+        Inventory.ticket_type.in_(types), Inventory.visit_date == day)
+        .order_by(Inventory.ticket_type)).scalars()
+    return [{"ticket_type": i.ticket_type, "visit_date": i.visit_date.isoformat(),
+             "capacity": i.capacity, "sold": i.sold, "held": i.held, "oversold": i.oversold,
+             "available": max(i.capacity - i.sold - i.held, 0)} for i in rows]
 
 
 def close_many(session: Session, ids: Sequence[str], action: str, *, actor: str, role: str,

@@ -57,10 +57,9 @@ def list_anomalies(_: Fixer, s: Db, category: Filter = None, kind: Filter = None
     """`{anomalies, counts, next_cursor}`: highest priority first (the sweep ages open
     ones every 30 s); `counts` are the open anomalies per category; status `open` unless asked
     (`resolved`, `dismissed`, `all`)."""
-    page = anomaly_queue.list_anomalies(s, category=category or None,
-                                        kind=kind or None, status=status or "open",
-                                        order_no=order_no or None, limit=limit,
-                                        cursor=cursor or None)
+    filters = anomaly_queue.QueueFilters(category=category or None, kind=kind or None,
+                                         status=status or "open", order_no=order_no or None)
+    page = anomaly_queue.list_anomalies(s, filters, cursor=cursor or None, limit=limit)
     return {"anomalies": page.anomalies, "counts": page.counts,
             "next_cursor": page.next_cursor}
 
@@ -80,7 +79,8 @@ def close_many(body: BatchBody, user: Fixer, s: Db, now: Now, venue: AtVenue
 def anomaly_detail(anomaly_id: AnomalyId, _: Fixer, s: Db) -> dict[str, Any]:
     """`{anomaly, order, devices}`: one anomaly with its evidence, its order (null without
     one) and the devices its evidence names."""
-    return anomaly_queue.anomaly_detail(s, anomaly_id)
+    d = anomaly_queue.anomaly_detail(s, anomaly_id)
+    return {"anomaly": d.anomaly, "order": d.order, "devices": d.devices}
 
 
 @router.post("/anomalies/{anomaly_id}/fix")

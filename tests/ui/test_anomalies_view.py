@@ -3,14 +3,19 @@ counts per category, the detail with the verified timeline, fixes through the st
 updates from the changes feed, offline refusals."""
 
 import pytest
+import requests
 from conftest import as_user
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QMessageBox
 from store_helpers import FIX_ROUTES_READY, NEEDS_FIX_ROUTES, connect
 
+from app.services import anomaly_queue
 from sync.transport import PermanentError
+from ui.anomaly_requests import AnomalyDetail, load_queue
 from ui.main_window import MainWindow
+from ui.models.anomalies_model import PAGE, AnomalyQueueModel
 from ui.views.anomalies_view import AnomaliesView
+from ui.views.anomaly_detail_pane import AnomalyDetailPane
 
 needs_fixes = pytest.mark.skipif(not FIX_ROUTES_READY, reason=NEEDS_FIX_ROUTES)
 
@@ -260,3 +265,81 @@ def test_batch_mark_resolved_with_a_note(online, ui_store, qtbot):
     assert [store_anomaly(online, i)["status"] for i in ids] == ["resolved", "resolved"]
     qtbot.waitUntil(lambda: view.model.rowCount() == 0)  # the answer is cached at once
     assert view.tabs.tabText(0) == "全部 (0)"
+
+
+def test_the_window_and_the_store_answer_the_same_queue(online, ui_store, qtbot):
+    """One reader: the window's cache answers what `GET /anomalies` answers, page by page
+    with the store's own cursor, and the detail names the same anomaly and order."""
+    ui_store.duplicate_payment()
+    order = ui_store.duplicate_redemption()
+    ui_store.duplicate_payment()
+    online.sync_once(qtbot)
+    h = ui_store.login("supervisor", device_id="dev-other")
+
+    def store(path, **params):
+        r = requests.get(ui_store.base + path, params=params, headers=h, timeout=10)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    def window(category=None, cursor=None, want=100):
+        page = load_queue(online.ctx, category, cursor, want)
+        return {"anomalies": page.anomalies, "counts": page.counts,
+                "next_cursor": page.next_cursor}
+
+    everything = store("/anomalies")
+    assert len(everything["anomalies"]) == 3 and everything["next_cursor"] is None
+    assert window() == everything
+    assert window("redemption") == store("/anomalies", category="redemption")
+    first = store("/anomalies", limit=1)
+    assert window(want=1) == first and first["next_cursor"]
+    assert window(cursor=first["next_cursor"]) == store("/anomalies",
+                                                        cursor=first["next_cursor"])
+    redeemed = next(a for a in everything["anomalies"] if a["order_no"] == order["order_no"])
+    api = store(f"/anomalies/{redeemed['id']}")
+    with online.ctx.session() as session:
+        cached = anomaly_queue.anomaly_detail(session, redeemed["id"])
+    assert cached.anomaly == api["anomaly"]
+    assert cached.order["order_no"] == api["order"]["order_no"]
+    assert [d["device_id"] for d in api["devices"]] == ["gate-1", "gate-2"]
+
+
+def _anomaly(n: int) -> dict:
+    return {"id": f"A{n:04d}", "kind": "paid_no_order", "category": "payment",
+            "order_no": None, "reason": f"异常 {n}", "priority": 5000 - n, "status": "open",
+            "evidence": {"amount_fen": 100, "device_id": f"W{n:02d}"},
+            "detected_at": "2026-11-21T01:00:00Z", "fixes": ["backfill_order"], "version": 1}
+
+
+def test_fetch_more_follows_the_cursor_and_appends_keeping_the_selection(ctx, qtbot):
+    from sync import cache
+
+    with ctx.session() as session:
+        cache.apply_fetched(session, anomalies=[_anomaly(n) for n in range(PAGE + 30)])
+    view = open_view(as_user(ctx, "supervisor", "supervisor"), qtbot)
+    m = view.model
+    assert m.rowCount() == PAGE and m.canFetchMore(QModelIndex())
+    assert view.tabs.tabText(0) == f"全部 ({PAGE + 30})"
+    view.table.selectRow(42)
+    picked = m.anomaly(42)["id"]
+    resets, inserted = [], []
+    m.modelReset.connect(lambda: resets.append(1))
+    m.rowsInserted.connect(lambda _parent, first, last: inserted.append((first, last)))
+    m.fetchMore(QModelIndex())
+    qtbot.waitUntil(lambda: m.rowCount() == PAGE + 30)
+    assert resets == [] and inserted == [(PAGE, PAGE + 29)]  # appended, not reset
+    assert not m.canFetchMore(QModelIndex())
+    assert [a["id"] for a in m.anomalies()] == [f"A{n:04d}" for n in range(PAGE + 30)]
+    assert view.current_row() == 42 and view.current()["id"] == picked
+    assert m.index(PAGE + 29, AnomalyQueueModel.DEVICE).data() == f"W{PAGE + 29:02d}"
+    assert view.count.text() == f"共 {PAGE + 30} 条异常"
+
+
+def test_the_pane_names_the_gate_that_redeemed_a_ticket_refunded_offline(qtbot):
+    """`redeemed_by` names a device too (the store's rule; the pane used to miss it)."""
+    pane = AnomalyDetailPane(lambda at: at)
+    qtbot.addWidget(pane)
+    a = {"id": "A1", "kind": "redeemed_after_refund", "reason": "退票后核销", "status": "open",
+         "order_no": None, "amount_fen": 10000, "fixes": ["mark_resolved"],
+         "evidence": {"amount_fen": 10000, "redeemed_by": "gate-3", "refund_no": "R1"}}
+    pane.show_detail(AnomalyDetail(a | {"order": None, "inventory": []}, None))
+    assert pane.devices.text().startswith("gate-3")

@@ -1,11 +1,11 @@
 """The anomaly queue (异常订单) as a table model: highest priority first, a page at a
 time, with the open count per category for the view's tabs.
 
-The model never touches the database: its `loader(category, want)` runs on the thread pool
-(ui.tasks) and returns `(anomalies, counts)` — `anomalies` as
-`app.services.anomaly_list.list_anomalies` gives them, `counts` as `open_counts`. `show`
-starts a category over, `refresh` loads again as many rows as are shown (a live update),
-`fetchMore` the next page.
+The model never touches the database: its `loader(category, cursor, want)` runs on the thread
+pool (ui.tasks) and returns a page as `app.services.anomaly_queue.list_anomalies` gives it
+(`anomalies`, `counts`, `next_cursor`). `show` starts a category over, `refresh` loads again
+as many rows as are shown (a live update), `fetchMore` follows the cursor and appends the next
+page below the rows shown (the selection stays).
 """
 
 from __future__ import annotations
@@ -17,12 +17,13 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 
+from app.domain.anomalies import device_ids
 from app.domain.money import format_fen
 from ui.anomaly_labels import age_text, kind_label
 from ui.models.table_model import RIGHT, ROW_ROLE, AsyncTableModel, Column
 
 Index = QModelIndex | QPersistentModelIndex
-Loader = Callable[[str | None, int], tuple[list[dict[str, Any]], dict[str, int]]]
+Loader = Callable[[str | None, str | None, int], Any]  # -> anomaly_queue.QueuePage
 
 PAGE = 100
 HIGH_PRIORITY = 3000  # payment and refund problems always; redemption ones when big and old
@@ -38,7 +39,8 @@ def is_high(anomaly: dict[str, Any]) -> bool:
 class AnomalyQueueModel(AsyncTableModel):
     PRIORITY, KIND, ORDER_NO, AMOUNT, AGE, DEVICE = range(6)
 
-    loaded = Signal()  # rows (and counts) replaced or extended
+    loaded = Signal()  # rows (and counts) replaced
+    appended = Signal()  # a further page below the rows (and fresh counts)
 
     def __init__(self, loader: Loader, clock: Callable[[], datetime],
                  parent: Any = None) -> None:
@@ -46,7 +48,7 @@ class AnomalyQueueModel(AsyncTableModel):
         self._loader, self._clock = loader, clock
         self.counts: dict[str, int] = {}
         self.category: str | None = None
-        self._more = False
+        self._cursor: str | None = None
 
     def columns(self) -> dict[int, Column]:
         return {
@@ -77,42 +79,49 @@ class AnomalyQueueModel(AsyncTableModel):
 
     def source_text(self, a: dict[str, Any]) -> str:
         evidence = a.get("evidence") or {}
-        if a.get("device_id"):
-            return str(a["device_id"])
+        devices = device_ids(evidence)
+        if devices:
+            return devices[0]
         provider = evidence.get("provider")
         return {"wechat": self.tr("WeChat Pay"), "alipay": self.tr("Alipay")}.get(
             provider, provider or "—")
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and self._more and not self.loading
+        return not parent.isValid() and self._cursor is not None and not self.loading
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if self.canFetchMore(parent):
-            self._load(len(self._rows) + PAGE)
+            self._load(self._cursor, PAGE, replace=False)
 
     # -- loading --------------------------------------------------------------------------------
     def show(self, category: str | None) -> None:
         """Start over with one category (None: all)."""
         self.category = category
-        self._more = False
+        self._cursor = None
         self.set_rows([])
-        self._load(PAGE)
+        self._load(None, PAGE, replace=True)
 
     def refresh(self) -> None:
-        """Load again as many rows as are shown (at least a page)."""
-        self._load(max(PAGE, len(self._rows)))
+        """Load again as many rows as are shown (at least a page); a list that was complete
+        stays complete (up to a page of newcomers)."""
+        want = len(self._rows) + (0 if self._cursor else PAGE)
+        self._load(None, max(PAGE, want), replace=True)
 
-    def _load(self, want: int) -> None:
-        # the queue moves (new anomalies on top): a longer page replaces the rows, it is
-        # not appended below them
-        self.request(self._loader, self.category, want,
-                     done=lambda page: self._loaded(want, page))
+    def _load(self, cursor: str | None, want: int, *, replace: bool) -> None:
+        self.request(self._loader, self.category, cursor, want,
+                     done=lambda page: self._loaded(page, replace))
 
-    def _loaded(self, want: int, page: tuple[list[dict[str, Any]], dict[str, int]]) -> None:
-        rows, counts = page
-        self.counts, self._more = dict(counts), len(rows) >= want
-        self.set_rows(rows)
-        self.loaded.emit()
+    def _loaded(self, page: Any, replace: bool) -> None:
+        self._cursor, self.counts = page.next_cursor, dict(page.counts)
+        self.counts["all"] = sum(page.counts.values())
+        if replace:
+            self.set_rows(page.anomalies)
+            self.loaded.emit()
+            return
+        # priorities change between pages (the sweep ages them): show each anomaly once
+        shown = {a["id"] for a in self.rows()}
+        self.append_rows([a for a in page.anomalies if a["id"] not in shown])
+        self.appended.emit()
 
     # -- reading --------------------------------------------------------------------------------
     def anomaly(self, row: int) -> dict[str, Any] | None:
@@ -123,6 +132,10 @@ class AnomalyQueueModel(AsyncTableModel):
 
     def row_of(self, anomaly_id: str | None) -> int:
         return self.find(lambda a: a["id"] == anomaly_id)
+
+    @property
+    def has_more(self) -> bool:
+        return self._cursor is not None
 
 
 def _high_color(a: dict[str, Any]) -> QColor | None:

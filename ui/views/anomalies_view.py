@@ -71,7 +71,8 @@ class AnomaliesView(Page):
         self._restoring = False
         self._place: tuple[str | None, int] = (None, 0)
         self._changed_ids: set[str] = set()
-        self.model = AnomalyQueueModel(lambda c, n: load_queue(ctx, c, n), ctx.now, self)
+        self.model = AnomalyQueueModel(lambda c, at, n: load_queue(ctx, c, at, n), ctx.now,
+                                       self)
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(REFRESH_DELAY_MS)
@@ -79,6 +80,7 @@ class AnomaliesView(Page):
         self._build()
         self.model.loaded.connect(self._loaded)
         self.model.failed.connect(self.show_failure)
+        self.model.appended.connect(self._show_counts)
         if ctx.sync is not None:
             ctx.sync.changed.connect(self.update_online)
         self.update_online()
@@ -174,11 +176,15 @@ class AnomaliesView(Page):
         self._place = (current["id"] if current else None, max(self.current_row(), 0))
         self.model.refresh()
 
-    def _loaded(self) -> None:
+    def _show_counts(self) -> None:
         self._update_tabs()
         n = self.model.rowCount()
         self.count.setText(self.tr("{n} anomalies").format(n=n) if n
                            else self.tr("No open anomalies here."))
+
+    def _loaded(self) -> None:
+        self._show_counts()
+        n = self.model.rowCount()
         anomaly_id, row = self._place
         found = self.model.row_of(anomaly_id)
         row = found if found >= 0 else min(row, n - 1)

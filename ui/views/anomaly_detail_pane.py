@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.anomalies import NOTE_REQUIRED_FIXES
+from app.domain.anomalies import NOTE_REQUIRED_FIXES, device_ids
 from app.domain.money import format_fen
 from ui.anomaly_labels import (
     device_status_label,
@@ -32,7 +32,7 @@ from ui.anomaly_labels import (
     local_text,
     status_label,
 )
-from ui.anomaly_requests import AnomalyDetail, device_ids
+from ui.anomaly_requests import AnomalyDetail
 from ui.models.orders_model import status_label as order_status_label
 from ui.models.table_model import RowsModel
 from ui.views.page import make_table
@@ -179,7 +179,7 @@ class AnomalyDetailPane(QWidget):
     def _fill_devices(self, a: Mapping[str, Any] | None,
                       devices: Mapping[str, Mapping[str, Any]]) -> None:
         lines = []
-        for device_id in device_ids(a or {}):
+        for device_id in device_ids((a or {}).get("evidence") or {}):
             d = devices.get(device_id)
             if d is None:
                 lines.append(self.tr("{id} (not known to the store, or offline)").format(
