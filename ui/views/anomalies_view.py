@@ -35,10 +35,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.anomalies import MONEY_MOVING_FIXES, NOTE_REQUIRED_FIXES
-from app.domain.money import format_fen
 from app.services import op_changes
 from ui import tasks
-from ui.anomaly_labels import category_label, fix_label, kind_label
+from ui.anomaly_labels import category_label, fix_label
 from ui.anomaly_requests import (
     AnomalyDetail,
     keep_answer,
@@ -51,6 +50,7 @@ from ui.context import ClientContext
 from ui.models.anomalies_model import AnomalyQueueModel
 from ui.store_reads import offline_reason, store_online
 from ui.views.anomaly_detail_pane import AnomalyDetailPane
+from ui.views.fix_confirm import money_fix_box
 from ui.views.order_detail import OrderDetailDialog
 from ui.views.page import Page, make_table
 
@@ -280,17 +280,7 @@ class AnomaliesView(Page):
             self._send(detail.anomaly, fix, note)
 
     def _confirm(self, anomaly: dict[str, Any], fix: str, note: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Confirm: money moves"),
-                          self.tr("{fix} for {kind} of order {no}: {amount}. Money goes back "
-                                  "to the visitor and this cannot be undone. Go ahead?").format(
-                              fix=fix_label(fix), kind=kind_label(anomaly["kind"]),
-                              no=anomaly.get("order_no") or "—",
-                              amount=format_fen(int(anomaly.get("amount_fen") or 0))),
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                          self)
-        box.setObjectName("confirmFix")
-        box.button(QMessageBox.StandardButton.Yes).setText(fix_label(fix))
-        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        box = money_fix_box(self, anomaly, fix)
         box.finished.connect(lambda result: self._confirmed(box, result, anomaly, fix, note))
         self.confirm_box = box
         box.open()
