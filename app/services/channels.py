@@ -30,7 +30,7 @@ from app.store.models import Order, Payment, Ticket
 from . import changes, exactly_once, timeline
 from .catalog import load_catalog
 from .exactly_once import RECEIVED
-from .selling import take_stock, ticket_name
+from .selling import Customer, take_stock, ticket_name
 
 CHANNELS = tuple(c for c in CHANNEL_PREFIXES if c != "window")
 START_PROVIDERS = ("wechat", "alipay")
@@ -45,13 +45,6 @@ _REUSED = "这个渠道订单号已用于另一笔内容不同的订单"
 class ChannelLine:
     ticket_type: str
     qty: int
-
-
-@dataclass(frozen=True)
-class Customer:
-    name: str | None = None
-    phone: str | None = None
-    id_no: str | None = None
 
 
 @dataclass(frozen=True)
