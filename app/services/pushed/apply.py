@@ -23,11 +23,11 @@ from app.domain.venue import Venue
 from app.store.db import read_transaction
 from app.store.models import AppliedOp, Order, Ticket
 
-from . import changes, timeline
-from .outbox import OP_KINDS, payload_digest
-from .refund_records import record_offline_refund
-from .sale_records import record_sale
-from .shift_sync import apply_shift_op
+from .. import changes, timeline
+from ..outbox import OP_KINDS, payload_digest
+from .refunds import record_offline_refund
+from .sales import record_sale
+from .shifts import apply_shift_op
 
 APPLIED, DUPLICATE, REJECTED, CONFLICT = "applied", "duplicate", "rejected", "conflict"
 MAX_OPS = 200

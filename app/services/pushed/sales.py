@@ -25,10 +25,10 @@ from app.domain.venue import Venue
 from app.store.models import Inventory, LeaseRow, Order
 from app.store.types import UTCDateTime
 
-from . import anomaly_log, changes
-from .catalog import load_catalog
-from .leases import ACTIVE, lock_stock, put_stock, stock_of
-from .selling import (
+from .. import anomaly_log, changes
+from ..catalog import load_catalog
+from ..leases import ACTIVE, lock_stock, put_stock, stock_of
+from ..selling import (
     PAYMENT_METHODS,
     SaleLine,
     SalePlan,

@@ -23,11 +23,11 @@ from app.domain.timeline import iso_utc
 from app.domain.venue import Venue
 from app.store.models import Order, Refund, Ticket
 
-from . import timeline
-from .anomaly_log import open_anomaly
-from .order_state import changed, lock_order
-from .refund_quotes import quote_tickets
-from .refund_requests import complete, next_refund_no, return_stock
+from .. import timeline
+from ..anomaly_log import open_anomaly
+from ..order_state import changed, lock_order
+from ..refund_quotes import quote_tickets
+from ..refund_requests import complete, next_refund_no, return_stock
 
 SOURCE = "window"
 
