@@ -1,10 +1,10 @@
 """The central store applies ops pushed by windows (DESIGN.md §9 `POST /sync/push`).
 
-Each op runs in its own transaction through the same services as everything else, and its
-`applied_ops` row is written in that transaction, permanently: the same op again answers
-`duplicate` with the stored result, the same op id with another payload `rejected`
-(`idempotency_key_reused`). Two pushes of one op racing each other make one effect: the loser
-hits the primary key of `applied_ops` (or of the order) and reads the winner's row.
+Each op runs in its own transaction through the recorder of its kind (`RECORDERS`), and its
+`applied_ops` row is claimed in that transaction (`exactly_once`), permanently: the same op
+again answers `duplicate` with the stored result, the same op id with another payload
+`rejected` (`idempotency_key_reused`). Two pushes of one op racing each other make one effect:
+the loser finds the winner's row (or hits the order's unique keys) and replays it.
 """
 
 import uuid
@@ -17,20 +17,33 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.domain import actors
-from app.domain.errors import DomainError, NotFound, ValidationError
+from app.domain.errors import DomainError, ValidationError
 from app.domain.venue import Venue
 from app.store.db import read_transaction
-from app.store.models import AppliedOp, Order, Ticket
+from app.store.models import Order
 
-from .. import changes, timeline
+from .. import exactly_once
+from ..exactly_once import APPLIED_OPS, Entry
 from ..outbox import OP_KINDS, payload_digest
-from .refunds import record_offline_refund
-from .sales import record_sale
-from .shifts import apply_shift_op
+from . import refunds, reprints, sales, shifts
+from .payload import Pushed
 
 APPLIED, DUPLICATE, REJECTED, CONFLICT = "applied", "duplicate", "rejected", "conflict"
 MAX_OPS = 200
+_REUSED = "同一操作编号已用于内容不同的操作，已拒绝"
+
+Keep = Callable[[Session, int], None]  # claims the op inside the recorder's transaction
+Recorder = Callable[[Session, Mapping[str, Any], Pushed, Keep], int]  # → server_version
+
+# kind → recorder; a kind of OP_KINDS missing here (`redeem`: gates use POST /redemptions)
+# is rejected.
+RECORDERS: dict[str, Recorder] = {
+    "sale": sales.record,
+    "refund": refunds.record,
+    "shift_open": shifts.record_open,
+    "shift_close": shifts.record_close,
+    "reprint": reprints.record,
+}
 
 
 @dataclass(frozen=True)
@@ -48,16 +61,20 @@ class OpResult:
         return out
 
 
-def _stored(session: Session, op_id: str) -> AppliedOp | None:
+def _refused(op_id: str, status: str, e: DomainError) -> OpResult:
+    return OpResult(op_id, status, error={"code": e.code, "message": e.message})
+
+
+def _stored(session: Session, op_id: str) -> Entry | None:
     with read_transaction(session):
-        return session.get(AppliedOp, op_id)
+        return exactly_once.find(session, APPLIED_OPS, (op_id,))
 
 
-def _replay(row: AppliedOp, digest: str, op_id: str) -> OpResult:
-    if row.payload_sha256 != digest:
-        return OpResult(op_id, REJECTED, error={
-            "code": "idempotency_key_reused",
-            "message": "同一操作编号已用于内容不同的操作，已拒绝"})
+def _replay(row: Entry, digest: str, op_id: str) -> OpResult:
+    try:
+        exactly_once.check(APPLIED_OPS, row, digest, _REUSED)
+    except exactly_once.KeyReused as e:
+        return _refused(op_id, REJECTED, e)
     result = dict(row.result)
     if result.get("status") == APPLIED:
         return OpResult(op_id, DUPLICATE, result.get("server_version"))
@@ -80,85 +97,33 @@ def _check_op(op: Mapping[str, Any]) -> tuple[str, str, Mapping[str, Any]]:
     return op_id, kind, payload
 
 
-def _record(session: Session, op_id: str, kind: str, digest: str, device_id: str,
-            result: OpResult, now: datetime) -> None:
-    session.add(AppliedOp(op_id=op_id, payload_sha256=digest, kind=kind, device_id=device_id,
-                          result=result.to_dict(), applied_at=now))
-    session.flush()
+def _claim(session: Session, op_id: str, kind: str, digest: str, pushed: Pushed,
+           result: OpResult) -> None:
+    exactly_once.claim_or_raise(session, APPLIED_OPS, (op_id,), digest, message=_REUSED,
+                                kind=kind, device_id=pushed.device_id,
+                                result=result.to_dict(), applied_at=pushed.now)
 
 
-def _apply_reprint(session: Session, payload: Mapping[str, Any], *, device_id: str,
-                   now: datetime, before_commit: Callable[[Session, int], None]) -> int:
-    """A reprint done at a window: counters raised to the window's numbers, logged."""
-    with session.begin():
-        order = session.execute(sa.select(Order).where(
-            Order.order_id == str(payload.get("order_id"))).with_for_update()
-        ).scalar_one_or_none()
-        if order is None:
-            raise NotFound(f"没有找到订单 {str(payload.get('order_no'))[:64]}")
-        entries = []
-        for item in payload.get("tickets") or []:
-            ticket = session.get(Ticket, str(item.get("ticket_id"))) if isinstance(
-                item, dict) else None
-            if ticket is None or ticket.order_id != order.order_id:
-                raise ValidationError("补打记录中的票不属于该订单", field="tickets")
-            n = item.get("reprint_no")
-            if isinstance(n, int) and n > ticket.reprint_count:
-                ticket.reprint_count, ticket.version = n, ticket.version + 1
-                ticket.updated_at = now
-            entries.append(("ticket.reprinted", {"ticket_id": ticket.ticket_id,
-                                                 "code": ticket.code, "reprint_no": n}))
-        receipt_no = payload.get("receipt_reprint_no")
-        if isinstance(receipt_no, int) and receipt_no > order.receipt_reprint_count:
-            order.receipt_reprint_count = receipt_no
-            entries.append(("receipt.reprinted", {"reprint_no": receipt_no}))
-        actor = str(payload.get("actor") or actors.device(device_id))[:80]
-        order.version += 1
-        order.updated_at = now
-        session.flush()
-        if entries:
-            timeline.append(session, order.order_id, entries, at=now, actor=actor,
-                            source="window")
-        changes.touch(session, "order", order.order_id, now=now)
-        before_commit(session, order.version)
-    return order.version
+def _apply(session: Session, op_id: str, kind: str, payload: Mapping[str, Any], digest: str,
+           pushed: Pushed) -> OpResult:
+    recorder = RECORDERS.get(kind)
+    if recorder is None:
+        raise ValidationError(f"中心库暂不受理此类操作：{kind}", field="kind")
 
-
-def _apply(session: Session, op_id: str, kind: str, payload: Mapping[str, Any], digest: str, *,
-           device_id: str, user: str, now: datetime, venue: Venue) -> OpResult:
     def keep(s: Session, version: int) -> None:
-        _record(s, op_id, kind, digest, device_id, OpResult(op_id, APPLIED, version), now)
+        _claim(s, op_id, kind, digest, pushed, OpResult(op_id, APPLIED, version))
 
-    if kind == "sale":
-        rec = record_sale(session, payload, device_id=device_id, user=user, now=now,
-                          venue=venue, before_commit=lambda s, r: keep(s, r.version))
-        return OpResult(op_id, APPLIED, rec.version)
-    if kind == "refund":
-        version = record_offline_refund(session, payload, user=user, now=now, venue=venue,
-                                        before_commit=keep)
-        return OpResult(op_id, APPLIED, version)
-    if kind == "reprint":
-        version = _apply_reprint(session, payload, device_id=device_id, now=now,
-                                 before_commit=keep)
-        return OpResult(op_id, APPLIED, version)
-    if kind in ("shift_open", "shift_close"):
-        version = apply_shift_op(session, kind, payload, now=now, before_commit=keep)
-        return OpResult(op_id, APPLIED, version)
-    raise ValidationError(f"中心库暂不受理此类操作：{kind}", field="kind")
+    return OpResult(op_id, APPLIED, recorder(session, payload, pushed, keep))
 
 
-def _known(session: Session, ops: Sequence[Mapping[str, Any]]) -> dict[str, AppliedOp]:
+def _known(session: Session, ops: Sequence[Mapping[str, Any]]) -> dict[str, Entry]:
     ids = []
     for op in ops:
         try:
             ids.append(str(uuid.UUID(str(op.get("op_id")))))
         except (ValueError, AttributeError):
             continue
-    if not ids:
-        return {}
-    with read_transaction(session):
-        rows = session.execute(sa.select(AppliedOp).where(AppliedOp.op_id.in_(ids))).scalars()
-        return {row.op_id: row for row in rows}
+    return exactly_once.find_many(session, APPLIED_OPS, ids)
 
 
 def apply_batch(session: Session, ops: Sequence[Mapping[str, Any]], *, device_id: str,
@@ -172,7 +137,7 @@ def apply_batch(session: Session, ops: Sequence[Mapping[str, Any]], *, device_id
 
 def apply_op(session: Session, op: Mapping[str, Any], *, device_id: str, user: str,
              now: datetime, venue: Venue,
-             known: Mapping[str, AppliedOp] | None = None) -> OpResult:
+             known: Mapping[str, Entry] | None = None) -> OpResult:
     """Apply one pushed op exactly once (see the module docstring). Never raises for bad
     input: the result says `rejected` (a 4xx the window shows its supervisor) or `conflict`.
     `known`: the batch's already-applied ops (else this op is looked up on its own)."""
@@ -180,14 +145,17 @@ def apply_op(session: Session, op: Mapping[str, Any], *, device_id: str, user: s
     try:
         op_id, kind, payload = _check_op(op)
     except DomainError as e:
-        return OpResult(raw_id, REJECTED, error={"code": e.code, "message": e.message})
-    digest = payload_digest(payload)
+        return _refused(raw_id, REJECTED, e)
+    digest, pushed = payload_digest(payload), Pushed(device_id, user, now, venue)
     row = known.get(op_id) if known is not None else _stored(session, op_id)
     if row is not None:
         return _replay(row, digest, op_id)
     try:
-        return _apply(session, op_id, kind, payload, digest, device_id=device_id, user=user,
-                      now=now, venue=venue)
+        return _apply(session, op_id, kind, payload, digest, pushed)
+    except exactly_once.Taken as twin:  # a twin push won the race
+        return _replay(twin.entry, digest, op_id)
+    except exactly_once.KeyReused as e:  # a twin push of another payload won it
+        return _refused(op_id, REJECTED, e)
     except IntegrityError:
         session.rollback()
         if (row := _stored(session, op_id)) is not None:  # a twin push won the race
@@ -196,9 +164,8 @@ def apply_op(session: Session, op: Mapping[str, Any], *, device_id: str, user: s
             "code": "conflict", "message": _clash_message(session, payload)})
     except DomainError as e:
         session.rollback()
-        status = CONFLICT if e.code == "conflict" else REJECTED
-        result = OpResult(op_id, status, error={"code": e.code, "message": e.message})
-    return _remember(session, op_id, kind, digest, device_id, result, now)
+        result = _refused(op_id, CONFLICT if e.code == "conflict" else REJECTED, e)
+    return _remember(session, op_id, kind, digest, pushed, result)
 
 
 def _clash_message(session: Session, payload: Mapping[str, Any]) -> str:
@@ -215,14 +182,14 @@ def _clash_message(session: Session, payload: Mapping[str, Any]) -> str:
     return "操作与中心库已有数据冲突（编号或票码重复）"
 
 
-def _remember(session: Session, op_id: str, kind: str, digest: str, device_id: str,
-              result: OpResult, now: datetime) -> OpResult:
+def _remember(session: Session, op_id: str, kind: str, digest: str, pushed: Pushed,
+              result: OpResult) -> OpResult:
     """Keep a refusal too, so the same op always gets the same answer."""
     try:
         with session.begin():
-            _record(session, op_id, kind, digest, device_id, result, now)
-    except IntegrityError:
-        session.rollback()
-        if (row := _stored(session, op_id)) is not None:
-            return _replay(row, digest, op_id)
+            _claim(session, op_id, kind, digest, pushed, result)
+    except exactly_once.Taken as twin:
+        return _replay(twin.entry, digest, op_id)
+    except exactly_once.KeyReused as e:
+        return _refused(op_id, REJECTED, e)
     return result
