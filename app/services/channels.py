@@ -25,12 +25,12 @@ from app.domain.ids import CHANNEL_PREFIXES, channel_order_no, new_id, new_ticke
 from app.domain.lifecycle import PaymentState, TicketState, derive_status
 from app.domain.money import MAX_FEN
 from app.domain.venue import Venue
-from app.store.db import read_transaction
 from app.store.models import Order, Payment, Ticket
 
-from . import changes, intake, timeline
+from . import changes, exactly_once, timeline
 from .catalog import load_catalog
-from .selling import take_stock, ticket_name
+from .exactly_once import RECEIVED
+from .selling import Customer, take_stock, ticket_name
 
 CHANNELS = tuple(c for c in CHANNEL_PREFIXES if c != "window")
 START_PROVIDERS = ("wechat", "alipay")
@@ -45,13 +45,6 @@ _REUSED = "这个渠道订单号已用于另一笔内容不同的订单"
 class ChannelLine:
     ticket_type: str
     qty: int
-
-
-@dataclass(frozen=True)
-class Customer:
-    name: str | None = None
-    phone: str | None = None
-    id_no: str | None = None
 
 
 @dataclass(frozen=True)
@@ -218,7 +211,7 @@ def take_order(session: Session, req: ChannelOrder, *, now: datetime,
                venue: Venue) -> IntakeResult:
     """Take a channel's order once. A replay (same channel, external_id and body) returns
     the order already taken and writes nothing; the same external_id with another body
-    raises `intake.KeyReused`.
+    raises `exactly_once.KeyReused`.
 
     New orders: units from free capacity (SoldOut writes nothing), packages split into
     their components, ticket prices split from `amount_fen`; `paid` → a succeeded payment
@@ -230,17 +223,17 @@ def take_order(session: Session, req: ChannelOrder, *, now: datetime,
     Timeline `order.created` (+ `payment.succeeded`), actor `channel:NAME`, source `channel`.
     Raises NotFound (unknown channel), ValidationError (bad id, date, lines, amount)."""
     check_channel(req.channel)
-    key, request_sha = f"{req.channel}:{req.external_id}", intake.digest(order_meaning(req))
+    key = (SCOPE, f"{req.channel}:{req.external_id}")
+    request_sha = exactly_once.digest(order_meaning(req))
     order_no = channel_order_no(req.channel, req.external_id)
-    with read_transaction(session):
-        done = intake.find(session, SCOPE, key)
+    done = exactly_once.seen(session, RECEIVED, key, request_sha, _REUSED)
     if done is not None:
-        intake.check(done, request_sha, _REUSED)
         return IntakeResult(str(done.order_id), order_no, False)
     with session.begin():
         catalog = load_catalog(session)
         specs = plan_order(req, catalog, now, venue)
-        twin = intake.claim(session, SCOPE, key, request_sha, now=now, message=_REUSED)
+        twin = exactly_once.claim(session, RECEIVED, key, request_sha, message=_REUSED,
+                                  created_at=now)
         if twin is not None:  # a racing twin took it first
             return IntakeResult(str(twin.order_id), order_no, False)
         need = units_needed(specs)
@@ -249,6 +242,6 @@ def take_order(session: Session, req: ChannelOrder, *, now: datetime,
         _log(session, req, order, len(specs), now)
         changes.touch(session, "order", order.order_id, now=now)
         changes.touch_inventory(session, need, req.visit_date, now=now)
-        intake.finish(session, SCOPE, key, order_id=order.order_id,
-                      result={"order_no": order_no})
+        exactly_once.finish(session, RECEIVED, key, order_id=order.order_id,
+                            result={"order_no": order_no})
     return IntakeResult(order.order_id, order_no, True)

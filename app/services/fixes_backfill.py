@@ -23,7 +23,7 @@ from app.domain.lifecycle import PaymentState
 from app.domain.money import format_fen
 from app.store.models import Order
 
-from . import changes, intake, timeline
+from . import changes, exactly_once, timeline
 from .catalog import load_catalog
 from .channels import (
     EXTERNAL_ID,
@@ -34,6 +34,7 @@ from .channels import (
     plan_order,
     write_order,
 )
+from .exactly_once import RECEIVED
 from .fixes_common import Done, FixContext, payment_of
 from .order_state import changed
 from .selling import take_stock
@@ -91,7 +92,8 @@ def _free(ctx: FixContext, channel: str, external_id: str) -> bool:
         return False
     taken = ctx.session.execute(sa.select(Order.order_id).where(
         Order.order_no == channel_order_no(channel, external_id))).first()
-    return taken is None and intake.find(ctx.session, SCOPE, f"{channel}:{external_id}") is None
+    return taken is None and exactly_once.find(
+        ctx.session, RECEIVED, (SCOPE, f"{channel}:{external_id}")) is None
 
 
 def _external_id(ctx: FixContext, attach: dict[str, Any], channel: str, txn: str) -> str:
@@ -130,9 +132,9 @@ def backfill_order(ctx: FixContext) -> Done:
         specs = plan_order(req, catalog, ctx.now, ctx.venue)
     except ValidationError as exc:
         raise Conflict(f"无法补单：{exc.message}") from None
-    key = f"{req.channel}:{req.external_id}"
-    if intake.claim(s, SCOPE, key, intake.digest(order_meaning(req)), now=ctx.now,
-                    message="补单的渠道订单号已被占用") is not None:
+    key = (SCOPE, f"{req.channel}:{req.external_id}")
+    if exactly_once.claim(s, RECEIVED, key, exactly_once.digest(order_meaning(req)),
+                          message="补单的渠道订单号已被占用", created_at=ctx.now) is not None:
         raise Conflict("补单的渠道订单号已被占用，无法补单，请改为退款")
     need = units_needed(specs)
     take_stock(s, need, req.visit_date, catalog, ctx.now)
@@ -142,7 +144,7 @@ def backfill_order(ctx: FixContext) -> Done:
     order.paid_fen = payment.amount_fen
     order.payment_state = str(PaymentState.PAID)
     _log_new(ctx, order, req, len(specs), payment, old)
-    intake.finish(s, SCOPE, key, order_id=order.order_id, result={"order_no": order_no})
+    exactly_once.finish(s, RECEIVED, key, order_id=order.order_id, result={"order_no": order_no})
     changes.touch_inventory(s, need, req.visit_date, now=ctx.now)
     if old is None:
         ctx.anomaly.order_id, ctx.anomaly.order_no = order.order_id, order_no

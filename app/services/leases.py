@@ -1,6 +1,6 @@
 """Leases (DESIGN.md §4): units of one ticket type and day held for one device to sell
 offline. Granting adds to `held`; offline sales move units from `held` to `sold`
-(`sale_records`); returning or expiry at closing time releases `granted - used`.
+(`pushed.sales`); returning or expiry at closing time releases `granted - used`.
 
 Every writer locks the inventory row first, then the lease (one lock order for all).
 """

@@ -39,11 +39,11 @@ from app.domain.ids import new_id
 from app.domain.lifecycle import PaymentState
 from app.domain.money import MAX_FEN, format_fen
 from app.domain.timeline import iso_utc
-from app.store.db import read_transaction
 from app.store.models import Order, Payment
 
-from . import intake, timeline
+from . import exactly_once, timeline
 from .anomaly_log import open_anomaly
+from .exactly_once import RECEIVED
 from .order_state import changed, lock_order
 
 PROVIDERS = {"wechat": "微信支付", "alipay": "支付宝"}
@@ -262,22 +262,21 @@ def _replay(row: Any) -> CallbackResult:
 def record_callback(session: Session, cb: Callback, *, now: datetime) -> CallbackResult:
     """Apply a provider's callback once (see the module docstring). A replay (same
     provider_txn_id, same content) answers the stored result and writes nothing; the same
-    transaction id with other content raises `intake.KeyReused`. Raises NotFound (unknown
+    transaction id with other content raises `exactly_once.KeyReused`. Raises NotFound (unknown
     provider) and ValidationError (malformed fields)."""
     _check(cb)
-    request_sha = intake.digest(_meaning(cb))
-    with read_transaction(session):
-        done = intake.find(session, SCOPE, cb.provider_txn_id)
+    request_sha, key = exactly_once.digest(_meaning(cb)), (SCOPE, cb.provider_txn_id)
+    done = exactly_once.seen(session, RECEIVED, key, request_sha, _REUSED)
     if done is not None:
-        return _replay(intake.check(done, request_sha, _REUSED))
+        return _replay(done)
     with session.begin():
-        twin = intake.claim(session, SCOPE, cb.provider_txn_id, request_sha, now=now,
-                            message=_REUSED)
+        twin = exactly_once.claim(session, RECEIVED, key, request_sha, message=_REUSED,
+                                  created_at=now)
         if twin is not None:
             return _replay(twin)
         result, order = _apply(session, cb, now)
         stored = asdict(result)
         del stored["replayed"]
-        intake.finish(session, SCOPE, cb.provider_txn_id,
+        exactly_once.finish(session, RECEIVED, key,
                       order_id=order.order_id if order else None, result=stored)
     return result

@@ -21,11 +21,11 @@ from app.domain.lifecycle import PassUse, PaymentState, TicketState, next_ticket
 from app.domain.redemption import Outcome, Scan, TicketFacts, Verdict, judge
 from app.domain.timeline import iso_utc
 from app.domain.venue import Venue
-from app.store.db import read_transaction
 from app.store.models import Order, Ticket
 
-from . import devices, intake, timeline
+from . import devices, exactly_once, timeline
 from .anomaly_log import open_anomaly
+from .exactly_once import RECEIVED
 from .order_state import changed, lock_order
 
 SCOPE = "redemption"
@@ -178,19 +178,19 @@ def _stored(row: Any) -> RedeemResult:
 def redeem(session: Session, req: RedeemRequest, *, now: datetime, venue: Venue) -> RedeemResult:
     """Judge one scan once (see the module docstring and `judge`). The same nonce again
     answers the stored result and writes nothing; with another scan behind it raises
-    `intake.KeyReused`. An unknown code is `invalid` (no order, nothing but the nonce kept).
+    `exactly_once.KeyReused`. An unknown code is `invalid` (no order, nothing but the nonce kept).
     Raises ValidationError for malformed fields."""
     _check(req)
-    request_sha = intake.digest(_meaning(req))
-    with read_transaction(session):
-        done = intake.find(session, SCOPE, req.nonce)
+    request_sha, key = exactly_once.digest(_meaning(req)), (SCOPE, req.nonce)
+    done = exactly_once.seen(session, RECEIVED, key, request_sha, _REUSED)
     if done is not None:
-        return _stored(intake.check(done, request_sha, _REUSED))
+        return _stored(done)
     with session.begin():
-        twin = intake.claim(session, SCOPE, req.nonce, request_sha, now=now, message=_REUSED)
+        twin = exactly_once.claim(session, RECEIVED, key, request_sha, message=_REUSED,
+                                  created_at=now)
         if twin is not None:
             return _stored(twin)
         result, order_id = _judge(session, req, now, venue)
-        intake.finish(session, SCOPE, req.nonce, order_id=order_id, result=asdict(result))
+        exactly_once.finish(session, RECEIVED, key, order_id=order_id, result=asdict(result))
     return result
 

@@ -3,7 +3,7 @@ tickets, the payment, the inventory, the timeline, the outbox op and the print j
 printed or pushed before it commits; a refusal writes nothing."""
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -26,6 +26,7 @@ from app.store.types import UTCDateTime
 
 from . import changes, outbox, print_queue, timeline
 from .catalog import load_catalog
+from .orders import mask_id_no, mask_phone
 from .shifts import require_open_shift
 
 CASH = "cash"
@@ -63,6 +64,20 @@ class SaleLine:
 
 
 @dataclass(frozen=True)
+class Customer:
+    """The visitor an order is for, as the seller gave it (all optional)."""
+
+    name: str | None = None
+    phone: str | None = None
+    id_no: str | None = None
+
+    def masked(self) -> dict[str, str | None]:
+        """As the Order JSON shows it to everyone (DESIGN.md §2 personal data)."""
+        return {"name": self.name, "phone_masked": mask_phone(self.phone),
+                "id_masked": mask_id_no(self.id_no)}
+
+
+@dataclass(frozen=True)
 class SaleRequest:
     terminal: str
     clerk: str
@@ -73,6 +88,7 @@ class SaleRequest:
     payment_method: str = CASH
     order_id: str | None = None
     from_leases: bool = False  # offline: units come only from this device's leases
+    customer: Customer | None = None
 
 
 @dataclass(frozen=True)
@@ -214,6 +230,7 @@ def _sold_tickets(plan: SalePlan, catalog: Mapping[str, TicketType]) -> tuple[So
 def write_sale_rows(session: Session, req: SaleRequest, plan: SalePlan, order_id: str, order_no: str,
                 sold: tuple[SoldTicket, ...], now: datetime) -> str:
     status = derive_status(PaymentState.PAID, False, [TicketState.VALID] * len(sold))
+    c = req.customer or Customer()
     conn = session.connection()
     conn.execute(_INSERT_ORDER, {
         "order_id": order_id, "order_no": order_no, "channel": CHANNEL,
@@ -221,7 +238,8 @@ def write_sale_rows(session: Session, req: SaleRequest, plan: SalePlan, order_id
         "visit_date": req.visit_date, "status": status, "payment_state": PaymentState.PAID,
         "cancelled": False, "total_fen": plan.total_fen, "paid_fen": plan.total_fen,
         "refunded_fen": 0, "receipt_reprint_count": 0, "created_at": now, "updated_at": now,
-        "version": 1})
+        "version": 1, "customer_name": c.name, "customer_phone": c.phone,
+        "customer_id_no": c.id_no})
     conn.execute(_INSERT_TICKETS, [
         {"ticket_id": t.ticket_id, "order_id": order_id, "position": i, "code": t.code,
          "ticket_type": s.ticket_type, "sold_as": s.sold_as, "name": t.name, "kind": s.kind,
@@ -244,6 +262,8 @@ def log_sale(session: Session, req: SaleRequest, plan: SalePlan, order_id: str, 
                "visit_date": req.visit_date.isoformat(), "total_fen": plan.total_fen,
                "tickets": len(plan.specs),
                "lines": [{"ticket_type": ln.ticket_type, "qty": ln.qty} for ln in req.lines]}
+    if req.customer is not None:  # masked: the timeline is read by every clerk of the order
+        created["customer"] = req.customer.masked()
     paid = {"payment_no": payment_no, "method": req.payment_method,
             "amount_fen": plan.total_fen, "tendered_fen": plan.tendered_fen,
             "change_fen": plan.change_fen}
@@ -261,7 +281,7 @@ def sale_payload(req: SaleRequest, plan: SalePlan, order_id: str, order_no: str,
         "order_id": order_id, "order_no": order_no, "channel": CHANNEL,
         "visit_date": req.visit_date.isoformat(),
         "lines": [{"ticket_type": ln.ticket_type, "qty": ln.qty} for ln in req.lines],
-        "customer": None,
+        "customer": None if req.customer is None else asdict(req.customer),
         "payment": {"method": req.payment_method, "amount_fen": plan.total_fen,
                     "tendered_fen": plan.tendered_fen},
         "tickets": [{"ticket_id": t.ticket_id, "code": t.code, "ticket_type": t.ticket_type}

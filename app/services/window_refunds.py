@@ -52,7 +52,7 @@ def policy_of(venue: Venue) -> RefundPolicy:
 
 
 def _op_payload(order: Order, refund: Refund, clerk: str, now: datetime) -> dict[str, Any]:
-    """The `refund` sync op (read by `refund_records.parse` on the store)."""
+    """The `refund` sync op (read by `pushed.refunds.parse` on the store)."""
     return {"order_no": order.order_no, "order_id": order.order_id,
             "refund_id": refund.refund_id, "refund_no": refund.refund_no,
             "ticket_ids": list(refund.ticket_ids), "amount_fen": refund.amount_fen,

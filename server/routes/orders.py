@@ -1,25 +1,19 @@
 """Orders: window sales with an Idempotency-Key, the order search, one order, its verified
 timeline."""
 
-import hashlib
-import json
 import uuid
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import date
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.orm import Session
 
 from app.domain import actors
-from app.domain.errors import Conflict, DomainError, Forbidden, ValidationError
+from app.domain.errors import Forbidden, ValidationError
 from app.domain.money import MAX_FEN
-from app.domain.venue import Venue
-from app.services import orders, search, selling
-from app.store.db import read_transaction
-from app.store.models import IdempotencyKey, Order
+from app.services import keyed_requests, orders, search, selling
 
 from ..deps import SUPERVISORS, AtVenue, Db, Now, Staff
 from ..fields import NO_NUL, code_path, text
@@ -30,7 +24,6 @@ router = APIRouter()
 Fen = Annotated[int, Field(strict=True, ge=0, le=MAX_FEN)]
 OrderNo = code_path(64)
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
-_KEY_SPACE = uuid.UUID("5b0f6c2e-4d1a-4c59-9a43-6d656e70696f")  # order ids made from keys
 
 
 class Line(BaseModel):
@@ -69,81 +62,30 @@ class OrderBody(BaseModel):
     payment: PaymentIn
 
 
-def _digest(body: OrderBody) -> str:
-    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True,
-                           separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+def _sale(user: Principal, body: OrderBody) -> Callable[[str], selling.SaleRequest]:
+    """The sale the body asks for, checked only when the key is new (a replay answers)."""
+
+    def make(order_id: str) -> selling.SaleRequest:
+        if body.channel != selling.CHANNEL:
+            raise ValidationError("本接口只受理窗口订单（channel 为 window）", field="channel")
+        if not user.terminal:
+            raise ValidationError("登录时未指定售票窗口（terminal），不能售票", field="terminal")
+        pay, c = body.payment, body.customer
+        return selling.SaleRequest(
+            terminal=user.terminal, clerk=user.username, device_id=user.device_id or "",
+            visit_date=body.visit_date,
+            lines=tuple(selling.SaleLine(ln.ticket_type, ln.qty) for ln in body.lines),
+            tendered_fen=pay.amount_fen if pay.tendered_fen is None else pay.tendered_fen,
+            payment_method=pay.method, order_id=order_id,
+            customer=None if c is None else selling.Customer(c.name, c.phone, c.id_no))
+
+    return make
 
 
-def _check_key(key: str | None) -> str:
-    if key is None or not key.strip():
-        raise ValidationError("缺少 Idempotency-Key 请求头", field="Idempotency-Key")
-    key = key.strip()
-    if len(key) > 128 or not key.isascii() or not key.isprintable():
-        raise ValidationError("Idempotency-Key 必须是 1–128 个可打印 ASCII 字符",
-                              field="Idempotency-Key")
-    return key
-
-
-def _request(user: Principal, body: OrderBody, order_id: str) -> selling.SaleRequest:
-    if body.channel != selling.CHANNEL:
-        raise ValidationError("本接口只受理窗口订单（channel 为 window）", field="channel")
-    if not user.terminal:
-        raise ValidationError("登录时未指定售票窗口（terminal），不能售票", field="terminal")
-    pay = body.payment
-    tendered = pay.amount_fen if pay.tendered_fen is None else pay.tendered_fen
-    return selling.SaleRequest(
-        terminal=user.terminal, clerk=user.username, device_id=user.device_id or "",
-        visit_date=body.visit_date,
-        lines=tuple(selling.SaleLine(ln.ticket_type, ln.qty) for ln in body.lines),
-        tendered_fen=tendered, payment_method=pay.method, order_id=order_id)
-
-
-def _record(user: Principal, key: str, digest: str, body: OrderBody, now: datetime):
-    """Inside the sale's transaction: the amount must match, then keep customer and key."""
-
-    def before_commit(s: Session, sale: selling.SaleResult) -> None:
-        if body.payment.amount_fen != sale.total_fen:
-            raise ValidationError(
-                f"支付金额 {body.payment.amount_fen} 分与订单金额 {sale.total_fen} 分不符",
-                field="payment.amount_fen", total_fen=sale.total_fen)
-        if body.customer is not None:
-            c = body.customer
-            s.execute(sa.update(Order).where(Order.order_id == sale.order_id).values(
-                customer_name=c.name, customer_phone=c.phone, customer_id_no=c.id_no))
-        s.add(IdempotencyKey(username=user.username, key=key, request_sha256=digest,
-                             order_id=sale.order_id, order_no=sale.order_no, created_at=now))
-
-    return before_commit
-
-
-def _replay(s: Session, user: Principal, key: str, digest: str) -> JSONResponse | None:
-    """The answer already given for this key, or None when the key is new."""
-    with read_transaction(s):
-        done = s.get(IdempotencyKey, (user.username, key))
-    if done is None:
-        return None
-    if done.request_sha256 != digest:
-        raise DomainError("这个 Idempotency-Key 已用于另一笔不同的订单",
-                          code="idempotency_key_reused")
-    order = orders.get_order(s, done.order_no)
-    return JSONResponse(order, status_code=201, headers={"Idempotent-Replayed": "true"})
-
-
-def _sell(s: Session, user: Principal, key: str, digest: str, body: OrderBody, now: datetime,
-          venue: Venue) -> JSONResponse:
-    # The order id comes from the key, so two racing requests with one key make one order.
-    order_id = str(body.order_id or uuid.uuid5(_KEY_SPACE, f"{user.username}\n{key}"))
-    try:
-        sale = selling.sell(s, _request(user, body, order_id), now=now, venue=venue,
-                            local_effects=False, before_commit=_record(user, key, digest, body,
-                                                                       now))
-    except (Conflict, sa.exc.IntegrityError):
-        replay = _replay(s, user, key, digest)  # the racing twin committed first
-        if replay is None:
-            raise Conflict(f"订单 {order_id} 已存在", order_id=order_id) from None
-        return replay
-    return JSONResponse(orders.get_order(s, sale.order_no), status_code=201)
+def answer(done: keyed_requests.Answer) -> JSONResponse:
+    """201 with the answer; a replay says so in `Idempotent-Replayed`."""
+    headers = {"Idempotent-Replayed": "true"} if done.replayed else None
+    return JSONResponse(done.body, status_code=201, headers=headers)
 
 
 @router.post("/orders", status_code=201)
@@ -152,9 +94,11 @@ def create_order(body: OrderBody, user: Staff, s: Db, now: Now, venue: AtVenue,
     """A window sale (cash or other methods) through the same `sell` as the client.
     The same key with the same body answers the same order again; with another body 422
     `idempotency_key_reused`."""
-    key = _check_key(idempotency_key)
-    digest = _digest(body)
-    return _replay(s, user, key, digest) or _sell(s, user, key, digest, body, now, venue)
+    return answer(keyed_requests.sell(
+        s, _sale(user, body), username=user.username,
+        key=keyed_requests.check_key(idempotency_key), body=body.model_dump(mode="json"),
+        order_id=str(body.order_id) if body.order_id else None,
+        amount_fen=body.payment.amount_fen, now=now, venue=venue))
 
 
 SearchText = Annotated[str | None, Query(max_length=search.MAX_TEXT, pattern=NO_NUL)]

@@ -1,28 +1,21 @@
 """Refunds (DESIGN.md §8): a live quote, a request with an Idempotency-Key, the approvals list,
 an approval or a rejection."""
 
-import hashlib
-import json
-import uuid
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.orm import Session
 
-from app.domain.errors import DomainError, Forbidden
+from app.domain.errors import Forbidden
 from app.domain.refunds import RefundPolicy
 from app.domain.venue import Venue
-from app.services import refund_queue, refund_quotes, refund_requests
-from app.store.db import read_transaction
-from app.store.models import IdempotencyKey, Order, Refund
+from app.services import keyed_requests, refund_queue, refund_quotes, refund_requests
 
 from ..deps import AtVenue, Db, Now, Staff, require
 from ..fields import code_path, text
 from ..tokens import Principal
-from .orders import IdemKey, _check_key
+from .orders import IdemKey, answer
 
 router = APIRouter()
 
@@ -30,7 +23,6 @@ OrderNo = code_path(64)
 RefundNo = code_path(80)
 Approver = Annotated[Principal, Depends(require(*refund_requests.APPROVERS))]
 TicketIds = Annotated[list[text(36)], Field(min_length=1, max_length=200)]
-_KEY_SPACE = uuid.UUID("0d7c1f0e-5c55-4b7e-8f0a-726566756e64")  # refund ids made from keys
 
 
 class QuoteBody(BaseModel):
@@ -85,58 +77,17 @@ def refund_quote(order_no: OrderNo, body: QuoteBody, user: Staff, s: Db, now: No
             "approval_roles": list(q.approvals_required), "reasons": list(q.reasons)}
 
 
-def _digest(order_no: str, body: RefundBody) -> str:
-    canonical = json.dumps({"refund": order_no, "body": body.model_dump(mode="json")},
-                           sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def _replay(s: Session, user: Principal, key: str, digest: str,
-            refund_id: str) -> JSONResponse | None:
-    with read_transaction(s):
-        done = s.get(IdempotencyKey, (user.username, key))
-        if done is None:
-            return None
-        if done.request_sha256 != digest:
-            raise DomainError("这个 Idempotency-Key 已用于另一个不同的请求",
-                              code="idempotency_key_reused")
-        refund = s.get(Refund, refund_id)
-        if refund is None:
-            raise DomainError("这个 Idempotency-Key 已用于另一个不同的请求",
-                              code="idempotency_key_reused")
-        out = refund_requests.info(refund).to_dict()
-    return JSONResponse(out, status_code=201, headers={"Idempotent-Replayed": "true"})
-
-
 @router.post("/orders/{order_no}/refunds", status_code=201)
 def request_refund(order_no: OrderNo, body: RefundBody, user: Staff, s: Db, now: Now,
                    venue: AtVenue, idempotency_key: IdemKey = None) -> JSONResponse:
     """Request a refund; the same key with the same body answers the same refund again."""
-    key = _check_key(idempotency_key)
-    digest = _digest(order_no, body)
-    refund_id = str(uuid.uuid5(_KEY_SPACE, f"{user.username}\n{key}"))
-    if (replay := _replay(s, user, key, digest, refund_id)) is not None:
-        return replay
-
-    def keep(session: Session, refund: Refund) -> None:
-        order = session.get(Order, refund.order_id)
-        session.add(IdempotencyKey(username=user.username, key=key, request_sha256=digest,
-                                   order_id=refund.order_id, order_no=order.order_no,
-                                   created_at=now))
-
-    try:
-        done = refund_requests.request_refund(
-            s, order_no, body.ticket_ids, body.method, body.reason, actor=user.username,
-            role=user.role, now=now, today=venue.local_date(now),
-            override=body.override.model_dump() if body.override else None,
-            policy=policy_of(venue), refund_id=refund_id, before_commit=keep,
-            payout_terminal=user.terminal)
-    except sa.exc.IntegrityError:
-        s.rollback()
-        if (replay := _replay(s, user, key, digest, refund_id)) is not None:
-            return replay  # the racing twin committed first
-        raise
-    return JSONResponse(done.to_dict(), status_code=201)
+    key = keyed_requests.check_key(idempotency_key)
+    ask = keyed_requests.RefundAsk(
+        order_no, body.ticket_ids, body.method, body.reason,
+        body.override.model_dump() if body.override else None, body.model_dump(mode="json"))
+    return answer(keyed_requests.request_refund(
+        s, ask, username=user.username, role=user.role, terminal=user.terminal, key=key,
+        now=now, today=venue.local_date(now), policy=policy_of(venue)))
 
 
 @router.post("/refunds/{refund_no}/approve")

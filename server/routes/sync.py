@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.domain.errors import Forbidden, ValidationError
 from app.domain.timeline import iso_utc
-from app.services import changes, sync_apply
+from app.services import changes
+from app.services.pushed import apply as pushed_ops
 from app.store.db import read_transaction
 
 from ..deps import AnyRole, AtVenue, Db, Now
@@ -26,7 +27,7 @@ class PushBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     device_id: text(64, min_length=1)
-    ops: Annotated[list[dict[str, Any]], Field(max_length=sync_apply.MAX_OPS)]
+    ops: Annotated[list[dict[str, Any]], Field(max_length=pushed_ops.MAX_OPS)]
 
 
 def _device(user: Principal, device_id: str) -> str:
@@ -44,7 +45,7 @@ def push(body: PushBody, user: AnyRole, s: Db, now: Now, venue: AtVenue) -> dict
         raise ValidationError("每个操作都需要整数 seq", field="ops.seq")
     if seqs != sorted(seqs) or len(set(seqs)) != len(seqs):
         raise ValidationError("操作必须按 seq 递增顺序推送", field="ops.seq")
-    results = sync_apply.apply_batch(s, body.ops, device_id=device_id, user=user.username,
+    results = pushed_ops.apply_batch(s, body.ops, device_id=device_id, user=user.username,
                                      now=now, venue=venue)
     return {"results": [r.to_dict() for r in results]}
 

@@ -168,6 +168,9 @@ def test_order_and_timeline_readers(live):
     assert tl.json()["verified"] is True
     assert [e["action"] for e in events] == ["order.created", "payment.succeeded"]
     assert events[0]["actor"] == "user:clerk1" and events[0]["source"] == "window"
+    assert events[0]["detail"]["customer"] == {  # part of the sale, masked like the order
+        "name": "李四", "phone_masked": "139****5678", "id_masked": None}
+    assert "13912345678" not in tl.text
     for path in (f"/orders/{order_no}", f"/orders/{order_no}/timeline"):
         assert_error(requests.get(live.url(path), headers=clerk2, timeout=10), 403, "forbidden")
         assert_error(requests.get(live.url(path), headers=live.login("gate1"), timeout=10), 403,

@@ -10,8 +10,9 @@ from conftest import sell
 
 from app.domain.anomalies import priority
 from app.domain.ids import new_ticket_code
-from app.services import anomaly_sweep, channels, payments, refund_records, refund_requests
-from app.services.sale_records import record_sale
+from app.services import anomaly_sweep, channels, payments, refund_requests
+from app.services.pushed import refunds as refund_records
+from app.services.pushed.sales import record_sale
 from app.store.models import Anomaly, Inventory, Order
 
 

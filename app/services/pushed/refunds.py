@@ -6,10 +6,9 @@ overwritten: a ticket a gate redeemed meanwhile stays `redeemed` and raises
 `redeemed_after_refund`; the store's own quote and any difference from the window's amounts
 go into the timeline."""
 
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,19 +16,21 @@ from sqlalchemy.orm import Session
 
 from app.domain import actors
 from app.domain.errors import Conflict, NotFound, ValidationError
-from app.domain.money import MAX_FEN, format_fen
+from app.domain.money import format_fen
 from app.domain.refunds import RefundPolicy
 from app.domain.timeline import iso_utc
 from app.domain.venue import Venue
 from app.store.models import Order, Refund, Ticket
 
-from . import timeline
-from .anomaly_log import open_anomaly
-from .order_state import changed, lock_order
-from .refund_quotes import quote_tickets
-from .refund_requests import complete, next_refund_no, return_stock
+from .. import timeline
+from ..anomaly_log import open_anomaly
+from ..order_state import changed, lock_order
+from ..refund_quotes import quote_tickets
+from ..refund_requests import complete, next_refund_no, return_stock
+from .payload import Fields, Pushed
 
 SOURCE = "window"
+RECORD = "退票记录"
 
 
 @dataclass(frozen=True)
@@ -47,51 +48,23 @@ class OfflineRefund:
     terminal: str | None = None  # the window whose drawer paid it
 
 
-def _bad(name: str) -> ValidationError:
-    return ValidationError(f"退票记录字段 {name} 缺失或不正确", field=name)
-
-
-def _uuid(value: Any, name: str) -> str:
-    try:
-        return str(uuid.UUID(str(value)))
-    except ValueError:
-        raise _bad(name) from None
-
-
-def _fen(payload: Mapping[str, Any], name: str) -> int:
-    value = payload.get(name, 0)
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_FEN:
-        raise _bad(name)
-    return value
-
-
-def _when(value: Any) -> datetime:
-    try:
-        at = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-        if at.tzinfo is None:
-            raise ValueError
-        return at.astimezone(UTC)
-    except (ValueError, OverflowError):
-        raise _bad("created_at") from None
-
-
 def parse(payload: Mapping[str, Any], user: str) -> OfflineRefund:
     """Check the op's payload; ValidationError (the op is rejected) when it is malformed."""
-    ids = payload.get("ticket_ids")
-    if not isinstance(ids, list) or not ids or len(ids) > 200:
-        raise _bad("ticket_ids")
-    ticket_ids = tuple(_uuid(i, "ticket_ids") for i in ids)
-    if len(set(ticket_ids)) != len(ticket_ids):
-        raise _bad("ticket_ids")
-    refund_no = payload.get("refund_no")
-    if not isinstance(refund_no, str) or not 0 < len(refund_no) <= 80:
-        raise _bad("refund_no")
+    p = Fields(payload, RECORD)
+    ticket_ids = p.ids("ticket_ids", 200)
     return OfflineRefund(
-        _uuid(payload.get("order_id"), "order_id"), _uuid(payload.get("refund_id"), "refund_id"),
-        refund_no, ticket_ids, _fen(payload, "amount_fen"), _fen(payload, "fee_fen"),
-        _fen(payload, "payment_fee_fen"), str(payload.get("reason") or "窗口离线退票")[:500],
-        str(payload.get("clerk") or user)[:64], _when(payload.get("created_at")),
+        p.id("order_id"), p.id("refund_id"), p.text("refund_no", 80), ticket_ids,
+        p.fen("amount_fen", default=0), p.fen("fee_fen", default=0),
+        p.fen("payment_fee_fen", default=0), str(payload.get("reason") or "窗口离线退票")[:500],
+        str(payload.get("clerk") or user)[:64], p.instant("created_at"),
         str(payload["terminal"])[:8] if payload.get("terminal") else None)
+
+
+def record(session: Session, payload: Mapping[str, Any], pushed: Pushed,
+           keep: Callable[[Session, int], None]) -> int:
+    """The `refund` recorder of `apply.RECORDERS`."""
+    return record_offline_refund(session, payload, user=pushed.user, now=pushed.now,
+                                 venue=pushed.venue, before_commit=keep)
 
 
 def _refund_row(session: Session, order: Order, op: OfflineRefund, rule: str,

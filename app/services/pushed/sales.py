@@ -7,10 +7,9 @@ capacity, from another active lease of the same device, type and day; what is st
 is counted in `inventory.oversold` and raises an `oversold` anomaly (DESIGN.md §4, §6).
 """
 
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,16 +19,17 @@ from app.domain import inventory as inv_rules
 from app.domain.catalog import TicketSpec, TicketType, units_needed
 from app.domain.errors import ValidationError
 from app.domain.ids import is_ticket_code
-from app.domain.money import MAX_FEN, format_fen
+from app.domain.money import format_fen
 from app.domain.venue import Venue
 from app.store.models import Inventory, LeaseRow, Order
 from app.store.types import UTCDateTime
 
-from . import anomaly_log, changes
-from .catalog import load_catalog
-from .leases import ACTIVE, lock_stock, put_stock, stock_of
-from .selling import (
+from .. import anomaly_log, changes
+from ..catalog import load_catalog
+from ..leases import ACTIVE, lock_stock, put_stock, stock_of
+from ..selling import (
     PAYMENT_METHODS,
+    Customer,
     SaleLine,
     SalePlan,
     SaleRequest,
@@ -39,6 +39,9 @@ from .selling import (
     ticket_name,
     write_sale_rows,
 )
+from .payload import Fields, Pushed
+
+RECORD = "售票记录"
 
 
 @dataclass(frozen=True)
@@ -49,86 +52,57 @@ class SaleRecord:
     oversold: int  # units counted beyond capacity
 
 
-def _field(payload: Mapping[str, Any], name: str, kind: type | tuple[type, ...],
-           optional: bool = False) -> Any:
-    value = payload.get(name)
-    if value is None and optional:
+def _customer(p: Fields) -> Customer | None:
+    c = p.optional_nested("customer")
+    if c is None:
         return None
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-        raise ValidationError(f"售票记录字段 {name} 缺失或类型不正确", field=name)
-    return value
+    return Customer(c.optional_text("name", 64), c.optional_text("phone", 32),
+                    c.optional_text("id_no", 32))
 
 
-def _uuid(value: Any, name: str) -> str:
-    try:
-        return str(uuid.UUID(str(value)))
-    except ValueError:
-        raise ValidationError(f"售票记录字段 {name} 不是有效的编号", field=name) from None
-
-
-def _when(value: Any, name: str) -> datetime:
-    try:
-        at = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-        if at.tzinfo is not None:
-            at = at.astimezone(UTC)  # 0001-01-01T00:00+14:00 has no UTC instant
-    except (ValueError, OverflowError):
-        at = None
-    if at is None or at.tzinfo is None:
-        raise ValidationError(f"售票记录字段 {name} 不是带时区的时间", field=name)
-    return at
-
-
-def _request(payload: Mapping[str, Any], device_id: str) -> SaleRequest:
-    try:
-        visit = date.fromisoformat(_field(payload, "visit_date", str))
-    except ValueError:
-        raise ValidationError("售票记录的游玩日期不正确", field="visit_date") from None
-    lines = []
-    for line in _field(payload, "lines", list):
-        if not isinstance(line, dict):
-            raise ValidationError("售票记录的票种行不正确", field="lines")
-        lines.append(SaleLine(_field(line, "ticket_type", str), _field(line, "qty", int)))
-    pay = _field(payload, "payment", dict)
-    method = _field(pay, "method", str)
+def _request(p: Fields, device_id: str) -> SaleRequest:
+    lines = tuple(SaleLine(ln.text("ticket_type", 32), ln.count("qty"))
+                  for ln in p.each("lines", 50))
+    pay = p.nested("payment")
+    method = pay.text("method", 16)
     if method not in PAYMENT_METHODS:
         raise ValidationError(f"不支持的支付方式：{method}", field="payment.method")
-    tendered = _field(pay, "tendered_fen", int, optional=True)
+    tendered = pay.fen("tendered_fen") if pay.present("tendered_fen") else None
     return SaleRequest(
-        terminal=_field(payload, "terminal", str), clerk=_field(payload, "clerk", str),
-        device_id=device_id, visit_date=visit, lines=tuple(lines),
-        tendered_fen=_field(pay, "amount_fen", int) if tendered is None else tendered,
-        payment_method=method, order_id=_uuid(payload.get("order_id"), "order_id"))
+        terminal=p.text("terminal", 8), clerk=p.text("clerk", 64), device_id=device_id,
+        visit_date=p.day("visit_date"), lines=lines,
+        tendered_fen=pay.fen("amount_fen") if tendered is None else tendered,
+        payment_method=method, order_id=p.id("order_id"), customer=_customer(p))
 
 
-def _tickets(payload: Mapping[str, Any], plan: SalePlan,
+def _tickets(p: Fields, plan: SalePlan,
              catalog: Mapping[str, TicketType]) -> tuple[SoldTicket, ...]:
-    given = _field(payload, "tickets", list)
+    given = p.each("tickets")
     if len(given) != len(plan.specs):
         raise ValidationError(f"售票记录应有 {len(plan.specs)} 张票，实际 {len(given)} 张",
                               field="tickets")
     out = []
     for t, spec in zip(given, plan.specs, strict=True):
-        if not isinstance(t, dict) or t.get("ticket_type") != spec.ticket_type:
+        if t.raw.get("ticket_type") != spec.ticket_type:
             raise ValidationError("售票记录的票与票种行不一致", field="tickets")
-        code = _field(t, "code", str)
+        code = t.text("code", 64)
         if not is_ticket_code(code):
             raise ValidationError(f"票码格式不正确：{code[:40]}", field="tickets")
-        out.append(SoldTicket(_uuid(t.get("ticket_id"), "ticket_id"), code, spec.ticket_type,
+        out.append(SoldTicket(t.id("ticket_id"), code, spec.ticket_type,
                               ticket_name(spec, catalog), spec.price_fen))
     if len({t.ticket_id for t in out}) != len(out) or len({t.code for t in out}) != len(out):
         raise ValidationError("售票记录中有重复的票", field="tickets")
     return tuple(out)
 
 
-def _payload_leases(payload: Mapping[str, Any]) -> dict[str, str]:
+def _payload_leases(p: Fields) -> dict[str, str]:
     """ticket_type → lease_id the window sold on."""
     out: dict[str, str] = {}
-    for entry in payload.get("leases") or []:
+    for entry in p.raw.get("leases") or []:
         if isinstance(entry, dict) and isinstance(entry.get("ticket_type"), str):
-            out[entry["ticket_type"]] = _uuid(entry.get("lease_id"), "leases")
-    lease_id = payload.get("lease_id")
-    if lease_id is not None and not out:
-        out["*"] = _uuid(lease_id, "lease_id")
+            out[entry["ticket_type"]] = Fields(entry, RECORD).id("lease_id")
+    if p.present("lease_id") and not out:
+        out["*"] = p.id("lease_id")
     return out
 
 
@@ -221,20 +195,17 @@ def record_sale(session: Session, payload: Mapping[str, Any], *, device_id: str,
     order_no or a ticket code already belongs to another order; then nothing was written.
     """
     del user  # the clerk named in the payload sold it; the pushing user is in applied_ops
+    p = Fields(payload, RECORD)
     with session.begin():
         catalog = load_catalog(session)
-        req = _request(payload, device_id)
-        amount = _field(_field(payload, "payment", dict), "amount_fen", int)
-        if not 0 <= amount <= MAX_FEN:
-            raise ValidationError("售票记录的金额不正确", field="payment.amount_fen")
+        req = _request(p, device_id)
+        amount = p.nested("payment").fen("amount_fen")
         plan = _priced(plan_sale(req, catalog, now=now, venue=venue, check_date=False), amount)
-        order_no = _field(payload, "order_no", str)
-        if not 1 <= len(order_no) <= 64:
-            raise ValidationError("售票记录的订单号不正确", field="order_no")
-        sold = _tickets(payload, plan, catalog)  # an order_id or order_no already taken:
-        # the unique keys refuse it (IntegrityError); `sync_apply` says which order clashed
-        created = min(_when(payload.get("created_at"), "created_at"), now)
-        leases = _payload_leases(payload)
+        order_no = p.text("order_no", 64)
+        sold = _tickets(p, plan, catalog)  # an order_id or order_no already taken:
+        # the unique keys refuse it (IntegrityError); `apply` says which order clashed
+        created = min(p.instant("created_at"), now)
+        leases = _payload_leases(p)
         oversold: dict[str, int] = {}
         for code, n in sorted(units_needed(plan.specs).items()):
             over = _take_units(session, code, req.visit_date, n,
@@ -268,3 +239,11 @@ def _raise_oversold(session: Session, req: SaleRequest, order_no: str, code: str
         evidence={"device_id": req.device_id, "terminal": req.terminal, "ticket_type": code,
                   "visit_date": req.visit_date.isoformat(), "oversold": over},
         amount_fen=amount, now=now, dedupe_key=f"oversold:{req.order_id}:{code}")
+
+
+def record(session: Session, payload: Mapping[str, Any], pushed: Pushed,
+           keep: Callable[[Session, int], None]) -> int:
+    """The `sale` recorder of `apply.RECORDERS`."""
+    return record_sale(session, payload, device_id=pushed.device_id, user=pushed.user,
+                       now=pushed.now, venue=pushed.venue,
+                       before_commit=lambda s, done: keep(s, done.version)).version

@@ -1,0 +1,195 @@
+"""The central store applies ops pushed by windows (DESIGN.md §9 `POST /sync/push`).
+
+Each op runs in its own transaction through the recorder of its kind (`RECORDERS`), and its
+`applied_ops` row is claimed in that transaction (`exactly_once`), permanently: the same op
+again answers `duplicate` with the stored result, the same op id with another payload
+`rejected` (`idempotency_key_reused`). Two pushes of one op racing each other make one effect:
+the loser finds the winner's row (or hits the order's unique keys) and replays it.
+"""
+
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.domain.errors import DomainError, ValidationError
+from app.domain.venue import Venue
+from app.store.db import read_transaction
+from app.store.models import Order
+
+from .. import exactly_once
+from ..exactly_once import APPLIED_OPS, Entry
+from ..outbox import OP_KINDS, payload_digest
+from . import refunds, reprints, sales, shifts
+from .payload import Pushed
+
+APPLIED, DUPLICATE, REJECTED, CONFLICT = "applied", "duplicate", "rejected", "conflict"
+MAX_OPS = 200
+_REUSED = "同一操作编号已用于内容不同的操作，已拒绝"
+
+Keep = Callable[[Session, int], None]  # claims the op inside the recorder's transaction
+Recorder = Callable[[Session, Mapping[str, Any], Pushed, Keep], int]  # → server_version
+
+# kind → recorder; a kind of OP_KINDS missing here (`redeem`: gates use POST /redemptions)
+# is rejected.
+RECORDERS: dict[str, Recorder] = {
+    "sale": sales.record,
+    "refund": refunds.record,
+    "shift_open": shifts.record_open,
+    "shift_close": shifts.record_close,
+    "reprint": reprints.record,
+}
+
+
+@dataclass(frozen=True)
+class OpResult:
+    op_id: str
+    status: str
+    server_version: int | None = None
+    error: dict[str, str] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"op_id": self.op_id, "status": self.status,
+                               "server_version": self.server_version}
+        if self.error:
+            out["error"] = self.error
+        return out
+
+
+def _refused(op_id: str, status: str, e: DomainError) -> OpResult:
+    return OpResult(op_id, status, error={"code": e.code, "message": e.message})
+
+
+def _stored(session: Session, op_id: str) -> Entry | None:
+    with read_transaction(session):
+        return exactly_once.find(session, APPLIED_OPS, (op_id,))
+
+
+def _replay(row: Entry, digest: str, op_id: str) -> OpResult:
+    try:
+        exactly_once.check(APPLIED_OPS, row, digest, _REUSED)
+    except exactly_once.KeyReused as e:
+        return _refused(op_id, REJECTED, e)
+    result = dict(row.result)
+    if result.get("status") == APPLIED:
+        return OpResult(op_id, DUPLICATE, result.get("server_version"))
+    return OpResult(op_id, result.get("status", REJECTED), result.get("server_version"),
+                    result.get("error"))
+
+
+def _check_op(op: Mapping[str, Any]) -> tuple[str, str, Mapping[str, Any]]:
+    op_id = op.get("op_id")
+    try:
+        op_id = str(uuid.UUID(str(op_id)))
+    except ValueError:
+        raise ValidationError("操作编号 op_id 不是有效的 UUID", field="op_id") from None
+    kind = op.get("kind")
+    if kind not in OP_KINDS:
+        raise ValidationError(f"未知的操作类型：{str(kind)[:32]}", field="kind")
+    payload = op.get("payload")
+    if not isinstance(payload, dict):
+        raise ValidationError("操作内容 payload 必须是对象", field="payload")
+    return op_id, kind, payload
+
+
+def _claim(session: Session, op_id: str, kind: str, digest: str, pushed: Pushed,
+           result: OpResult) -> None:
+    exactly_once.claim_or_raise(session, APPLIED_OPS, (op_id,), digest, message=_REUSED,
+                                kind=kind, device_id=pushed.device_id,
+                                result=result.to_dict(), applied_at=pushed.now)
+
+
+def _apply(session: Session, op_id: str, kind: str, payload: Mapping[str, Any], digest: str,
+           pushed: Pushed) -> OpResult:
+    recorder = RECORDERS.get(kind)
+    if recorder is None:
+        raise ValidationError(f"中心库暂不受理此类操作：{kind}", field="kind")
+
+    def keep(s: Session, version: int) -> None:
+        _claim(s, op_id, kind, digest, pushed, OpResult(op_id, APPLIED, version))
+
+    return OpResult(op_id, APPLIED, recorder(session, payload, pushed, keep))
+
+
+def _known(session: Session, ops: Sequence[Mapping[str, Any]]) -> dict[str, Entry]:
+    ids = []
+    for op in ops:
+        try:
+            ids.append(str(uuid.UUID(str(op.get("op_id")))))
+        except (ValueError, AttributeError):
+            continue
+    return exactly_once.find_many(session, APPLIED_OPS, ids)
+
+
+def apply_batch(session: Session, ops: Sequence[Mapping[str, Any]], *, device_id: str,
+                user: str, now: datetime, venue: Venue) -> list[OpResult]:
+    """Apply a pushed batch in order, each op in its own transaction; the ops already known
+    are looked up in one query."""
+    known = _known(session, ops)
+    return [apply_op(session, op, device_id=device_id, user=user, now=now, venue=venue,
+                     known=known) for op in ops]
+
+
+def apply_op(session: Session, op: Mapping[str, Any], *, device_id: str, user: str,
+             now: datetime, venue: Venue,
+             known: Mapping[str, Entry] | None = None) -> OpResult:
+    """Apply one pushed op exactly once (see the module docstring). Never raises for bad
+    input: the result says `rejected` (a 4xx the window shows its supervisor) or `conflict`.
+    `known`: the batch's already-applied ops (else this op is looked up on its own)."""
+    raw_id = str(op.get("op_id"))[:64] if isinstance(op, Mapping) else "?"
+    try:
+        op_id, kind, payload = _check_op(op)
+    except DomainError as e:
+        return _refused(raw_id, REJECTED, e)
+    digest, pushed = payload_digest(payload), Pushed(device_id, user, now, venue)
+    row = known.get(op_id) if known is not None else _stored(session, op_id)
+    if row is not None:
+        return _replay(row, digest, op_id)
+    try:
+        return _apply(session, op_id, kind, payload, digest, pushed)
+    except exactly_once.Taken as twin:  # a twin push won the race
+        return _replay(twin.entry, digest, op_id)
+    except exactly_once.KeyReused as e:  # a twin push of another payload won it
+        return _refused(op_id, REJECTED, e)
+    except IntegrityError:
+        session.rollback()
+        if (row := _stored(session, op_id)) is not None:  # a twin push won the race
+            return _replay(row, digest, op_id)
+        result = OpResult(op_id, CONFLICT, error={
+            "code": "conflict", "message": _clash_message(session, payload)})
+    except DomainError as e:
+        session.rollback()
+        result = _refused(op_id, CONFLICT if e.code == "conflict" else REJECTED, e)
+    return _remember(session, op_id, kind, digest, pushed, result)
+
+
+def _clash_message(session: Session, payload: Mapping[str, Any]) -> str:
+    """Why the store's unique keys refused the op, in words a supervisor can act on."""
+    order_no, order_id = str(payload.get("order_no"))[:64], str(payload.get("order_id"))[:36]
+    with read_transaction(session):
+        other = session.execute(sa.select(Order.order_no, Order.device_id).where(
+            sa.or_(Order.order_no == order_no, Order.order_id == order_id))).first()
+    if other is not None and other.order_no == order_no:
+        return (f"订单号 {order_no} 已被设备 {other.device_id or '未知'} 的另一订单使用"
+                "（两个窗口的终端号是否相同？）")
+    if other is not None:
+        return f"订单编号 {order_id} 已属于订单 {other.order_no}"
+    return "操作与中心库已有数据冲突（编号或票码重复）"
+
+
+def _remember(session: Session, op_id: str, kind: str, digest: str, pushed: Pushed,
+              result: OpResult) -> OpResult:
+    """Keep a refusal too, so the same op always gets the same answer."""
+    try:
+        with session.begin():
+            _claim(session, op_id, kind, digest, pushed, result)
+    except exactly_once.Taken as twin:
+        return _replay(twin.entry, digest, op_id)
+    except exactly_once.KeyReused as e:
+        return _refused(op_id, REJECTED, e)
+    return result

@@ -1,0 +1,78 @@
+"""The central store records the shifts windows push (`shift_open`, `shift_close` ops of
+DESIGN.md §9) in its `shifts` table, as the window sent them.
+
+Applying is idempotent: the op journal (`applied_ops`) answers a replayed op, and a shift row
+already in the state an op describes is left as it is. A `shift_close` whose `shift_open` never
+arrived still records the closed shift.
+"""
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.domain.errors import Conflict
+from app.domain.ids import normalize_terminal
+from app.store.models import Shift
+
+from .payload import Fields, Pushed
+
+OPEN_VERSION, CLOSED_VERSION = 1, 2
+RECORD = "班次记录"
+
+
+def _shift_fields(p: Fields) -> dict[str, Any]:
+    try:
+        terminal = normalize_terminal(p.text("terminal", 8))
+    except ValueError:
+        raise p.bad("terminal") from None
+    return {"shift_id": p.id("shift_id"), "terminal": terminal, "clerk": p.text("clerk", 64),
+            "opening_float_fen": p.fen("opening_float_fen"),
+            "opened_at": p.instant("opened_at")}
+
+
+def _close_fields(p: Fields) -> dict[str, Any]:
+    report = p.optional_nested("report")
+    return {"status": "closed", "closed_at": p.instant("closed_at"),
+            "report": None if report is None else dict(report.raw),
+            "cash_expected_fen": p.fen("cash_expected_fen", signed=True),
+            "cash_counted_fen": p.fen("cash_counted_fen"),
+            "variance_fen": p.fen("variance_fen", signed=True)}
+
+
+def record_open(session: Session, payload: Mapping[str, Any], pushed: Pushed,
+                keep: Callable[[Session, int], None]) -> int:
+    """The `shift_open` recorder of `apply.RECORDERS`."""
+    del pushed  # the shift names its window and clerk
+    return apply_shift_op(session, "shift_open", payload, before_commit=keep)
+
+
+def record_close(session: Session, payload: Mapping[str, Any], pushed: Pushed,
+                 keep: Callable[[Session, int], None]) -> int:
+    """The `shift_close` recorder of `apply.RECORDERS`."""
+    del pushed
+    return apply_shift_op(session, "shift_close", payload, before_commit=keep)
+
+
+def apply_shift_op(session: Session, kind: str, payload: Mapping[str, Any], *,
+                   before_commit: Callable[[Session, int], None]) -> int:
+    """Record a pushed `shift_open` / `shift_close`; returns the shift's version (1 open,
+    2 closed). `before_commit(session, version)` runs last inside the transaction."""
+    p = Fields(payload, RECORD)
+    fields = _shift_fields(p)
+    closing = _close_fields(p) if kind == "shift_close" else {}
+    with session.begin():
+        row = session.get(Shift, fields["shift_id"], with_for_update=True)
+        if row is not None and (row.terminal, row.clerk) != (fields["terminal"],
+                                                            fields["clerk"]):
+            raise Conflict(f"班次 {fields['shift_id']} 已属于终端 {row.terminal} 的 {row.clerk}")
+        if row is None:
+            row = Shift(status="open", **fields)
+            session.add(row)
+        if closing and row.status != "closed":
+            for name, value in closing.items():
+                setattr(row, name, value)
+        session.flush()
+        version = CLOSED_VERSION if row.status == "closed" else OPEN_VERSION
+        before_commit(session, version)
+    return version
