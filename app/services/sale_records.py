@@ -20,7 +20,7 @@ from app.domain import inventory as inv_rules
 from app.domain.catalog import TicketSpec, TicketType, units_needed
 from app.domain.errors import ValidationError
 from app.domain.ids import is_ticket_code
-from app.domain.money import MAX_FEN, format_fen
+from app.domain.money import MAX_FEN, format_fen, split_proportionally
 from app.domain.venue import Venue
 from app.store.models import Inventory, LeaseRow, Order
 from app.store.types import UTCDateTime
@@ -201,9 +201,7 @@ def _priced(plan: SalePlan, amount_fen: int) -> SalePlan:
     """The window's charge wins when its catalog priced the sale differently."""
     if amount_fen == plan.total_fen or not plan.specs:
         return plan
-    total_list = sum(s.list_price_fen for s in plan.specs) or 1
-    shares = [amount_fen * s.list_price_fen // total_list for s in plan.specs]
-    shares[0] += amount_fen - sum(shares)
+    shares = split_proportionally(amount_fen, [s.list_price_fen for s in plan.specs])
     specs = tuple(TicketSpec(s.ticket_type, s.sold_as, s.name, s.kind, p, s.list_price_fen,
                              s.uses_total, s.person) for s, p in zip(plan.specs, shares,
                                                                       strict=True))
