@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .errors import ValidationError
+from .money import split_proportionally
 
 MAX_LINE_QTY = 200  # one window sale; a bigger group goes through the group desk
 
@@ -46,23 +47,6 @@ class TicketSpec:
     person: int  # 1-based person index inside the line
 
 
-def split_package_price(price_fen: int, list_prices: Sequence[int]) -> list[int]:
-    """Split a package price over its components in proportion to their list prices.
-
-    Each share is floored; the remainder fen go to the first component, so the shares sum to
-    the package price exactly.
-    """
-    if not list_prices:
-        raise ValueError("a package needs components")
-    total_list = sum(list_prices)
-    if total_list <= 0:
-        shares = [0] * len(list_prices)
-    else:
-        shares = [price_fen * p // total_list for p in list_prices]
-    shares[0] += price_fen - sum(shares)
-    return shares
-
-
 def expand_line(
     catalog: Mapping[str, TicketType], code: str, qty: int
 ) -> list[TicketSpec]:
@@ -83,7 +67,7 @@ def expand_line(
             for person in range(1, qty + 1)
         ]
     parts = [catalog[c] for c in tt.components]
-    shares = split_package_price(tt.price_fen, [p.price_fen for p in parts])
+    shares = split_proportionally(tt.price_fen, [p.price_fen for p in parts])  # by list price
     return [
         TicketSpec(p.code, tt.code, p.name, p.kind, share, share, p.uses_total, person)
         for person in range(1, qty + 1)

@@ -4,6 +4,7 @@ The store applies the same arithmetic as a conditional UPDATE inside the write t
 these functions are the rules it implements and the model the property tests check.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from .errors import SoldOut, ValidationError
@@ -53,21 +54,50 @@ def grant_lease(stock: Stock, qty: int) -> tuple[Stock, Lease]:
     return replace(stock, held=stock.held + granted), Lease(granted=granted)
 
 
-def sell_from_lease(stock: Stock, lease: Lease, qty: int) -> tuple[Stock, Lease, int]:
-    """An offline sale on a lease. Returns (stock, lease, oversold units).
+@dataclass(frozen=True)
+class LeaseSale:
+    """What a sale that already happened did to the stock and to the device's leases."""
 
-    Units inside the lease move from held to sold. Units beyond a dead or exhausted lease were
-    still sold (money changed hands): they take free capacity if any, else count as oversold.
+    stock: Stock
+    lease: Lease | None  # the lease the window sold on, updated (None: sold on no lease)
+    others: tuple[Lease, ...]  # the device's other leases of that type and day, updated
+    from_free: int  # units taken from free capacity
+    oversold: int  # units beyond capacity, counted in `stock.oversold`
+
+
+def sell_from_lease(stock: Stock, lease: Lease | None, qty: int,
+                    others: Sequence[Lease] = ()) -> LeaseSale:
+    """An offline sale on a lease (or on none): it happened, so it is never refused.
+
+    Units come, in this order, from the lease it was sold on (while active: held → sold),
+    from free capacity, from the device's `others` leases of the same type and day (oldest
+    first; the free capacity goes first so the device keeps its holds for later sales);
+    what is still missing is counted as oversold (outside the invariant).
     """
     _positive(qty)
-    from_lease = min(qty, lease.left)
-    stock = replace(stock, held=stock.held - from_lease, sold=stock.sold + from_lease)
-    lease = replace(lease, used=lease.used + from_lease)
-    rest = qty - from_lease
+    rest = qty
+    if lease is not None:
+        stock, lease, took = _use(stock, lease, rest)
+        rest -= took
     from_free = min(rest, stock.available)
-    over = rest - from_free
-    stock = replace(stock, sold=stock.sold + from_free, oversold=stock.oversold + over)
-    return stock, lease, over
+    stock = replace(stock, sold=stock.sold + from_free)
+    rest -= from_free
+    used_others = []
+    for other in others:
+        stock, other, took = _use(stock, other, rest)
+        used_others.append(other)
+        rest -= took
+    stock = replace(stock, oversold=stock.oversold + rest)
+    return LeaseSale(stock, lease, tuple(used_others), from_free, rest)
+
+
+def _use(stock: Stock, lease: Lease, qty: int) -> tuple[Stock, Lease, int]:
+    """Move up to `qty` of the lease's units from held to sold."""
+    took = min(qty, lease.left)
+    if took <= 0:
+        return stock, lease, 0
+    return (replace(stock, held=stock.held - took, sold=stock.sold + took),
+            replace(lease, used=lease.used + took), took)
 
 
 def release_lease(stock: Stock, lease: Lease) -> tuple[Stock, Lease]:
@@ -77,12 +107,25 @@ def release_lease(stock: Stock, lease: Lease) -> tuple[Stock, Lease]:
     return replace(stock, held=stock.held - lease.left), replace(lease, active=False)
 
 
+def return_units(stock: Stock, qty: int) -> Stock:
+    """Units of tickets that no longer count (refunded in time, voided) leave the row:
+    out of `oversold` first — those never had a place, so giving them back frees none —
+    then out of `sold`. A row counting fewer units than `qty` is left as it is: its count
+    is already wrong, and the inventory sweep reports it rather than a guess moving it."""
+    _positive(qty)
+    if qty > stock.sold + stock.oversold:
+        return stock
+    from_over = min(qty, stock.oversold)
+    return replace(stock, oversold=stock.oversold - from_over,
+                   sold=stock.sold - (qty - from_over))
+
+
 def restock_refund(stock: Stock, qty: int, visit_date_past: bool) -> Stock:
-    """A refund gives its units back only while the visit date is not past."""
+    """A refund gives its units back (`return_units`) only while the visit date is not past."""
     _positive(qty)
     if visit_date_past:
         return stock
-    return replace(stock, sold=max(0, stock.sold - qty))
+    return return_units(stock, qty)
 
 
 def set_capacity(stock: Stock, capacity: int) -> Stock:

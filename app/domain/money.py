@@ -1,5 +1,6 @@
 """Money is integer fen; percentages are basis points (1000 bp = 10%). Rounding is half-up."""
 
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .errors import ValidationError
@@ -20,6 +21,27 @@ def div_half_up(numerator: int, denominator: int) -> int:
 def apply_bp(amount_fen: int, bp: int) -> int:
     """`amount_fen * bp / 10000`, rounded half-up to the fen."""
     return div_half_up(amount_fen * bp, 10_000)
+
+
+def split_proportionally(total_fen: int, weights: Sequence[int]) -> list[int]:
+    """Split `total_fen` over `weights` in proportion (DESIGN.md §2: a package price over its
+    components by their list prices; a channel's charge over its tickets; a refund over its
+    tickets by what was paid for each).
+
+    Each share is floored and the remainder fen go on the first, so the shares sum to
+    `total_fen` exactly: every share but the first is within 1 fen below its exact share, the
+    first is at most `len(weights) - 1` fen above. All weights zero: the first takes it all.
+    """
+    if not weights:
+        if total_fen:
+            raise ValueError("nothing to split the amount over")
+        return []
+    if min(weights) < 0:
+        raise ValueError("weights must not be negative")
+    whole = sum(weights)
+    shares = [total_fen * w // whole if whole else 0 for w in weights]
+    shares[0] += total_fen - sum(shares)
+    return shares
 
 
 def _grouped(fen: int) -> str:

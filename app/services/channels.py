@@ -17,13 +17,12 @@ from app.domain.catalog import (
     TicketSpec,
     TicketType,
     expand_line,
-    split_package_price,
     units_needed,
 )
 from app.domain.errors import NotFound, ValidationError
 from app.domain.ids import CHANNEL_PREFIXES, channel_order_no, new_id, new_ticket_code
 from app.domain.lifecycle import PaymentState, TicketState, derive_status
-from app.domain.money import MAX_FEN
+from app.domain.money import MAX_FEN, split_proportionally
 from app.domain.venue import Venue
 from app.store.models import Order, Payment, Ticket
 
@@ -80,9 +79,10 @@ def payment_method(channel: str) -> str:
 
 
 def price_tickets(amount_fen: int, specs: Sequence[TicketSpec]) -> list[int]:
-    """Split what the channel charged over the tickets in proportion to their window prices;
-    the remainder fen go on the first ticket, so the prices sum to `amount_fen`."""
-    return split_package_price(amount_fen, [s.price_fen for s in specs])
+    """Split what the channel charged over the tickets in proportion to their list prices (a
+    package component's: its share of the package's); the remainder fen go on the first
+    ticket, so the prices sum to `amount_fen`."""
+    return split_proportionally(amount_fen, [s.list_price_fen for s in specs])
 
 
 def check_channel(channel: str) -> None:

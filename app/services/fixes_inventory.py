@@ -6,7 +6,8 @@ Both hold a stock row to the rule of `inventory_audit` (the sweep that detects t
 `valid`, `redeeming`, `redeemed` or `refunding` of an order not cancelled. A fix moves at
 most the row's difference and at most the order's own tickets, so a count that is already
 right is refused (Conflict) instead of being moved twice. Units that no longer fit the
-capacity are counted in `oversold`, as an offline sale beyond its lease is."""
+capacity are counted in `oversold`, as an offline sale beyond its lease is; units given back
+leave `oversold` first, as a refund's do (the rules of `app.domain.inventory`)."""
 
 from collections import Counter
 from dataclasses import dataclass
@@ -15,10 +16,11 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.domain import inventory as inv_rules
 from app.domain.errors import Conflict
 from app.store.models import Inventory, Order, Ticket, TicketTypeRow
 
-from . import changes
+from . import changes, stock_writes
 from .fixes_common import Done, FixContext, need_order
 from .inventory_audit import LIVE, REFUNDED, RefundedTicket, Row, refunded_tickets
 from .order_state import tickets_of
@@ -35,9 +37,7 @@ class Stock:
 
 def _stock(ctx: FixContext, code: str, day: date, name: str) -> Stock:
     s = ctx.session
-    row = s.execute(
-        sa.select(Inventory).where(Inventory.ticket_type == code, Inventory.visit_date == day)
-        .with_for_update().execution_options(populate_existing=True)).scalar_one_or_none()
+    row = stock_writes.lock_stock(s, code, day)
     if row is None:
         raise Conflict(f"{name} {day:%Y-%m-%d} 没有库存记录，无法调整")
     live = s.execute(
@@ -63,11 +63,6 @@ def _describe(moved: dict[str, int], names: dict[str, str]) -> str:
     return "、".join(f"{names[c]} {n} 张" for c, n in moved.items())
 
 
-def _touch(ctx: FixContext, row: Inventory) -> None:
-    row.version += 1
-    row.updated_at = ctx.now
-
-
 def deduct_inventory(ctx: FixContext) -> Done:
     """`paid_inventory_not_deducted`: add the order's missing units (of the evidence's
     ticket type, else of every type it has) to `sold`."""
@@ -84,13 +79,12 @@ def deduct_inventory(ctx: FixContext) -> Done:
         n = min(mine[code], stock.live - row.sold - row.oversold)
         if n <= 0:
             continue
-        fits = max(0, min(n, row.capacity - row.sold - row.held))
-        row.sold += fits
-        row.oversold += n - fits
-        _touch(ctx, row)
+        # the units of a sale that happened on no lease: free capacity, the rest oversold
+        sale = inv_rules.sell_from_lease(stock_writes.stock_of(row), None, n)
+        stock_writes.put_stock(row, sale.stock, ctx.now)
         moved[code] = n
-        if n > fits:
-            over[code] = n - fits
+        if sale.oversold:
+            over[code] = sale.oversold
     if not moved:
         raise Conflict(f"订单 {order.order_no} 的票已计入已售库存，无需补扣")
     changes.touch_inventory(ctx.session, moved, order.visit_date, now=ctx.now)
@@ -127,11 +121,12 @@ def restore_inventory(ctx: FixContext) -> Done:
         late = [t for t in stock.refunded if _late(ctx, t, day)]
         in_time = [t for t in stock.refunded if t.ticket_id in mine and not _late(ctx, t, day)]
         late_only = late_only and not in_time
-        n = min(len(in_time), row.sold + row.oversold - stock.live - len(late), row.sold)
+        n = min(len(in_time), row.sold + row.oversold - stock.live - len(late))
         if n <= 0:
             continue
-        row.sold -= n
-        _touch(ctx, row)
+        # what the refund should have done: its units out, oversold first, then sold
+        stock_writes.put_stock(row, inv_rules.restock_refund(
+            stock_writes.stock_of(row), n, visit_date_past=False), ctx.now)
         moved[code] = n
     if late_only:
         raise Conflict(f"订单 {order.order_no} 的票在游玩日期 {day:%Y-%m-%d} 之后才退，"

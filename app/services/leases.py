@@ -2,7 +2,8 @@
 offline. Granting adds to `held`; offline sales move units from `held` to `sold`
 (`pushed.sales`); returning or expiry at closing time releases `granted - used`.
 
-Every writer locks the inventory row first, then the lease (one lock order for all).
+Every writer locks the inventory row first, then the lease (one lock order for all); the
+stock rows are written through `stock_writes`, by the rules of `app.domain.inventory`.
 """
 
 from dataclasses import dataclass
@@ -16,9 +17,10 @@ from app.domain.errors import Forbidden, NotFound, SoldOut, ValidationError
 from app.domain.ids import new_id
 from app.domain.venue import Venue
 from app.store.db import read_transaction
-from app.store.models import Inventory, LeaseRow, TicketTypeRow
+from app.store.models import LeaseRow, TicketTypeRow
 
 from . import changes
+from .stock_writes import lock_stock, put_stock, stock_of
 
 MAX_LEASE_QTY = 1000
 ACTIVE = "active"
@@ -43,24 +45,6 @@ class LeaseInfo:
 def info(row: LeaseRow) -> LeaseInfo:
     return LeaseInfo(row.lease_id, row.device_id, row.ticket_type, row.visit_date, row.granted,
                      row.used, row.status, row.expires_at)
-
-
-def lock_stock(session: Session, ticket_type: str, visit_date: date) -> Inventory | None:
-    return session.execute(
-        sa.select(Inventory).where(Inventory.ticket_type == ticket_type,
-                                   Inventory.visit_date == visit_date)
-        .with_for_update()).scalar_one_or_none()
-
-
-def stock_of(row: Inventory) -> inv_rules.Stock:
-    return inv_rules.Stock(row.capacity, row.sold, row.held, row.oversold)
-
-
-def put_stock(row: Inventory, stock: inv_rules.Stock, now: datetime) -> None:
-    """Write `stock` back to its locked row (version bumped)."""
-    row.sold, row.held, row.oversold = stock.sold, stock.held, stock.oversold
-    row.version += 1
-    row.updated_at = now
 
 
 def _check_grant(session: Session, ticket_type: str, visit_date: date, qty: int,

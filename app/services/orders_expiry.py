@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from app.domain import actors
 from app.domain.lifecycle import PaymentState, TicketState, next_ticket_state
 from app.store.db import read_transaction
-from app.store.models import Inventory, Order
+from app.store.models import Order
 
-from . import changes, timeline
+from . import changes, stock_writes, timeline
 from .order_state import changed, lock_order, tickets_of
 
 UNPAID_TTL = timedelta(minutes=15)
@@ -21,7 +21,6 @@ UNPAID_TTL = timedelta(minutes=15)
 UNPAID = (str(PaymentState.NONE), str(PaymentState.FAILED))
 SOURCE = "server"
 BATCH = 200
-_inv = Inventory.__table__
 
 
 def _due(cutoff: datetime) -> sa.ColumnElement[bool]:
@@ -37,11 +36,7 @@ def _still_due(order: Order, cutoff: datetime) -> bool:
 
 
 def _release(session: Session, order: Order, units: Counter[str], now: datetime) -> None:
-    for code, n in sorted(units.items()):
-        session.connection().execute(
-            sa.update(_inv).where(_inv.c.ticket_type == code,
-                                  _inv.c.visit_date == order.visit_date, _inv.c.sold >= n)
-            .values(sold=_inv.c.sold - n, version=_inv.c.version + 1, updated_at=now))
+    stock_writes.return_units(session, units, order.visit_date, now)
     changes.touch_inventory(session, units, order.visit_date, now=now)
 
 

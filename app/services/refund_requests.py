@@ -10,6 +10,7 @@ A request that needs approval waits as `awaiting_approval` until `approve` has e
 (`payout_terminal`) is `approved` then, not settled: the cash leaves that window's drawer
 when the clerk pays it out, and the window's `refund` sync op settles it."""
 
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,10 +24,9 @@ from app.domain.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.domain.ids import new_id
 from app.domain.lifecycle import next_ticket_state
 from app.domain.refunds import RefundPolicy
-from app.store.models import Inventory, Order, Refund, Ticket
-from app.store.types import UTCDateTime
+from app.store.models import Order, Refund, Ticket
 
-from . import changes, timeline
+from . import changes, stock_writes, timeline
 from .order_state import changed, lock_order
 from .refund_quotes import (
     DEFAULT_POLICY,
@@ -44,16 +44,6 @@ APPROVERS = (SUPERVISOR, FINANCE, "admin")
 # Where a refund goes once nobody has to approve it.
 ROUTE = {"cash": "succeeded", "voucher": "succeeded", "wechat": "processing",
          "alipay": "processing", "ota": "submitted"}
-
-_inventory = Inventory.__table__
-_RETURN_STOCK = (
-    sa.update(_inventory)
-    .where(_inventory.c.ticket_type == sa.bindparam("k_code"),
-           _inventory.c.visit_date == sa.bindparam("k_day"),
-           _inventory.c.sold >= sa.bindparam("k_n"))
-    .values(sold=_inventory.c.sold - sa.bindparam("k_n"), version=_inventory.c.version + 1,
-            updated_at=sa.bindparam("k_now", type_=UTCDateTime())))
-
 
 @dataclass(frozen=True)
 class RefundInfo:
@@ -94,16 +84,13 @@ def next_refund_no(session: Session, order: Order) -> str:
 
 def return_stock(session: Session, order: Order, tickets: Sequence[Ticket],
                  now: datetime, today: Any) -> bool:
-    """Give the tickets' units back (`sold` decreases) unless the visit date is past."""
+    """Give the tickets' units back unless the visit date is past (DESIGN.md §4), by
+    `inv_rules.return_units` (out of `oversold` first, then `sold`); True when the date let
+    them come back."""
     if order.visit_date < today:
         return False
-    need: dict[str, int] = {}
-    for t in tickets:
-        need[t.ticket_type] = need.get(t.ticket_type, 0) + 1
-    conn = session.connection()
-    for code in sorted(need):
-        conn.execute(_RETURN_STOCK, {"k_code": code, "k_day": order.visit_date,
-                                     "k_n": need[code], "k_now": now})
+    need = Counter(t.ticket_type for t in tickets)
+    stock_writes.return_units(session, need, order.visit_date, now)
     changes.touch_inventory(session, need, order.visit_date, now=now)
     return True
 

@@ -22,9 +22,8 @@ from app.domain.timeline import iso_utc
 from app.domain.venue import Venue
 from app.store.counters import next_order_seq
 from app.store.models import Inventory, LeaseRow, Order, Payment, Ticket
-from app.store.types import UTCDateTime
 
-from . import changes, outbox, print_queue, timeline
+from . import changes, outbox, print_queue, stock_writes, timeline
 from .catalog import load_catalog
 from .orders import mask_id_no, mask_phone
 from .shifts import require_open_shift
@@ -36,22 +35,8 @@ SOURCE = "window"
 
 _inventory = Inventory.__table__
 _orders = Order.__table__
-# Built once: a sale runs these every time, and building statements costs more than running them.
-_TAKE_STOCK_CACHED = (  # a window's cache: the version stays the store's (sync/cache.py)
-    sa.update(_inventory)
-    .where(_inventory.c.ticket_type == sa.bindparam("k_code"),
-           _inventory.c.visit_date == sa.bindparam("k_day"),
-           _inventory.c.sold + _inventory.c.held + sa.bindparam("k_n") <= _inventory.c.capacity)
-    .values(sold=_inventory.c.sold + sa.bindparam("k_n"),
-            updated_at=sa.bindparam("k_now", type_=UTCDateTime())))
-_TAKE_STOCK = _TAKE_STOCK_CACHED.values(version=_inventory.c.version + 1)
 _leases = LeaseRow.__table__
-_USE_LEASE = (
-    sa.update(_leases)
-    .where(_leases.c.lease_id == sa.bindparam("k_id"),
-           _leases.c.used + sa.bindparam("k_n") <= _leases.c.granted)
-    .values(used=_leases.c.used + sa.bindparam("k_n"), version=_leases.c.version + 1,
-            updated_at=sa.bindparam("k_now", type_=UTCDateTime())))
+# Built once: a sale runs these every time, and building statements costs more than running them.
 _INSERT_ORDER = sa.insert(_orders)
 _INSERT_TICKETS = sa.insert(Ticket.__table__)
 _INSERT_PAYMENT = sa.insert(Payment.__table__)
@@ -178,14 +163,9 @@ def take_stock(session: Session, need: Mapping[str, int], visit_date: date,
     """Move units into `sold` with a conditional UPDATE per type, in code order (one lock
     order for every writer); SoldOut when one would break sold + held <= capacity.
     `cached`: the window's copy of the store's stock, whose version is the store's."""
-    conn = session.connection()
-    stmt = _TAKE_STOCK_CACHED if cached else _TAKE_STOCK
     for code in sorted(need):
-        n = need[code]
-        done = conn.execute(stmt,
-                            {"k_code": code, "k_day": visit_date, "k_n": n, "k_now": now})
-        if done.rowcount != 1:
-            _refuse_stock(session, code, catalog[code].name, visit_date, n)
+        if not stock_writes.take_free(session, code, visit_date, need[code], now, cached=cached):
+            _refuse_stock(session, code, catalog[code].name, visit_date, need[code])
 
 
 def take_from_leases(session: Session, need: Mapping[str, int], visit_date: date,
@@ -194,7 +174,6 @@ def take_from_leases(session: Session, need: Mapping[str, int], visit_date: date
     """An offline sale: units come from this device's active leases only (never free
     capacity: the cache cannot know it), so offline sales can never oversell. Returns the
     `leases` of the sale op; SoldOut when a lease has too few units left."""
-    conn = session.connection()
     used: list[dict[str, Any]] = []
     for code in sorted(need):
         n = need[code]
@@ -210,7 +189,7 @@ def take_from_leases(session: Session, need: Mapping[str, int], visit_date: date
             raise SoldOut(f"离线售票只能用本窗口预留的票：{name}仅剩 {left} 张" if left
                           else f"离线状态下{name}没有可售预留，请联网后再售",
                           available=left, ticket_type=code)
-        conn.execute(_USE_LEASE, {"k_id": lease.lease_id, "k_n": n, "k_now": now})
+        stock_writes.use_lease(session, lease.lease_id, n, now)  # left >= n: it takes
         used.append({"lease_id": lease.lease_id, "ticket_type": code, "qty": n})
     return used
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.domain import actors
 from app.domain.errors import Conflict, NotFound, ValidationError
+from app.domain.money import split_proportionally
 from app.domain.print_docs import RefundSlipDoc
 from app.domain.refunds import RefundPolicy
 from app.domain.timeline import iso_utc
@@ -124,15 +125,6 @@ def refund_cash(session: Session, order_no: str, ticket_ids: Sequence[str], reas
                         done.payment_fee_fen, out["op_id"], out["jobs"])
 
 
-def _split(total: int, weights: Sequence[int]) -> list[int]:
-    """`total` over `weights` in proportion, the remainder fen on the first."""
-    whole = sum(weights)
-    parts = [total * w // whole if whole else 0 for w in weights]
-    if parts:
-        parts[0] += total - sum(parts)
-    return parts
-
-
 def pay_out(session: Session, refund_no: str, *, terminal: str, clerk: str, now: datetime,
             venue: Venue) -> WindowRefund:
     """Hand over the cash of a refund the approvers let through (`approved`, asked at this
@@ -160,8 +152,9 @@ def pay_out(session: Session, refund_no: str, *, terminal: str, clerk: str, now:
             sa.select(Ticket).where(Ticket.ticket_id.in_(list(refund.ticket_ids)))).scalars()}
         tickets = [rows[i] for i in refund.ticket_ids]
         prices = [t.price_fen for t in tickets]
-        fees = _split(refund.fee_fen + refund.payment_fee_fen, prices)
-        backs = _split(refund.amount_fen, prices)
+        # the refund's fee and amount over its tickets by what was paid for each
+        fees = split_proportionally(refund.fee_fen + refund.payment_fee_fen, prices)
+        backs = split_proportionally(refund.amount_fen, prices)
         lines = [{"name": t.name, "code": t.code, "paid_fen": t.price_fen, "fee_fen": f,
                   "refund_fen": b} for t, f, b in zip(tickets, fees, backs, strict=True)]
         refund_requests.complete(session, order, refund, actor=actors.user(clerk), now=now,

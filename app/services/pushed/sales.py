@@ -19,14 +19,13 @@ from app.domain import inventory as inv_rules
 from app.domain.catalog import TicketSpec, TicketType, units_needed
 from app.domain.errors import ValidationError
 from app.domain.ids import is_ticket_code
-from app.domain.money import format_fen
+from app.domain.money import format_fen, split_proportionally
 from app.domain.venue import Venue
-from app.store.models import Inventory, LeaseRow, Order
-from app.store.types import UTCDateTime
+from app.store.models import LeaseRow, Order
 
-from .. import anomaly_log, changes
+from .. import anomaly_log, changes, stock_writes
 from ..catalog import load_catalog
-from ..leases import ACTIVE, lock_stock, put_stock, stock_of
+from ..leases import ACTIVE
 from ..selling import (
     PAYMENT_METHODS,
     Customer,
@@ -106,78 +105,51 @@ def _payload_leases(p: Fields) -> dict[str, str]:
     return out
 
 
-def _use_lease(session: Session, lease_id: str | None, device_id: str, code: str,
-               day: date, n: int, now: datetime) -> int:
-    if lease_id is None or n <= 0:
-        return 0
-    lease = session.get(LeaseRow, lease_id, with_for_update=True)
-    if (lease is None or lease.status != ACTIVE or lease.device_id != device_id
-            or lease.ticket_type != code or lease.visit_date != day):
-        return 0
-    take = min(n, lease.granted - lease.used)
-    if take > 0:
-        lease.used += take
-        lease.version += 1
-        lease.updated_at = now
-    return take
-
-
-def _other_leases(session: Session, device_id: str, code: str, day: date,
-                  skip: str | None) -> list[str]:
-    return list(session.execute(
-        sa.select(LeaseRow.lease_id).where(
+def _leases_of(session: Session, lease_id: str | None, device_id: str, code: str,
+               day: date) -> tuple[LeaseRow | None, list[LeaseRow]]:
+    """The lease the window sold on (None unless it is this device's active lease of that type
+    and day) and the device's other active leases of that type and day, oldest first; all
+    locked (after the stock row: one lock order)."""
+    lease = None if lease_id is None else session.get(
+        LeaseRow, lease_id, with_for_update=True, populate_existing=True)
+    if lease is not None and (lease.status != ACTIVE or lease.device_id != device_id
+                              or lease.ticket_type != code or lease.visit_date != day):
+        lease = None
+    others = session.execute(
+        sa.select(LeaseRow).where(
             LeaseRow.device_id == device_id, LeaseRow.ticket_type == code,
             LeaseRow.visit_date == day, LeaseRow.status == ACTIVE,
-            LeaseRow.lease_id != (skip or "")).order_by(LeaseRow.created_at)).scalars())
-
-
-_inv = Inventory.__table__
-_TAKE_FREE = (
-    sa.update(_inv)
-    .where(_inv.c.ticket_type == sa.bindparam("k_code"), _inv.c.visit_date == sa.bindparam("k_day"),
-           _inv.c.sold + _inv.c.held + sa.bindparam("k_n") <= _inv.c.capacity)
-    .values(sold=_inv.c.sold + sa.bindparam("k_n"), version=_inv.c.version + 1,
-            updated_at=sa.bindparam("k_now", type_=UTCDateTime())))
+            LeaseRow.lease_id != (lease_id or "")).order_by(LeaseRow.created_at)
+        .with_for_update().execution_options(populate_existing=True)).scalars().all()
+    return lease, list(others)
 
 
 def _take_units(session: Session, code: str, day: date, n: int, lease_id: str | None,
                 device_id: str, now: datetime) -> int:
-    """Move `n` units into sold for a sale that happened; returns the units oversold."""
-    if lease_id is None:  # an online sale: free capacity in one statement when there is room
-        done = session.connection().execute(
-            _TAKE_FREE, {"k_code": code, "k_day": day, "k_n": n, "k_now": now})
-        if done.rowcount == 1:
-            return 0
-    row = lock_stock(session, code, day)  # inventory first, then leases: one lock order
-    stock = stock_of(row) if row is not None else inv_rules.Stock(0)
-    from_lease = _use_lease(session, lease_id, device_id, code, day, n, now)
-    stock = inv_rules.Stock(stock.capacity, stock.sold + from_lease,
-                            stock.held - from_lease, stock.oversold)
-    rest = n - from_lease
-    free = min(rest, stock.available)
-    stock = inv_rules.Stock(stock.capacity, stock.sold + free, stock.held, stock.oversold)
-    rest -= free
-    for other in _other_leases(session, device_id, code, day, lease_id) if rest else ():
-        took = _use_lease(session, other, device_id, code, day, rest, now)
-        stock = inv_rules.Stock(stock.capacity, stock.sold + took, stock.held - took,
-                                stock.oversold)
-        rest -= took
-        if not rest:
-            break
-    stock = inv_rules.Stock(stock.capacity, stock.sold, stock.held, stock.oversold + rest)
-    if row is None:
-        return rest  # a day with no inventory row: counted in the anomaly only
-    put_stock(row, stock, now)
-    return rest
+    """Move `n` units into sold for a sale that happened, as `inv_rules.sell_from_lease`
+    decides (see the module docstring); returns the units oversold."""
+    if lease_id is None and stock_writes.take_free(session, code, day, n, now):
+        return 0  # an online sale with room: free capacity in one statement
+    row = stock_writes.lock_stock(session, code, day)  # inventory first, then leases
+    lease, others = _leases_of(session, lease_id, device_id, code, day)
+    sale = inv_rules.sell_from_lease(
+        stock_writes.stock_of(row) if row is not None else inv_rules.Stock(0),
+        None if lease is None else stock_writes.lease_of(lease, active=True), n,
+        [stock_writes.lease_of(o, active=True) for o in others])
+    if lease is not None and sale.lease is not None:
+        stock_writes.put_lease(lease, sale.lease, now)
+    for other, used in zip(others, sale.others, strict=True):
+        stock_writes.put_lease(other, used, now)
+    if row is not None:  # a day with no inventory row: counted in the anomaly only
+        stock_writes.put_stock(row, sale.stock, now)
+    return sale.oversold
 
 
 def _priced(plan: SalePlan, amount_fen: int) -> SalePlan:
     """The window's charge wins when its catalog priced the sale differently."""
     if amount_fen == plan.total_fen or not plan.specs:
         return plan
-    total_list = sum(s.list_price_fen for s in plan.specs) or 1
-    shares = [amount_fen * s.list_price_fen // total_list for s in plan.specs]
-    shares[0] += amount_fen - sum(shares)
+    shares = split_proportionally(amount_fen, [s.list_price_fen for s in plan.specs])
     specs = tuple(TicketSpec(s.ticket_type, s.sold_as, s.name, s.kind, p, s.list_price_fen,
                              s.uses_total, s.person) for s, p in zip(plan.specs, shares,
                                                                       strict=True))

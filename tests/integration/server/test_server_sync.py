@@ -214,6 +214,34 @@ def test_sale_on_dead_lease_takes_free_capacity_then_counts_oversold(live, now):
     assert order["display_status"] == "anomaly"
 
 
+def test_sale_beyond_its_lease_takes_free_capacity_then_the_devices_other_lease(live, now):
+    h = live.login("clerk1")
+    admin = live.login("admin", terminal=None)
+    day = live.venue.local_date(now)
+    lease = requests.post(live.url("/leases"), json={"ticket_type": "CHILD",
+                                                     "visit_date": day.isoformat(), "qty": 2},
+                          headers=h, timeout=10).json()
+    with live.db.session() as s, s.begin():  # an older active lease of the same type and day
+        s.add(LeaseRow(lease_id=str(uuid.uuid4()), device_id="dev-1", ticket_type="CHILD",
+                       visit_date=day, granted=3, used=0, status="active",
+                       expires_at=now + timedelta(hours=8), created_at=now - timedelta(hours=1),
+                       updated_at=now, version=1))
+        s.execute(sa.update(Inventory).where(Inventory.ticket_type == "CHILD",
+                                             Inventory.visit_date == day)
+                  .values(held=Inventory.held + 3))
+    r = requests.put(live.url(f"/inventory/{day}/CHILD"), json={"capacity": 6}, headers=admin,
+                     timeout=10)
+    assert r.status_code == 200, r.text  # 2 + 3 held, 1 free
+    op = sale_op(day=day, ticket_type="CHILD", qty=5, price=5000, lease_id=lease["lease_id"])
+    assert push(live, h, [op])[0]["status"] == "applied"
+    assert stock(live, "CHILD", day) == (6, 5, 1, 0)  # 2 on its lease, 1 free, 2 the older
+    with live.db.session() as s:
+        used = dict(s.execute(sa.select(LeaseRow.granted, LeaseRow.used)
+                              .where(LeaseRow.visit_date == day)).all())
+        assert used == {2: 2, 3: 2}
+        assert s.execute(sa.select(sa.func.count()).select_from(Anomaly)).scalar_one() == 0
+
+
 def test_twin_pushes_of_one_op_make_one_order(live, now):
     h = live.login("clerk1")
     day = live.venue.local_date(now)

@@ -1,9 +1,18 @@
+from fractions import Fraction
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from app.domain.errors import ValidationError
-from app.domain.money import apply_bp, div_half_up, format_fen, format_fen_paper, parse_yuan
+from app.domain.money import (
+    apply_bp,
+    div_half_up,
+    format_fen,
+    format_fen_paper,
+    parse_yuan,
+    split_proportionally,
+)
 
 
 @pytest.mark.parametrize(("n", "d", "expected"), [
@@ -50,3 +59,42 @@ def test_parse_yuan_refuses_with_chinese(text):
 def test_apply_bp_is_within_half_fen_of_exact(amount, bp):
     exact = amount * bp / 10_000
     assert abs(apply_bp(amount, bp) - exact) <= 0.5
+
+
+@pytest.mark.parametrize(("total", "weights", "shares"), [
+    (13000, [10000, 5000], [8667, 4333]),  # 亲子套票: remainder fen on the first component
+    (30001, [10000, 10000, 8667, 4333], [9092, 9091, 7879, 3939]),
+    (100, [1, 1, 1], [34, 33, 33]),
+    (2, [1, 1, 1], [2, 0, 0]),  # the first takes every remainder fen
+    (0, [10000, 5000], [0, 0]),
+    (500, [0, 0], [500, 0]),  # nothing to weigh by: all on the first
+    (500, [0, 3], [0, 500]),
+    (700, [7], [700]),
+    (0, [], []),
+])
+def test_split_proportionally(total, weights, shares):
+    assert split_proportionally(total, weights) == shares
+
+
+@pytest.mark.parametrize(("total", "weights"), [(1, []), (100, [5, -1])])
+def test_split_proportionally_refuses_what_cannot_be_split(total, weights):
+    with pytest.raises(ValueError):
+        split_proportionally(total, weights)
+
+
+@given(st.integers(0, 10**9), st.lists(st.integers(0, 10**7), min_size=1, max_size=8))
+def test_split_adds_up_and_stays_proportional(total, weights):
+    shares = split_proportionally(total, weights)
+    assert sum(shares) == total and len(shares) == len(weights) and min(shares) >= 0
+    assert split_proportionally(total, list(weights)) == shares  # deterministic
+    whole = sum(weights)
+    if not whole:
+        assert shares == [total] + [0] * (len(weights) - 1)
+        return
+    exact = [Fraction(total * w, whole) for w in weights]
+    for share, e in zip(shares[1:], exact[1:], strict=True):
+        assert e - 1 < share <= e  # floored: within 1 fen below its exact share
+    # the first takes the remainder fen: at least its share, less than one fen per other share
+    assert exact[0] <= shares[0] < exact[0] + len(weights)
+    if len(weights) <= 2:
+        assert all(abs(s - e) < 1 for s, e in zip(shares, exact, strict=True))
