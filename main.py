@@ -67,7 +67,7 @@ def _server(args: argparse.Namespace) -> int:
     import uvicorn
 
     from app.domain.venue import Venue
-    from app.services.seeding import seed_demo
+    from app.services.admin.seeding import seed_demo
     from app.store.db import Database
     from server.app import create_app
 
@@ -96,7 +96,7 @@ def _users(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
     from app.domain.errors import DomainError
-    from app.services import auth
+    from app.services.admin import auth
     from app.store.db import Database
 
     if not args.database:

@@ -22,7 +22,8 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from app.domain.venue import Venue
-from app.services import anomaly_sweep, seeding
+from app.services.admin import seeding
+from app.services.anomalies import anomaly_sweep
 from app.store.db import Database
 
 from .live_store import pg_database

@@ -14,7 +14,7 @@ import psycopg
 import uvicorn
 
 from app.domain.venue import Venue
-from app.services import seeding
+from app.services.admin import seeding
 from app.store.db import Database
 from server.app import create_app
 

@@ -1,4 +1,4 @@
-"""How long a window sale takes to commit: `app.services.selling.sell` (2 adults, cash) on a
+"""How long a window sale takes to commit: `app.services.sales.selling.sell` (2 adults, cash) on a
 SQLite file with the real pragmas (WAL, synchronous=FULL), beside a baseline that writes the
 same rows with raw sqlite3 in one transaction on the same schema. Target: sell <= 3x baseline.
 
@@ -15,7 +15,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from app.domain.venue import Venue
-from app.services import seeding, selling
+from app.services.admin import seeding
+from app.services.sales import selling
 from app.store.db import SQLITE_PRAGMAS, Database
 
 NOW = datetime(2026, 11, 21, 2, 0, tzinfo=UTC)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import requests
 
-from app.services import outbox
+from app.services.journal import outbox
 from app.store.db import Database
 from sync.engine import SyncEngine
 from sync.transport import StoreClient

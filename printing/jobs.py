@@ -1,6 +1,6 @@
 """The print queue's vocabulary: jobs, the store they live in, printer states and events.
 
-The store is a Protocol so that `printing` never sees a database: `app.services.print_jobs`
+The store is a Protocol so that `printing` never sees a database: `app.services.prints.print_jobs`
 implements it over the `print_jobs` table. Statuses of a stored job: `pending` → `printing`
 (claimed, `attempts` + 1) → `done`, or back to `pending` (waiting for the printer, or a retry
 after `retry_at`), or `failed` (the clerk retries it).

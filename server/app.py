@@ -11,8 +11,12 @@ from fastapi import FastAPI
 from sqlalchemy.orm import Session
 
 from app.domain.venue import Venue
-from app.services import anomaly_sweep, changes, leases, orders_expiry, refund_processing
-from app.services.refund_providers import RefundProvider, SandboxProvider
+from app.services.anomalies import anomaly_sweep
+from app.services.journal import changes
+from app.services.refunds import refund_processing
+from app.services.refunds.refund_providers import RefundProvider, SandboxProvider
+from app.services.sales import orders_expiry
+from app.services.stock import leases
 from app.store.db import Database
 
 from .errors import install_error_handlers

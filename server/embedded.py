@@ -13,7 +13,7 @@ from pathlib import Path
 import uvicorn
 
 from app.domain.venue import Venue
-from app.services.seeding import seed_demo
+from app.services.admin.seeding import seed_demo
 from app.store.db import Database
 
 from .app import create_app

@@ -1,7 +1,7 @@
 """Long-poll wake-ups for the changes feed (DESIGN.md §9, §13).
 
 A `ChangeNotifier` wakes the requests waiting in `GET /sync/changes` when a change commits:
-commits made by this process call it directly (`app.services.changes.add_listener`), and on
+commits made by this process call it directly (`app.services.journal.changes.add_listener`), and on
 PostgreSQL a listener thread `LISTEN`s on `menpiao_changes`, so commits made by other workers
 wake this one too. A waiter subscribes *before* it reads the feed, so a commit landing between
 its read and its wait is never missed.
@@ -12,7 +12,7 @@ import logging
 import threading
 from typing import Any
 
-from app.services import changes
+from app.services.journal import changes
 
 log = logging.getLogger(__name__)
 

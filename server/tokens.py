@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.domain.errors import Unauthorized
-from app.services.auth import UserInfo
+from app.services.admin.auth import UserInfo
 from app.store.db import read_transaction
 from app.store.models import ApiToken, Device, User
 

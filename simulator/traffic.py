@@ -38,7 +38,7 @@ OPENING_FAULTS = ("paid_no_order", "payment_failure", "left_paying", "duplicate_
 GENTLE_OPENING = ("paid_no_order", "payment_failure", "left_paying", "refund_left_waiting")
 GENTLE_FAULT_WEIGHT = 1.4
 # The store's sandbox refund provider refuses refunds of payments whose transaction id
-# carries this (app.services.refund_providers.FAILING_TXN_MARK).
+# carries this (app.services.refunds.refund_providers.FAILING_TXN_MARK).
 SANDBOX_FAIL_MARK = "SBXFAIL"
 # What becomes of an own-channel order's payment callback.
 CALLBACK_FATES: Mapping[str, int] = {"normal": 66, "lost": 7, "late": 7, "duplicate_callback": 10,

@@ -16,7 +16,7 @@ version (`selling.sell` with `local_effects`), so the next change of the store, 
 sale or not, always lands, and an old page replayed after a crash never rolls stock back.
 
 An order change carries the whole order (Order JSON with the extras of
-`app.services.orders.orders_json`): its tickets, payments and refunds are replaced by the
+`app.services.journal.orders.orders_json`): its tickets, payments and refunds are replaced by the
 store's (rows of that order the store does not have are removed from the cache). Customer
 data arrives masked and is stored masked. The timeline is not written here: it is read from
 the store. Within a page, catalog changes are applied first, then inventory, orders and
@@ -35,7 +35,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from app.services.outbox import unsent as unsent_ops
+from app.services.journal.outbox import unsent as unsent_ops
 from app.store.db import read_transaction
 from app.store.models import (
     Anomaly,

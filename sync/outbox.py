@@ -1,6 +1,6 @@
 """The client side of the outbox (DESIGN.md §9): which ops to push next and what became of them.
 
-Ops are written by `app.services` together with the business rows (`app.services.outbox`);
+Ops are written by `app.services` together with the business rows (`app.services.journal.outbox`);
 here they move `pending` → `inflight` → `acked` | `rejected`, or back to `pending` with a
 later `next_attempt_at` when the store could not be reached. An op is never dropped.
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from app.domain.errors import Unauthorized
-from app.services import auth
+from app.services.admin import auth
 
 from .transport import PermanentError, StoreClient, TransientError, api_base
 

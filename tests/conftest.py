@@ -32,7 +32,7 @@ def now() -> datetime:
 
 @pytest.fixture(autouse=True, scope="session")
 def _cheap_password_hashes():
-    from app.services import auth
+    from app.services.admin import auth
 
     real = auth._hasher  # noqa: SLF001
     auth._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # noqa: SLF001
@@ -82,7 +82,7 @@ def _migrate_and_seed_store(url: str) -> None:
     """What a demo store holds before its first request: the schema, the demo users, catalog
     and capacity, and their changes in the feed (at FIXED_NOW)."""
     from app.domain.venue import Venue
-    from app.services import seeding
+    from app.services.admin import seeding
     from app.store.db import Database
 
     db = Database.open(url)

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from app.domain.ids import channel_order_no, new_id, new_ticket_code
 from app.domain.lifecycle import derive_status
 from app.domain.venue import Venue
-from app.services import selling
+from app.services.sales import selling
 from app.store.db import Database
 from app.store.models import Anomaly, Order, Payment, Ticket
 

@@ -16,7 +16,7 @@ FLASH_MS = 4000
 
 
 def count_open(ctx: ClientContext) -> int:
-    from app.services import anomaly_queue
+    from app.services.anomalies import anomaly_queue
 
     with ctx.session() as session:
         return sum(anomaly_queue.open_counts(session).values())

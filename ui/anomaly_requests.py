@@ -11,7 +11,7 @@ from ui.context import ClientContext
 from ui.store_reads import TimelineResult, load_devices, load_timeline
 
 if TYPE_CHECKING:
-    from app.services.anomaly_queue import QueuePage
+    from app.services.anomalies.anomaly_queue import QueuePage
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ def load_queue(ctx: ClientContext, category: str | None, cursor: str | None,
                want: int) -> QueuePage:
     """The open anomalies of `category` (None: all) after `cursor`, as the store's
     `GET /anomalies` would answer them, from this window's cache."""
-    from app.services import anomaly_queue
+    from app.services.anomalies import anomaly_queue
 
     with ctx.session() as session:
         return anomaly_queue.list_anomalies(
@@ -39,7 +39,7 @@ def load_queue(ctx: ClientContext, category: str | None, cursor: str | None,
 
 def load_detail(ctx: ClientContext, anomaly_id: str, online: bool) -> AnomalyDetail:
     """The cached anomaly; online also the store's timeline and devices."""
-    from app.services import anomaly_queue
+    from app.services.anomalies import anomaly_queue
 
     with ctx.session() as session:
         d = anomaly_queue.anomaly_detail(session, anomaly_id)

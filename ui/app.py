@@ -66,8 +66,9 @@ def load_stylesheet() -> str:
 def open_backend(ctx: ClientContext) -> Any:
     """Writer thread: open client.sqlite3 (migrations), seed the demo data, load settings."""
     from app.domain.venue import Venue
-    from app.services import print_jobs, seeding
-    from app.services import settings as settings_service
+    from app.services.admin import seeding
+    from app.services.prints import print_jobs
+    from app.services.prints import settings as settings_service
     from app.store.db import Database
 
     ctx.home.mkdir(parents=True, exist_ok=True)
@@ -200,7 +201,7 @@ class ClientApp(QObject):
                     why=user_message(exc)))
 
     def _start_printing(self) -> None:
-        from app.services.print_jobs import SqlJobStore
+        from app.services.prints.print_jobs import SqlJobStore
         from printing.worker import PrintWorker
 
         ctx = self.ctx

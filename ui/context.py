@@ -21,8 +21,8 @@ class ClientContext:
     terminal_override: str | None = None
     printer_override: str | None = None
     db: Any = None  # app.store.db.Database, once opened
-    settings: Any = None  # app.services.settings.ClientSettings
-    user: Any = None  # app.services.auth.UserInfo, after login
+    settings: Any = None  # app.services.prints.settings.ClientSettings
+    user: Any = None  # app.services.admin.auth.UserInfo, after login
     printer: Any = None  # ui.printer_bridge.PrinterBridge, when the print worker runs
     sync: Any = None  # ui.sync_bridge.SyncBridge: store status, orders changed, wake()
     store_url: str | None = None  # a remote central store (`--store`); None: the embedded one

@@ -78,7 +78,7 @@ def add_channel_orders(ctx: object) -> None:
 
     from app.domain.ids import channel_order_no, new_id, new_ticket_code
     from app.domain.lifecycle import derive_status
-    from app.services.orders import mask_phone
+    from app.services.journal.orders import mask_phone
     from app.store.models import Anomaly, Order, Payment, Ticket
 
     now = ctx.now()  # type: ignore[attr-defined]
@@ -171,7 +171,7 @@ def take(out: Path, lang: str, store_starter: Callable[[object], object] | None 
 
 def open_shift(ctx: object) -> None:
     """clerk1's shift at window 01 with a ¥500 float: no cash sale without one."""
-    from app.services import shifts
+    from app.services.shifts import shifts
 
     with ctx.session() as session:  # type: ignore[attr-defined]
         shifts.open_shift(session, terminal="01", clerk="clerk1", float_fen=50_000,

@@ -72,7 +72,7 @@ def load_timeline(ctx: ClientContext, order_no: str, online: bool) -> TimelineRe
 
 def _local_timeline(ctx: ClientContext, order_no: str, note: str) -> TimelineResult:
     from app.domain.errors import NotFound
-    from app.services import orders
+    from app.services.journal import orders
 
     try:
         with ctx.session() as session:

@@ -9,7 +9,7 @@ Results and errors are always delivered on the GUI thread through a queued signa
 function must never touch a widget. Pass `owner=` (a widget) to drop the delivery silently when
 that widget has been destroyed meanwhile.
 
-A task that changes something says what (`changes=`, an `app.services.op_changes.OpChanges`;
+A task that changes something says what (`changes=`, an `app.services.journal.op_changes.OpChanges`;
 a result carrying its own `changes` adds to it): after its success callbacks, the module's one
 `operations().operation_did_execute(changes, origin)` fires on the GUI thread — the app wakes
 the printer and the sync engine from it, every screen refreshes from it. `origin` is the
@@ -102,7 +102,7 @@ class Task:
     def _announce(self, value: Any, origin: QObject | None) -> None:
         if self.changes is None and not hasattr(value, "changes"):
             return
-        from app.services.op_changes import NOTHING, changes_of
+        from app.services.journal.op_changes import NOTHING, changes_of
 
         changes = (self.changes or NOTHING) | changes_of(value)
         if changes:

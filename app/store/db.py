@@ -107,7 +107,7 @@ def upgrade(engine: sa.Engine, revision: str = "head") -> None:
         command.upgrade(alembic_config(conn), revision)
 
 
-EMIT_CHANGES = "menpiao.changes.enabled"  # Session.info key read by app.services.changes
+EMIT_CHANGES = "menpiao.changes.enabled"  # Session.info key read by app.services.journal.changes
 
 
 class Database:

@@ -7,7 +7,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.services import anomaly_fixes, anomaly_queue, orders
+from app.services.anomalies import anomaly_fixes, anomaly_queue
+from app.services.journal import orders
 
 from ..deps import AtVenue, Db, Now, current_user
 from ..fields import NO_NUL, code_path, text

@@ -5,7 +5,7 @@ from pydantic import BaseModel, ConfigDict
 
 from app.domain.errors import ValidationError
 from app.domain.ids import normalize_terminal
-from app.services import auth
+from app.services.admin import auth
 
 from .. import tokens
 from ..deps import Db, Now

@@ -6,8 +6,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.services import catalog
-from app.services.catalog import StockItem
+from app.services.stock import catalog
+from app.services.stock.catalog import StockItem
 
 from ..deps import Admin, AnyRole, AtVenue, Db, Now
 from ..fields import code_path

@@ -8,7 +8,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.domain.money import MAX_FEN
-from app.services import channels, orders
+from app.services.journal import orders
+from app.services.sales import channels
 
 from ..deps import AtVenue, Db, Now
 from ..fields import code_path, text

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Body, Depends, Query
 from pydantic import BaseModel, ConfigDict
 
 from app.domain.errors import Forbidden
-from app.services import devices
+from app.services.admin import devices
 
 from ..deps import STAFF, SUPERVISORS, Admin, Db, Now, require
 from ..fields import code_path, text

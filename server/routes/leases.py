@@ -8,8 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.domain.errors import ValidationError
 from app.domain.timeline import iso_utc
-from app.services import leases
-from app.services.leases import LeaseInfo
+from app.services.stock import leases
+from app.services.stock.leases import LeaseInfo
 
 from ..deps import SUPERVISORS, AtVenue, Db, Now, Staff
 from ..fields import code_path, text

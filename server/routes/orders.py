@@ -13,7 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.domain import actors
 from app.domain.errors import Forbidden, ValidationError
 from app.domain.money import MAX_FEN
-from app.services import keyed_requests, orders, search, selling
+from app.services.journal import orders
+from app.services.keyed import keyed_requests
+from app.services.lookup import search
+from app.services.sales import selling
 
 from ..deps import SUPERVISORS, AtVenue, Db, Now, Staff
 from ..fields import NO_NUL, code_path, text

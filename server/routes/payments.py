@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from app.domain.money import MAX_FEN
-from app.services import payments
+from app.services.sales import payments
 
 from ..deps import Db, Now
 from ..fields import Instant, code_path, text

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict
 
-from app.services import redemptions
+from app.services.admissions import redemptions
 
 from ..deps import STAFF, AtVenue, Db, Now, require
 from ..fields import Instant, text

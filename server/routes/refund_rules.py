@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.services import refund_quotes
+from app.services.refunds import refund_quotes
 from app.store.db import read_transaction
 
 from ..deps import Db, Now, Staff, require

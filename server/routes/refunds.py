@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.domain.errors import Forbidden
 from app.domain.refunds import RefundPolicy
 from app.domain.venue import Venue
-from app.services import keyed_requests, refund_queue, refund_quotes, refund_requests
+from app.services.keyed import keyed_requests
+from app.services.refunds import refund_queue, refund_quotes, refund_requests
 
 from ..deps import AtVenue, Db, Now, Staff, require
 from ..fields import code_path, text

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.domain.errors import Forbidden, ValidationError
 from app.domain.timeline import iso_utc
-from app.services import changes
+from app.services.journal import changes
 from app.services.pushed import apply as pushed_ops
 from app.store.db import read_transaction
 

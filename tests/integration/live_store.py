@@ -15,8 +15,8 @@ import sqlalchemy as sa
 import uvicorn
 
 from app.domain.venue import Venue
-from app.services import seeding
-from app.services.refund_providers import RefundProvider, SandboxProvider
+from app.services.admin import seeding
+from app.services.refunds.refund_providers import RefundProvider, SandboxProvider
 from app.store.db import Database
 from app.store.models import Base
 from server.app import create_app

@@ -37,8 +37,9 @@ def more_anomalies(store: UiStore) -> None:
     import sqlalchemy as sa
 
     from app.domain.venue import Venue
-    from app.services import inventory_audit, refund_processing
-    from app.services.refund_providers import SandboxProvider
+    from app.services.refunds import refund_processing
+    from app.services.refunds.refund_providers import SandboxProvider
+    from app.services.stock import inventory_audit
     from app.store.models import Inventory
 
     store.signed("/payments/alipay/callback", {  # paid, but the order never arrived

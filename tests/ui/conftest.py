@@ -95,7 +95,7 @@ def ctx(home: Path, now) -> ClientContext:
 
 
 def as_user(ctx: ClientContext, username: str, role: str) -> ClientContext:
-    from app.services.auth import UserInfo
+    from app.services.admin.auth import UserInfo
 
     ctx.user = UserInfo(username, username, role)
     return ctx
@@ -128,7 +128,7 @@ def on_screen(qtbot, widget, size=(1200, 700)):
 
 def open_shift(ctx: ClientContext, float_fen: int = 50_000) -> None:
     """The clerk's shift at the context's window: no cash changes hands without one."""
-    from app.services import shifts
+    from app.services.shifts import shifts
 
     with ctx.session() as session:
         shifts.open_shift(session, terminal=ctx.terminal, clerk=ctx.user.username,

@@ -9,7 +9,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QMessageBox
 from store_helpers import FIX_ROUTES_READY, NEEDS_FIX_ROUTES, connect
 
-from app.services import anomaly_queue
+from app.services.anomalies import anomaly_queue
 from sync.transport import PermanentError
 from ui.anomaly_requests import AnomalyDetail, load_queue
 from ui.main_window import MainWindow

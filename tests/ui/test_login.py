@@ -53,7 +53,7 @@ def test_sign_out_returns_to_the_login_dialog(make_client, qtbot):
     ("finance", ["退票", "订单查询", "交接班", "退款审批", "数据看板"]),
 ])
 def test_navigation_by_role(ctx, qtbot, role, screens):
-    from app.services.auth import UserInfo
+    from app.services.admin.auth import UserInfo
 
     ctx.user = UserInfo(role, role, role)
     window = MainWindow(ctx)
@@ -62,7 +62,7 @@ def test_navigation_by_role(ctx, qtbot, role, screens):
 
 
 def test_screens_not_built_yet_say_so(ctx, qtbot):
-    from app.services.auth import UserInfo
+    from app.services.admin.auth import UserInfo
 
     ctx.user = UserInfo("supervisor", "supervisor", "supervisor")
     window = MainWindow(ctx)

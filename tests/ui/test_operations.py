@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from app.domain.money import format_fen
-from app.services import op_changes
+from app.services.journal import op_changes
 from ui import tasks
 from ui.main_window import MainWindow
 
@@ -42,7 +42,7 @@ def test_a_sale_on_the_sell_screen_updates_the_shift_screens_cash(on_shift, qtbo
 
 
 def test_a_refund_on_the_refund_screen_updates_the_shift_screens_cash(on_shift, qtbot):
-    from app.services import selling
+    from app.services.sales import selling
 
     request = selling.SaleRequest(
         terminal=on_shift.terminal, clerk="clerk1", device_id=on_shift.device_id,

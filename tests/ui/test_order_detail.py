@@ -57,7 +57,7 @@ def test_detail_with_timeline_devices_and_a_logged_reveal(supervisor, ui_store, 
 
 def test_no_reveal_for_a_clerk_and_none_offline(ctx, ui_store, qtbot):
     order = ui_store.channel_order(paid=True)
-    from app.services import orders
+    from app.services.journal import orders
 
     supervisor = connect(as_user(ctx, "supervisor", "supervisor"), ui_store, "supervisor")
     try:

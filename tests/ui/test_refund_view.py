@@ -9,7 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from app.domain.money import format_fen
-from app.services import refund_requests, selling, shifts
+from app.services.refunds import refund_requests
+from app.services.sales import selling
+from app.services.shifts import shifts
 from app.store.models import Order, OutboxOp, PrintJobRow, Refund
 from app.store.models.orders import Ticket
 from ui.views.refund_view import RefundView
@@ -211,7 +213,7 @@ def test_an_approved_cash_refund_is_paid_out_with_its_slip(view, on_shift, qtbot
         session.execute(sa.update(Refund).where(Refund.refund_no == asked.refund_no)
                         .values(status="approved"))
     from app.domain.errors import Conflict
-    from app.services import window_refunds
+    from app.services.refunds import window_refunds
 
     with pytest.raises(Conflict, match="已在本窗口付现"), on_shift.session() as session:
         window_refunds.pay_out(session, asked.refund_no, terminal="01", clerk="clerk1",

@@ -105,7 +105,7 @@ def test_quantity_keys(view, qtbot):
 
 
 def test_sold_out_type_says_so(view, clerk_ctx, qtbot):
-    from app.services import catalog
+    from app.services.stock import catalog
 
     with clerk_ctx.session() as session:
         catalog.set_capacity(session, "ADULT", TODAY, 0, now=clerk_ctx.now())
@@ -118,7 +118,7 @@ def test_sold_out_type_says_so(view, clerk_ctx, qtbot):
 
 
 def test_not_enough_left_is_refused_by_the_sale(view, clerk_ctx, qtbot):
-    from app.services import catalog
+    from app.services.stock import catalog
 
     with clerk_ctx.session() as session:
         catalog.set_capacity(session, "ADULT", TODAY, 1, now=clerk_ctx.now())
@@ -171,7 +171,7 @@ def test_a_second_enter_while_selling_does_not_sell_twice(view, clerk_ctx, qtbot
 
 
 def test_retry_a_failed_job_and_reprint_the_last_order(view, clerk_ctx, qtbot):
-    from app.services.print_jobs import SqlJobStore
+    from app.services.prints.print_jobs import SqlJobStore
 
     press(qtbot, Qt.Key.Key_F1, Qt.Key.Key_Return)
     store = SqlJobStore(clerk_ctx.db)

@@ -2,7 +2,7 @@
 
 from PySide6.QtCore import Qt
 
-from app.services import settings as settings_service
+from app.services.prints import settings as settings_service
 from ui.views.settings_view import SettingsView
 
 

@@ -8,7 +8,7 @@ from conftest import on_screen, press
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from app.services import selling
+from app.services.sales import selling
 from app.store.models import PrintJobRow, Shift
 from ui.views.shift_view import ShiftView
 

@@ -7,7 +7,7 @@ import pytest
 from conftest import as_user
 from PySide6.QtCore import Qt
 
-from app.services import outbox
+from app.services.journal import outbox
 from sync.events import SyncEvent, SyncStatus
 from ui.main_window import MainWindow
 from ui.sync_bridge import SyncBridge

@@ -2,7 +2,7 @@
 time, with the open count per category for the view's tabs.
 
 The model never touches the database: its `loader(category, cursor, want)` runs on the thread
-pool (ui.tasks) and returns a page as `app.services.anomaly_queue.list_anomalies` gives it
+pool (ui.tasks) and returns a page as `app.services.anomalies.anomaly_queue.list_anomalies` gives it
 (`anomalies`, `counts`, `next_cursor`). `show` starts a category over, `refresh` loads again
 as many rows as are shown (a live update), `fetchMore` follows the cursor and appends the next
 page below the rows shown (the selection stays).

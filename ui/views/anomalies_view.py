@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.anomalies import MONEY_MOVING_FIXES, NOTE_REQUIRED_FIXES
-from app.services import op_changes
+from app.services.journal import op_changes
 from ui import tasks
 from ui.anomaly_labels import category_label, fix_label
 from ui.anomaly_requests import (

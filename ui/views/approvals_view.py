@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.money import format_fen
-from app.services import op_changes
+from app.services.journal import op_changes
 from ui import tasks
 from ui.context import ClientContext
 from ui.models.approvals_model import ApprovalsModel

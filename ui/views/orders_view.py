@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.search import CHANNELS, OrderFilters
+from app.services.lookup.search import CHANNELS, OrderFilters
 from ui.context import ClientContext
 from ui.models.orders_model import OrdersModel, channel_label, status_label
 from ui.views.order_detail import OrderDetailDialog
@@ -53,7 +53,7 @@ COLUMN_WIDTHS = {OrdersModel.CHANNEL: 110, OrdersModel.STATUS: 140, OrdersModel.
 def load_orders(ctx: ClientContext, filters: OrderFilters, cursor: str | None,
                 want: int) -> tuple[list[dict[str, Any]], str | None]:
     """`want` orders from `cursor` on (several pages when a refresh needs more than one)."""
-    from app.services import search
+    from app.services.lookup import search
 
     found: list[dict[str, Any]] = []
     with ctx.session() as session:

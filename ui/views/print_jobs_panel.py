@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import op_changes
+from app.services.journal import op_changes
 from ui import tasks
 from ui.context import ClientContext
 from ui.errors import user_message
@@ -30,21 +30,21 @@ RECENT = 20
 
 
 def load_recent(ctx: ClientContext) -> list[Any]:
-    from app.services import print_jobs
+    from app.services.prints import print_jobs
 
     with ctx.session() as session:
         return list(print_jobs.recent(session, RECENT))
 
 
 def retry_job(ctx: ClientContext, job_id: str, now: Any) -> Any:
-    from app.services import print_jobs
+    from app.services.prints import print_jobs
 
     with ctx.session() as session:
         return print_jobs.retry(session, job_id, now=now)
 
 
 def reprint_order(ctx: ClientContext, order_no: str, now: Any) -> Any:
-    from app.services import reprint
+    from app.services.prints import reprint
 
     with ctx.session() as session:
         return reprint.reprint(session, order_no, receipt=True, actor=ctx.actor(), now=now)

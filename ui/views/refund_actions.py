@@ -1,6 +1,6 @@
 """What the Refund view does off the GUI thread (workers touch no widget).
 
-Where a refund goes and which order the clerk means are `app.services.refund_routing`'s rules;
+Where a refund goes and which order the clerk means are `app.services.refunds.refund_routing`'s rules;
 here they meet the window's database and the central store's client.
 """
 
@@ -12,8 +12,8 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 
 from app.domain.errors import DomainError
-from app.services import refund_routing
-from app.services.refund_routing import FoundOrder
+from app.services.refunds import refund_routing
+from app.services.refunds.refund_routing import FoundOrder
 from ui.context import ClientContext
 
 translate = QCoreApplication.translate
@@ -39,7 +39,7 @@ def load_order(ctx: ClientContext, text: str) -> FoundOrder:
 
 def quote(ctx: ClientContext, order_no: str, ticket_ids: list[str], now: datetime,
           override: dict[str, Any] | None = None) -> Any:
-    from app.services import refund_quotes, window_refunds
+    from app.services.refunds import refund_quotes, window_refunds
 
     with ctx.session() as session:
         return refund_quotes.quote(session, order_no, ticket_ids, now=now,
@@ -49,7 +49,7 @@ def quote(ctx: ClientContext, order_no: str, ticket_ids: list[str], now: datetim
 
 def refund_here(ctx: ClientContext, order_no: str, ticket_ids: list[str], reason: str,
                 now: datetime, override: dict[str, Any] | None = None) -> Any:
-    from app.services import window_refunds
+    from app.services.refunds import window_refunds
 
     with ctx.session() as session:
         return window_refunds.refund_cash(
@@ -93,14 +93,14 @@ def send_to_store(ctx: ClientContext, order_no: str, ticket_ids: list[str], meth
                             "reason": reason.strip()}
     if override is not None:
         body["override"] = override
-    from app.services.refund_requests import RefundInfo
+    from app.services.refunds.refund_requests import RefundInfo
 
     answer = client.request_refund(order_no, body, key)  # the §8 refund JSON
     return RefundInfo(**{**answer, "ticket_ids": tuple(answer["ticket_ids"])})
 
 
 def pay_out(ctx: ClientContext, refund_no: str, now: datetime) -> Any:
-    from app.services import window_refunds
+    from app.services.refunds import window_refunds
 
     with ctx.session() as session:
         return window_refunds.pay_out(session, refund_no, terminal=ctx.terminal,

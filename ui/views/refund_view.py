@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import DomainError, ValidationError
 from app.domain.money import format_fen
-from app.services import op_changes, refund_routing
-from app.services.refund_routing import CASH_HERE, FoundOrder
+from app.services.journal import op_changes
+from app.services.refunds import refund_routing
+from app.services.refunds.refund_routing import CASH_HERE, FoundOrder
 from ui import tasks
 from ui.context import ClientContext
 from ui.views import refund_actions as actions
@@ -324,7 +325,7 @@ class RefundView(Page):
         """The override to send: every field filled, or a Chinese refusal naming the gap."""
         if not self.override_box.isChecked():
             return None
-        from app.services.refund_quotes import check_override
+        from app.services.refunds.refund_quotes import check_override
 
         ov = actions.parse_override(self.override_rate.text(), self.override_reason.text(),
                                     self.override_evidence.text())

@@ -35,7 +35,7 @@ from app.domain.catalog import TicketKind
 from app.domain.errors import ValidationError
 from app.domain.money import format_fen
 from app.domain.venue import MAX_DAYS_AHEAD
-from app.services import op_changes
+from app.services.journal import op_changes
 from ui import tasks
 from ui.context import ClientContext
 from ui.models.cart_model import CartModel
@@ -50,7 +50,7 @@ _TILE_KEYS = tuple(getattr(Qt.Key, f"Key_F{n}") for n in range(1, TILE_KEYS + 1)
 
 # -- workers: run off the GUI thread, touch no widget ------------------------------------------
 def load_catalog(ctx: ClientContext, day: date) -> tuple[list[Any], dict[str, int]]:
-    from app.services import catalog
+    from app.services.stock import catalog
 
     with ctx.session() as session:
         return catalog.ticket_types(session), catalog.availability(session, day)
@@ -63,7 +63,7 @@ def selling_offline(ctx: ClientContext) -> bool:
 
 
 def load_availability(ctx: ClientContext, day: date) -> dict[str, int]:
-    from app.services import catalog
+    from app.services.stock import catalog
 
     with ctx.session() as session:
         if selling_offline(ctx):
@@ -72,7 +72,7 @@ def load_availability(ctx: ClientContext, day: date) -> dict[str, int]:
 
 
 def shift_open(ctx: ClientContext) -> bool:
-    from app.services import shifts
+    from app.services.shifts import shifts
 
     with ctx.session() as session:
         return shifts.current_shift(session, ctx.terminal) is not None
@@ -80,7 +80,7 @@ def shift_open(ctx: ClientContext) -> bool:
 
 def commit_sale(ctx: ClientContext, request: Any, now: Any) -> Any:
     """The sale in one local transaction; cash only into the clerk's open shift."""
-    from app.services import selling
+    from app.services.sales import selling
 
     with ctx.session() as session:
         return selling.sell(session, request, now=now, venue=ctx.venue(), require_shift=True)
@@ -354,7 +354,7 @@ class SellView(Page):
             self.show_error(exc.message)
             self.tendered.setFocus()
             return
-        from app.services.selling import SaleLine, SaleRequest
+        from app.services.sales.selling import SaleLine, SaleRequest
 
         request = SaleRequest(
             terminal=self.ctx.terminal, clerk=self.ctx.user.username,

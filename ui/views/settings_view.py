@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import op_changes
+from app.services.journal import op_changes
 from ui import tasks
 from ui.context import ClientContext
 from ui.errors import user_message
@@ -32,7 +32,7 @@ ENCODINGS = ("gbk", "gb18030", "big5")
 
 
 def save_settings(ctx: ClientContext, settings: Any, now: Any) -> Any:
-    from app.services import settings as settings_service
+    from app.services.prints import settings as settings_service
 
     with ctx.session() as session:
         return settings_service.save(session, settings, now=now)

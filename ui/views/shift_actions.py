@@ -18,8 +18,8 @@ class ShiftState:
 
 
 def load_state(ctx: ClientContext) -> ShiftState:
-    from app.services import shifts
-    from app.services.shift_tally import tally
+    from app.services.shifts import shifts
+    from app.services.shifts.shift_tally import tally
     from app.store.db import read_transaction
 
     now = ctx.now()
@@ -35,7 +35,7 @@ def load_state(ctx: ClientContext) -> ShiftState:
 
 
 def open_shift(ctx: ClientContext, float_fen: int, now: datetime) -> Any:
-    from app.services import shifts
+    from app.services.shifts import shifts
 
     with ctx.session() as session:
         return shifts.open_shift(session, terminal=ctx.terminal, clerk=ctx.user.username,
@@ -44,7 +44,7 @@ def open_shift(ctx: ClientContext, float_fen: int, now: datetime) -> Any:
 
 def move_cash(ctx: ClientContext, kind: str, amount_fen: int, reason: str,
               now: datetime) -> Any:
-    from app.services import shifts
+    from app.services.shifts import shifts
 
     with ctx.session() as session:
         return shifts.cash_movement(session, terminal=ctx.terminal, clerk=ctx.user.username,
@@ -52,7 +52,7 @@ def move_cash(ctx: ClientContext, kind: str, amount_fen: int, reason: str,
 
 
 def close_shift(ctx: ClientContext, counted: dict[int, int], now: datetime) -> Any:
-    from app.services import shifts
+    from app.services.shifts import shifts
 
     with ctx.session() as session:
         return shifts.close_shift(session, terminal=ctx.terminal, clerk=ctx.user.username,

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from app.domain.cash import DENOMINATIONS_FEN
 from app.domain.errors import ValidationError
 from app.domain.money import format_fen, parse_yuan
-from app.services import op_changes
+from app.services.journal import op_changes
 from ui import tasks
 from ui.context import ClientContext
 from ui.models.cash_movements_model import CashMovementsModel

@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session
 
 from app.domain.errors import DomainError, ValidationError
 from app.domain.venue import Venue
+from app.services.journal import exactly_once
+from app.services.journal.exactly_once import APPLIED_OPS, Entry
+from app.services.journal.outbox import OP_KINDS, payload_digest
 from app.store.db import read_transaction
 from app.store.models import Order
 
-from .. import exactly_once
-from ..exactly_once import APPLIED_OPS, Entry
-from ..outbox import OP_KINDS, payload_digest
 from . import refunds, reprints, sales, shifts
 from .payload import Pushed
 

@@ -20,13 +20,13 @@ from app.domain.money import format_fen
 from app.domain.refunds import RefundPolicy
 from app.domain.timeline import iso_utc
 from app.domain.venue import Venue
+from app.services.journal import timeline
+from app.services.journal.anomaly_log import open_anomaly
+from app.services.journal.order_state import changed, lock_order
+from app.services.refunds.refund_quotes import quote_tickets
+from app.services.refunds.refund_requests import complete, next_refund_no, return_stock
 from app.store.models import Order, Refund, Ticket
 
-from .. import timeline
-from ..anomaly_log import open_anomaly
-from ..order_state import changed, lock_order
-from ..refund_quotes import quote_tickets
-from ..refund_requests import complete, next_refund_no, return_stock
 from .payload import Fields, Pushed
 
 SOURCE = "window"

@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from app.domain import actors
 from app.domain.errors import NotFound, ValidationError
+from app.services.journal import changes, timeline
 from app.store.models import Order, Ticket
 
-from .. import changes, timeline
 from .payload import Fields, Pushed
 
 RECORD = "补打记录"

@@ -21,12 +21,8 @@ from app.domain.errors import ValidationError
 from app.domain.ids import is_ticket_code
 from app.domain.money import format_fen, split_proportionally
 from app.domain.venue import Venue
-from app.store.models import LeaseRow, Order
-
-from .. import anomaly_log, changes, stock_writes
-from ..catalog import load_catalog
-from ..leases import ACTIVE
-from ..selling import (
+from app.services.journal import anomaly_log, changes
+from app.services.sales.selling import (
     PAYMENT_METHODS,
     Customer,
     SaleLine,
@@ -38,6 +34,11 @@ from ..selling import (
     ticket_name,
     write_sale_rows,
 )
+from app.services.stock import stock_writes
+from app.services.stock.catalog import load_catalog
+from app.services.stock.leases import ACTIVE
+from app.store.models import LeaseRow, Order
+
 from .payload import Fields, Pushed
 
 RECORD = "售票记录"

@@ -133,7 +133,7 @@ class Refund(Base):
 
 class TimelineEvent(Base):
     """Append-only, hash-chained order log (DESIGN.md §7). Written only by
-    `app.services.timeline`."""
+    `app.services.journal.timeline`."""
 
     __tablename__ = "timeline_events"
     __table_args__ = (sa.UniqueConstraint("order_id", "seq"),)

@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 import pytest
 
 from app.domain.print_docs import TicketDoc
-from app.services import print_jobs, print_queue
-from app.services.print_jobs import SqlJobStore
+from app.services.journal import print_queue
+from app.services.prints import print_jobs
+from app.services.prints.print_jobs import SqlJobStore
 from app.store.db import Database
 from printing.jobs import EventKind, PrinterConfig, PrinterState
 from printing.profile import PrinterProfile
@@ -140,7 +141,8 @@ def test_unreachable_printer_keeps_jobs_pending(db, closed_port):
 
 def test_a_cash_sale_prints_its_tickets_and_receipt_and_opens_the_drawer(emupos, db, now):
     from app.domain.venue import Venue
-    from app.services import seeding, selling
+    from app.services.admin import seeding
+    from app.services.sales import selling
 
     venue = Venue()
     with db.session() as session:
@@ -173,7 +175,10 @@ def test_a_window_cash_refund_prints_its_slip_and_opens_the_drawer(emupos, db, n
     worker sends, read back from the printer, names the rule, the fee and the amount."""
     from app.domain.money import format_fen
     from app.domain.venue import Venue
-    from app.services import seeding, selling, shifts, window_refunds
+    from app.services.admin import seeding
+    from app.services.refunds import window_refunds
+    from app.services.sales import selling
+    from app.services.shifts import shifts
 
     venue = Venue()
     with db.session() as session:

@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 
 from app.domain.errors import IllegalTransition, NotFound
-from app.services import print_jobs, print_queue
-from app.services.print_jobs import SqlJobStore
+from app.services.journal import print_queue
+from app.services.prints import print_jobs
+from app.services.prints.print_jobs import SqlJobStore
 from app.store.db import Database
 
 TICKET = {"venue_name": "门票景区", "ticket_type_name": "成人票", "visit_date": "2026-11-21",

@@ -182,7 +182,7 @@ def sweep(live, provider=None) -> None:
 
 def detect(live) -> None:
     """The anomaly sweep alone (no refund or expiry work first) at the store's clock."""
-    from app.services.anomaly_sweep import sweep_anomalies
+    from app.services.anomalies.anomaly_sweep import sweep_anomalies
 
     with live.db.session() as s:
         sweep_anomalies(s, now=live.clock(), venue=live.venue)

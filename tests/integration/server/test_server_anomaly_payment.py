@@ -23,7 +23,7 @@ from anomaly_kit import (
 from conftest import assert_error, snapshot
 from signed import SECRET
 
-from app.services.refund_providers import PaymentQuery
+from app.services.refunds.refund_providers import PaymentQuery
 
 ATTACH = {"channel": "miniprogram", "visit_date": "2026-11-23",
           "lines": [{"ticket_type": "ADULT", "qty": 1}, {"ticket_type": "CHILD", "qty": 1}],
@@ -79,7 +79,7 @@ def test_money_after_cancel_backfills_a_new_order_and_leaves_the_cancelled_one(l
     channel_order(live, "LATE1", paid=False)
     live.clock.at += timedelta(minutes=16)
     with live.db.session() as s:
-        from app.services import orders_expiry
+        from app.services.sales import orders_expiry
 
         assert orders_expiry.expire_unpaid(s, now=live.clock()) == 1
     callback(live, "WX-LATE", "MP-LATE1", 20000)
@@ -102,7 +102,7 @@ def test_money_after_cancel_refunded_to_the_payer(live):
     channel_order(live, "LATE2", paid=False)
     live.clock.at += timedelta(minutes=16)
     with live.db.session() as s:
-        from app.services import orders_expiry
+        from app.services.sales import orders_expiry
 
         orders_expiry.expire_unpaid(s, now=live.clock())
     callback(live, "WX-LATE2", "MP-LATE2", 20000)

@@ -25,7 +25,7 @@ from anomaly_kit import (
 from conftest import assert_error, running_store, snapshot
 from signed import SECRET
 
-from app.services.refund_providers import SandboxProvider
+from app.services.refunds.refund_providers import SandboxProvider
 from app.store.models import Refund
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import requests
 from conftest import free_port
 
-from app.services import auth
+from app.services.admin import auth
 from app.store.db import Database
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -10,7 +10,7 @@ from conftest import assert_error
 from signed import SECRET, post_signed
 
 from app.domain.timeline import iso_utc
-from app.services import orders_expiry
+from app.services.sales import orders_expiry
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from conftest import assert_error, snapshot
 from signed import SECRET, post_signed
 
-from app.services import orders_expiry
+from app.services.sales import orders_expiry
 from app.store.models import Anomaly, Payment
 
 

@@ -11,7 +11,7 @@ import requests
 from conftest import snapshot
 from test_server_sync import push, sale_op
 
-from app.services.outbox import OP_KINDS
+from app.services.journal.outbox import OP_KINDS
 
 UNREPRESENTABLE = ("0001-01-01T00:00+14:00", "9999-12-31T23:59-14:00")
 AT = "2026-11-21T02:30:00Z"

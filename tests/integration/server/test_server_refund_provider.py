@@ -10,8 +10,8 @@ import requests
 import sqlalchemy as sa
 from conftest import snapshot
 
-from app.services.refund_processing import process_due
-from app.services.refund_providers import SandboxProvider
+from app.services.refunds.refund_processing import process_due
+from app.services.refunds.refund_providers import SandboxProvider
 from app.store.models import Anomaly
 from server.app import sweep_tasks
 from server.sweeper import Sweeper

@@ -10,7 +10,8 @@ from conftest import snapshot
 
 from app.domain.errors import ValidationError
 from app.domain.venue import Venue
-from app.services import auth, seeding, selling
+from app.services.admin import auth, seeding
+from app.services.sales import selling
 from app.store.db import Database, create_engine, upgrade
 from app.store.models import IdempotencyKey
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.domain.venue import Venue
-from app.services import leases
+from app.services.stock import leases
 from app.store.models import Inventory, LeaseRow
 from server.app import sweep_tasks
 from server.sweeper import Sweeper

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from conftest import assert_error, snapshot
 
 from app.domain.ids import new_ticket_code
-from app.services import changes
+from app.services.journal import changes
 from app.store.models import Anomaly, AppliedOp, Inventory, LeaseRow, Order
 
 
@@ -339,7 +339,7 @@ def test_late_commit_is_never_skipped(live, now):
 
 
 def test_lease_expiry_sweep_releases_units(live, now):
-    from app.services import leases
+    from app.services.stock import leases
 
     h = live.login("clerk1")
     day = live.venue.local_date(now)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from app.services import orders_expiry
+from app.services.sales import orders_expiry
 from simulator.runner import Simulator
 
 SECRET = "sim-test-secret"

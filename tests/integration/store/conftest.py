@@ -7,7 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.domain.venue import Venue
-from app.services import seeding, selling
+from app.services.admin import seeding
+from app.services.sales import selling
 from app.store.db import Database
 from app.store.models import Base
 

@@ -25,8 +25,10 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from app.domain.venue import Venue
-from app.services import selling, shifts, window_refunds
-from app.services.selling import SaleResult
+from app.services.refunds import window_refunds
+from app.services.sales import selling
+from app.services.sales.selling import SaleResult
+from app.services.shifts import shifts
 from app.store.db import Database
 
 NOW = datetime(2026, 11, 21, 2, 0, tzinfo=UTC)  # the tests' fixed clock: 10:00 at the venue

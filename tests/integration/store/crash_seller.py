@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from app.domain.errors import SoldOut
 from app.domain.venue import Venue
-from app.services import selling
+from app.services.sales import selling
 from app.store.db import Database
 
 NOW = datetime(2026, 11, 21, 2, 0, tzinfo=UTC)  # the tests' fixed clock

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from app.domain.lifecycle import derive_status
 from app.domain.timeline import Event, verify_chain
 from app.domain.venue import Venue
-from app.services.outbox import payload_digest
+from app.services.journal.outbox import payload_digest
 from app.store.models import Order, OutboxOp, PrintJobRow, Refund, TimelineEvent
 
 VENUE = Venue()  # the zone that decides whether a refund's visit date was past

@@ -12,9 +12,9 @@ from conftest import sell, snapshot
 
 from app.domain.errors import Conflict, Forbidden, NotFound, SoldOut, ValidationError
 from app.domain.ids import new_id
-from app.services import anomaly_log
-from app.services.anomaly_fixes import fix_anomaly
-from app.services.refund_providers import SandboxProvider
+from app.services.anomalies.anomaly_fixes import fix_anomaly
+from app.services.journal import anomaly_log
+from app.services.refunds.refund_providers import SandboxProvider
 from app.store.models import Anomaly, Inventory, Order, Payment, Refund, Ticket
 
 

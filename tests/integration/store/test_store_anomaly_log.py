@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from conftest import sell
 
 from app.domain.anomalies import priority
-from app.services import anomaly_log, changes, orders
+from app.services.journal import anomaly_log, changes, orders
 from app.store.models import Anomaly, Order
 
 

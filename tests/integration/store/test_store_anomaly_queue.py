@@ -6,8 +6,9 @@ import sqlalchemy as sa
 from conftest import sell
 
 from app.domain.errors import NotFound, ValidationError
-from app.services import anomaly_log, anomaly_queue, orders
-from app.services.anomaly_queue import QueueFilters
+from app.services.anomalies import anomaly_queue
+from app.services.anomalies.anomaly_queue import QueueFilters
+from app.services.journal import anomaly_log, orders
 from app.store.models import Anomaly, Order
 
 

@@ -10,9 +10,11 @@ from conftest import sell
 
 from app.domain.anomalies import priority
 from app.domain.ids import new_ticket_code
-from app.services import anomaly_sweep, channels, payments, refund_requests
+from app.services.anomalies import anomaly_sweep
 from app.services.pushed import refunds as refund_records
 from app.services.pushed.sales import record_sale
+from app.services.refunds import refund_requests
+from app.services.sales import channels, payments
 from app.store.models import Anomaly, Inventory, Order
 
 
@@ -117,7 +119,7 @@ def _window_sale(day, created_at, qty=1, ticket_type="ADULT"):
 
 def test_a_pushed_sale_for_a_day_without_stock_is_flagged_once_the_day_gets_stock(db, now,
                                                                                    venue):
-    from app.services import catalog
+    from app.services.stock import catalog
 
     day = venue.local_date(now) + timedelta(days=45)  # beyond the seeded 30 days
     payload = _window_sale(day, now)

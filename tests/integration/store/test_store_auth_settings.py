@@ -4,7 +4,9 @@ import pytest
 import sqlalchemy as sa
 
 from app.domain.errors import Conflict, Unauthorized, ValidationError
-from app.services import auth, catalog, seeding, settings
+from app.services.admin import auth, seeding
+from app.services.prints import settings
+from app.services.stock import catalog
 from app.store.db import Database
 from app.store.models import Device, Inventory
 

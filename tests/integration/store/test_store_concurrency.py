@@ -8,7 +8,7 @@ from conftest import sell, tomorrow
 from store_checks import check_store_whole
 
 from app.domain.errors import SoldOut
-from app.services import catalog
+from app.services.stock import catalog
 
 THREADS = 8
 CAPACITY = 60

@@ -14,7 +14,7 @@ import pytest
 from store_checks import check_store_whole
 
 from app.domain.venue import Venue
-from app.services import seeding
+from app.services.admin import seeding
 from app.store.db import Database
 
 CHILD = Path(__file__).with_name("crash_seller.py")

@@ -108,7 +108,7 @@ def test_sqlite_transactions_hold_the_write_lock_from_begin(sqlite_url):
 
 def test_read_services_do_not_wait_for_a_writer(sqlite_db, now, venue):
     """Reads are DEFERRED snapshot reads: they see the last commit while a sale is open."""
-    from app.services import catalog
+    from app.services.stock import catalog
 
     writer = sqlite_db.session()
     writer.begin()

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from conftest import snapshot
 
 from app.domain.errors import SoldOut
-from app.services import catalog, selling
+from app.services.sales import selling
+from app.services.stock import catalog
 from app.store.models import LeaseRow, OutboxOp
 
 

@@ -5,7 +5,8 @@ import sqlalchemy as sa
 from conftest import sell, snapshot
 
 from app.domain.errors import IllegalTransition, NotFound, ValidationError
-from app.services import orders, reprint
+from app.services.journal import orders
+from app.services.prints import reprint
 from app.store.models import OutboxOp, PrintJobRow, Ticket
 
 

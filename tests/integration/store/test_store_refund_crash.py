@@ -23,7 +23,8 @@ from crash_refunder import ARM_AT_REFUND, FLOAT_FEN, NOW, REFUNDS, SALES
 from store_checks import check_refunds_whole, check_store_whole
 
 from app.domain.venue import Venue
-from app.services import seeding, shifts
+from app.services.admin import seeding
+from app.services.shifts import shifts
 from app.store.db import Database
 
 CHILD = Path(__file__).with_name("crash_refunder.py")

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from conftest import sell
 
 from app.domain.errors import NotFound
-from app.services.refund_routing import find_order_for_refund
+from app.services.refunds.refund_routing import find_order_for_refund
 from app.store.models import Order
 
 

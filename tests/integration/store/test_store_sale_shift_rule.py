@@ -6,7 +6,8 @@ import pytest
 from conftest import snapshot
 
 from app.domain.errors import Forbidden, IllegalTransition
-from app.services import selling, shifts
+from app.services.sales import selling
+from app.services.shifts import shifts
 
 
 def request(venue, now, method="cash", clerk="clerk1", terminal="01"):

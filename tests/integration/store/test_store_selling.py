@@ -8,8 +8,9 @@ from conftest import sell, snapshot, tomorrow
 from store_checks import check_store_whole
 
 from app.domain.errors import Conflict, SoldOut, ValidationError
-from app.services import catalog, orders
-from app.services.outbox import payload_digest
+from app.services.journal import orders
+from app.services.journal.outbox import payload_digest
+from app.services.stock import catalog
 from app.store.models import Inventory, OutboxOp, PrintJobRow, Ticket
 
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from conftest import sell, snapshot
 
 from app.domain.errors import Conflict, Forbidden, IllegalTransition, ValidationError
-from app.services import shifts
+from app.services.shifts import shifts
 from app.store.models import OutboxOp, PrintJobRow, Refund, Shift
 
 

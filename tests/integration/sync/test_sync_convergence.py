@@ -8,7 +8,7 @@ import requests
 import sqlalchemy as sa
 from window import inventory_of, orders_of
 
-from app.services import catalog
+from app.services.stock import catalog
 from app.store.models import LeaseRow
 from sync import cache
 

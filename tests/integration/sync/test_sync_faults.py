@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 from window import orders_of
 
-from app.services import outbox as queue
+from app.services.journal import outbox as queue
 from app.store.models import AppliedOp, Order
 from sync import outbox
 

@@ -5,7 +5,7 @@ nobody the store refuses gets in (`sync.sign_in`, no Qt)."""
 import pytest
 
 from app.domain.errors import Unauthorized
-from app.services import auth
+from app.services.admin import auth
 from app.store.db import Database
 from sync.sign_in import Window, sign_in
 

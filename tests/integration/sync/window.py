@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.domain.venue import Venue
-from app.services import selling
+from app.services.sales import selling
 from app.store.db import Database
 from sync.engine import SyncEngine
 from sync.events import SyncEvent

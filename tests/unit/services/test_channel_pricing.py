@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.domain.catalog import DEMO_CATALOG, expand_line
-from app.services.channels import payment_method, price_tickets
+from app.services.sales.channels import payment_method, price_tickets
 
 CATALOG = {t.code: t for t in DEMO_CATALOG}
 

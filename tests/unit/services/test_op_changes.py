@@ -4,8 +4,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from app.services import op_changes
-from app.services.op_changes import NOTHING, OpChanges, changes_of
+from app.services.journal import op_changes
+from app.services.journal.op_changes import NOTHING, OpChanges, changes_of
 
 
 def test_combining_keeps_every_kind_and_each_order_once():

@@ -1,4 +1,4 @@
-"""Request-level quoting (`app.services.refund_quotes.quote_ticket`): with force-majeure rules
+"""Request-level quoting (`app.services.refunds.refund_quotes.quote_ticket`): with force-majeure rules
 and fee overrides on top of §5, a refund is never negative and never above what was paid."""
 
 from datetime import UTC, date, datetime, timedelta
@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from app.domain.errors import ValidationError
 from app.domain.refunds import RefundFacts, RefundPolicy
-from app.services.refund_quotes import ForceMajeure, Override, check_override, quote_ticket
+from app.services.refunds.refund_quotes import ForceMajeure, Override, check_override, quote_ticket
 
 DAY = date(2026, 12, 10)
 POLICY = RefundPolicy()

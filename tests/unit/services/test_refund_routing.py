@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from app.services.refund_routing import (
+from app.services.refunds.refund_routing import (
     APPROVAL,
     CASH_HERE,
     ORIGINAL_ROUTE,

@@ -9,7 +9,7 @@ import pytest
 from sim_fakes import FakeClock, FakeStore
 
 from app.domain.ids import is_ticket_code
-from app.services.refund_providers import FAILING_TXN_MARK
+from app.services.refunds.refund_providers import FAILING_TXN_MARK
 from simulator import traffic
 from simulator.runner import Simulator
 

@@ -7,7 +7,9 @@ import pytest
 import sqlalchemy as sa
 
 from app.domain.venue import Venue
-from app.services import changes, seeding, selling
+from app.services.admin import seeding
+from app.services.journal import changes
+from app.services.sales import selling
 from app.store.db import Database
 from app.store.models import Inventory, Order, Payment, SyncState, Ticket
 from sync import cache
@@ -218,7 +220,7 @@ def test_rows_a_fix_answered_are_kept_without_moving_the_cursor(store, window, n
 def test_an_order_with_a_local_op_on_its_way_keeps_the_windows_copy(store, window, now):
     """A cash refund made here and not pushed yet: the store's copy of that order (even at a
     higher version: a gate scanned meanwhile) must not bring the refunded ticket back."""
-    from app.services import outbox
+    from app.services.journal import outbox
     from app.store.models import OutboxOp
 
     sale = store_sale(store, now, ("ADULT", 1))

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.services import outbox as queue
+from app.services.journal import outbox as queue
 from app.store.db import Database
 from sync import outbox
 from sync.engine import SyncEngine

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.services import outbox as queue
+from app.services.journal import outbox as queue
 from app.store.db import Database
 from app.store.models import OutboxOp
 from sync import outbox

@@ -1,0 +1,1 @@
+"""Users, sign-in, devices and the demo seed."""

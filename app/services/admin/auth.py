@@ -1,0 +1,129 @@
+"""Users and logging in: argon2 password hashes, five roles."""
+
+import functools
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.orm import Session
+
+from app.domain.errors import Conflict, Unauthorized, ValidationError
+from app.domain.ids import new_id
+from app.services.admin.devices import seen
+from app.store.db import read_transaction
+from app.store.models import User
+
+ROLES = ("clerk", "supervisor", "finance", "admin", "gate")
+ROLE_LABELS_ZH = {"clerk": "售票员", "supervisor": "值班主管", "finance": "财务",
+                  "admin": "管理员", "gate": "闸机"}
+BAD_LOGIN = "用户名或密码错误"
+
+_hasher = PasswordHasher()
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified when the user is unknown, so a wrong name costs as long as a wrong password.
+    Made on first use, not at import: importing auth must not cost a hash at start-up."""
+    return _hasher.hash("menpiao-no-such-user")
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    username: str
+    display_name: str
+    role: str
+
+
+def _info(user: User) -> UserInfo:
+    return UserInfo(user.username, user.display_name, user.role)
+
+
+def _check_new_user(username: str, password: str, role: str) -> str:
+    name = (username or "").strip()
+    if not name or len(name) > 64 or any(c.isspace() for c in name):
+        raise ValidationError("用户名不能为空、不能含空格，最长 64 个字符", field="username")
+    if role not in ROLES:
+        raise ValidationError(f"角色必须是 {'、'.join(ROLES)} 之一", field="role")
+    if not password:
+        raise ValidationError("密码不能为空", field="password")
+    return name
+
+
+def create_user(session: Session, username: str, password: str, role: str,
+                display_name: str | None, *, now: datetime) -> User:
+    """Insert a user inside the caller's transaction (seeding uses it too)."""
+    name = _check_new_user(username, password, role)
+    if session.execute(sa.select(User.user_id).where(User.username == name)).first():
+        raise Conflict(f"用户 {name} 已存在")
+    user = User(user_id=new_id(), username=name, display_name=display_name or name,
+                role=role, password_hash=_hasher.hash(password), active=True,
+                created_at=now, updated_at=now)
+    session.add(user)
+    return user
+
+
+def add_user(session: Session, username: str, password: str, role: str,
+             display_name: str | None = None, *, now: datetime) -> UserInfo:
+    """Create a user with an argon2 password hash; Conflict when the name is taken."""
+    with session.begin():
+        return _info(create_user(session, username, password, role, display_name, now=now))
+
+
+def remember_user(session: Session, username: str, password: str, role: str,
+                  display_name: str | None = None, *, now: datetime) -> UserInfo:
+    """A window keeps the users the central store has just verified, so that they can sign in
+    offline later: creates the local user, or brings its password hash, role and name up to
+    date (a password changed at the store replaces the old one here)."""
+    with session.begin():
+        user = session.execute(
+            sa.select(User).where(User.username == username.strip())).scalar_one_or_none()
+        if user is None:
+            return _info(create_user(session, username, password, role, display_name, now=now))
+        _check_new_user(username, password, role)
+        if not _verify(user, password):
+            user.password_hash = _hasher.hash(password)
+        user.role, user.active, user.updated_at = role, True, now
+        user.display_name = display_name or user.display_name
+        return _info(user)
+
+
+def list_users(session: Session) -> list[UserInfo]:
+    """Active users by name."""
+    with read_transaction(session):
+        users = session.execute(
+            sa.select(User).where(User.active.is_(True)).order_by(User.username)).scalars()
+        return [_info(u) for u in users]
+
+
+def _verify(user: User | None, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash if user else _dummy_hash(), password) and bool(
+            user and user.active)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _touch_device(session: Session, device_id: str, user: User, now: datetime) -> None:
+    # A gate user signs in from a gate; anyone else from a window (kind kept if known).
+    seen(session, device_id, now=now, kind="gate" if user.role == "gate" else None,
+         user=user.username)
+
+
+def login(session: Session, username: str, password: str, *, device_id: str,
+          now: datetime) -> UserInfo:
+    """Check a password; records the device as last seen. Unauthorized on any mismatch."""
+    with session.begin():
+        user = session.execute(
+            sa.select(User).where(User.username == (username or "").strip())
+        ).scalar_one_or_none()
+        if not _verify(user, password or ""):
+            raise Unauthorized(BAD_LOGIN)
+        assert user is not None
+        if _hasher.check_needs_rehash(user.password_hash):
+            user.password_hash, user.updated_at = _hasher.hash(password), now
+        if device_id:
+            _touch_device(session, device_id, user, now)
+        return _info(user)

@@ -1,0 +1,1 @@
+"""Gate redemptions: a scan checked against the ticket, exactly once per nonce."""

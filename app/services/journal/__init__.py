@@ -1,0 +1,1 @@
+"""The floor under every capability: helpers that write inside the caller's transaction (the order timeline, the changes feed, the outbox, exactly-once intake, order state, the anomaly log, the print queue) and the Order JSON. They open no transaction of their own."""

@@ -1,0 +1,228 @@
+"""The central store's changes feed (DESIGN.md §9): one `change_log` written in the same
+transaction as each change, numbered so that no reader can ever skip a commit.
+
+Services call `touch(session, entity, id)` for what they changed, inside their transaction.
+Nothing is written then: when the transaction commits, a `before_commit` hook serialises the
+final state of every touched entity, takes the next numbers from the `change_log` counter row
+(`UPDATE ... RETURNING`, which holds the row lock until commit) and inserts the rows. Because
+the counter is the last thing a transaction takes, transactions that emit changes commit in the
+order of their numbers: a commit that "finished late" holds its number and blocks the next one,
+so a reader that has seen seq N has seen every seq below N. On PostgreSQL the same transaction
+sends `NOTIFY menpiao_changes` (delivered at commit) so long-polls on other workers wake.
+
+Only sessions marked with `enable(session)` emit (the central store); on a window's cache
+`touch` does nothing.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from app.domain.inventory import Stock
+from app.domain.timeline import iso_utc
+from app.services.journal import orders as order_reads
+from app.store.counters import next_values
+from app.store.db import EMIT_CHANGES as _ENABLED
+from app.store.models import Anomaly, ChangeLog, Counter, Inventory, Order, TicketTypeRow
+
+ENTITIES = ("order", "inventory", "anomaly", "catalog")
+COUNTER = "change_log"
+CHANNEL = "menpiao_changes"  # PostgreSQL NOTIFY channel
+_PENDING = "menpiao.changes.pending"
+_LAST = "menpiao.changes.last_seq"
+_NOW = "menpiao.changes.now"
+_INSERT = sa.insert(ChangeLog.__table__)
+_log = ChangeLog.__table__
+
+# Called with the highest seq after a commit that emitted changes (in-process wake-ups).
+_listeners: list[Callable[[int], None]] = []
+
+
+@dataclass(frozen=True)
+class Change:
+    seq: int
+    entity: str
+    id: str
+    version: int
+    data: dict[str, Any]
+
+
+def enable(session: Session) -> Session:
+    """Make `session` emit changes (the central store's sessions)."""
+    session.info[_ENABLED] = True
+    return session
+
+
+def touch(session: Session, entity: str, entity_id: str, *, now: datetime) -> None:
+    """Record that `entity` `entity_id` changed in the current transaction; its final state is
+    written to the feed at commit. Inventory ids are `TYPE:YYYY-MM-DD`; order ids are
+    order_id; anomaly ids anomaly_id; catalog ids the ticket type code."""
+    if entity not in ENTITIES:
+        raise ValueError(f"unknown change entity: {entity}")
+    if not session.info.get(_ENABLED):
+        return
+    pending: dict[tuple[str, str], None] = session.info.setdefault(_PENDING, {})
+    pending[(entity, entity_id)] = None
+    session.info[_NOW] = now
+
+
+def inventory_id(ticket_type: str, visit_date: date) -> str:
+    return f"{ticket_type}:{visit_date.isoformat()}"
+
+
+def touch_inventory(session: Session, ticket_types: Iterable[str], visit_date: date, *,
+                    now: datetime) -> None:
+    for code in ticket_types:
+        touch(session, "inventory", inventory_id(code, visit_date), now=now)
+
+
+def add_listener(callback: Callable[[int], None]) -> None:
+    """`callback(last_seq)` runs after each commit in this process that emitted changes."""
+    _listeners.append(callback)
+
+
+def remove_listener(callback: Callable[[int], None]) -> None:
+    if callback in _listeners:
+        _listeners.remove(callback)
+
+
+# -- serialising -------------------------------------------------------------------------
+
+_orders = Order.__table__
+
+
+def _order(session: Session, order_id: str) -> tuple[int, dict[str, Any]] | None:
+    order = session.execute(sa.select(_orders).where(_orders.c.order_id == order_id)).first()
+    if order is None:
+        return None
+    return order.version, order_reads.orders_json(session, [order], reveal=False)[0]
+
+
+def inventory_json(row: Any) -> dict[str, Any]:
+    stock = Stock(row.capacity, row.sold, row.held)
+    return {"ticket_type": row.ticket_type, "visit_date": row.visit_date.isoformat(),
+            "capacity": row.capacity, "sold": row.sold, "held": row.held,
+            "oversold": row.oversold, "available": stock.available}
+
+
+def _inventory(session: Session, key: str) -> tuple[int, dict[str, Any]] | None:
+    code, _, day = key.partition(":")
+    t = Inventory.__table__
+    row = session.execute(sa.select(t).where(
+        t.c.ticket_type == code, t.c.visit_date == date.fromisoformat(day))).first()
+    return None if row is None else (row.version, inventory_json(row))
+
+
+def anomaly_json(a: Anomaly) -> dict[str, Any]:
+    return {"id": a.anomaly_id, "kind": a.kind, "category": a.category,
+            "order_id": a.order_id, "order_no": a.order_no, "reason": a.reason,
+            "evidence": dict(a.evidence or {}), "priority": a.priority, "status": a.status,
+            "fixes": list(a.fixes or []), "detected_at": iso_utc(a.detected_at),
+            "resolved_at": iso_utc(a.resolved_at) if a.resolved_at else None,
+            "resolved_by": a.resolved_by, "resolution": a.resolution, "version": a.version}
+
+
+def _anomaly(session: Session, anomaly_id: str) -> tuple[int, dict[str, Any]] | None:
+    a = session.get(Anomaly, anomaly_id, populate_existing=True)
+    return None if a is None else (a.version, anomaly_json(a))
+
+
+def catalog_json(t: TicketTypeRow) -> dict[str, Any]:
+    return {"code": t.code, "name": t.name, "kind": t.kind, "price_fen": t.price_fen,
+            "components": list(t.components or []), "uses_total": t.uses_total,
+            "min_group_size": t.min_group_size, "active": bool(t.active),
+            "sort_order": t.sort_order}
+
+
+def _catalog(session: Session, code: str) -> tuple[int, dict[str, Any]] | None:
+    t = session.get(TicketTypeRow, code, populate_existing=True)
+    return None if t is None else (t.version, catalog_json(t))
+
+
+_SERIALISERS = {"order": _order, "inventory": _inventory, "anomaly": _anomaly,
+                "catalog": _catalog}
+
+
+def _emit(session: Session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    now = session.info.pop(_NOW, None)
+    if not pending:
+        return
+    session.flush()
+    rows = []
+    for entity, entity_id in pending:
+        state = _SERIALISERS[entity](session, entity_id)
+        if state is not None:
+            rows.append((entity, entity_id, *state))
+    if not rows:
+        return
+    seqs = _numbers(session, len(rows))  # the counter last: see the module doc
+    session.connection().execute(_INSERT, [
+        {"seq": seq, "entity": entity, "entity_id": entity_id, "version": version,
+         "data": data, "at": now}
+        for seq, (entity, entity_id, version, data) in zip(seqs, rows, strict=True)])
+    last = seqs[-1]
+    session.info[_LAST] = last
+
+
+_c = Counter.__table__
+# PostgreSQL: take the numbers and queue the NOTIFY (sent at commit) in one round trip.
+_NUMBER_AND_NOTIFY = (
+    sa.update(_c).where(_c.c.name == COUNTER).values(value=_c.c.value + sa.bindparam("k_n"))
+    .returning(_c.c.value, sa.func.pg_notify(CHANNEL, sa.cast(_c.c.value, sa.Text))))
+
+
+def _numbers(session: Session, n: int) -> range:
+    if session.get_bind().dialect.name != "postgresql":
+        return next_values(session, COUNTER, n)
+    row = session.connection().execute(_NUMBER_AND_NOTIFY, {"k_n": n}).first()
+    if row is None:  # the counter's first use: create it the ordinary way
+        seqs = next_values(session, COUNTER, n)
+        session.connection().execute(sa.select(sa.func.pg_notify(CHANNEL, str(seqs[-1]))))
+        return seqs
+    return range(row[0] - n + 1, row[0] + 1)
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    if session.info.get(_ENABLED):
+        _emit(session)
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    last = session.info.pop(_LAST, None)
+    if last:
+        for callback in list(_listeners):
+            callback(last)
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+    session.info.pop(_LAST, None)
+    session.info.pop(_NOW, None)
+
+
+# -- reading -----------------------------------------------------------------------------
+
+def read(session: Session, since: int, limit: int = 500) -> tuple[list[Change], int, bool]:
+    """Changes after `since` (oldest first, at most `limit`), the next cursor and whether
+    more are waiting. Run inside a read transaction."""
+    limit = max(1, min(limit, 1000))
+    rows = session.execute(
+        sa.select(_log.c.seq, _log.c.entity, _log.c.entity_id, _log.c.version, _log.c.data)
+        .where(_log.c.seq > since).order_by(_log.c.seq).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    out = [Change(r.seq, r.entity, r.entity_id, r.version, dict(r.data)) for r in rows]
+    return out, (out[-1].seq if out else since), more
+
+
+def last_seq(session: Session) -> int:
+    return session.execute(sa.select(sa.func.coalesce(sa.func.max(_log.c.seq), 0))).scalar_one()

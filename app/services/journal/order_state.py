@@ -1,0 +1,45 @@
+"""Small helpers for services that change an existing order inside their own transaction:
+lock it, keep `orders.status` equal to the derived status, bump its version and touch it for
+the changes feed. They never begin or commit."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.domain.lifecycle import derive_status
+from app.services.journal import changes
+from app.store.models import Order, Ticket
+
+
+def lock_order(session: Session, *, order_no: str | None = None,
+               order_id: str | None = None) -> Order | None:
+    """The order, its row locked until commit (PostgreSQL `FOR UPDATE`; SQLite's
+    transactions already hold the write lock), fresh from the database; None if unknown."""
+    query = sa.select(Order).with_for_update().execution_options(populate_existing=True)
+    if order_id is not None:
+        query = query.where(Order.order_id == order_id)
+    elif order_no is not None:
+        query = query.where(Order.order_no == order_no)
+    else:
+        raise ValueError("lock_order needs order_no or order_id")
+    return session.execute(query).scalar_one_or_none()
+
+
+def tickets_of(session: Session, order_id: str) -> list[Ticket]:
+    """The order's tickets in position order, fresh from the database."""
+    return list(session.execute(
+        sa.select(Ticket).where(Ticket.order_id == order_id).order_by(Ticket.position)
+        .execution_options(populate_existing=True)).scalars())
+
+
+def changed(session: Session, order: Order, *, now: datetime) -> None:
+    """After changing `order` or its rows: re-derive `status` (the search filters on it),
+    bump `version`, stamp `updated_at` and touch it for the changes feed."""
+    session.flush()
+    states = session.execute(
+        sa.select(Ticket.status).where(Ticket.order_id == order.order_id)).scalars().all()
+    order.status = str(derive_status(order.payment_state, order.cancelled, states))
+    order.version += 1
+    order.updated_at = now
+    changes.touch(session, "order", order.order_id, now=now)

@@ -1,0 +1,1 @@
+"""The window's print jobs and settings: the job list, reprints and the printer settings."""

@@ -1,0 +1,218 @@
+"""The window clerk's cash shift (交接班): open with a float, cash in/out with a reason, close
+by counting notes and coins → expected vs counted and the variance, the Z report printed.
+
+Each use case is one transaction that also writes its outbox op (`shift_open`,
+`shift_close`), so the central store learns of every shift; the Z report is a print job in
+that same transaction. One open shift per terminal at a time.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.domain.cash import check_amount, counted_total, expected_cash
+from app.domain.errors import Conflict, Forbidden, IllegalTransition, ValidationError
+from app.domain.ids import new_id, normalize_terminal
+from app.domain.print_docs import ShiftReportDoc
+from app.domain.venue import Venue
+from app.services.journal import outbox, print_queue
+from app.services.shifts.shift_tally import Tally, tally
+from app.store.db import read_transaction
+from app.store.models import CashMovement, Shift
+
+MOVEMENT_KINDS = {"in": "存入", "out": "取出"}
+MAX_REASON = 200
+
+
+@dataclass(frozen=True)
+class ShiftInfo:
+    shift_id: str
+    terminal: str
+    clerk: str
+    status: str  # open | closed
+    float_fen: int
+    opened_at: datetime
+    closed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class MovementResult:
+    movement_id: str
+    shift_id: str
+    kind: str
+    amount_fen: int
+    reason: str
+    expected_fen: int  # the drawer's expected cash after this movement
+
+
+@dataclass(frozen=True)
+class ShiftReport:
+    shift_id: str
+    terminal: str
+    clerk: str
+    expected_fen: int
+    counted_fen: int
+    variance_fen: int  # counted − expected: > 0 长款, < 0 短款
+    report: dict[str, Any]  # the ShiftReportDoc as a dict (stored on the shift, printed)
+    print_job_ids: tuple[str, ...]
+
+
+def _info(row: Shift) -> ShiftInfo:
+    return ShiftInfo(row.shift_id, row.terminal, row.clerk, row.status, row.opening_float_fen,
+                     row.opened_at, row.closed_at)
+
+
+def _terminal(terminal: str) -> str:
+    try:
+        return normalize_terminal(terminal)
+    except ValueError:
+        raise ValidationError("终端号必须是 1 到 8 位字母或数字", field="terminal") from None
+
+
+def _clerk(clerk: str) -> str:
+    if not isinstance(clerk, str) or not clerk.strip():
+        raise ValidationError("缺少收银员", field="clerk")
+    return clerk.strip()
+
+
+def _open_row(session: Session, terminal: str, *, lock: bool = False) -> Shift | None:
+    query = sa.select(Shift).where(Shift.terminal == terminal, Shift.status == "open")
+    return session.execute(query.with_for_update() if lock else query).scalars().first()
+
+
+def _own_open_shift(session: Session, terminal: str, clerk: str) -> Shift:
+    row = _open_row(session, terminal, lock=True)
+    if row is None:
+        raise IllegalTransition(f"终端 {terminal} 还没有开班，请先开班", field="shift")
+    if row.clerk != clerk:
+        raise Forbidden(f"当前班次由 {row.clerk} 开班，只能由本人操作或交班", field="clerk")
+    return row
+
+
+def require_open_shift(session: Session, terminal: str, clerk: str) -> Shift:
+    """Inside the caller's transaction: the clerk's own open shift at `terminal`, locked —
+    no cash changes hands at a window without one. IllegalTransition (no open shift),
+    Forbidden (another clerk's)."""
+    return _own_open_shift(session, _terminal(terminal), _clerk(clerk))
+
+
+def current_shift(session: Session, terminal: str) -> ShiftInfo | None:
+    """The terminal's open shift, or None."""
+    with read_transaction(session):
+        row = _open_row(session, _terminal(terminal))
+        return _info(row) if row is not None else None
+
+
+def open_shift(session: Session, *, terminal: str, clerk: str, float_fen: int,
+               now: datetime) -> ShiftInfo:
+    """Open a shift with `float_fen` in the drawer; refused while the terminal has one open."""
+    terminal, clerk = _terminal(terminal), _clerk(clerk)
+    check_amount(float_fen, "备用金", allow_zero=True)
+    with session.begin():
+        if (other := _open_row(session, terminal, lock=True)) is not None:
+            raise Conflict(f"终端 {terminal} 已有 {other.clerk} 未交班的班次，请先交班",
+                           field="shift")
+        row = Shift(shift_id=new_id(), terminal=terminal, clerk=clerk, status="open",
+                    opening_float_fen=float_fen, opened_at=now)
+        session.add(row)
+        session.flush()
+        outbox.append(session, "shift_open", {
+            "shift_id": row.shift_id, "terminal": terminal, "clerk": clerk,
+            "opening_float_fen": float_fen, "opened_at": now.isoformat()}, now=now)
+        return _info(row)
+
+
+def cash_movement(session: Session, *, terminal: str, clerk: str, kind: str, amount_fen: int,
+                  reason: str, now: datetime) -> MovementResult:
+    """Cash put into (`in`) or taken out of (`out`) the drawer of the clerk's open shift; the
+    reason is required and nothing can be taken out beyond the expected cash."""
+    terminal, clerk = _terminal(terminal), _clerk(clerk)
+    if kind not in MOVEMENT_KINDS:
+        raise ValidationError("存取类型只能是存入或取出", field="kind")
+    what = f"{MOVEMENT_KINDS[kind]}金额"
+    check_amount(amount_fen, what)
+    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise ValidationError(f"{MOVEMENT_KINDS[kind]}现金必须填写原因", field="reason")
+    with session.begin():
+        row = _own_open_shift(session, terminal, clerk)
+        before = _expected(_tally(session, row, now), row.opening_float_fen)
+        if kind == "out" and amount_fen > before:
+            raise ValidationError(f"抽屉应有现金只有 {before / 100:.2f} 元，不能取出更多",
+                                  field="amount_fen")
+        move = CashMovement(movement_id=new_id(), shift_id=row.shift_id, terminal=terminal,
+                            clerk=clerk, kind=kind, amount_fen=amount_fen,
+                            reason=reason[:MAX_REASON], at=now)
+        session.add(move)
+        session.flush()
+        after = before + (amount_fen if kind == "in" else -amount_fen)
+        return MovementResult(move.movement_id, row.shift_id, kind, amount_fen, move.reason,
+                              after)
+
+
+def expected_now(session: Session, terminal: str, *, now: datetime) -> int | None:
+    """The open shift's expected cash so far (None when no shift is open)."""
+    with read_transaction(session):
+        row = _open_row(session, _terminal(terminal))
+        return None if row is None else _expected(_tally(session, row, now),
+                                                  row.opening_float_fen)
+
+
+def close_shift(session: Session, *, terminal: str, clerk: str, counted: Mapping[int, int],
+                now: datetime, venue: Venue | None = None) -> ShiftReport:
+    """Close the clerk's open shift with the drawer counted by denomination (fen → pieces):
+    stores the Z report on the shift, queues it for printing and the `shift_close` op."""
+    terminal, clerk = _terminal(terminal), _clerk(clerk)
+    venue = venue or Venue()
+    counted_fen = counted_total(counted)
+    with session.begin():
+        row = _own_open_shift(session, terminal, clerk)
+        if now < row.opened_at:
+            raise ValidationError("交班时间早于开班时间，请检查系统时间", field="now")
+        t = _tally(session, row, now)
+        expected = _expected(t, row.opening_float_fen)
+        doc = _report_doc(row, t, counted, venue=venue, now=now, expected=expected,
+                          counted_fen=counted_fen).to_dict()
+        row.status, row.closed_at, row.report = "closed", now, doc
+        row.cash_expected_fen, row.cash_counted_fen = expected, counted_fen
+        row.variance_fen = counted_fen - expected
+        session.flush()
+        outbox.append(session, "shift_close", {
+            "shift_id": row.shift_id, "terminal": terminal, "clerk": clerk,
+            "opening_float_fen": row.opening_float_fen,
+            "opened_at": row.opened_at.isoformat(), "closed_at": now.isoformat(),
+            "cash_expected_fen": expected, "cash_counted_fen": counted_fen,
+            "variance_fen": row.variance_fen, "report": doc}, now=now)
+        jobs = print_queue.enqueue(session, [("shift_report", doc)], order_no=None, now=now)
+        return ShiftReport(row.shift_id, terminal, clerk, expected, counted_fen,
+                           row.variance_fen, doc, jobs)
+
+
+def _tally(session: Session, row: Shift, now: datetime) -> Tally:
+    return tally(session, shift_id=row.shift_id, terminal=row.terminal, start=row.opened_at,
+                 end=now)
+
+
+def _expected(t: Tally, float_fen: int) -> int:
+    return expected_cash(float_fen=float_fen, cash_sales_fen=t.cash_sales_fen,
+                         cash_refunds_fen=t.refunds_fen, cash_in_fen=t.cash_in_fen,
+                         cash_out_fen=t.cash_out_fen)
+
+
+def _report_doc(row: Shift, t: Tally, counted: Mapping[int, int], *, venue: Venue,
+                now: datetime, expected: int, counted_fen: int) -> ShiftReportDoc:
+    def local(at: datetime) -> str:
+        return venue.local(at).strftime("%Y-%m-%d %H:%M:%S")
+
+    return ShiftReportDoc(
+        venue.name, row.shift_id, row.terminal, row.clerk, local(row.opened_at), local(now),
+        row.opening_float_fen, t.cash_sales_count, t.cash_sales_fen, list(t.noncash_sales),
+        t.refunds_count, t.refunds_fen, t.cash_in_fen, t.cash_out_fen,
+        [{k: m[k] for k in ("kind", "amount_fen", "reason")} for m in t.movements],
+        expected,
+        [{"denomination_fen": d, "count": n} for d, n in sorted(counted.items(), reverse=True)],
+        counted_fen, counted_fen - expected, local(now))
