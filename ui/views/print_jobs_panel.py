@@ -143,8 +143,7 @@ class PrintJobsPanel(QWidget):
         if not order_no:
             self.status.setText(self.tr("No order to reprint yet."))
             return
-        (tasks.write(reprint_order, self.ctx, order_no, self.ctx.now(), owner=self,
-                     changes=op_changes.REPRINTED)
+        (tasks.write(reprint_order, self.ctx, order_no, self.ctx.now(), owner=self)
             .on_success(lambda r: self._after(self.tr("Reprint {n} of {order_no} queued.").format(
                 n=r.reprint_no, order_no=order_no)))
             .on_failure(lambda exc: self.status.setText(user_message(exc))))

@@ -312,8 +312,7 @@ class RefundView(Page):
         order_no, reason = self.order["order_no"], self.reason_edit.text()
         if refund_routing.route(self.order, self.current_quote) == CASH_HERE:
             job = tasks.write(actions.refund_here, self.ctx, order_no, ids, reason,
-                              self.ctx.now(), override, owner=self,
-                              changes=op_changes.CASH_REFUND)
+                              self.ctx.now(), override, owner=self)
         else:
             job = tasks.run(actions.send_to_store, self.ctx, order_no, ids,
                             refund_routing.order_method(self.order), reason,
@@ -348,7 +347,7 @@ class RefundView(Page):
             return
         self._busy = True
         (tasks.write(actions.pay_out, self.ctx, waiting[0]["refund_no"], self.ctx.now(),
-                     owner=self, changes=op_changes.CASH_REFUND)
+                     owner=self)
             .on_success(self._refunded)
             .on_failure(self.show_failure)
             .on_done(self._idle))

@@ -35,7 +35,6 @@ from app.domain.catalog import TicketKind
 from app.domain.errors import ValidationError
 from app.domain.money import format_fen
 from app.domain.venue import MAX_DAYS_AHEAD
-from app.services.journal import op_changes
 from ui import tasks
 from ui.context import ClientContext
 from ui.models.cart_model import CartModel
@@ -363,8 +362,7 @@ class SellView(Page):
             tendered_fen=tendered, payment_method="cash",
             from_leases=selling_offline(self.ctx))
         self._set_selling(True)
-        (tasks.write(commit_sale, self.ctx, request, self.ctx.now(), owner=self,
-                     changes=op_changes.SALE)
+        (tasks.write(commit_sale, self.ctx, request, self.ctx.now(), owner=self)
             .on_success(self._sold)
             .on_failure(self._sale_refused)
             .on_done(lambda: self._set_selling(False)))

@@ -269,8 +269,7 @@ class ShiftView(Page):
             self.show_error(exc.message)
             self.amount_edit.setFocus()
             return
-        self._write(move_cash, kind, amount, self.reason_edit.text(), done=self._moved,
-                    changes=op_changes.CASH_MOVED)
+        self._write(move_cash, kind, amount, self.reason_edit.text(), done=self._moved)
 
     def _moved(self, result: Any) -> None:
         self.amount_edit.clear()
@@ -310,8 +309,7 @@ class ShiftView(Page):
         label.style().polish(label)
 
     def close_shift(self) -> None:
-        self._write(close_shift, self.counted(), done=self._closed,
-                    changes=op_changes.SHIFT_CLOSED)
+        self._write(close_shift, self.counted(), done=self._closed)
 
     def _closed(self, report: Any) -> None:
         self.report = report
@@ -335,7 +333,9 @@ class ShiftView(Page):
         self.new_shift_button.setFocus()
         self.show_success(self.tr("Shift closed; Z report queued for printing."))
 
-    def _write(self, fn: Any, *args: Any, done: Any, changes: Any) -> None:
+    def _write(self, fn: Any, *args: Any, done: Any, changes: Any = None) -> None:
+        """A shift write; what it changed comes with its result (`changes` for those whose
+        result is a plain record: opening a shift)."""
         if self._busy:  # a second Enter while the first write is running
             return
         self._busy = True

@@ -14,7 +14,7 @@ from app.domain.errors import IllegalTransition, NotFound, ValidationError
 from app.domain.lifecycle import TICKET_LABELS_ZH, TicketState
 from app.domain.print_docs import ReceiptDoc, TicketDoc
 from app.domain.timeline import iso_utc
-from app.services.journal import outbox, print_queue, timeline
+from app.services.journal import op_changes, outbox, print_queue, timeline
 from app.services.prints.settings import read as read_settings
 from app.store.models import Order, PrintJobRow, Ticket
 
@@ -27,6 +27,10 @@ _tickets = Ticket.__table__
 class ReprintResult:
     print_job_ids: tuple[str, ...]
     reprint_no: int
+
+    @property
+    def changes(self) -> op_changes.OpChanges:
+        return op_changes.REPRINTED
 
 
 def _lock_order(session: Session, order_no: str, receipt: bool, now: datetime) -> Any:

@@ -23,7 +23,7 @@ from app.domain.print_docs import RefundSlipDoc
 from app.domain.refunds import RefundPolicy
 from app.domain.timeline import iso_utc
 from app.domain.venue import Venue
-from app.services.journal import outbox, print_queue
+from app.services.journal import op_changes, outbox, print_queue
 from app.services.journal.order_state import changed, lock_order
 from app.services.refunds import refund_quotes, refund_requests
 from app.services.shifts.shifts import require_open_shift
@@ -46,6 +46,11 @@ class WindowRefund:
     payment_fee_fen: int
     op_id: str
     print_job_ids: tuple[str, ...]
+
+    @property
+    def changes(self) -> op_changes.OpChanges:
+        """A cash refund settled at the window: order, stock, drawer, slip, op to push."""
+        return op_changes.CASH_REFUND
 
 
 def policy_of(venue: Venue) -> RefundPolicy:

@@ -20,7 +20,7 @@ from app.domain.money import MAX_FEN, format_fen
 from app.domain.print_docs import ReceiptDoc, ReceiptLine, TicketDoc
 from app.domain.timeline import iso_utc
 from app.domain.venue import Venue
-from app.services.journal import changes, outbox, print_queue, timeline
+from app.services.journal import changes, op_changes, outbox, print_queue, timeline
 from app.services.journal.orders import mask_id_no, mask_phone
 from app.services.shifts.shifts import require_open_shift
 from app.services.stock import stock_writes
@@ -94,6 +94,11 @@ class SaleResult:
     change_fen: int
     tickets: tuple[SoldTicket, ...]
     print_job_ids: tuple[str, ...]
+
+    @property
+    def changes(self) -> op_changes.OpChanges:
+        """What the sale changed (the client announces it once: printer, sync, screens)."""
+        return op_changes.SALE.for_orders(self.order_id)
 
 
 @dataclass(frozen=True)

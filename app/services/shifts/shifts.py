@@ -19,7 +19,7 @@ from app.domain.errors import Conflict, Forbidden, IllegalTransition, Validation
 from app.domain.ids import new_id, normalize_terminal
 from app.domain.print_docs import ShiftReportDoc
 from app.domain.venue import Venue
-from app.services.journal import outbox, print_queue
+from app.services.journal import op_changes, outbox, print_queue
 from app.services.shifts.shift_tally import Tally, tally
 from app.store.db import read_transaction
 from app.store.models import CashMovement, Shift
@@ -48,6 +48,10 @@ class MovementResult:
     reason: str
     expected_fen: int  # the drawer's expected cash after this movement
 
+    @property
+    def changes(self) -> op_changes.OpChanges:
+        return op_changes.CASH_MOVED
+
 
 @dataclass(frozen=True)
 class ShiftReport:
@@ -59,6 +63,11 @@ class ShiftReport:
     variance_fen: int  # counted − expected: > 0 长款, < 0 短款
     report: dict[str, Any]  # the ShiftReportDoc as a dict (stored on the shift, printed)
     print_job_ids: tuple[str, ...]
+
+    @property
+    def changes(self) -> op_changes.OpChanges:
+        """The drawer closed, the Z report to print, a `shift_close` op to push."""
+        return op_changes.SHIFT_CLOSED
 
 
 def _info(row: Shift) -> ShiftInfo:

@@ -38,3 +38,19 @@ def test_a_result_may_carry_its_own_changes():
     assert changes_of(SimpleNamespace(changes=OpChanges(refunds=True))).refunds
     assert changes_of(SimpleNamespace(changes="not a record")) is NOTHING
     assert changes_of(42) is NOTHING
+
+
+def test_the_window_write_services_say_what_they_changed():
+    """The results of the window's writes carry their own record: the views declare none."""
+    from app.services.prints.reprint import ReprintResult
+    from app.services.refunds.window_refunds import WindowRefund
+    from app.services.sales.selling import SaleResult
+    from app.services.shifts.shifts import MovementResult, ShiftReport
+
+    sale = SaleResult("o-1", "W01-20261121-0001", 20000, 30000, 10000, (), ())
+    assert changes_of(sale) == op_changes.SALE.for_orders("o-1")
+    refund = WindowRefund("W01-20261121-0001-R1", "succeeded", 7000, 3000, 0, "op", ())
+    assert changes_of(refund) == op_changes.CASH_REFUND
+    assert changes_of(MovementResult("m", "s", "in", 100, "零钱", 600)) == op_changes.CASH_MOVED
+    assert changes_of(ShiftReport("s", "01", "clerk1", 0, 0, 0, {}, ())) == op_changes.SHIFT_CLOSED
+    assert changes_of(ReprintResult((), 1)) == op_changes.REPRINTED
