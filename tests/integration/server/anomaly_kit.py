@@ -104,8 +104,9 @@ def fix(live, anomaly_id: str, action: str, *, note: str | None = None,
                          headers=sup(live, who), timeout=30)
 
 
-def order_of(live, order_no: str) -> dict[str, Any]:
-    r = requests.get(live.url(f"/orders/{order_no}"), headers=sup(live), timeout=10)
+def order_of(live, order_no: str, *, reveal: bool = False) -> dict[str, Any]:
+    r = requests.get(live.url(f"/orders/{order_no}"), headers=sup(live), timeout=10,
+                     params={"reveal": 1} if reveal else None)
     assert r.status_code == 200, r.text
     return r.json()
 
