@@ -68,11 +68,12 @@ def window_sale(live, *, qty: int = 1, days: int = 5, method: str = "wechat"
 
 
 def request_refund(live, order: dict[str, Any], *, method: str = "wechat",
-                   tickets: list[str] | None = None) -> dict[str, Any]:
+                   tickets: list[str] | None = None, who: str = "clerk1") -> dict[str, Any]:
+    """A refund asked by `who` (a clerk of window 01 may ask only of its own orders)."""
     body = {"ticket_ids": tickets or [t["ticket_id"] for t in order["tickets"]],
             "method": method, "reason": "游客行程变更"}
     r = requests.post(live.url(f"/orders/{order['order_no']}/refunds"), json=body, timeout=20,
-                      headers=live.login("clerk1") | {"Idempotency-Key": str(uuid.uuid4())})
+                      headers=live.login(who) | {"Idempotency-Key": str(uuid.uuid4())})
     assert r.status_code == 201, r.text
     return r.json()
 
