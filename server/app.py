@@ -19,6 +19,7 @@ from app.services.sales import orders_expiry
 from app.services.stock import leases
 from app.store.db import Database
 
+from . import access_log
 from .errors import install_error_handlers
 from .feed import ChangeNotifier, PgListener, pg_conninfo
 from .routes import (
@@ -106,6 +107,7 @@ def create_app(db: Database, *, clock: Callable[[], datetime] | None = None,
     app.state.sweep_interval = sweep_interval
     app.state.refund_provider = refund_provider or SandboxProvider()
     install_error_handlers(app)
+    access_log.install()  # no phone or ID number in the access log
     for module in (auth, catalog, orders, sync_routes, lease_routes, channels, payments,
                    redemptions, refunds, devices, anomalies, refund_rules):
         app.include_router(module.router, prefix=API)

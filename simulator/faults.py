@@ -1,6 +1,6 @@
 """Fault scenarios that need more than a channel and a gate: a provider that says "failed" or
-never answers, a window clerk who refunds (online, for approval or by the original route; or
-offline, crossing a gate), pushes offline sales on an exhausted lease or for a day without
+never answers, refunds (a window clerk's of his own sale, for approval; the office's by the
+original route; a window's offline, crossing a gate), pushes offline sales on an exhausted lease or for a day without
 stock, and an admin who changes a day's capacity. Together with the runner's own faults they
 make every anomaly kind of DESIGN.md §6 — the time-based ones once the store's sweep sees
 them old enough (paying 10 min, a refund waiting 30 min, a provider refund failing 3 times).
@@ -79,21 +79,24 @@ class FaultScenarios:
 
     # ---- refunds -------------------------------------------------------------------------------
 
-    def _request_refund(self, order: dict[str, Any], method: str, **extra: Any) -> Reply:
+    def _request_refund(self, order: dict[str, Any], method: str, *,
+                        by: StaffLogin | None = None, **extra: Any) -> Reply:
+        """A refund request by the window clerk (his window's orders) or `by` another login
+        (the office: a channel's orders, which a clerk may not refund — DESIGN.md §14)."""
         first = order["tickets"][0]["ticket_id"]
         key = f"sim-{self._tag}-{self._next()}"
-        return self._clerk.post(f"/orders/{order['order_no']}/refunds", {
+        return (by or self._clerk).post(f"/orders/{order['order_no']}/refunds", {
             "ticket_ids": [first], "method": method, "reason": "游客行程变更"} | extra,
             headers={"Idempotency-Key": key})
 
     def _refund_left_waiting(self) -> None:
-        """A clerk's fee override waits for a supervisor who never comes."""
+        """A clerk's fee override, on a sale of his window, waits for a supervisor who never
+        comes."""
         day = self._today() + timedelta(days=3)
-        order = self._place(self._rng.choice(traffic.OTA_CHANNELS),
-                            self._order_body(paid=True, discount=False, day=day))
+        order = self._sale(day, "ADULT", 1, self._clock())
         if order is None:
             return
-        reply = self._request_refund(order, "ota", override={
+        reply = self._request_refund(order, "cash", override={
             "fee_bp": 0, "reason": "游客摔伤，凭医院证明免手续费",
             "evidence_no": f"SIM-{self._tag}-{self._next()}".upper()})
         if not reply.ok:
@@ -112,7 +115,7 @@ class FaultScenarios:
         txn = f"{self._new_txn(provider)}-{traffic.SANDBOX_FAIL_MARK}"
         self._callback(provider, traffic.callback(txn, order["order_no"], order["total_fen"],
                                                   self._clock()), None)
-        reply = self._request_refund(order, provider)
+        reply = self._request_refund(order, provider, by=self._admin)
         if not reply.ok:
             self._refused("refund", f"{order['order_no']} 原路退款", reply)
             return

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.domain import actors
 from app.services.anomalies import anomaly_fixes, anomaly_queue
 from app.services.journal import orders
 
@@ -86,14 +87,21 @@ def anomaly_detail(anomaly_id: AnomalyId, _: Fixer, s: Db) -> dict[str, Any]:
 
 @router.post("/anomalies/{anomaly_id}/fix")
 def fix(anomaly_id: AnomalyId, body: FixBody, user: Fixer, s: Db, now: Now, venue: AtVenue,
-        request: Request) -> dict[str, Any]:
+        request: Request, reveal: Annotated[bool, Query()] = False) -> dict[str, Any]:
     """Apply one of the anomaly's fixes: `{anomaly, order, already_fixed, message}`; a
     second click answers `already_fixed: true` ("已处理"); 409 when the precondition no
-    longer holds or `order_version` is stale."""
+    longer holds or `order_version` is stale. The order's customer is masked; `reveal=1`
+    shows the full phone and ID number and logs `customer.revealed` (fixers are
+    supervisor+)."""
     done = anomaly_fixes.fix_anomaly(
         s, anomaly_id, body.action, actor=user.username, role=user.role, note=body.note,
         order_version=body.order_version, now=now, venue=venue,
         provider=request.app.state.refund_provider)
-    order = orders.get_order(s, done.order_no, reveal=True) if done.order_no else None
+    order = None
+    if done.order_no and reveal:
+        order = orders.reveal_customer(s, done.order_no, actor=actors.user(user.username),
+                                       now=now)
+    elif done.order_no:
+        order = orders.get_order(s, done.order_no)
     return {"anomaly": done.anomaly, "order": order, "already_fixed": done.already_fixed,
             "message": done.message}

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.domain import actors
 from app.domain.errors import Forbidden, ValidationError
 from app.domain.money import MAX_FEN
-from app.services.journal import orders
+from app.services.journal import orders, read_scope
 from app.services.keyed import keyed_requests
 from app.services.lookup import search
 from app.services.sales import selling
@@ -131,24 +131,20 @@ def search_orders(user: Staff, s: Db, venue: AtVenue,
     return {"orders": found, "next_cursor": next_cursor}
 
 
-def _readable(user: Principal, order: dict[str, Any]) -> None:
-    if user.role in SUPERVISORS:
-        return
-    own = (order.get("terminal") == user.terminal) if user.terminal else False
-    if order.get("channel") != selling.CHANNEL or not (own or order.get("clerk") == user.username):
-        raise Forbidden("售票员只能查看本窗口的订单")
+def scope_of(user: Principal) -> read_scope.Scope:
+    """What the caller may read (DESIGN.md §14): from its token, never from the request."""
+    return read_scope.Scope(user.role, user.terminal, user.username)
 
 
 @router.get("/orders/{order_no}")
 def get_order(order_no: OrderNo, user: Staff, s: Db, now: Now,
               reveal: Annotated[bool, Query()] = False) -> dict[str, Any]:
-    """One order, personal data masked; a clerk sees his own window's only. `reveal=1`
-    (supervisor+ only) adds the full phone and ID number and logs `customer.revealed` with
-    the user in the order's timeline."""
+    """One order, personal data masked; a clerk sees his own window's only (403 for any
+    other). `reveal=1` (supervisor+ only) adds the full phone and ID number and logs
+    `customer.revealed` with the user in the order's timeline."""
     if not reveal:
-        order = orders.get_order(s, order_no)
-        _readable(user, order)
-        return order
+        read_scope.check_order(s, scope_of(user), order_no)
+        return orders.get_order(s, order_no)
     if user.role not in SUPERVISORS:
         raise Forbidden("只有值班主管、财务或管理员可以查看完整的客户信息")
     return orders.reveal_customer(s, order_no, actor=actors.user(user.username), now=now)
@@ -156,7 +152,7 @@ def get_order(order_no: OrderNo, user: Staff, s: Db, now: Now,
 
 @router.get("/orders/{order_no}/timeline")
 def get_timeline(order_no: OrderNo, user: Staff, s: Db) -> dict[str, Any]:
-    """The order's events and whether their hash chain verifies."""
-    _readable(user, orders.get_order(s, order_no))
+    """The order's events and whether their hash chain verifies (same readers as the order)."""
+    read_scope.check_order(s, scope_of(user), order_no)
     events, verified = orders.timeline(s, order_no)
     return {"events": events, "verified": verified}

@@ -10,13 +10,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.domain.errors import Forbidden
 from app.domain.refunds import RefundPolicy
 from app.domain.venue import Venue
+from app.services.journal import read_scope
 from app.services.keyed import keyed_requests
 from app.services.refunds import refund_queue, refund_quotes, refund_requests
 
 from ..deps import AtVenue, Db, Now, Staff, require
 from ..fields import code_path, text
 from ..tokens import Principal
-from .orders import IdemKey, answer
+from .orders import IdemKey, answer, scope_of
 
 router = APIRouter()
 
@@ -66,7 +67,9 @@ def policy_of(venue: Venue) -> RefundPolicy:
 @router.post("/orders/{order_no}/refund-quote")
 def refund_quote(order_no: OrderNo, body: QuoteBody, user: Staff, s: Db, now: Now,
                  venue: AtVenue) -> dict[str, Any]:
-    """What refunding these tickets would pay back, by rule (nothing written)."""
+    """What refunding these tickets would pay back, by rule (nothing written); a clerk asks
+    only of his window's orders."""
+    read_scope.check_order(s, scope_of(user), order_no, refused=read_scope.REFUND_REFUSED)
     q = refund_quotes.quote(s, order_no, body.ticket_ids, now=now, policy=policy_of(venue))
     return {"tickets": [{"ticket_id": tid, "refundable": tq.refundable,
                          "needs_approval": tq.needs_approval, "rule": tq.rule,
@@ -81,8 +84,10 @@ def refund_quote(order_no: OrderNo, body: QuoteBody, user: Staff, s: Db, now: No
 @router.post("/orders/{order_no}/refunds", status_code=201)
 def request_refund(order_no: OrderNo, body: RefundBody, user: Staff, s: Db, now: Now,
                    venue: AtVenue, idempotency_key: IdemKey = None) -> JSONResponse:
-    """Request a refund; the same key with the same body answers the same refund again."""
+    """Request a refund; the same key with the same body answers the same refund again.
+    Nobody refunds an order they may not read (a clerk: his window's orders only)."""
     key = keyed_requests.check_key(idempotency_key)
+    read_scope.check_order(s, scope_of(user), order_no, refused=read_scope.REFUND_REFUSED)
     ask = keyed_requests.RefundAsk(
         order_no, body.ticket_ids, body.method, body.reason,
         body.override.model_dump() if body.override else None, body.model_dump(mode="json"))
@@ -105,13 +110,13 @@ def list_refunds(user: Staff, s: Db,
                                               + ")$")] = "awaiting_approval",
                  limit: Annotated[int, Query(ge=1, le=500)] = 200) -> dict[str, Any]:
     """Refunds in a status, oldest first: approvers see them all; a window clerk sees only the
-    approved cash refunds his window is to pay out."""
+    approved cash refunds of his window's orders that his window is to pay out."""
     if user.role in refund_requests.APPROVERS:
         return {"refunds": refund_queue.list_refunds(s, status=status, limit=limit)}
     if status != "approved" or not user.terminal:
         raise Forbidden("只有主管或财务可以查看待审批退款")
     return {"refunds": refund_queue.list_refunds(s, status=status, terminal=user.terminal,
-                                                 limit=limit)}
+                                                 limit=limit, own_orders=True)}
 
 
 @router.post("/refunds/{refund_no}/reject")

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.domain.errors import Forbidden, ValidationError
 from app.domain.timeline import iso_utc
-from app.services.journal import changes
+from app.services.journal import changes, read_scope
 from app.services.pushed import apply as pushed_ops
 from app.store.db import read_transaction
 
@@ -58,31 +58,41 @@ def _cursor(since: str | None) -> int:
     return int(since)
 
 
-def _page(request: Request, since: int, limit: int) -> dict[str, Any]:
+def _page(request: Request, since: int, limit: int, scope: read_scope.Scope) -> dict[str, Any]:
+    visible = None if scope.everything else scope.change
     with request.app.state.db.session() as s, read_transaction(s):
-        rows, cursor, more = changes.read(s, since, limit)
+        rows, cursor, more = changes.read(s, since, limit, visible)
     return {"changes": [{"seq": c.seq, "entity": c.entity, "id": c.id, "version": c.version,
                          "data": c.data} for c in rows],
             "next_cursor": str(cursor), "has_more": more}
 
 
+def scope_of(user: Principal) -> read_scope.Scope:
+    """What the caller may read (DESIGN.md §14): from its token, never from the request."""
+    return read_scope.Scope(user.role, user.terminal, user.username)
+
+
 @router.get("/sync/changes")
-async def get_changes(request: Request, _: AnyRole,
+async def get_changes(request: Request, user: AnyRole,
                       since: Annotated[str | None, Query(max_length=32)] = None,
                       limit: Annotated[int, Query(ge=1, le=500)] = 500,
                       wait: Annotated[float, Query(ge=0, le=MAX_WAIT)] = 0) -> dict[str, Any]:
-    """Changes after `since`; with `wait`, hold until one commits or `wait` seconds pass."""
-    cursor = _cursor(since)
+    """Changes after `since` the caller may see (a clerk: its window's orders, the catalog and
+    stock; a gate: the catalog; supervisor+: everything); with `wait`, hold until one commits
+    or `wait` seconds pass. Changes for others move `next_cursor` on all the same."""
+    cursor, scope = _cursor(since), scope_of(user)
     notifier = request.app.state.notifier
     sub = notifier.subscribe()  # before reading: a commit right after the read still wakes
     try:
-        page = await run_in_threadpool(_page, request, cursor, limit)
+        page = await run_in_threadpool(_page, request, cursor, limit, scope)
         deadline = time.monotonic() + wait
         while not page["changes"] and (left := deadline - time.monotonic()) > 0:
-            await sub.wait(min(left, RECHECK))
-            if await request.is_disconnected():
-                break
-            page = await run_in_threadpool(_page, request, cursor, limit)
+            if not page["has_more"]:
+                await sub.wait(min(left, RECHECK))
+                if await request.is_disconnected():
+                    break
+            page = await run_in_threadpool(_page, request, int(page["next_cursor"]), limit,
+                                           scope)
     finally:
         notifier.unsubscribe(sub)
     page["server_time"] = iso_utc(request.app.state.clock().astimezone(UTC))

@@ -25,6 +25,7 @@ from app.services.anomalies.fixes_common import Done, FixContext, payment_of
 from app.services.journal import changes, exactly_once, timeline
 from app.services.journal.exactly_once import RECEIVED
 from app.services.journal.order_state import changed
+from app.services.journal.orders import SEALED
 from app.services.sales.channels import (
     EXTERNAL_ID,
     ChannelLine,
@@ -43,7 +44,11 @@ SCOPE = "channel_order"
 
 
 def _attach(ctx: FixContext, old: Order | None) -> dict[str, Any]:
-    attach = ctx.evidence.get("attach")
+    """What the payer's client attached: as sent (`sealed`, with the customer's full phone
+    and ID number) when the store kept it so, else the evidence's."""
+    sealed = ctx.evidence.get(SEALED)
+    attach = (sealed.get("attach") if isinstance(sealed, dict) else None) \
+        or ctx.evidence.get("attach")
     if isinstance(attach, dict) and attach.get("lines"):
         return attach
     if old is None:

@@ -13,6 +13,7 @@ from app.domain import actors
 from app.domain.anomalies import KINDS, AnomalyStatus, priority
 from app.domain.ids import new_id
 from app.services.journal import changes, timeline
+from app.services.journal.orders import public_evidence
 from app.store.models import Anomaly, Order
 
 SOURCE = "server"
@@ -58,7 +59,7 @@ def open_anomaly(session: Session, kind: str, *, order_id: str | None = None,
     if order is not None:
         timeline.append(session, order.order_id, [("anomaly.detected", {
             "anomaly_id": anomaly_id, "kind": kind, "category": str(spec.category),
-            "reason": reason, "evidence": dict(evidence)})],
+            "reason": reason, "evidence": public_evidence(evidence)})],
             at=now, actor=actors.SYSTEM, source=SOURCE)
         order.version += 1
         order.updated_at = now

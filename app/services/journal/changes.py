@@ -121,7 +121,7 @@ def _inventory(session: Session, key: str) -> tuple[int, dict[str, Any]] | None:
 def anomaly_json(a: Anomaly) -> dict[str, Any]:
     return {"id": a.anomaly_id, "kind": a.kind, "category": a.category,
             "order_id": a.order_id, "order_no": a.order_no, "reason": a.reason,
-            "evidence": dict(a.evidence or {}), "priority": a.priority, "status": a.status,
+            "evidence": order_reads.public_evidence(a.evidence), "priority": a.priority, "status": a.status,
             "fixes": list(a.fixes or []), "detected_at": iso_utc(a.detected_at),
             "resolved_at": iso_utc(a.resolved_at) if a.resolved_at else None,
             "resolved_by": a.resolved_by, "resolution": a.resolution, "version": a.version}
@@ -211,17 +211,54 @@ def _after_rollback(session: Session) -> None:
 
 # -- reading -----------------------------------------------------------------------------
 
-def read(session: Session, since: int, limit: int = 500) -> tuple[list[Change], int, bool]:
+def read(session: Session, since: int, limit: int = 500,
+         visible: Callable[[str, dict[str, Any]], bool] | None = None,
+         ) -> tuple[list[Change], int, bool]:
     """Changes after `since` (oldest first, at most `limit`), the next cursor and whether
-    more are waiting. Run inside a read transaction."""
+    more are waiting. Run inside a read transaction.
+
+    `visible(entity, data)` keeps only the changes the reader may see (`read_scope`): the
+    others are passed over, never skipped in the cursor's sense — the cursor moves past them,
+    so a run of changes that are all someone else's still advances it (a page may then hold
+    no change and `has_more` true). At most `SCAN` rows are read per call."""
     limit = max(1, min(limit, 1000))
-    rows = session.execute(
+    if visible is None:
+        rows = _rows(session, since, limit + 1)
+        more = len(rows) > limit
+        out = [_change(r) for r in rows[:limit]]
+        return out, (out[-1].seq if out else since), more
+    return _read_visible(session, since, limit, visible)
+
+
+SCAN = 5000  # rows a filtered read looks at before it answers with what it has
+
+
+def _rows(session: Session, since: int, n: int) -> list[Any]:
+    return list(session.execute(
         sa.select(_log.c.seq, _log.c.entity, _log.c.entity_id, _log.c.version, _log.c.data)
-        .where(_log.c.seq > since).order_by(_log.c.seq).limit(limit + 1)).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    out = [Change(r.seq, r.entity, r.entity_id, r.version, dict(r.data)) for r in rows]
-    return out, (out[-1].seq if out else since), more
+        .where(_log.c.seq > since).order_by(_log.c.seq).limit(n)).all())
+
+
+def _change(r: Any) -> Change:
+    return Change(r.seq, r.entity, r.entity_id, r.version, dict(r.data))
+
+
+def _read_visible(session: Session, since: int, limit: int,
+                  visible: Callable[[str, dict[str, Any]], bool],
+                  ) -> tuple[list[Change], int, bool]:
+    out: list[Change] = []
+    cursor, scanned = since, 0
+    while True:
+        batch = _rows(session, cursor, max(limit, 500) + 1)
+        for r in batch:
+            if len(out) == limit or scanned == SCAN:
+                return out, cursor, True  # `r` is not consumed: more are waiting
+            scanned += 1
+            cursor = r.seq
+            if visible(r.entity, r.data):
+                out.append(_change(r))
+        if len(batch) <= max(limit, 500):
+            return out, cursor, False
 
 
 def last_seq(session: Session) -> int:

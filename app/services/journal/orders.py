@@ -3,7 +3,7 @@ timeline. Personal data is masked unless the caller asks to reveal it (order det
 role)."""
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -36,6 +36,34 @@ def mask_id_no(id_no: str | None) -> str | None:
     if len(id_no) <= 8:
         return "*" * len(id_no)
     return id_no[:4] + "*" * (len(id_no) - 8) + id_no[-4:]
+
+
+SEALED = "sealed"  # anomaly evidence kept on the store only (the backfill fix's full customer)
+_MASKS = {"phone": ("phone_masked", mask_phone), "id_no": ("id_masked", mask_id_no)}
+
+
+def masked_customer(customer: Mapping[str, Any]) -> dict[str, Any]:
+    """A customer dict with `phone`/`id_no` replaced by `phone_masked`/`id_masked`."""
+    out: dict[str, Any] = {}
+    for key, value in customer.items():
+        masked_key, mask = _MASKS.get(key, (key, None))
+        out[masked_key] = mask(str(value)) if mask and value else value
+    return out
+
+
+def public_evidence(evidence: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Anomaly evidence as it leaves the store (DESIGN.md §14): without the sealed part, and
+    any customer's phone and ID number masked (also in evidence written before masking)."""
+    def clean(value: Any) -> Any:
+        if isinstance(value, Mapping):
+            if any(k in value for k in _MASKS):
+                value = masked_customer(value)
+            return {k: clean(v) for k, v in value.items() if k != SEALED}
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        return value
+
+    return clean(dict(evidence or {}))
 
 
 def _iso(at: Any) -> str | None:

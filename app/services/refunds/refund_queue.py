@@ -30,14 +30,18 @@ def refund_json(r: Refund, order: Order) -> dict[str, Any]:
 
 
 def list_refunds(session: Session, *, status: str = "awaiting_approval",
-                 terminal: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+                 terminal: str | None = None, limit: int = 200,
+                 own_orders: bool = False) -> list[dict[str, Any]]:
     """Refunds in `status`, oldest first (the longest wait on top); `terminal` keeps only the
-    cash refunds to be paid out at that window."""
+    cash refunds to be paid out at that window, and with `own_orders` only those of orders that
+    window sold (what a clerk there may read, DESIGN.md §14)."""
     query = (sa.select(Refund, Order).join(Order, Order.order_id == Refund.order_id)
              .where(Refund.status == status)
              .order_by(Refund.created_at, Refund.refund_no).limit(max(1, min(limit, 500))))
     if terminal is not None:
         query = query.where(Refund.override["payout_terminal"].as_string() == terminal)
+        if own_orders:
+            query = query.where(Order.terminal == terminal)
     with read_transaction(session):
         rows = session.execute(query).all()
     return [refund_json(r, o) for r, o in rows]

@@ -43,6 +43,7 @@ from app.services.journal import exactly_once, timeline
 from app.services.journal.anomaly_log import open_anomaly
 from app.services.journal.exactly_once import RECEIVED
 from app.services.journal.order_state import changed, lock_order
+from app.services.journal.orders import SEALED, public_evidence
 from app.store.models import Order, Payment
 
 PROVIDERS = {"wechat": "微信支付", "alipay": "支付宝"}
@@ -131,10 +132,15 @@ def _payment(session: Session, order: Order | None, cb: Callback, status: str) -
 
 
 def _evidence(cb: Callback, payment: Payment, **more: Any) -> dict[str, Any]:
+    """The anomaly's evidence. Personal data in `attach` is masked there (the evidence goes to
+    the feed, the queue and the order's timeline); the attach as sent is kept `sealed`, on the
+    store only, for the backfill fix (DESIGN.md §14)."""
+    attach = public_evidence({"attach": cb.attach})["attach"]
+    sealed = {SEALED: {"attach": cb.attach}} if attach != cb.attach else {}
     return {"provider": cb.provider, "provider_txn_id": cb.provider_txn_id,
             "amount_fen": cb.amount_fen, "paid_at": iso_utc(cb.paid_at),
             "payment_no": payment.payment_no, "payment_id": payment.payment_id,
-            "order_no": cb.order_no, "attach": cb.attach} | more
+            "order_no": cb.order_no, "attach": attach} | sealed | more
 
 
 def _log(session: Session, order: Order, action: str, cb: Callback, payment: Payment,

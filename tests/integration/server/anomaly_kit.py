@@ -68,11 +68,12 @@ def window_sale(live, *, qty: int = 1, days: int = 5, method: str = "wechat"
 
 
 def request_refund(live, order: dict[str, Any], *, method: str = "wechat",
-                   tickets: list[str] | None = None) -> dict[str, Any]:
+                   tickets: list[str] | None = None, who: str = "clerk1") -> dict[str, Any]:
+    """A refund asked by `who` (a clerk of window 01 may ask only of its own orders)."""
     body = {"ticket_ids": tickets or [t["ticket_id"] for t in order["tickets"]],
             "method": method, "reason": "游客行程变更"}
     r = requests.post(live.url(f"/orders/{order['order_no']}/refunds"), json=body, timeout=20,
-                      headers=live.login("clerk1") | {"Idempotency-Key": str(uuid.uuid4())})
+                      headers=live.login(who) | {"Idempotency-Key": str(uuid.uuid4())})
     assert r.status_code == 201, r.text
     return r.json()
 
@@ -104,8 +105,9 @@ def fix(live, anomaly_id: str, action: str, *, note: str | None = None,
                          headers=sup(live, who), timeout=30)
 
 
-def order_of(live, order_no: str) -> dict[str, Any]:
-    r = requests.get(live.url(f"/orders/{order_no}"), headers=sup(live), timeout=10)
+def order_of(live, order_no: str, *, reveal: bool = False) -> dict[str, Any]:
+    r = requests.get(live.url(f"/orders/{order_no}"), headers=sup(live), timeout=10,
+                     params={"reveal": 1} if reveal else None)
     assert r.status_code == 200, r.text
     return r.json()
 

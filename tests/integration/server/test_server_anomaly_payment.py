@@ -55,12 +55,16 @@ def test_paid_no_order_backfilled_from_the_attach(live):
     assert [t["ticket_type"] for t in order["tickets"]] == ["ADULT", "CHILD"]
     assert [(p["provider_txn_id"], p["status"]) for p in order["payments"]] == [
         ("WX-1", "succeeded")]
-    assert order["customer"]["phone"] == "13911112222"
+    # the fix answers the customer masked (DESIGN.md §14); the order has the full phone
+    assert "phone" not in order["customer"]
+    assert order["customer"]["phone_masked"] == "139****2222"
+    assert order_of(live, "MP-GHOST1", reveal=True)["customer"]["phone"] == "13911112222"
     assert sold(live, "2026-11-23") == adult + 1
     actions = [(e["action"], e["actor"]) for e in events(live, "MP-GHOST1")]
     assert actions == [("order.created", "user:supervisor"),
                        ("payment.succeeded", "user:supervisor"),
-                       ("anomaly.fixed", "user:supervisor")]
+                       ("anomaly.fixed", "user:supervisor"),
+                       ("customer.revealed", "user:supervisor")]
     assert queue(live)["counts"]["payment"] == 0
 
 

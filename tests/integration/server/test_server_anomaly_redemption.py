@@ -136,7 +136,8 @@ def test_redeemed_after_refund_from_a_crossed_offline_refund(live):
 
 def test_redeemed_after_refund_from_an_offline_gate_upload(live):
     order = channel_order(live, "RA2", paid=True, channel="ota_meituan")
-    request_refund(live, order, method="ota", tickets=[order["tickets"][0]["ticket_id"]])
+    request_refund(live, order, method="ota", tickets=[order["tickets"][0]["ticket_id"]],
+                   who="supervisor")  # an OTA order: not a window clerk's (DESIGN.md §14)
     code = order["tickets"][0]["code"]
     assert scan(live, code, result="ok", at=live.clock())["outcome"] == "refunded"
     a = one_open(live, "redeemed_after_refund", "MEITUAN-RA2")

@@ -28,13 +28,15 @@ def test_two_windows_converge_on_the_store(live, make_window):
                             "payment": {"method": "cash", "amount_fen": 20000}}, timeout=10)
     assert r.status_code == 201, r.text
 
-    for w in (w1, w2, w1):  # w1 again: it hears of w2's sales
+    for w in (w1, w2, w1):  # w1 again: it hears of w2's sales (the stock they took)
         assert w.engine.sync_once().pending == 0
 
     expected_orders, expected_stock = orders_of(live.db), inventory_of(live.db)
     assert len(expected_orders) == 7
-    for w in (w1, w2):
-        assert orders_of(w.db) == expected_orders
+    for w, terminal in ((w1, "01"), (w2, "02")):  # each window its own orders (DESIGN §14)
+        own = {k: v for k, v in expected_orders.items() if v[0].startswith(f"W{terminal}-")}
+        assert len(own) == 3
+        assert orders_of(w.db) == own
         assert inventory_of(w.db) == expected_stock
 
 
@@ -71,17 +73,29 @@ def heard_of(window, order_id, within_s):
 
 
 def test_a_long_poll_hears_a_store_change_at_once(live, make_window):
+    """A change to this window's order made elsewhere (a supervisor's refund at the office)
+    wakes its long-poll; another window's sales are not its business (DESIGN.md §14)."""
     w = make_window(live.base, long_poll_wait=25, idle_interval=600)
+    w.engine.sync_once()  # the catalog
+    sale = w.sell(("ADULT", 1))
     w.engine.sync_once()
     w.engine.start()
     time.sleep(0.5)  # let the poll thread sit in its long-poll
+    w.events.clear()
     w2 = make_window(live.base, "w2", device_id="dev-2", clerk="clerk2", terminal="02")
     w2.engine.sync_once()
-    sale = w2.sell(("ADULT", 1))
+    other = w2.sell(("ADULT", 1))
     w2.engine.sync_once()
+    ticket = w.client.get_order(sale.order_no)["tickets"][0]["ticket_id"]
+    r = requests.post(live.url(f"/orders/{sale.order_no}/refunds"), timeout=10,
+                      json={"ticket_ids": [ticket], "method": "cash", "reason": "游客要求"},
+                      headers=live.login("supervisor", terminal=None) | {
+                          "Idempotency-Key": "office-refund"})
+    assert r.status_code == 201, r.text
 
     # far below the 25 s hold and the 600 s idle cycle: only the long-poll explains it
     assert heard_of(w, sale.order_id, within_s=10)
+    assert not heard_of(w, other.order_id, within_s=0.5)
 
 
 def test_leases_are_topped_up_mirrored_and_refilled_after_offline_sales(live, make_window):
