@@ -51,7 +51,7 @@ def test_server_demo_starts_and_answers(tmp_path):
 def test_users_add_and_list(sqlite_url, pg_url, now):
     for url in (sqlite_url, pg_url):
         done = _main("users", "--database", url, "add", "wang", "--role", "clerk",
-                     stdin="s3cret\n")
+                     stdin="s3cret-pw\n")
         assert done.returncode == 0, done.stderr
         assert "wang" in done.stdout
         again = _main("users", "add", "wang", "--role", "clerk", "--database", url,
@@ -64,7 +64,7 @@ def test_users_add_and_list(sqlite_url, pg_url, now):
         assert listed.stdout.splitlines() == ["wang\tclerk\twang"]
         db = Database.open(url)
         try:
-            user = auth.login(db.session(), "wang", "s3cret", device_id="", now=now)
+            user = auth.login(db.session(), "wang", "s3cret-pw", device_id="", now=now)
             assert user.role == "clerk"
         finally:
             db.dispose()

@@ -44,7 +44,7 @@ def test_seed_demo_is_idempotent_and_logins_work(empty_db, now, venue):
 
 
 def test_add_user_checks_name_role_and_duplicates(empty_db, now):
-    assert auth.add_user(empty_db.session(), "clerk9", "pw", "clerk", now=now) == \
+    assert auth.add_user(empty_db.session(), "clerk9", "long-enough", "clerk", now=now) == \
         auth.UserInfo("clerk9", "clerk9", "clerk")
     with pytest.raises(Conflict, match="已存在"):
         auth.add_user(empty_db.session(), "clerk9", "pw", "clerk", now=now)
