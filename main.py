@@ -111,10 +111,7 @@ def _simulate(args: argparse.Namespace) -> int:
 
 
 def _users(args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
-
     from app.domain.errors import DomainError
-    from app.services.admin import accounts, auth
     from app.store.db import Database
 
     if not args.database:
@@ -122,30 +119,36 @@ def _users(args: argparse.Namespace) -> int:
         return 2
     db = Database.open(args.database)
     try:
-        if args.users_command == "list":
-            for u in auth.list_users(db.session()):
-                print(f"{u.username}\t{u.role}\t{u.display_name}")
-            return 0
-        now = datetime.now(UTC)
-        try:
-            if args.users_command == "disable":
-                user = accounts.disable(db.session(), args.name, now=now)
-                print(f"已停用用户 {user.username}，其登录凭证已全部失效")
-                return 0
-            password = sys.stdin.readline().rstrip("\r\n")
-            if args.users_command == "passwd":
-                user = accounts.change_password(db.session(), args.name, password, now=now)
-                print(f"已修改用户 {user.username} 的密码，其登录凭证已全部失效")
-                return 0
-            user = auth.add_user(db.session(), args.name, password, args.role,
-                                 args.display_name, now=now)
-        except DomainError as exc:
-            print(exc.message, file=sys.stderr)
-            return 1
-        print(f"已添加用户 {user.username}（{auth.ROLE_LABELS_ZH[user.role]}）")
+        said = _users_command(db.session(), args)
+        if said:
+            print(said)
         return 0
+    except DomainError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
     finally:
         db.dispose()
+
+
+def _users_command(session: object, args: argparse.Namespace) -> str:
+    """One `users` subcommand; what to print. Passwords are read from stdin."""
+    from datetime import UTC, datetime
+
+    from app.services.admin import accounts, auth
+
+    now = datetime.now(UTC)
+    if args.users_command == "list":
+        return "\n".join(f"{u.username}\t{u.role}\t{u.display_name}"
+                         for u in auth.list_users(session))
+    if args.users_command == "disable":
+        user = accounts.disable(session, args.name, now=now)
+        return f"已停用用户 {user.username}，其登录凭证已全部失效"
+    password = sys.stdin.readline().rstrip("\r\n")
+    if args.users_command == "passwd":
+        user = accounts.change_password(session, args.name, password, now=now)
+        return f"已修改用户 {user.username} 的密码，其登录凭证已全部失效"
+    added = auth.add_user(session, args.name, password, args.role, args.display_name, now=now)
+    return f"已添加用户 {added.username}（{auth.ROLE_LABELS_ZH[added.role]}）"
 
 
 def build_parser() -> argparse.ArgumentParser:
