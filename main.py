@@ -60,6 +60,9 @@ def _print_sample(args: argparse.Namespace) -> int:
     return print_sample(args.printer, paper_mm=args.paper)
 
 
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
 def _server(args: argparse.Namespace) -> int:
     import os
     from datetime import UTC, datetime
@@ -71,6 +74,10 @@ def _server(args: argparse.Namespace) -> int:
     from app.store.db import Database
     from server.app import create_app
 
+    if args.demo and not _loopback(args.host):  # demo passwords are the user names
+        print(f"演示模式（--demo）只能在本机地址上运行（127.0.0.1、::1 或 localhost），"
+              f"不能监听 {args.host}", file=sys.stderr)
+        return 2
     db = Database.open(args.database)  # runs the migrations
     clock = lambda: datetime.now(UTC)  # noqa: E731 - the one real clock of the server
     secret = os.environ.get("MENPIAO_WEBHOOK_SECRET") or ("demo-secret" if args.demo else None)
@@ -86,6 +93,17 @@ def _server(args: argparse.Namespace) -> int:
     return 0
 
 
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host.strip().lower() in LOOPBACK:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def _simulate(args: argparse.Namespace) -> int:
     from simulator.cli import run
 
@@ -93,10 +111,7 @@ def _simulate(args: argparse.Namespace) -> int:
 
 
 def _users(args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
-
     from app.domain.errors import DomainError
-    from app.services.admin import auth
     from app.store.db import Database
 
     if not args.database:
@@ -104,21 +119,36 @@ def _users(args: argparse.Namespace) -> int:
         return 2
     db = Database.open(args.database)
     try:
-        if args.users_command == "list":
-            for u in auth.list_users(db.session()):
-                print(f"{u.username}\t{u.role}\t{u.display_name}")
-            return 0
-        password = sys.stdin.readline().rstrip("\r\n")
-        try:
-            user = auth.add_user(db.session(), args.name, password, args.role,
-                                 args.display_name, now=datetime.now(UTC))
-        except DomainError as exc:
-            print(exc.message, file=sys.stderr)
-            return 1
-        print(f"已添加用户 {user.username}（{auth.ROLE_LABELS_ZH[user.role]}）")
+        said = _users_command(db.session(), args)
+        if said:
+            print(said)
         return 0
+    except DomainError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
     finally:
         db.dispose()
+
+
+def _users_command(session: object, args: argparse.Namespace) -> str:
+    """One `users` subcommand; what to print. Passwords are read from stdin."""
+    from datetime import UTC, datetime
+
+    from app.services.admin import accounts, auth
+
+    now = datetime.now(UTC)
+    if args.users_command == "list":
+        return "\n".join(f"{u.username}\t{u.role}\t{u.display_name}"
+                         for u in auth.list_users(session))
+    if args.users_command == "disable":
+        user = accounts.disable(session, args.name, now=now)
+        return f"已停用用户 {user.username}，其登录凭证已全部失效"
+    password = sys.stdin.readline().rstrip("\r\n")
+    if args.users_command == "passwd":
+        user = accounts.change_password(session, args.name, password, now=now)
+        return f"已修改用户 {user.username} 的密码，其登录凭证已全部失效"
+    added = auth.add_user(session, args.name, password, args.role, args.display_name, now=now)
+    return f"已添加用户 {added.username}（{auth.ROLE_LABELS_ZH[added.role]}）"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -166,6 +196,11 @@ def build_parser() -> argparse.ArgumentParser:
     ua.add_argument("--database", dest="database", default=argparse.SUPPRESS)
     users_sub.add_parser("list", help="list active users").add_argument(
         "--database", dest="database", default=argparse.SUPPRESS)
+    for command, helptext in (("passwd", "set a user's password (read from stdin)"),
+                              ("disable", "deactivate a user")):
+        up = users_sub.add_parser(command, help=f"{helptext}; revokes all its tokens")
+        up.add_argument("name")
+        up.add_argument("--database", dest="database", default=argparse.SUPPRESS)
     us.set_defaults(func=_users)
     return parser
 

@@ -28,11 +28,13 @@ from .routes import (
     catalog,
     channels,
     devices,
+    health,
     orders,
     payments,
     redemptions,
     refund_rules,
     refunds,
+    users,
 )
 from .routes import leases as lease_routes
 from .routes import sync as sync_routes
@@ -108,7 +110,7 @@ def create_app(db: Database, *, clock: Callable[[], datetime] | None = None,
     app.state.refund_provider = refund_provider or SandboxProvider()
     install_error_handlers(app)
     access_log.install()  # no phone or ID number in the access log
-    for module in (auth, catalog, orders, sync_routes, lease_routes, channels, payments,
-                   redemptions, refunds, devices, anomalies, refund_rules):
+    for module in (health, auth, users, catalog, orders, sync_routes, lease_routes, channels,
+                   payments, redemptions, refunds, devices, anomalies, refund_rules):
         app.include_router(module.router, prefix=API)
     return app

@@ -24,6 +24,8 @@ STATUS_BY_CODE = {
     "illegal_transition": 409,
     "idempotency_key_reused": 422,
     "provider_failed": 502,
+    "rate_limited": 429,
+    "unavailable": 503,
 }
 _HTTP_CODES = {400: "validation_error", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                405: "method_not_allowed", 409: "conflict", 413: "validation_error",
@@ -91,6 +93,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.code == "unauthorized" else None
+        if "retry_after" in exc.detail:
+            headers = {"Retry-After": str(exc.detail["retry_after"])}
         return error_response(STATUS_BY_CODE.get(exc.code, 409), exc.code, exc.message, headers)
 
     @app.exception_handler(RequestValidationError)

@@ -3,12 +3,15 @@
 
 The signature is checked on the raw bytes before anything is parsed: a forged or unsigned
 request is refused with 401 `bad_signature` and never reaches JSON parsing or the database.
-The secret is the app's `webhook_secret`, else env `MENPIAO_WEBHOOK_SECRET`; with neither,
-every webhook is refused."""
+Each sender may have its own secret, env `MENPIAO_WEBHOOK_SECRET_<SENDER>` (the channel or
+provider of the path upper-cased, e.g. `_OTA_CTRIP`, `_WECHAT`): a body signed with another
+sender's secret is refused. A sender without one falls back to the shared secret: the app's
+`webhook_secret`, else env `MENPIAO_WEBHOOK_SECRET`; with none, every webhook is refused."""
 
 import hashlib
 import hmac
 import os
+import re
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -46,8 +49,15 @@ def verify(secret: str | None, body: bytes, signature: str | None) -> None:
         raise BadSignature("签名不正确，请求已拒绝")
 
 
-def secret_of(request: Request) -> str | None:
-    return request.app.state.webhook_secret or os.environ.get(ENV_SECRET) or None
+def sender_env(sender: str) -> str:
+    """The env variable of one sender's own secret: `ota_ctrip` → `…_SECRET_OTA_CTRIP`."""
+    return f"{ENV_SECRET}_{re.sub(r'[^A-Z0-9]', '_', sender.upper())}"
+
+
+def secret_of(request: Request, sender: str | None = None) -> str | None:
+    """The sender's own secret when it has one, else the shared one."""
+    own = os.environ.get(sender_env(sender)) if sender else None
+    return own or request.app.state.webhook_secret or os.environ.get(ENV_SECRET) or None
 
 
 async def _read(request: Request) -> bytes:
@@ -60,13 +70,16 @@ async def _read(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-def signed_body(model: type[M]) -> Callable[[Request], Awaitable[M]]:
-    """A dependency: verify the signature of the raw body, then parse it as `model`
-    (malformed JSON or a wrong field → 422 `validation_error`)."""
+def signed_body(model: type[M], *, sender: str | None = None
+                ) -> Callable[[Request], Awaitable[M]]:
+    """A dependency: verify the signature of the raw body with the secret of the sender named
+    by the path parameter `sender` (None: the shared secret), then parse it as `model` (malformed JSON or a wrong field
+    → 422 `validation_error`)."""
 
     async def parse(request: Request) -> M:
         body = await _read(request)
-        verify(secret_of(request), body, request.headers.get(HEADER))
+        verify(secret_of(request, request.path_params.get(sender) if sender else None), body,
+               request.headers.get(HEADER))
         try:
             return model.model_validate_json(body)
         except PydanticError as exc:

@@ -1,12 +1,15 @@
-"""Signing in at a window: the window's own users first (works offline); a user it does not know
-(yet), or whose password changed, is checked with the central store, and kept — argon2 hash and
-role — so the same clerk can sign in offline later. Nobody the store refuses gets in.
+"""Signing in at a window. With a central store, every sign-in is checked with it when it can
+be reached: the user it accepts is kept — argon2 hash and role — so the same clerk can sign in
+offline later; a user it refuses (disabled, or the password changed: DESIGN.md §14) does not
+get in, and a remembered one whose password still matched here is dropped from the window.
+Only while the store cannot be reached do the window's own users sign in offline.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from app.domain.errors import Unauthorized
@@ -28,30 +31,52 @@ class Window:
     store_url: str | None = None
 
 
+class Verdict(Enum):
+    ACCEPTED = "accepted"  # and remembered here
+    REFUSED = "refused"  # 401: wrong password, unknown or disabled user
+    NONE = "none"  # not reached, or refused for another reason (no word on the user)
+
+
 def sign_in(window: Window, username: str, password: str, *, now: datetime) -> auth.UserInfo:
-    """The user, signed in. Raises Unauthorized (wrong password, or unknown both here and to
-    the store, or unknown here while the store cannot be reached)."""
-    try:
+    """The user, signed in. Raises Unauthorized (refused by the store; or, while it cannot be
+    reached or without one, not a user of this window with this password)."""
+    if not window.store_url:
         return _local(window, username, password, now)
-    except Unauthorized:
-        if not window.store_url or not store_accepts(window, username, password, now=now):
-            raise
+    verdict = store_verdict(window, username, password, now=now)
+    if verdict is Verdict.REFUSED:
+        if _matches_here(window, username, password, now):  # the store changed its mind
+            with window.db.session() as session:
+                auth.forget_user(session, username, now=now)
+        raise Unauthorized(auth.BAD_LOGIN)
     return _local(window, username, password, now)
 
 
-def store_accepts(window: Window, username: str, password: str, *, now: datetime,
-                  timeout: float = STORE_LOGIN_TIMEOUT) -> bool:
-    """Ask the store; when it accepts, remember the user in the window's database."""
+def store_verdict(window: Window, username: str, password: str, *, now: datetime,
+                  timeout: float = STORE_LOGIN_TIMEOUT) -> Verdict:
+    """Ask the store; when it accepts, remember the user in the window's database. A store
+    that says wait (429, sign-in backoff) refuses with its own message."""
     client = StoreClient(api_base(window.store_url or ""), timeout=timeout)
     try:
         who = client.login(username, password, window.device_id, window.terminal)
-    except (PermanentError, TransientError):
-        return False
+    except PermanentError as exc:
+        return Verdict.REFUSED if exc.status == 401 else Verdict.NONE
+    except TransientError as exc:
+        if exc.status == 429:
+            raise Unauthorized("登录失败次数过多，请稍后再试") from None
+        return Verdict.NONE
     finally:
         client.close()
     with window.db.session() as session:
         auth.remember_user(session, username, password, who["role"], who.get("display_name"),
                            now=now)
+    return Verdict.ACCEPTED
+
+
+def _matches_here(window: Window, username: str, password: str, now: datetime) -> bool:
+    try:
+        _local(window, username, password, now)
+    except Unauthorized:
+        return False
     return True
 
 

@@ -58,6 +58,11 @@ class ChannelOrderBody(BaseModel):
     payment: StartedPayment | None = None
 
 
+# verified with the channel's own secret, else the shared one
+SignedOrder = Annotated[ChannelOrderBody,
+                        Depends(signed_body(ChannelOrderBody, sender="channel"))]
+
+
 def _request(channel: str, body: ChannelOrderBody) -> channels.ChannelOrder:
     c = body.customer
     return channels.ChannelOrder(
@@ -71,7 +76,7 @@ def _request(channel: str, body: ChannelOrderBody) -> channels.ChannelOrder:
 
 @router.post("/channels/{channel}/orders", status_code=201)
 def channel_order(channel: code_path(32), s: Db, now: Now, venue: AtVenue,
-                  body: Annotated[ChannelOrderBody, Depends(signed_body(ChannelOrderBody))]
+                  body: SignedOrder
                   ) -> JSONResponse:
     """A channel's order, signed. New → 201 with the order; the same external_id and body
     again → 200 with the same order (nothing written); another body → 422

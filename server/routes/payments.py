@@ -48,9 +48,14 @@ class CallbackBody(BaseModel):
     attach: Annotated[Any, AfterValidator(_plain_json)] = None
 
 
+# verified with the provider's own secret, else the shared one
+SignedCallback = Annotated[CallbackBody,
+                           Depends(signed_body(CallbackBody, sender="provider"))]
+
+
 @router.post("/payments/{provider}/callback")
 def payment_callback(provider: code_path(32), s: Db, now: Now,
-                     body: Annotated[CallbackBody, Depends(signed_body(CallbackBody))]
+                     body: SignedCallback
                      ) -> dict[str, bool]:
     """A provider's payment result, signed; `{ok: true}` once applied or when replayed
     (idempotent on provider_txn_id; the same id with other content → 422

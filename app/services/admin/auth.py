@@ -19,6 +19,7 @@ ROLES = ("clerk", "supervisor", "finance", "admin", "gate")
 ROLE_LABELS_ZH = {"clerk": "售票员", "supervisor": "值班主管", "finance": "财务",
                   "admin": "管理员", "gate": "闸机"}
 BAD_LOGIN = "用户名或密码错误"
+MIN_PASSWORD = 8
 
 _hasher = PasswordHasher()
 
@@ -52,12 +53,30 @@ def _check_new_user(username: str, password: str, role: str) -> str:
     return name
 
 
+def check_password(username: str, password: str) -> None:
+    """The password rule outside demo mode (DESIGN.md §14): at least MIN_PASSWORD characters
+    and not the user name. ValidationError otherwise."""
+    if not password:
+        raise ValidationError("密码不能为空", field="password")
+    if password.strip().casefold() == username.strip().casefold():
+        raise ValidationError("密码不能与用户名相同", field="password")
+    if len(password) < MIN_PASSWORD:
+        raise ValidationError(f"密码至少要 {MIN_PASSWORD} 个字符", field="password")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
 def create_user(session: Session, username: str, password: str, role: str,
-                display_name: str | None, *, now: datetime) -> User:
-    """Insert a user inside the caller's transaction (seeding uses it too)."""
+                display_name: str | None, *, now: datetime, strict: bool = True) -> User:
+    """Insert a user inside the caller's transaction. `strict`: the password rule applies
+    (off only for the demo seed and the users a window remembers from its store)."""
     name = _check_new_user(username, password, role)
     if session.execute(sa.select(User.user_id).where(User.username == name)).first():
         raise Conflict(f"用户 {name} 已存在")
+    if strict:
+        check_password(name, password)
     user = User(user_id=new_id(), username=name, display_name=display_name or name,
                 role=role, password_hash=_hasher.hash(password), active=True,
                 created_at=now, updated_at=now)
@@ -81,13 +100,26 @@ def remember_user(session: Session, username: str, password: str, role: str,
         user = session.execute(
             sa.select(User).where(User.username == username.strip())).scalar_one_or_none()
         if user is None:
-            return _info(create_user(session, username, password, role, display_name, now=now))
+            return _info(create_user(session, username, password, role, display_name, now=now,
+                                     strict=False))
         _check_new_user(username, password, role)
         if not _verify(user, password):
             user.password_hash = _hasher.hash(password)
         user.role, user.active, user.updated_at = role, True, now
         user.display_name = display_name or user.display_name
         return _info(user)
+
+
+def forget_user(session: Session, username: str, *, now: datetime) -> bool:
+    """A window drops a remembered user its store now refuses (disabled, or the password
+    changed): it can no longer sign in here offline. True when there was one to drop."""
+    with session.begin():
+        user = session.execute(
+            sa.select(User).where(User.username == username.strip())).scalar_one_or_none()
+        if user is None or not user.active:
+            return False
+        user.active, user.updated_at = False, now
+        return True
 
 
 def list_users(session: Session) -> list[UserInfo]:

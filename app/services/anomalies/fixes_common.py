@@ -75,9 +75,11 @@ def payment_of(ctx: FixContext) -> Payment | None:
     if ev.get("payment_id"):
         return ctx.session.execute(
             query.where(Payment.payment_id == str(ev["payment_id"]))).scalar_one_or_none()
-    if ev.get("provider_txn_id"):
+    if ev.get("provider_txn_id"):  # a transaction id is unique per provider
+        if ev.get("provider"):
+            query = query.where(Payment.provider == str(ev["provider"]))
         return ctx.session.execute(query.where(
-            Payment.provider_txn_id == str(ev["provider_txn_id"]))).scalar_one_or_none()
+            Payment.provider_txn_id == str(ev["provider_txn_id"]))).scalars().first()
     return None
 
 

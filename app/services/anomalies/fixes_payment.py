@@ -116,7 +116,8 @@ def _confirmed(ctx: FixContext, order: Order, provider: str, answer: PaymentQuer
     """Record the payment the provider confirmed; the `payment.succeeded` detail."""
     txn = answer.provider_txn_id or ctx.evidence.get("provider_txn_id")
     payment = ctx.session.execute(
-        sa.select(Payment).where(Payment.provider_txn_id == txn).with_for_update()
+        sa.select(Payment).where(Payment.provider == provider, Payment.provider_txn_id == txn)
+        .with_for_update()
         .execution_options(populate_existing=True)).scalar_one_or_none() if txn else None
     if payment is not None and payment.order_id != order.order_id:
         raise Conflict(f"支付渠道的交易 {txn} 已记在别的订单上")

@@ -176,6 +176,7 @@ def write_order(session: Session, req: ChannelOrder, specs: list[TicketSpec],
 
 def _started(session: Session, start: PaymentStart, order: Order, now: datetime) -> None:
     taken = session.execute(sa.select(Payment.payment_no).where(
+        Payment.provider == start.provider,
         Payment.provider_txn_id == start.provider_txn_id)).scalar()
     if taken is not None:
         raise ValidationError(f"支付交易号 {start.provider_txn_id} 已用于 {taken}",

@@ -19,7 +19,9 @@ What a successful callback does:
 A failed callback records a failed payment; on an open order it turns the payment state to
 failed and raises `payment_failed_order_open`. A callback for the transaction a channel
 opened when it placed the order (a `started` payment, the order `paying`) settles that
-payment row; the same transaction id on another order is refused (ValidationError). A
+payment row; the same provider's transaction id on another order is refused
+(ValidationError). Transaction ids are the provider's: another provider's same id is another
+payment. A
 success callback for a payment a supervisor already confirmed with the provider (the
 `query_payment` anomaly fix: same transaction, order and amount) is `confirmed`: nothing
 more is written.
@@ -88,6 +90,11 @@ def _check(cb: Callback) -> None:
         raise ValidationError("支付时间必须带时区", field="paid_at")
 
 
+def _txn(cb: Callback) -> str:
+    """A transaction id is the provider's own: two providers may use the same one."""
+    return f"{cb.provider}:{cb.provider_txn_id}"
+
+
 def _meaning(cb: Callback) -> dict[str, Any]:
     return {"provider": cb.provider, "provider_txn_id": cb.provider_txn_id,
             "order_no": cb.order_no, "amount_fen": cb.amount_fen, "status": cb.status,
@@ -98,6 +105,7 @@ def _started(session: Session, order: Order | None, cb: Callback) -> Payment | N
     """The `started` payment a channel opened with this transaction (see
     `channels.PaymentStart`): its callback settles that row instead of adding one."""
     row = session.execute(sa.select(Payment).where(
+        Payment.provider == cb.provider,
         Payment.provider_txn_id == cb.provider_txn_id)).scalar_one_or_none()
     if row is None:
         return None
@@ -166,7 +174,7 @@ def _no_order(session: Session, cb: Callback, now: datetime) -> CallbackResult:
             f"{PROVIDERS[cb.provider]}支付成功 {format_fen(cb.amount_fen)}"
             f"（交易号 {cb.provider_txn_id}），但没有找到订单 {cb.order_no}"),
         evidence=_evidence(cb, payment), amount_fen=cb.amount_fen, now=now,
-        dedupe_key=f"paid_no_order:{cb.provider_txn_id}")
+        dedupe_key=f"paid_no_order:{_txn(cb)}")
     return CallbackResult("no_order", payment.payment_no, None, anomaly)
 
 
@@ -179,7 +187,7 @@ def _after_cancel(session: Session, order: Order, cb: Callback, now: datetime) -
             f"（交易号 {cb.provider_txn_id}），但订单 {order.order_no} 已取消"
             "（超时未支付，票已作废、库存已释放）"),
         evidence=_evidence(cb, payment, cancelled_order_no=order.order_no),
-        amount_fen=cb.amount_fen, now=now, dedupe_key=f"paid_no_order:{cb.provider_txn_id}")
+        amount_fen=cb.amount_fen, now=now, dedupe_key=f"paid_no_order:{_txn(cb)}")
     return CallbackResult("after_cancel", payment.payment_no, order.order_no, anomaly)
 
 
@@ -193,7 +201,7 @@ def _duplicate(session: Session, order: Order, cb: Callback, now: datetime) -> C
             f"订单 {order.order_no} 已支付，又收到{PROVIDERS[cb.provider]}成功支付 "
             f"{format_fen(cb.amount_fen)}（交易号 {cb.provider_txn_id}）"),
         evidence=_evidence(cb, payment, earlier_payments=list(earlier)),
-        amount_fen=cb.amount_fen, now=now, dedupe_key=f"duplicate_payment:{cb.provider_txn_id}")
+        amount_fen=cb.amount_fen, now=now, dedupe_key=f"duplicate_payment:{_txn(cb)}")
     return CallbackResult("duplicate", payment.payment_no, order.order_no, anomaly)
 
 
@@ -211,7 +219,7 @@ def _settle(session: Session, order: Order, cb: Callback, now: datetime) -> Call
             f"{PROVIDERS[cb.provider]}实付 {format_fen(cb.amount_fen)}"
             f"（交易号 {cb.provider_txn_id}），金额不符，订单未标记为已支付"),
         evidence=_evidence(cb, payment, expected_fen=order.total_fen),
-        amount_fen=cb.amount_fen, now=now, dedupe_key=f"payment_mismatch:{cb.provider_txn_id}")
+        amount_fen=cb.amount_fen, now=now, dedupe_key=f"payment_mismatch:{_txn(cb)}")
     return CallbackResult("amount_mismatch", payment.payment_no, order.order_no, anomaly)
 
 
@@ -230,7 +238,7 @@ def _failed(session: Session, order: Order | None, cb: Callback, now: datetime) 
             f"{PROVIDERS[cb.provider]}回调支付失败（交易号 {cb.provider_txn_id}），"
             f"订单 {order.order_no} 仍未支付"),
         evidence=_evidence(cb, payment), amount_fen=order.total_fen, now=now,
-        dedupe_key=f"payment_failed:{cb.provider_txn_id}")
+        dedupe_key=f"payment_failed:{_txn(cb)}")
     return CallbackResult("failed", payment.payment_no, order.order_no, anomaly)
 
 
@@ -240,7 +248,8 @@ def _confirmed(session: Session, order: Order | None, cb: Callback) -> Payment |
     if order is None or cb.status != "success":
         return None
     return session.execute(sa.select(Payment).where(
-        Payment.provider_txn_id == cb.provider_txn_id, Payment.order_id == order.order_id,
+        Payment.provider == cb.provider, Payment.provider_txn_id == cb.provider_txn_id,
+        Payment.order_id == order.order_id,
         Payment.status == "succeeded", Payment.amount_fen == cb.amount_fen)).scalar()
 
 
@@ -260,17 +269,21 @@ def _apply(session: Session, cb: Callback, now: datetime) -> tuple[CallbackResul
     return _settle(session, order, cb, now), order
 
 
+def _key(cb: Callback) -> tuple[str, str]:
+    return SCOPE, _txn(cb)
+
+
 def _replay(row: Any) -> CallbackResult:
     return CallbackResult(**(dict(row.result or {}) | {"replayed": True}))
 
 
 def record_callback(session: Session, cb: Callback, *, now: datetime) -> CallbackResult:
-    """Apply a provider's callback once (see the module docstring). A replay (same
-    provider_txn_id, same content) answers the stored result and writes nothing; the same
-    transaction id with other content raises `exactly_once.KeyReused`. Raises NotFound (unknown
+    """Apply a provider's callback once (see the module docstring), keyed on the provider and
+    its transaction id. A replay (same key, same content) answers the stored result and
+    writes nothing; the same key with other content raises `exactly_once.KeyReused`. Raises NotFound (unknown
     provider) and ValidationError (malformed fields)."""
     _check(cb)
-    request_sha, key = exactly_once.digest(_meaning(cb)), (SCOPE, cb.provider_txn_id)
+    request_sha, key = exactly_once.digest(_meaning(cb)), _key(cb)
     done = exactly_once.seen(session, RECEIVED, key, request_sha, _REUSED)
     if done is not None:
         return _replay(done)

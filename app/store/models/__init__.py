@@ -1,5 +1,6 @@
 """SQLAlchemy 2 models of every table, split by area; import them from here."""
 
+from .accounts import SignInFailure
 from .base import Base
 from .catalog import Device, Inventory, LeaseRow, Setting, TicketTypeRow, User
 from .intake import ReceivedRequest
@@ -21,6 +22,6 @@ from .orders import Anomaly, Order, Payment, Refund, Ticket, TimelineEvent
 __all__ = [
     "ApiToken", "AppliedOp", "Anomaly", "Base", "CashMovement", "ChangeLog", "Counter", "Device",
     "IdempotencyKey", "Inventory", "LeaseRow", "Order", "OrderCounter", "OutboxOp", "Payment",
-    "PrintJobRow", "ReceivedRequest", "Refund", "Setting", "Shift", "SyncState", "Ticket",
+    "PrintJobRow", "ReceivedRequest", "Refund", "Setting", "Shift", "SignInFailure", "SyncState", "Ticket",
     "TicketTypeRow", "TimelineEvent", "User",
 ]

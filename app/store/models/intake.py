@@ -1,5 +1,5 @@
 """Server side: requests from outside that must take effect once — channel orders (by channel
-and external id), payment callbacks (by provider transaction id) and gate redemptions (by
+and external id), payment callbacks (by provider and transaction id) and gate redemptions (by
 nonce) — kept permanently with the digest of the body and the answer given."""
 
 from datetime import datetime
@@ -12,7 +12,7 @@ from .base import Base, short
 
 class ReceivedRequest(Base):
     """One accepted request. `scope` is `channel_order` (key `CHANNEL:EXTERNAL_ID`),
-    `payment_callback` (key the provider_txn_id) or `redemption` (key the nonce). The row is
+    `payment_callback` (key `PROVIDER:PROVIDER_TXN_ID`) or `redemption` (key the nonce). The row is
     written first in the request's transaction: a racing twin waits on the key, then replays."""
 
     __tablename__ = "received_requests"

@@ -85,6 +85,8 @@ class Payment(Base):
         sa.CheckConstraint(
             "amount_fen >= 0 AND tendered_fen >= 0 AND change_fen >= 0", name="money_nonneg"),
         sa.Index("ix_payments_order", "order_id"),
+        # a transaction id is the provider's: two providers may use the same one
+        sa.UniqueConstraint("provider", "provider_txn_id"),
     )
 
     payment_id: Mapped[str] = uuid_pk()
@@ -96,7 +98,7 @@ class Payment(Base):
     change_fen: Mapped[int] = fen()
     status: Mapped[str] = short(16)  # started | succeeded | failed | refunded
     provider: Mapped[str | None] = short(32)
-    provider_txn_id: Mapped[str | None] = short(128, unique=True)
+    provider_txn_id: Mapped[str | None] = short(128)
     at: Mapped[datetime]
 
 

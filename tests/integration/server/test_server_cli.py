@@ -51,7 +51,7 @@ def test_server_demo_starts_and_answers(tmp_path):
 def test_users_add_and_list(sqlite_url, pg_url, now):
     for url in (sqlite_url, pg_url):
         done = _main("users", "--database", url, "add", "wang", "--role", "clerk",
-                     stdin="s3cret\n")
+                     stdin="s3cret-pw\n")
         assert done.returncode == 0, done.stderr
         assert "wang" in done.stdout
         again = _main("users", "add", "wang", "--role", "clerk", "--database", url,
@@ -64,7 +64,37 @@ def test_users_add_and_list(sqlite_url, pg_url, now):
         assert listed.stdout.splitlines() == ["wang\tclerk\twang"]
         db = Database.open(url)
         try:
-            user = auth.login(db.session(), "wang", "s3cret", device_id="", now=now)
+            user = auth.login(db.session(), "wang", "s3cret-pw", device_id="", now=now)
             assert user.role == "clerk"
         finally:
             db.dispose()
+
+
+def test_demo_is_refused_on_a_non_loopback_host(tmp_path):
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    for host in ("0.0.0.0", "192.168.1.20", "::"):
+        done = _main("server", "--database", url, "--host", host, "--port", "9", "--demo")
+        assert done.returncode == 2 and "演示模式" in done.stderr and host in done.stderr
+    assert not (tmp_path / "store.sqlite3").exists()  # refused before touching a database
+
+
+def test_users_passwd_and_disable_revoke_the_users_tokens(live):
+    url = live.db.engine.url.render_as_string(hide_password=False)
+    clerk1, clerk2 = live.login("clerk1"), live.login("clerk2", terminal="02")
+    catalog = lambda headers: requests.get(live.url("/catalog"), headers=headers,  # noqa: E731
+                                           timeout=10).status_code
+    for weak, phrase in (("short", "至少要 8 个字符"), ("clerk1", "不能与用户名相同")):
+        refused = _main("users", "passwd", "clerk1", "--database", url, stdin=weak + "\n")
+        assert refused.returncode == 1 and phrase in refused.stderr
+    assert catalog(clerk1) == 200
+    done = _main("users", "passwd", "clerk1", "--database", url, stdin="new-password-1\n")
+    assert done.returncode == 0 and "已修改" in done.stdout, done.stderr
+    assert catalog(clerk1) == 401 and catalog(clerk2) == 200
+    live.login("clerk1", "new-password-1")
+    done = _main("users", "disable", "clerk2", "--database", url)
+    assert done.returncode == 0 and "已停用" in done.stdout, done.stderr
+    assert catalog(clerk2) == 401
+    body = {"username": "clerk2", "password": "clerk2", "device_id": "dev-2"}
+    assert requests.post(live.url("/auth/login"), json=body, timeout=10).status_code == 401
+    missing = _main("users", "disable", "nobody", "--database", url)
+    assert missing.returncode == 1 and "没有用户" in missing.stderr

@@ -94,7 +94,7 @@ def test_replay_is_ok_and_writes_nothing_other_content_is_refused(live):
     _ok(_send(live, _callback(live)))
     assert snapshot(live.db) == before
     assert_error(_send(live, _callback(live, amount=1)), 422, "idempotency_key_reused")
-    assert_error(_send(live, _callback(live, provider="alipay")), 422, "idempotency_key_reused")
+    # (the same id from another provider is another payment: test_server_hygiene)
     assert snapshot(live.db) == before
 
 

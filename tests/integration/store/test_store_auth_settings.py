@@ -44,7 +44,7 @@ def test_seed_demo_is_idempotent_and_logins_work(empty_db, now, venue):
 
 
 def test_add_user_checks_name_role_and_duplicates(empty_db, now):
-    assert auth.add_user(empty_db.session(), "clerk9", "pw", "clerk", now=now) == \
+    assert auth.add_user(empty_db.session(), "clerk9", "long-enough", "clerk", now=now) == \
         auth.UserInfo("clerk9", "clerk9", "clerk")
     with pytest.raises(Conflict, match="已存在"):
         auth.add_user(empty_db.session(), "clerk9", "pw", "clerk", now=now)
@@ -52,6 +52,11 @@ def test_add_user_checks_name_role_and_duplicates(empty_db, now):
         auth.add_user(empty_db.session(), "boss", "pw", "emperor", now=now)
     with pytest.raises(ValidationError, match="密码不能为空"):
         auth.add_user(empty_db.session(), "boss", "", "admin", now=now)
+    with pytest.raises(ValidationError, match="至少要 8 个字符"):
+        auth.add_user(empty_db.session(), "boss", "pw", "admin", now=now)
+    with pytest.raises(ValidationError, match="不能与用户名相同"):
+        auth.add_user(empty_db.session(), "bossman", "BOSSMAN", "admin", now=now)
+    auth.remember_user(empty_db.session(), "clerk7", "clerk7", "clerk", now=now)  # a store's word
     with empty_db.session() as s:
         stored = s.execute(sa.text("SELECT password_hash FROM users")).scalar()
     assert stored.startswith("$argon2")

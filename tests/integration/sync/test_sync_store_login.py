@@ -49,3 +49,42 @@ def test_without_a_store_only_the_windows_own_users_sign_in(db, now):
     assert sign_in(window(db, None), "clerk1", "clerk1", now=now).role == "clerk"
     with pytest.raises(Unauthorized):
         sign_in(window(db, None), "clerk2", "clerk2", now=now)
+
+
+def _admin_put(live, name, body):
+    import requests
+
+    r = requests.put(live.url(f"/users/{name}"), json=body, timeout=10,
+                     headers=live.login("admin", terminal=None))
+    assert r.status_code == 200, r.text
+
+
+def test_a_user_the_store_disabled_is_refused_and_dropped_from_the_window(live, db, now):
+    online = window(db, live.base)
+    assert sign_in(online, "clerk1", "clerk1", now=now).username == "clerk1"
+    _admin_put(live, "clerk1", {"active": False})
+    with pytest.raises(Unauthorized):
+        sign_in(online, "clerk1", "clerk1", now=now)  # the window's cache alone would let in
+    assert auth.list_users(db.session()) == []  # dropped: not even offline any more
+    with pytest.raises(Unauthorized):
+        sign_in(window(db, GONE), "clerk1", "clerk1", now=now)
+
+
+def test_a_password_changed_at_the_store_drops_the_old_one_online(live, db, now):
+    online = window(db, live.base)
+    sign_in(online, "clerk2", "clerk2", now=now)
+    _admin_put(live, "clerk2", {"password": "clerk2-new-pass"})
+    with pytest.raises(Unauthorized):
+        sign_in(online, "clerk2", "clerk2", now=now)
+    with pytest.raises(Unauthorized):
+        sign_in(window(db, GONE), "clerk2", "clerk2", now=now)
+    assert sign_in(online, "clerk2", "clerk2-new-pass", now=now).username == "clerk2"
+    assert sign_in(window(db, GONE), "clerk2", "clerk2-new-pass", now=now).role == "clerk"
+
+
+def test_a_wrong_password_online_does_not_drop_a_remembered_user(live, db, now):
+    online = window(db, live.base)
+    sign_in(online, "clerk1", "clerk1", now=now)
+    with pytest.raises(Unauthorized):
+        sign_in(online, "clerk1", "typo", now=now)
+    assert sign_in(window(db, GONE), "clerk1", "clerk1", now=now).username == "clerk1"
