@@ -32,6 +32,7 @@ from app.store.models import AuditCheckpoint, Order, TimelineEvent
 KEY_ENV = "MENPIAO_AUDIT_KEY"
 _ev = TimelineEvent.__table__
 _BATCH = 500
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(9998, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ def _need_key(key: str | None) -> str:
 
 
 def _bounds(venue: Venue, day: date) -> tuple[datetime, datetime]:
+    if not FIRST_DAY <= day <= LAST_DAY:  # 0001-01-01 local has no UTC: not a 500
+        raise ValidationError(f"日期须在 {FIRST_DAY} 到 {LAST_DAY} 之间", field="date")
     start = datetime.combine(day, datetime.min.time(), venue.tz)
     return start, datetime.combine(day + timedelta(days=1), datetime.min.time(), venue.tz)
 
@@ -90,6 +93,7 @@ def write_checkpoint(session: Session, day: date, *, key: str | None, venue: Ven
                      now: datetime, actor: str) -> Checkpoint:
     """Sign `day`'s checkpoint (a finished venue-local day); the one already written when
     there is one (a day is sealed once)."""
+    _bounds(venue, day)
     if day >= venue.local_date(now):
         raise ValidationError(f"{day:%Y-%m-%d} 尚未结束，只能为已结束的日期写检查点",
                               field="date")
@@ -170,6 +174,7 @@ def verify(session: Session, day: date, *, key: str | None, venue: Venue) -> dic
     """`{date, verified, orders, checkpoint, broken:[{order_no, reason}]}` for `day`: the
     orders with events that day, and those of its checkpoint when there is one."""
     broken: list[Broken] = []
+    _bounds(venue, day)
     with read_transaction(session):
         row = session.get(AuditCheckpoint, day)
         cp = _stored(row) if row is not None else None

@@ -226,3 +226,10 @@ def test_the_sweep_seals_yesterday_after_midnight(quiet_live, now):
     with live.db.engine.connect() as conn:
         rows = conn.execute(sa.text("SELECT day, created_by FROM audit_checkpoints")).all()
     assert [(str(d)[:10], by) for d, by in rows] == [(day.isoformat(), "system")]
+
+
+def test_a_date_out_of_range_is_a_validation_error(live, monkeypatch):
+    monkeypatch.setenv("MENPIAO_AUDIT_KEY", KEY)
+    for day in ("0001-01-01", "9999-12-31"):
+        assert_error(_audit(live, day), 422, "validation_error")
+        assert_error(_seal(live, day), 422, "validation_error")
