@@ -69,6 +69,7 @@ def _server(args: argparse.Namespace) -> int:
 
     import uvicorn
 
+    from app.domain.audit import DEMO_KEY as DEMO_AUDIT_KEY
     from app.domain.venue import Venue
     from app.services.admin.seeding import seed_demo
     from app.store.db import Database
@@ -81,7 +82,9 @@ def _server(args: argparse.Namespace) -> int:
     db = Database.open(args.database)  # runs the migrations
     clock = lambda: datetime.now(UTC)  # noqa: E731 - the one real clock of the server
     secret = os.environ.get("MENPIAO_WEBHOOK_SECRET") or ("demo-secret" if args.demo else None)
-    app = create_app(db, clock=clock, webhook_secret=secret)  # before seeding: feeds changes
+    audit_key = os.environ.get("MENPIAO_AUDIT_KEY") or (DEMO_AUDIT_KEY if args.demo else None)
+    app = create_app(db, clock=clock, webhook_secret=secret,  # before seeding: feeds changes
+                     audit_key=audit_key)
     if args.demo:
         result = seed_demo(db.session(), now=clock(), venue=Venue())
         print(f"demo data: {result.users_added} users, {result.ticket_types_added} ticket types, "

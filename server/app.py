@@ -3,6 +3,7 @@ format for every failure, the OpenAPI document at /api/v1/openapi.json. While it
 changes feed wakes long-polls (in-process and, on PostgreSQL, through LISTEN/NOTIFY) and a
 sweeper does the time-based work every 30 s."""
 
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.venue import Venue
 from app.services.anomalies import anomaly_sweep
-from app.services.journal import changes
+from app.services.journal import audit, changes
 from app.services.refunds import refund_processing
 from app.services.refunds.refund_providers import RefundProvider, SandboxProvider
 from app.services.sales import orders_expiry
@@ -36,6 +37,9 @@ from .routes import (
     refunds,
     users,
 )
+from .routes import (
+    audit as audit_routes,
+)
 from .routes import leases as lease_routes
 from .routes import sync as sync_routes
 from .sweeper import Sweeper, Task
@@ -48,10 +52,16 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def sweep_tasks(venue: Venue, provider: RefundProvider | None = None) -> list[Task]:
+def sweep_tasks(venue: Venue, provider: RefundProvider | None = None,
+                audit_key: Callable[[], str | None] = lambda: None) -> list[Task]:
     """The periodic work of the store, in order (the anomaly sweep last, so it sees what the
-    others left); `provider` pays wechat/alipay refunds out (default: a SandboxProvider)."""
+    others left); `provider` pays wechat/alipay refunds out (default: a SandboxProvider);
+    `audit_key` gives the key that signs yesterday's checkpoint after midnight (none: the
+    checkpoint is left to an admin's POST /audit/checkpoint)."""
     refunder: RefundProvider = provider or SandboxProvider()
+
+    def seal_yesterday(s: Session, now: datetime) -> bool:
+        return audit.seal_yesterday(s, key=audit_key(), venue=venue, now=now)
 
     def expire_leases(s: Session, now: datetime) -> int:
         return leases.expire(s, now=now)
@@ -65,7 +75,7 @@ def sweep_tasks(venue: Venue, provider: RefundProvider | None = None) -> list[Ta
     def detect_anomalies(s: Session, now: datetime) -> anomaly_sweep.SweepResult:
         return anomaly_sweep.sweep_anomalies(s, now=now, venue=venue)
 
-    return [expire_leases, expire_unpaid, process_refunds, detect_anomalies]
+    return [expire_leases, expire_unpaid, process_refunds, detect_anomalies, seal_yesterday]
 
 
 @asynccontextmanager
@@ -77,8 +87,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     if db.dialect == "postgresql":
         listener = PgListener(pg_conninfo(db.engine.url), notifier)
         listener.start()
-    sweeper = Sweeper(db, app.state.clock, sweep_tasks(app.state.venue, app.state.refund_provider),
-                      interval=app.state.sweep_interval)
+    key = lambda: app.state.audit_key or os.environ.get(audit.KEY_ENV)  # noqa: E731
+    sweeper = Sweeper(db, app.state.clock, sweep_tasks(app.state.venue, app.state.refund_provider,
+                                                       key), interval=app.state.sweep_interval)
     sweeper.start()
     try:
         yield
@@ -94,10 +105,15 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 def create_app(db: Database, *, clock: Callable[[], datetime] | None = None,
                webhook_secret: str | None = None, venue: Venue | None = None,
                sweep_interval: float = SWEEP_INTERVAL,
-               refund_provider: RefundProvider | None = None) -> FastAPI:
+               refund_provider: RefundProvider | None = None,
+               lease_policy: leases.LeasePolicy | None = None,
+               audit_key: str | None = None) -> FastAPI:
     """The store over `db` (already migrated). `clock` returns aware UTC datetimes (default:
     the system clock); `webhook_secret` signs channel and provider webhooks;
-    `refund_provider` pays wechat/alipay refunds out (default: a SandboxProvider)."""
+    `refund_provider` pays wechat/alipay refunds out (default: a SandboxProvider);
+    `lease_policy` caps leases (default: `MENPIAO_LEASE_CAP` / `MENPIAO_LEASE_HOURS`);
+    `audit_key` signs the daily checkpoints (default: env `MENPIAO_AUDIT_KEY`, read when
+    used; demo mode and the embedded store pass `app.domain.audit.DEMO_KEY`)."""
     app = FastAPI(title="Menpiao central order store", version="1", lifespan=_lifespan,
                   openapi_url=f"{API}/openapi.json", docs_url=f"{API}/docs", redoc_url=None)
     db.emit_changes = True  # every commit through the store writes the changes feed
@@ -108,9 +124,12 @@ def create_app(db: Database, *, clock: Callable[[], datetime] | None = None,
     app.state.notifier = ChangeNotifier()
     app.state.sweep_interval = sweep_interval
     app.state.refund_provider = refund_provider or SandboxProvider()
+    app.state.lease_policy = lease_policy or leases.LeasePolicy.from_env()
+    app.state.audit_key = audit_key
     install_error_handlers(app)
     access_log.install()  # no phone or ID number in the access log
     for module in (health, auth, users, catalog, orders, sync_routes, lease_routes, channels,
-                   payments, redemptions, refunds, devices, anomalies, refund_rules):
+                   payments, redemptions, refunds, devices, anomalies, refund_rules,
+                   audit_routes):
         app.include_router(module.router, prefix=API)
     return app

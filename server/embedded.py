@@ -2,6 +2,7 @@
 data dir, seeded like `--demo`, served by uvicorn on a loopback port in a daemon thread."""
 
 import logging
+import os
 import socket
 import threading
 import time
@@ -12,8 +13,10 @@ from pathlib import Path
 
 import uvicorn
 
+from app.domain.audit import DEMO_KEY as DEMO_AUDIT_KEY
 from app.domain.venue import Venue
 from app.services.admin.seeding import seed_demo
+from app.services.journal import audit
 from app.store.db import Database
 
 from .app import create_app
@@ -50,7 +53,8 @@ def start(home: Path, clock: Callable[[], datetime], *, venue: Venue | None = No
     home.mkdir(parents=True, exist_ok=True)
     venue = venue or Venue()
     db = Database.open(f"sqlite:///{home / 'store.sqlite3'}")
-    app = create_app(db, clock=clock, webhook_secret=DEMO_SECRET, venue=venue)
+    app = create_app(db, clock=clock, webhook_secret=DEMO_SECRET, venue=venue,
+                     audit_key=os.environ.get(audit.KEY_ENV) or DEMO_AUDIT_KEY)
     seed_demo(db.session(), now=clock(), venue=venue)  # idempotent: adds the missing days
     port = port or _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,

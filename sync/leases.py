@@ -6,6 +6,10 @@ For each non-package ticket type and each visit date of the window (today, plus
 active lease of that type and day and grants what is free; 409 `sold_out` means nothing is
 free, which is normal: that type and day are left alone for `pause` before asking again.
 
+The store's leases live hours, not days (DESIGN.md §14): each top-up renews one. A lease due
+to expire within `renew_before` (and before the day's closing time, which no renewal passes)
+is topped up too — by at least one unit — so a window that stays online keeps its leases.
+
 Leases are mirrored into the local `leases` table, which offline selling draws on. Offline
 sales bump the local `used` before the store hears of them, so the local `used` is the larger
 of the two. Local leases past their `expires_at` are marked `expired`.
@@ -16,7 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -52,27 +56,39 @@ def expire_local(session: Session, *, now: datetime) -> int:
 
 
 def needs(session: Session, device_id: str, days: list[date], *, low_water: int,
-          target: int) -> list[Need]:
-    """What to ask for: per leasable type and day, `target - left` when `left < low_water`."""
+          target: int, renew: Callable[[date, datetime], bool] | None = None) -> list[Need]:
+    """What to ask for: per leasable type and day, `target - left` when `left < low_water`,
+    and at least one unit when `renew(day, soonest expiry)` says the lease is due."""
     with read_transaction(session):
         codes = session.execute(
             sa.select(_types.c.code, _types.c.components).where(_types.c.active)
             .order_by(_types.c.sort_order, _types.c.code)).all()
-        left = dict(((r.ticket_type, r.visit_date), int(r.left or 0)) for r in session.execute(
+        held = {(r.ticket_type, r.visit_date): (int(r.left or 0), r.soonest)
+                for r in session.execute(
             sa.select(_leases.c.ticket_type, _leases.c.visit_date,
-                      sa.func.sum(_leases.c.granted - _leases.c.used).label("left"))
+                      sa.func.sum(_leases.c.granted - _leases.c.used).label("left"),
+                      sa.func.min(_leases.c.expires_at).label("soonest"))
             .where(_leases.c.device_id == device_id, _leases.c.status == ACTIVE,
                    _leases.c.visit_date.in_(days))
-            .group_by(_leases.c.ticket_type, _leases.c.visit_date)))
+            .group_by(_leases.c.ticket_type, _leases.c.visit_date))}
     out = []
     for day in days:
         for code, components in codes:
             if components:
                 continue  # packages draw on their components' leases
-            have = left.get((code, day), 0)
+            have, soonest = held.get((code, day), (0, None))
             if have < low_water:
                 out.append(Need(code, day, target - have))
+            elif soonest is not None and renew is not None and renew(day, _aware(soonest)):
+                out.append(Need(code, day, max(1, target - have)))
     return out
+
+
+def _aware(at: datetime) -> datetime:
+    """min() over the column comes back raw on SQLite: stored as UTC."""
+    if isinstance(at, str):
+        at = datetime.fromisoformat(at)
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def mirror(session: Session, device_id: str, ticket_type: str, visit_date: date,
@@ -120,6 +136,7 @@ class LeaseKeeper:
     target: int = 30
     extra_days: int = 0
     pause: timedelta = timedelta(seconds=60)  # after sold_out / refused, per type and day
+    renew_before: timedelta = timedelta(minutes=30)  # top up a lease this close to expiry
     clock: Callable[[], datetime] | None = None  # for keep() without `now`
     _paused: dict[tuple[str, date], datetime] = field(default_factory=dict)
 
@@ -136,8 +153,11 @@ class LeaseKeeper:
                 raise ValueError("LeaseKeeper.keep needs `now` or a clock")
             now = self.clock()
         expire_local(self.db.session(), now=now)
+        def due(day: date, soonest: datetime) -> bool:
+            return soonest < now + self.renew_before and soonest < self.venue.closing_at(day)
+
         wanted = needs(self.db.session(), self.device_id, self.days(now),
-                       low_water=self.low_water, target=self.target)
+                       low_water=self.low_water, target=self.target, renew=due)
         done = 0
         for need in wanted:
             key = (need.ticket_type, need.visit_date)

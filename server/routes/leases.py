@@ -3,7 +3,7 @@
 from datetime import date as Date
 from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.domain.errors import ValidationError
@@ -33,13 +33,15 @@ def lease_json(lease: LeaseInfo) -> dict[str, Any]:
 
 
 @router.post("/leases")
-def grant(body: LeaseBody, user: Staff, s: Db, now: Now, venue: AtVenue) -> dict[str, Any]:
-    """Hold units for the caller's device (tops up its active lease of that type and day)."""
+def grant(body: LeaseBody, user: Staff, s: Db, now: Now, venue: AtVenue,
+          request: Request) -> dict[str, Any]:
+    """Hold units for the caller's device (tops up and renews its active lease of that type
+    and day), cut to the store's per-device cap (`LeasePolicy`)."""
     if not user.device_id:
         raise ValidationError("预留需要登录时提供设备编号", field="device_id")
     return lease_json(leases.grant(s, device_id=user.device_id, ticket_type=body.ticket_type,
                                    visit_date=body.visit_date, qty=body.qty, now=now,
-                                   venue=venue))
+                                   venue=venue, policy=request.app.state.lease_policy))
 
 
 @router.post("/leases/{lease_id}/return")

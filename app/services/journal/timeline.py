@@ -1,5 +1,7 @@
 """The one place that writes timeline rows: append hash-chained events to an order's log inside
-the caller's transaction (DESIGN.md §7), and read a log back as domain events."""
+the caller's transaction (DESIGN.md §7), and read a log back as domain events. Each append also
+moves the order row's head (`orders.last_hash`, `orders.event_count`) in that transaction, so
+a chain rewritten or cut behind the store's back no longer matches its order (§14, `audit`)."""
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -9,13 +11,21 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.domain.timeline import Event, next_event
-from app.store.models import TimelineEvent
+from app.store.models import Order, TimelineEvent
 
 _events = TimelineEvent.__table__
+_orders = Order.__table__
 _INSERT = sa.insert(_events)
+_HEAD = (sa.update(_orders).where(_orders.c.order_id == sa.bindparam("oid"))
+         .values(last_hash=sa.bindparam("head"), event_count=sa.bindparam("count")))
 _LOOKUP: Any = object()  # sentinel: read the order's last event from the database
 
 Entry = tuple[str, Mapping[str, Any]]  # (action, detail)
+
+
+def as_event(row: Any) -> Event:
+    """A `timeline_events` row as a domain event."""
+    return _to_event(row)
 
 
 def _to_event(row: Any) -> Event:
@@ -61,4 +71,6 @@ def append(session: Session, order_id: str, entries: Sequence[Entry], *, at: dat
              "prev_hash": e.prev_hash, "hash": e.hash}
             for e in made
         ])
+        session.connection().execute(_HEAD, {"oid": order_id, "head": made[-1].hash,
+                                             "count": made[-1].seq})
     return made

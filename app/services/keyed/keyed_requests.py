@@ -130,7 +130,8 @@ def request_refund(session: Session, ask: RefundAsk, *, username: str, role: str
             session, ask.order_no, ask.ticket_ids, ask.method, ask.reason, actor=username,
             role=role, now=now, today=today,
             override=dict(ask.override) if ask.override else None, policy=policy,
-            refund_id=refund_id, before_commit=keep, payout_terminal=terminal)
+            refund_id=refund_id, before_commit=keep, payout_terminal=terminal,
+            second_person=True)
     except (IntegrityError, exactly_once.Taken):
         session.rollback()
         if (replay := _refund_replay(session, keyed, digest, refund_id)) is not None:

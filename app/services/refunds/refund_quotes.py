@@ -1,5 +1,5 @@
 """Refund quotes above one ticket (DESIGN.md §5 "Above a single ticket"): the facts of each
-ticket read from the store, force-majeure batch rules from the `settings` table, a fee
+ticket read from the store, force-majeure batch rules (`refund_rules`), a fee
 override, and the request-level holds (dual approval, high risk, orders older than 90 days).
 
 Nothing here writes; `refund_requests` turns a quote into a refund."""
@@ -16,27 +16,18 @@ from sqlalchemy.orm import Session
 from app.domain.errors import NotFound, ValidationError
 from app.domain.money import apply_bp, format_fen
 from app.domain.refunds import RefundFacts, RefundPolicy, RefundQuote, quote_refund
+from app.services.refunds.refund_rules import ForceMajeure, force_majeure_rules
 from app.store.db import read_transaction
-from app.store.models import Order, Payment, Refund, Setting, Ticket
+from app.store.models import Order, Payment, Refund, Ticket
 
-RULES_KEY = "refund_rules"
 MANUAL_AFTER = timedelta(days=90)
 HIGH_RISK_REFUNDS_PER_DAY = 10
+DUAL_APPROVAL_WINDOW = timedelta(hours=24)
 SUPERVISOR, FINANCE = "supervisor", "finance"
 DEFAULT_POLICY = RefundPolicy()
 # Not refundable whatever the rules say: the ticket is gone already.
 _FINAL = {"refunded": "该票已退票，不能重复退", "refunding": "该票正在退票中，不能重复申请",
           "void": "该票所在订单已取消，不能退票"}
-
-
-@dataclass(frozen=True)
-class ForceMajeure:
-    """A supervisor's batch rule: every visit of `visit_date` refunds at `fee_bp`."""
-
-    visit_date: date
-    fee_bp: int
-    label: str
-    set_by: str
 
 
 @dataclass(frozen=True)
@@ -57,37 +48,6 @@ class RequestQuote:
     needs_approval: bool
     approvals_required: tuple[str, ...]  # roles: () | (supervisor,) | (supervisor, finance)
     reasons: tuple[str, ...]  # zh_CN, one per hold or applied batch rule
-
-
-def force_majeure_rules(session: Session) -> list[ForceMajeure]:
-    """The batch rules stored under `settings[refund_rules]`."""
-    row = session.get(Setting, RULES_KEY)
-    out = []
-    for item in (row.value.get("rules", []) if row else []):
-        out.append(ForceMajeure(date.fromisoformat(item["visit_date"]), int(item["fee_bp"]),
-                                str(item["label"]), str(item.get("set_by", ""))))
-    return out
-
-
-def set_force_majeure(session: Session, visit_date: date, *, fee_bp: int = 0, label: str,
-                      actor: str, role: str, now: datetime) -> ForceMajeure:
-    """A supervisor declares a batch rule (one per visit date; a new one replaces it)."""
-    if role not in (SUPERVISOR, "admin"):
-        raise ValidationError("只有主管可以设置不可抗力批量退票规则", field="role")
-    if not 0 <= fee_bp <= 10000 or not label.strip():
-        raise ValidationError("批量规则需要 0–10000 的费率和说明", field="fee_bp")
-    rule = ForceMajeure(visit_date, fee_bp, label.strip(), actor)
-    item = {"visit_date": visit_date.isoformat(), "fee_bp": fee_bp, "label": rule.label,
-            "set_by": actor, "set_at": now.isoformat()}
-    with session.begin():
-        row = session.get(Setting, RULES_KEY, with_for_update=True)
-        if row is None:
-            session.add(Setting(key=RULES_KEY, value={"rules": [item]}, updated_at=now))
-        else:
-            kept = [r for r in row.value.get("rules", [])
-                    if r["visit_date"] != item["visit_date"]]
-            row.value, row.updated_at = {"rules": [*kept, item]}, now
-    return rule
 
 
 def payment_method(session: Session, order_id: str) -> str:
@@ -197,10 +157,40 @@ def _refunds_by_phone_today(session: Session, phone: str | None, now: datetime,
                Refund.created_at < start + timedelta(days=1))).scalar_one()
 
 
+def recent_refunds_fen(session: Session, order: Order, now: datetime) -> int:
+    """What was refunded or asked back (any refund not rejected) in the last
+    `DUAL_APPROVAL_WINDOW` for this order or any order of the same visitor's phone: it
+    counts toward `dual_approval_fen` with the new request (DESIGN.md §14), so one ¥6,000
+    refund split in two ¥3,000 requests needs both approvals on the second."""
+    same = Refund.order_id == order.order_id
+    if order.customer_phone:
+        same = sa.or_(same, Refund.order_id.in_(
+            sa.select(Order.order_id).where(Order.customer_phone == order.customer_phone)))
+    return int(session.execute(  # sum() is a Decimal on PostgreSQL
+        sa.select(sa.func.coalesce(sa.func.sum(Refund.amount_fen), 0))
+        .where(same, Refund.status != "rejected",
+               Refund.created_at > now - DUAL_APPROVAL_WINDOW)).scalar_one())
+
+
+def _dual(session: Session, order: Order, total_refund: int, now: datetime,
+          policy: RefundPolicy) -> str | None:
+    """The dual-approval reason when this request, with the recent ones, reaches the line."""
+    if total_refund >= policy.dual_approval_fen:
+        return (f"退款合计 {format_fen(total_refund)} 达到 "
+                f"{format_fen(policy.dual_approval_fen)}，需主管和财务双人审批")
+    earlier = recent_refunds_fen(session, order, now)
+    if total_refund + earlier >= policy.dual_approval_fen:
+        return (f"本单及同一手机号 24 小时内已退或申请退款 {format_fen(earlier)}，连同本次 "
+                f"{format_fen(total_refund)} 达到 {format_fen(policy.dual_approval_fen)}，"
+                "需主管和财务双人审批")
+    return None
+
+
 def holds(session: Session, order: Order, total_refund: int, quotes: Sequence[RefundQuote], *,
           now: datetime, policy: RefundPolicy, override: Override | None,
-          role: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(approvals_required, reasons) of a request: §5's holds in Chinese."""
+          role: str, second_person: bool = False) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(approvals_required, reasons) of a request: §5's holds in Chinese. `second_person`
+    (the store's requests): a fee override waits for another supervisor whoever asks."""
     reasons: list[str] = []
     supervisor = False
     if total_refund > order.paid_fen - order.refunded_fen:
@@ -218,9 +208,11 @@ def holds(session: Session, order: Order, total_refund: int, quotes: Sequence[Re
     if override is not None and role not in (SUPERVISOR, "admin"):
         reasons.append("手续费调整需主管审批")
         supervisor = True
-    if total_refund >= policy.dual_approval_fen:
-        reasons.append(f"退款合计 {format_fen(total_refund)} 达到 "
-                       f"{format_fen(policy.dual_approval_fen)}，需主管和财务双人审批")
+    elif override is not None and second_person:
+        reasons.append("手续费调整需另一位主管审批（不能由提出调整的人自己批准）")
+        supervisor = True
+    if (dual := _dual(session, order, total_refund, now, policy)) is not None:
+        reasons.append(dual)
         return (SUPERVISOR, FINANCE), tuple(reasons)
     if reasons or supervisor:
         return (SUPERVISOR,), tuple(reasons)
@@ -237,7 +229,7 @@ def load_order(session: Session, order_no: str) -> Order:
 
 def quote_tickets(session: Session, order: Order, ticket_ids: Sequence[str], *, now: datetime,
                   policy: RefundPolicy, override: Override | None = None, role: str = "clerk",
-                  strict: bool = False) -> RequestQuote:
+                  strict: bool = False, second_person: bool = False) -> RequestQuote:
     """Quote the request; `strict` (a request, not a preview) refuses a ticket that is
     refunded, refunding, void or not refundable by the rules, naming the rule."""
     tickets = list(session.execute(
@@ -264,19 +256,20 @@ def quote_tickets(session: Session, order: Order, ticket_ids: Sequence[str], *, 
                                   rule=q.rule)
         quoted.append((t.ticket_id, q))
     return summarize(session, order, quoted, now=now, policy=policy, override=override,
-                     role=role, rules=rules)
+                     role=role, rules=rules, second_person=second_person)
 
 
 def summarize(session: Session, order: Order, quoted: list[tuple[str, RefundQuote]], *,
               now: datetime, policy: RefundPolicy, override: Override | None, role: str,
-              rules: Mapping[date, ForceMajeure]) -> RequestQuote:
+              rules: Mapping[date, ForceMajeure], second_person: bool = False) -> RequestQuote:
     quotes = [q for _, q in quoted]
     total = sum(q.refund_fen for q in quotes)
     required, reasons = holds(session, order, total, quotes, now=now, policy=policy,
-                              override=override, role=role)
+                              override=override, role=role, second_person=second_person)
     if any(q.rule == "force_majeure" for q in quotes):
         fm = rules[order.visit_date]
-        reasons = (*reasons, f"已自动适用不可抗力批量规则：{fm.label}（{fm.set_by} 设置）")
+        reasons = (*reasons, f"已自动适用不可抗力批量规则：{fm.label}（{fm.set_by} 设置，"
+                             f"{fm.confirmed_by or '—'} 确认）")
     return RequestQuote(tuple(quoted), total, sum(q.fee_fen for q in quotes),
                         sum(q.payment_fee_fen for q in quotes), bool(required), required,
                         reasons)
@@ -284,11 +277,11 @@ def summarize(session: Session, order: Order, quoted: list[tuple[str, RefundQuot
 
 def quote(session: Session, order_no: str, ticket_ids: Sequence[str], *, now: datetime,
           policy: RefundPolicy = DEFAULT_POLICY, override: Mapping[str, Any] | None = None,
-          role: str = "clerk") -> RequestQuote:
+          role: str = "clerk", second_person: bool = False) -> RequestQuote:
     """A live quote of refunding `ticket_ids` of the order (nothing written), with the fee
     `override` ({fee_bp, reason, evidence_no}) `role` would ask for, if any."""
     ov = check_override(override)
     with read_transaction(session):
         order = load_order(session, order_no)
         return quote_tickets(session, order, ticket_ids, now=now, policy=policy, override=ov,
-                             role=role)
+                             role=role, second_person=second_person)

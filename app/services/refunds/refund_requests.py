@@ -179,9 +179,13 @@ def request_refund(session: Session, order_no: str, ticket_ids: Sequence[str], m
                    override: Mapping[str, Any] | None = None,
                    policy: RefundPolicy = DEFAULT_POLICY, refund_id: str | None = None,
                    before_commit: Callable[[Session, Refund], None] | None = None,
-                   payout_terminal: str | None = None) -> RefundInfo:
+                   payout_terminal: str | None = None,
+                   second_person: bool = False) -> RefundInfo:
     """Request a refund of `ticket_ids` (see the module docstring); `today` is the venue's
-    local date (stock comes back only for a visit date not past). Raises NotFound,
+    local date (stock comes back only for a visit date not past); `second_person` (the
+    store's HTTP requests, DESIGN.md §14): a fee override waits for another supervisor even
+    when a supervisor asks (a window's own override is re-quoted by the store when its op
+    arrives, and flagged `refund_mismatch` when it pays more). Raises NotFound,
     ValidationError (the rule named in Chinese) or Conflict (a ticket already refunded or
     refunding); nothing is written then."""
     with session.begin():
@@ -193,7 +197,7 @@ def request_refund(session: Session, order_no: str, ticket_ids: Sequence[str], m
         _check_method(method, payment_method(session, order.order_id))
         ov = check_override(override)
         q = quote_tickets(session, order, list(ticket_ids), now=now, policy=policy,
-                          override=ov, role=role, strict=True)
+                          override=ov, role=role, strict=True, second_person=second_person)
         refund = Refund(
             refund_id=refund_id or new_id(), refund_no=next_refund_no(session, order),
             order_id=order.order_id, ticket_ids=list(ticket_ids), method=method,

@@ -17,10 +17,10 @@ from .ops import (
     Shift,
     SyncState,
 )
-from .orders import Anomaly, Order, Payment, Refund, Ticket, TimelineEvent
+from .orders import Anomaly, AuditCheckpoint, Order, Payment, Refund, Ticket, TimelineEvent
 
 __all__ = [
-    "ApiToken", "AppliedOp", "Anomaly", "Base", "CashMovement", "ChangeLog", "Counter", "Device",
+    "ApiToken", "AppliedOp", "Anomaly", "AuditCheckpoint", "Base", "CashMovement", "ChangeLog", "Counter", "Device",
     "IdempotencyKey", "Inventory", "LeaseRow", "Order", "OrderCounter", "OutboxOp", "Payment",
     "PrintJobRow", "ReceivedRequest", "Refund", "Setting", "Shift", "SignInFailure", "SyncState", "Ticket",
     "TicketTypeRow", "TimelineEvent", "User",

@@ -48,6 +48,9 @@ class Order(Base):
     locked_at: Mapped[datetime | None]  # the lock_order anomaly fix: no more admissions
     locked_by: Mapped[str | None] = short(64)
     lock_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # the timeline's head, kept by `journal.timeline.append` in the same transaction (§14)
+    last_hash: Mapped[str | None] = short(64)
+    event_count: Mapped[int] = counter(0)
 
 
 class Ticket(Base):
@@ -138,7 +141,8 @@ class TimelineEvent(Base):
     `app.services.journal.timeline`."""
 
     __tablename__ = "timeline_events"
-    __table_args__ = (sa.UniqueConstraint("order_id", "seq"),)
+    __table_args__ = (sa.UniqueConstraint("order_id", "seq"),
+                      sa.Index("ix_timeline_events_at", "at"))
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     order_id: Mapped[str] = short(36, sa.ForeignKey(ORDER_FK))
@@ -150,6 +154,21 @@ class TimelineEvent(Base):
     source: Mapped[str] = short(16)
     prev_hash: Mapped[str] = short(64)
     hash: Mapped[str] = short(64)
+
+
+class AuditCheckpoint(Base):
+    """One venue-local day's signed checkpoint (DESIGN.md §14): every order touched that day
+    with its event count and last hash as the day ended, chained, and the chain's HMAC under
+    a key kept outside the database. Written by `app.services.journal.audit`."""
+
+    __tablename__ = "audit_checkpoints"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    entries: Mapped[dict[str, Any]]  # {"orders": [[order_id, order_no, event_count, hash]]}
+    chain_hash: Mapped[str] = short(64)
+    mac: Mapped[str] = short(64)
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = short(80)
 
 
 class Anomaly(Base):

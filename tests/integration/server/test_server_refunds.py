@@ -209,12 +209,16 @@ def test_overrides(live):
     assert _approve(live, by_clerk["refund_no"], "supervisor").json()["status"] == "approved"
 
 
-def test_supervisor_override_applies_at_once(live):
+def test_supervisor_override_waits_for_a_second_person(live):
+    # DESIGN.md §14: a fee override needs a second person, also when a supervisor asks
     order = _sell(live, ("ADULT", 1), days=0)
     r = _refund(live, order, _ids(order), who="supervisor",
                 override={"fee_bp": 1000, "reason": "景区设备故障", "evidence_no": "GZ-7"})
-    assert r.json()["status"] == "succeeded"
+    assert r.json()["status"] == "awaiting_approval", r.text
     assert r.json()["fee_fen"] == 1000 and r.json()["amount_fen"] == 9000
+    assert "自己" in assert_error(_approve(live, r.json()["refund_no"], "supervisor"), 403,
+                                  "forbidden")
+    assert _approve(live, r.json()["refund_no"], "admin").json()["status"] == "approved"
 
 
 def test_force_majeure_rule_applies_to_special_and_is_named(live):
@@ -231,10 +235,15 @@ def test_force_majeure_rule_applies_to_special_and_is_named(live):
     assert _quote(live, order, _ids(order, 1)).json()["tickets"][0]["rule"] == "special_late"
     set_ = requests.put(rule, json=body, headers=live.login("supervisor"), timeout=10)
     assert set_.status_code == 200 and set_.json()["set_by"] == "supervisor", set_.text
+    # DESIGN.md §14: the rule waits for a second person before it applies
+    assert set_.json()["status"] == "pending"
+    assert _quote(live, order, _ids(order, 1)).json()["tickets"][0]["rule"] == "special_late"
+    confirmed = requests.put(rule, json=body, headers=live.login("admin"), timeout=10)
+    assert confirmed.json()["status"] == "active", confirmed.text
     listed = requests.get(live.url("/refund-rules/force-majeure"), headers=live.login("clerk1"),
                           timeout=10).json()["rules"]
     assert listed == [{"visit_date": day.isoformat(), "fee_bp": 0, "label": "暴雨闭园，全额退",
-                       "set_by": "supervisor"}]
+                       "set_by": "supervisor", "status": "active", "confirmed_by": "admin"}]
     q = _quote(live, order, _ids(order)).json()
     assert {t["rule"] for t in q["tickets"]} == {"force_majeure"}
     assert any("暴雨闭园" in reason for reason in q["reasons"])

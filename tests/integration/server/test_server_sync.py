@@ -4,7 +4,7 @@ carries every change in commit order, long-polls wake, leases hold units for off
 import threading
 import time
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import requests
 import sqlalchemy as sa
@@ -343,12 +343,14 @@ def test_lease_expiry_sweep_releases_units(live, now):
 
     h = live.login("clerk1")
     day = live.venue.local_date(now)
-    requests.post(live.url("/leases"), json={"ticket_type": "ADULT",
-                                             "visit_date": day.isoformat(), "qty": 10},
-                  headers=h, timeout=10)
-    closing = live.venue.closing_at(day)
-    assert leases.expire(live.db.session(), now=closing - timedelta(seconds=1)) == 0
-    assert leases.expire(live.db.session(), now=closing) == 1
+    lease = requests.post(live.url("/leases"), json={"ticket_type": "ADULT",
+                                                     "visit_date": day.isoformat(), "qty": 10},
+                          headers=h, timeout=10).json()
+    # DESIGN.md §14: a lease lives hours (its lifetime or closing time, the earlier)
+    ends = datetime.fromisoformat(lease["expires_at"])
+    assert ends == min(now + timedelta(hours=4), live.venue.closing_at(day))
+    assert leases.expire(live.db.session(), now=ends - timedelta(seconds=1)) == 0
+    assert leases.expire(live.db.session(), now=ends) == 1
     assert stock(live, "ADULT", day)[2] == 0
     with live.db.session() as s:
         assert s.execute(sa.select(LeaseRow.status)).scalar_one() == "expired"

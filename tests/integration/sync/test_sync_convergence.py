@@ -3,6 +3,7 @@
 kept topped up and mirrored."""
 
 import time
+from datetime import timedelta
 
 import requests
 import sqlalchemy as sa
@@ -129,3 +130,20 @@ def test_a_sold_out_day_is_no_error_and_not_asked_again_at_once(live, make_windo
     with w.db.session() as s:
         codes = set(s.execute(sa.select(LeaseRow.ticket_type)).scalars())
     assert "SPECIAL" not in codes and "ADULT" in codes
+
+
+def test_an_online_window_renews_its_hours_long_leases_before_they_lapse(live, make_window,
+                                                                         client_clock, now):
+    # DESIGN.md §14: the store's leases live 4 h; the keeper renews one due within 30 min
+    w = make_window(live.base, leases=True)
+    w.engine.sync_once()
+    later = now + timedelta(hours=3, minutes=45)
+    live.clock.at = client_clock.at = later
+    w.engine.sync_once()
+    with live.db.session() as s:
+        adult = s.execute(sa.select(LeaseRow).where(LeaseRow.ticket_type == "ADULT")).scalar_one()
+    assert adult.status == "active" and adult.expires_at == later + timedelta(hours=4)
+    assert (adult.granted, adult.used) == (31, 0)  # renewed with one more unit
+    with w.db.session() as s:
+        mine = s.execute(sa.select(LeaseRow).where(LeaseRow.ticket_type == "ADULT")).scalar_one()
+    assert mine.status == "active" and mine.expires_at == adult.expires_at
