@@ -13,9 +13,9 @@ the committed row (READ COMMITTED sees it); on SQLite the whole transaction alre
 write lock. A claim that finds a twin inside a transaction already at work raises `Taken`,
 which rolls that work back; the caller answers the twin's result."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -133,3 +133,35 @@ def finish(session: Session, journal: Journal, key: tuple[str, ...], **values: A
     """Store the answer of the claimed request (same transaction)."""
     session.connection().execute(sa.update(journal.table).where(journal.where(key))
                                  .values(**values))
+
+
+Answer = TypeVar("Answer")
+
+
+@dataclass(frozen=True)
+class Received:
+    """What `receive`'s work returns: the answer, and what the journal keeps of it."""
+
+    answer: Any
+    order_id: str | None
+    result: Mapping[str, Any]
+
+
+def receive(session: Session, key: tuple[str, str], request_sha256: str, *, message: str,
+            now: Any, work: Callable[[Session], Received],
+            replay: Callable[[Entry], Answer]) -> Answer:
+    """The whole sequence of a received request (a channel order, a payment callback, a gate
+    scan) in `received_requests`: a request seen before answers `replay(entry)` and writes
+    nothing; else one transaction claims the key, runs `work(session)` and keeps its result —
+    a twin that claimed it first is replayed instead. KeyReused when the key came with
+    another request."""
+    done = seen(session, RECEIVED, key, request_sha256, message)
+    if done is not None:
+        return replay(done)
+    with session.begin():
+        twin = claim(session, RECEIVED, key, request_sha256, message=message, created_at=now)
+        if twin is not None:
+            return replay(twin)
+        received = work(session)
+        finish(session, RECEIVED, key, order_id=received.order_id, result=dict(received.result))
+    return received.answer

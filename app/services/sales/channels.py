@@ -25,7 +25,6 @@ from app.domain.lifecycle import PaymentState, TicketState, derive_status
 from app.domain.money import MAX_FEN, split_proportionally
 from app.domain.venue import Venue
 from app.services.journal import changes, exactly_once, timeline
-from app.services.journal.exactly_once import RECEIVED
 from app.services.sales.selling import Customer, take_stock, ticket_name
 from app.services.stock.catalog import load_catalog
 from app.store.models import Order, Payment, Ticket
@@ -226,22 +225,19 @@ def take_order(session: Session, req: ChannelOrder, *, now: datetime,
     key = (SCOPE, f"{req.channel}:{req.external_id}")
     request_sha = exactly_once.digest(order_meaning(req))
     order_no = channel_order_no(req.channel, req.external_id)
-    done = exactly_once.seen(session, RECEIVED, key, request_sha, _REUSED)
-    if done is not None:
-        return IntakeResult(str(done.order_id), order_no, False)
-    with session.begin():
-        catalog = load_catalog(session)
+
+    def work(s: Session) -> exactly_once.Received:
+        catalog = load_catalog(s)
         specs = plan_order(req, catalog, now, venue)
-        twin = exactly_once.claim(session, RECEIVED, key, request_sha, message=_REUSED,
-                                  created_at=now)
-        if twin is not None:  # a racing twin took it first
-            return IntakeResult(str(twin.order_id), order_no, False)
         need = units_needed(specs)
-        take_stock(session, need, req.visit_date, catalog, now)
-        order = write_order(session, req, specs, catalog, order_no, now)
-        _log(session, req, order, len(specs), now)
-        changes.touch(session, "order", order.order_id, now=now)
-        changes.touch_inventory(session, need, req.visit_date, now=now)
-        exactly_once.finish(session, RECEIVED, key, order_id=order.order_id,
-                            result={"order_no": order_no})
-    return IntakeResult(order.order_id, order_no, True)
+        take_stock(s, need, req.visit_date, catalog, now)
+        order = write_order(s, req, specs, catalog, order_no, now)
+        _log(s, req, order, len(specs), now)
+        changes.touch(s, "order", order.order_id, now=now)
+        changes.touch_inventory(s, need, req.visit_date, now=now)
+        return exactly_once.Received(IntakeResult(order.order_id, order_no, True),
+                                     order.order_id, {"order_no": order_no})
+
+    return exactly_once.receive(
+        session, key, request_sha, message=_REUSED, now=now, work=work,
+        replay=lambda entry: IntakeResult(str(entry.order_id), order_no, False))

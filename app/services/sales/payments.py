@@ -43,7 +43,6 @@ from app.domain.money import MAX_FEN, format_fen
 from app.domain.timeline import iso_utc
 from app.services.journal import exactly_once, timeline
 from app.services.journal.anomaly_log import open_anomaly
-from app.services.journal.exactly_once import RECEIVED
 from app.services.journal.order_state import changed, lock_order
 from app.services.journal.orders import SEALED, public_evidence
 from app.store.models import Order, Payment
@@ -283,18 +282,11 @@ def record_callback(session: Session, cb: Callback, *, now: datetime) -> Callbac
     writes nothing; the same key with other content raises `exactly_once.KeyReused`. Raises NotFound (unknown
     provider) and ValidationError (malformed fields)."""
     _check(cb)
-    request_sha, key = exactly_once.digest(_meaning(cb)), _key(cb)
-    done = exactly_once.seen(session, RECEIVED, key, request_sha, _REUSED)
-    if done is not None:
-        return _replay(done)
-    with session.begin():
-        twin = exactly_once.claim(session, RECEIVED, key, request_sha, message=_REUSED,
-                                  created_at=now)
-        if twin is not None:
-            return _replay(twin)
-        result, order = _apply(session, cb, now)
+    def work(s: Session) -> exactly_once.Received:
+        result, order = _apply(s, cb, now)
         stored = asdict(result)
         del stored["replayed"]
-        exactly_once.finish(session, RECEIVED, key,
-                      order_id=order.order_id if order else None, result=stored)
-    return result
+        return exactly_once.Received(result, order.order_id if order else None, stored)
+
+    return exactly_once.receive(session, _key(cb), exactly_once.digest(_meaning(cb)),
+                                message=_REUSED, now=now, work=work, replay=_replay)
