@@ -261,6 +261,6 @@ def _mismatch(session: Session, order: Order, refund: Refund, op: OfflineRefund,
                 f"{format_fen(store.refund_fen)}，多退 {format_fen(excess)}"),
         evidence={"terminal": op.terminal, "clerk": op.clerk, "refund_id": refund.refund_id,
                   "refund_no": refund.refund_no, "refunded_fen": op.amount_fen,
-                  "expected_fen": store.refund_fen, "difference_fen": excess,
+                  "quote_fen": store.refund_fen, "difference_fen": excess,
                   "refunded_at": iso_utc(op.created_at)},
         amount_fen=excess, now=now, dedupe_key=f"refund_mismatch:{refund.refund_id}")

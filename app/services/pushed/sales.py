@@ -262,7 +262,7 @@ def _raise_price_mismatch(session: Session, req: SaleRequest, order_no: str, sto
                 f"{format_fen(paid.total_fen)}，中心库定价 {format_fen(store.total_fen)}，"
                 f"{'多收' if gap > 0 else '少收'} {format_fen(abs(gap))}"),
         evidence={"device_id": req.device_id, "terminal": req.terminal, "clerk": req.clerk,
-                  "payment_method": req.payment_method, "paid_fen": paid.total_fen,
+                  "method": req.payment_method, "paid_fen": paid.total_fen,
                   "expected_fen": store.total_fen, "difference_fen": gap,
                   "sold_at": iso_utc(sold_at)},
         amount_fen=abs(gap), now=now, dedupe_key=f"price_mismatch:{req.order_id}")
