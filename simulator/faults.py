@@ -1,7 +1,8 @@
 """Fault scenarios that need more than a channel and a gate: a provider that says "failed" or
 never answers, refunds (a window clerk's of his own sale, for approval; the office's by the
-original route; a window's offline, crossing a gate), pushes offline sales on an exhausted lease or for a day without
-stock, and an admin who changes a day's capacity. Together with the runner's own faults they
+original route; a window's offline, crossing a gate, or above the store's quote), pushes
+offline sales on an exhausted lease, for a day without stock or at a price other than the
+store's, and an admin who changes a day's capacity. Together with the runner's own faults they
 make every anomaly kind of DESIGN.md §6 — the time-based ones once the store's sweep sees
 them old enough (paying 10 min, a refund waiting 30 min, a provider refund failing 3 times).
 
@@ -137,11 +138,13 @@ class FaultScenarios:
         return True
 
     def _sale(self, day: date, ticket_type: str, qty: int, sold_at: datetime,
-              lease_id: str | None = None) -> dict[str, Any] | None:
+              lease_id: str | None = None, price_fen: int | None = None
+              ) -> dict[str, Any] | None:
         n = self._next()
         op = ops.sale_op(self._rng, seq=n, order_no=f"W{self._terminal}-{day:%Y%m%d}-{n:04d}",
                          day=day, ticket_type=ticket_type, qty=qty,
-                         price_fen=PRICES[ticket_type], terminal=self._terminal,
+                         price_fen=PRICES[ticket_type] if price_fen is None else price_fen,
+                         terminal=self._terminal,
                          clerk=self._clerk_name, device_id=self._clerk.device_id,
                          sold_at=sold_at, lease_id=lease_id)
         order_no = op["payload"]["order_no"]
@@ -174,6 +177,25 @@ class FaultScenarios:
                                 ticket.price_fen, at):
             self._emit("refund_crosses_redemption", "faults.refund_crosses_redemption",
                        f"故障：{ticket.order_no} 的票已过闸机，窗口离线退票后才同步")
+
+    def _price_mismatch(self) -> None:
+        """A window sold at last season's price: the store records what was paid and flags it."""
+        day = self._today() + timedelta(days=self._rng.randint(1, 10))
+        sale = self._sale(day, "ADULT", 2, self._clock(), price_fen=PRICES["ADULT"] - 2000)
+        if sale is not None:
+            self._emit("price_mismatch", "faults.price_mismatch",
+                       f"故障：窗口 {sale['order_no']} 按旧价售出 2 张成人票，少收 ¥40.00")
+
+    def _refund_mismatch(self) -> None:
+        """A window refunds tomorrow's ticket offline in full: the store's quote keeps a fee."""
+        day = self._today() + timedelta(days=1)
+        sale = self._sale(day, "ADULT", 1, self._clock() - timedelta(minutes=5))
+        if sale is None:
+            return
+        if self._refund_offline(sale["order_no"], sale["order_id"],
+                                sale["tickets"][0]["ticket_id"], PRICES["ADULT"], self._clock()):
+            self._emit("refund_mismatch", "faults.refund_mismatch",
+                       f"故障：窗口离线全额退 {sale['order_no']}，未扣退票手续费")
 
     # ---- stock ---------------------------------------------------------------------------------
 

@@ -92,7 +92,8 @@ class Simulator(FaultScenarios):
             "refund_provider_fails": self._refund_provider_fails,
             "refund_crosses_redemption": self._refund_crosses_redemption,
             "oversold": self._oversold, "stock_not_deducted": self._stock_not_deducted,
-            "refund_not_restored": self._refund_not_restored}
+            "refund_not_restored": self._refund_not_restored,
+            "price_mismatch": self._price_mismatch, "refund_mismatch": self._refund_mismatch}
 
     # ---- driving -------------------------------------------------------------------------
 

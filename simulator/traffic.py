@@ -27,12 +27,14 @@ FAULT_MIX: Mapping[str, int] = {"paid_no_order": 3, "duplicate_redemption": 4,
                                 "refund_left_waiting": 1, "refund_provider_fails": 1,
                                 "refund_crosses_redemption": 2, "oversold": 1,
                                 "stock_not_deducted": 1, "refund_not_restored": 1}
-# `--faults` starts with one of each, so every anomaly kind of DESIGN.md §6 is on its way
+# `--faults` starts with one of each (and of `price_mismatch`, `refund_mismatch`: a window's
+# money against the store's, DESIGN.md §14, not in the random mix), so every anomaly kind of DESIGN.md §6 is on its way
 # after the first steps (the time-based ones show once the store's sweep finds them old).
 OPENING_FAULTS = ("paid_no_order", "payment_failure", "left_paying", "duplicate_payment",
                   "failed_redemption", "duplicate_redemption", "refund_crosses_redemption",
                   "refund_left_waiting", "refund_provider_fails", "oversold",
-                  "stock_not_deducted", "refund_not_restored")
+                  "stock_not_deducted", "refund_not_restored", "price_mismatch",
+                  "refund_mismatch")
 # The embedded default: a few at start, then a handful an hour (at 0.1 steps/s, a fault
 # weight of 1.4 against the normal 100 is about 5 an hour).
 GENTLE_OPENING = ("paid_no_order", "payment_failure", "left_paying", "refund_left_waiting")

@@ -30,6 +30,7 @@ _KIND_EN = {
     "redeemed_after_refund": "Redeemed after refund", "refund_not_processed":
     "Refund not processed", "refund_failed": "Refund failed",
     "refund_inventory_not_restored": "Refund, stock not restored", "oversold": "Oversold",
+    "price_mismatch": "Paid other than the price", "refund_mismatch": "Refund above the quote",
 }
 _CATEGORY_EN = {"payment": "Payment", "redemption": "Redemption", "refund": "Refund",
                 "inventory": "Inventory"}
@@ -136,6 +137,12 @@ def _evidence_names() -> dict[str, str]:
         "ticket_type": translate("AnomalyLabels", "Ticket type"),
         "visit_date": translate("AnomalyLabels", "Visit date"),
         "oversold": translate("AnomalyLabels", "Oversold"),
+        "clerk": translate("AnomalyLabels", "Clerk"),
+        "sold_at": translate("AnomalyLabels", "Sold at"),
+        "paid_fen": translate("AnomalyLabels", "Amount paid"),
+        "refunded_fen": translate("AnomalyLabels", "Amount refunded"),
+        "quote_fen": translate("AnomalyLabels", "Store's quote"),
+        "difference_fen": translate("AnomalyLabels", "Difference"),
         # what timeline events carry besides
         "channel": translate("AnomalyLabels", "Channel"),
         "external_id": translate("AnomalyLabels", "Channel order no."),

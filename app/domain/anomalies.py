@@ -44,6 +44,10 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("refund_inventory_not_restored", Category.INVENTORY, ("restore_inventory",),
          "退票未回库存"),
     Kind("oversold", Category.INVENTORY, ("mark_resolved",), "超售"),
+    # A window's word against the store's (DESIGN.md §14): the money changed hands, so it is
+    # recorded and flagged; a supervisor finds out why and notes it.
+    Kind("price_mismatch", Category.PAYMENT, ("mark_resolved",), "售价与定价不符"),
+    Kind("refund_mismatch", Category.REFUND, ("mark_resolved",), "退款超出应退"),
 )}
 
 CATEGORY_LABELS_ZH = {"payment": "支付", "redemption": "核销", "refund": "退款",

@@ -177,6 +177,30 @@
             <translation>应付金额</translation>
         </message>
         <message>
+            <source>Clerk</source>
+            <translation>售票员</translation>
+        </message>
+        <message>
+            <source>Sold at</source>
+            <translation>售出时间</translation>
+        </message>
+        <message>
+            <source>Amount paid</source>
+            <translation>实收金额</translation>
+        </message>
+        <message>
+            <source>Amount refunded</source>
+            <translation>实退金额</translation>
+        </message>
+        <message>
+            <source>Store's quote</source>
+            <translation>中心库应退金额</translation>
+        </message>
+        <message>
+            <source>Difference</source>
+            <translation>差额</translation>
+        </message>
+        <message>
             <source>Anomaly detected</source>
             <translation>发现异常</translation>
         </message>

@@ -38,7 +38,8 @@ def _device(user: Principal, device_id: str) -> str:
 
 @router.post("/sync/push")
 def push(body: PushBody, user: AnyRole, s: Db, now: Now, venue: AtVenue) -> dict[str, Any]:
-    """Apply each op in its own transaction, in the order given (the window's seq order)."""
+    """Apply each op in its own transaction, in the order given (the window's seq order).
+    The user, role, device and terminal of every op are the token's (DESIGN.md §14)."""
     device_id = _device(user, body.device_id)
     seqs = [op.get("seq") for op in body.ops]
     if any(not isinstance(q, int) or isinstance(q, bool) for q in seqs):
@@ -46,7 +47,8 @@ def push(body: PushBody, user: AnyRole, s: Db, now: Now, venue: AtVenue) -> dict
     if seqs != sorted(seqs) or len(set(seqs)) != len(seqs):
         raise ValidationError("操作必须按 seq 递增顺序推送", field="ops.seq")
     results = pushed_ops.apply_batch(s, body.ops, device_id=device_id, user=user.username,
-                                     now=now, venue=venue)
+                                     now=now, venue=venue, terminal=user.terminal,
+                                     role=user.role)
     return {"results": [r.to_dict() for r in results]}
 
 

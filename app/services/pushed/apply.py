@@ -5,6 +5,11 @@ Each op runs in its own transaction through the recorder of its kind (`RECORDERS
 again answers `duplicate` with the stored result, the same op id with another payload
 `rejected` (`idempotency_key_reused`). Two pushes of one op racing each other make one effect:
 the loser finds the winner's row (or hits the order's unique keys) and replays it.
+
+Who pushes is the token's (DESIGN.md §14): a pusher that is not clerk+ on a window (a gate, a
+user with no device or terminal) has every op `rejected` `forbidden`, and so has an op whose
+payload names another clerk, terminal, device or actor. A `forbidden` refusal is not kept in
+`applied_ops` — nothing is written for it, and the op's id stays free for its real window.
 """
 
 import uuid
@@ -17,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.domain.errors import DomainError, ValidationError
+from app.domain.errors import DomainError, Forbidden, ValidationError
 from app.domain.venue import Venue
 from app.services.journal import exactly_once
 from app.services.journal.exactly_once import APPLIED_OPS, Entry
@@ -127,26 +132,34 @@ def _known(session: Session, ops: Sequence[Mapping[str, Any]]) -> dict[str, Entr
 
 
 def apply_batch(session: Session, ops: Sequence[Mapping[str, Any]], *, device_id: str,
-                user: str, now: datetime, venue: Venue) -> list[OpResult]:
+                user: str, now: datetime, venue: Venue, terminal: str | None = None,
+                role: str = "clerk") -> list[OpResult]:
     """Apply a pushed batch in order, each op in its own transaction; the ops already known
-    are looked up in one query."""
+    are looked up in one query. `user`, `role`, `device_id`, `terminal`: the token's."""
+    pushed = Pushed(device_id, user, now, venue, terminal, role)
+    try:
+        pushed.check_pusher()
+    except Forbidden as e:
+        return [_refused(_raw_id(op), REJECTED, e) for op in ops]
     known = _known(session, ops)
-    return [apply_op(session, op, device_id=device_id, user=user, now=now, venue=venue,
-                     known=known) for op in ops]
+    return [apply_op(session, op, pushed, known=known) for op in ops]
 
 
-def apply_op(session: Session, op: Mapping[str, Any], *, device_id: str, user: str,
-             now: datetime, venue: Venue,
+def _raw_id(op: Any) -> str:
+    return str(op.get("op_id"))[:64] if isinstance(op, Mapping) else "?"
+
+
+def apply_op(session: Session, op: Mapping[str, Any], pushed: Pushed, *,
              known: Mapping[str, Entry] | None = None) -> OpResult:
     """Apply one pushed op exactly once (see the module docstring). Never raises for bad
     input: the result says `rejected` (a 4xx the window shows its supervisor) or `conflict`.
     `known`: the batch's already-applied ops (else this op is looked up on its own)."""
-    raw_id = str(op.get("op_id"))[:64] if isinstance(op, Mapping) else "?"
     try:
+        pushed.check_pusher()
         op_id, kind, payload = _check_op(op)
     except DomainError as e:
-        return _refused(raw_id, REJECTED, e)
-    digest, pushed = payload_digest(payload), Pushed(device_id, user, now, venue)
+        return _refused(_raw_id(op), REJECTED, e)
+    digest = payload_digest(payload)
     row = known.get(op_id) if known is not None else _stored(session, op_id)
     if row is not None:
         return _replay(row, digest, op_id)
@@ -155,6 +168,9 @@ def apply_op(session: Session, op: Mapping[str, Any], *, device_id: str, user: s
     except exactly_once.Taken as twin:  # a twin push won the race
         return _replay(twin.entry, digest, op_id)
     except exactly_once.KeyReused as e:  # a twin push of another payload won it
+        return _refused(op_id, REJECTED, e)
+    except Forbidden as e:  # names someone else: not kept, nothing written
+        session.rollback()
         return _refused(op_id, REJECTED, e)
     except IntegrityError:
         session.rollback()

@@ -3,28 +3,60 @@ JSON is believed in nothing: every value is checked for its type and range, and 
 ValidationError naming the field in the words of the record it belongs to (售票记录, 班次记录…),
 so the op is `rejected` — never an exception the window would take for a passing fault.
 
+Who pushed is believed only from the token (DESIGN.md §14): `Pushed` carries its user, role,
+device and terminal; `check_pusher` admits clerk+ on a window (a device and a terminal) and
+nobody else, and `Fields.own` refuses (Forbidden) a payload naming another clerk, terminal or
+device. A sale or refund dated more than `OFFLINE_WINDOW` before the store's now is
+`rejected`; one dated after it is taken at the store's now (a window's clock may run fast:
+DESIGN.md §9 flags it, and order comes from `seq`).
+
 Instants must carry a zone and exist in UTC: `0001-01-01T00:00+14:00` is a valid ISO string
 whose UTC instant falls before year 1, and converting it raises OverflowError."""
 
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from app.domain.errors import ValidationError
+from app.domain import actors
+from app.domain.errors import Forbidden, ValidationError
+from app.domain.ids import normalize_terminal
 from app.domain.money import MAX_FEN
 from app.domain.venue import Venue
+
+# How long a window may stay offline and still have its sales and refunds taken (DESIGN.md
+# §14 "the device's offline window"): ops dated longer ago are `rejected` — a backdated refund
+# would be quoted at an earlier, cheaper instant. A window offline longer is counted by hand.
+OFFLINE_WINDOW = timedelta(days=7)
+PUSHERS = ("clerk", "supervisor", "finance", "admin")  # "clerk+" of DESIGN.md §8
+NOT_A_WINDOW = "只有在窗口设备上登录的售票员（及以上）可以推送操作"
+GATE_PUSH = "闸机账号不能推送窗口操作（核销请用 POST /redemptions）"
 
 
 @dataclass(frozen=True)
 class Pushed:
-    """Who pushed an op, and when the store received it (terminal and user from the token)."""
+    """Who pushed an op, and when the store received it: user, role, device and terminal
+    come from the token, never from the payload."""
 
     device_id: str
     user: str
     now: datetime
     venue: Venue
+    terminal: str | None = None
+    role: str = "clerk"
+
+    @property
+    def actor(self) -> str:
+        """The timeline actor of everything this push writes."""
+        return actors.user(self.user)
+
+    def check_pusher(self) -> None:
+        """Forbidden unless clerk+ signed in on a window (a device with a terminal)."""
+        if self.role == "gate":
+            raise Forbidden(GATE_PUSH)
+        if self.role not in PUSHERS or not self.device_id or not self.terminal:
+            raise Forbidden(NOT_A_WINDOW)
 
 
 def instant(value: Any) -> datetime | None:
@@ -46,6 +78,16 @@ def uuid_text(value: Any) -> str | None:
         return str(uuid.UUID(value))
     except ValueError:
         return None
+
+
+def _same(name: str, value: str) -> str:
+    """A terminal compares as `normalize_terminal` writes it; anything else as given."""
+    if name != "terminal":
+        return value.strip()
+    try:
+        return normalize_terminal(value)
+    except ValueError:
+        return "\0" + value  # never equal to a valid terminal
 
 
 def _is_int(value: Any) -> bool:
@@ -98,6 +140,24 @@ class Fields:
         if (at := instant(self.raw.get(name))) is None:
             raise self.bad(name, "不是带时区的有效时间")
         return at
+
+    def bounded_instant(self, name: str, now: datetime) -> datetime:
+        """An instant no earlier than now - OFFLINE_WINDOW, taken as `now` when it is later
+        (see the module docstring)."""
+        at = self.instant(name)
+        if at < now - OFFLINE_WINDOW:
+            raise self.bad(name, f"早于 {OFFLINE_WINDOW.days} 天的离线期限，中心库不再受理")
+        return min(at, now)
+
+    def own(self, name: str, mine: str | None, words: str) -> None:
+        """Forbidden when the payload names another `words` (登录用户, 终端…) than `mine`,
+        the token's; an absent field is fine (the token's is used)."""
+        given = self.raw.get(name)
+        if given is None:
+            return
+        if not isinstance(given, str) or _same(name, given) != _same(name, mine or ""):
+            raise Forbidden(f"{self.record}的 {name}（{str(given)[:40]}）与{words}"
+                            f"（{mine or '无'}）不一致，已拒绝")
 
     def optional_instant(self, name: str) -> datetime | None:
         return self.instant(name) if self.present(name) else None

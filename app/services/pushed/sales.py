@@ -5,10 +5,17 @@ stock or for a visit date in the past — money changed hands.
 Units come, in this order, from the lease the window sold on (while it is active), from free
 capacity, from another active lease of the same device, type and day; what is still missing
 is counted in `inventory.oversold` and raises an `oversold` anomaly (DESIGN.md §4, §6).
+
+What the store knows better is checked (DESIGN.md §14): the clerk, terminal and device are the
+token's (`record`); the order number is `W{own terminal}-…` (else Forbidden); the sale was made
+within the offline window (`payload.OFFLINE_WINDOW`; a later date is taken as now). The store re-prices the
+sale from its catalog — today's prices, the catalog keeps no history — and money paid
+otherwise is recorded as paid (it changed hands, tickets priced by their share of it) and
+raises a `price_mismatch` anomaly.
 """
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -17,9 +24,10 @@ from sqlalchemy.orm import Session
 
 from app.domain import inventory as inv_rules
 from app.domain.catalog import TicketSpec, TicketType, units_needed
-from app.domain.errors import ValidationError
-from app.domain.ids import is_ticket_code
-from app.domain.money import format_fen, split_proportionally
+from app.domain.errors import Forbidden, ValidationError
+from app.domain.ids import is_ticket_code, normalize_terminal
+from app.domain.money import MAX_FEN, format_fen, split_proportionally
+from app.domain.timeline import iso_utc
 from app.domain.venue import Venue
 from app.services.journal import anomaly_log, changes
 from app.services.sales.selling import (
@@ -146,16 +154,41 @@ def _take_units(session: Session, code: str, day: date, n: int, lease_id: str | 
     return sale.oversold
 
 
-def _priced(plan: SalePlan, amount_fen: int) -> SalePlan:
-    """The window's charge wins when its catalog priced the sale differently."""
-    if amount_fen == plan.total_fen or not plan.specs:
-        return plan
-    shares = split_proportionally(amount_fen, [s.list_price_fen for s in plan.specs])
-    specs = tuple(TicketSpec(s.ticket_type, s.sold_as, s.name, s.kind, p, s.list_price_fen,
-                             s.uses_total, s.person) for s, p in zip(plan.specs, shares,
-                                                                      strict=True))
-    change = max(0, plan.tendered_fen - amount_fen)
-    return SalePlan(plan.terminal, specs, amount_fen, max(plan.tendered_fen, amount_fen), change)
+def _store_plan(req: SaleRequest, catalog: Mapping[str, TicketType], now: datetime,
+                venue: Venue) -> SalePlan:
+    """The sale as the store prices it; never refused for what was tendered (the window's
+    money is checked against it afterwards)."""
+    return plan_sale(replace(req, tendered_fen=MAX_FEN), catalog, now=now, venue=venue,
+                     check_date=False)
+
+
+def _priced(plan: SalePlan, amount_fen: int, tendered_fen: int) -> SalePlan:
+    """The sale as it was paid: the window's charge, split over the tickets by list price
+    when it is not the store's price."""
+    specs = plan.specs
+    if amount_fen != plan.total_fen and specs:
+        shares = split_proportionally(amount_fen, [s.list_price_fen for s in specs])
+        specs = tuple(TicketSpec(s.ticket_type, s.sold_as, s.name, s.kind, p, s.list_price_fen,
+                                 s.uses_total, s.person) for s, p in zip(specs, shares,
+                                                                          strict=True))
+    tendered = max(tendered_fen, amount_fen)
+    return SalePlan(plan.terminal, specs, amount_fen, tendered, tendered - amount_fen)
+
+
+def _order_no(p: Fields, terminal: str) -> str:
+    """The window's order number; Forbidden unless it is one of its own terminal's."""
+    order_no = p.text("order_no", 64)
+    if not order_no.startswith(f"W{terminal}-"):
+        raise Forbidden(f"订单号 {order_no[:40]} 不是本窗口（终端 {terminal}）的订单号"
+                        f"（应为 W{terminal}-…），已拒绝")
+    return order_no
+
+
+def _terminal(req: SaleRequest) -> str:
+    try:
+        return normalize_terminal(req.terminal)
+    except ValueError:
+        raise ValidationError(f"终端编号不正确：{req.terminal[:8]}", field="terminal") from None
 
 
 def record_sale(session: Session, payload: Mapping[str, Any], *, device_id: str, user: str,
@@ -167,17 +200,17 @@ def record_sale(session: Session, payload: Mapping[str, Any], *, device_id: str,
     Raises ValidationError for a malformed payload, and IntegrityError when its order_id,
     order_no or a ticket code already belongs to another order; then nothing was written.
     """
-    del user  # the clerk named in the payload sold it; the pushing user is in applied_ops
+    del user  # the clerk named in the payload sold it (`record`: the token's user)
     p = Fields(payload, RECORD)
     with session.begin():
         catalog = load_catalog(session)
         req = _request(p, device_id)
-        amount = p.nested("payment").fen("amount_fen")
-        plan = _priced(plan_sale(req, catalog, now=now, venue=venue, check_date=False), amount)
-        order_no = p.text("order_no", 64)
+        order_no = _order_no(p, _terminal(req))
+        created = p.bounded_instant("created_at", now)
+        store = _store_plan(req, catalog, now, venue)
+        plan = _priced(store, p.nested("payment").fen("amount_fen"), req.tendered_fen)
         sold = _tickets(p, plan, catalog)  # an order_id or order_no already taken:
         # the unique keys refuse it (IntegrityError); `apply` says which order clashed
-        created = min(p.instant("created_at"), now)
         leases = _payload_leases(p)
         oversold: dict[str, int] = {}
         for code, n in sorted(units_needed(plan.specs).items()):
@@ -189,9 +222,12 @@ def record_sale(session: Session, payload: Mapping[str, Any], *, device_id: str,
         log_sale(session, req, plan, req.order_id, order_no, payment_no, created)
         for code, over in oversold.items():
             _raise_oversold(session, req, order_no, code, over, catalog, plan, now)
+        mismatch = plan.total_fen != store.total_fen
+        if mismatch:
+            _raise_price_mismatch(session, req, order_no, store, plan, venue, created, now)
         changes.touch(session, "order", req.order_id, now=now)
         changes.touch_inventory(session, units_needed(plan.specs), req.visit_date, now=now)
-        version = 1 if not oversold else session.execute(
+        version = 1 if not (oversold or mismatch) else session.execute(
             sa.select(Order.version).where(Order.order_id == req.order_id)).scalar_one()
         record = SaleRecord(req.order_id, order_no, version, sum(oversold.values()))
         if before_commit is not None:
@@ -214,9 +250,32 @@ def _raise_oversold(session: Session, req: SaleRequest, order_no: str, code: str
         amount_fen=amount, now=now, dedupe_key=f"oversold:{req.order_id}:{code}")
 
 
+def _raise_price_mismatch(session: Session, req: SaleRequest, order_no: str, store: SalePlan,
+                          paid: SalePlan, venue: Venue, sold_at: datetime,
+                          now: datetime) -> None:
+    gap = paid.total_fen - store.total_fen
+    lines = "、".join(f"{ln.ticket_type}×{ln.qty}" for ln in req.lines)
+    anomaly_log.open_anomaly(
+        session, "price_mismatch", order_id=req.order_id, order_no=order_no,
+        reason=(f"窗口 {req.terminal}（设备 {req.device_id}，{req.clerk}）于 "
+                f"{venue.local(sold_at):%Y-%m-%d %H:%M} 售出 {lines}，实收 "
+                f"{format_fen(paid.total_fen)}，中心库定价 {format_fen(store.total_fen)}，"
+                f"{'多收' if gap > 0 else '少收'} {format_fen(abs(gap))}"),
+        evidence={"device_id": req.device_id, "terminal": req.terminal, "clerk": req.clerk,
+                  "method": req.payment_method, "paid_fen": paid.total_fen,
+                  "expected_fen": store.total_fen, "difference_fen": gap,
+                  "sold_at": iso_utc(sold_at)},
+        amount_fen=abs(gap), now=now, dedupe_key=f"price_mismatch:{req.order_id}")
+
+
 def record(session: Session, payload: Mapping[str, Any], pushed: Pushed,
            keep: Callable[[Session, int], None]) -> int:
-    """The `sale` recorder of `apply.RECORDERS`."""
+    """The `sale` recorder of `apply.RECORDERS`: the clerk, terminal and device named in the
+    payload must be the token's (Forbidden otherwise)."""
+    p = Fields(payload, RECORD)
+    p.own("clerk", pushed.user, "登录用户")
+    p.own("terminal", pushed.terminal, "登录窗口的终端号")
+    p.own("device_id", pushed.device_id, "登录设备")
     return record_sale(session, payload, device_id=pushed.device_id, user=pushed.user,
                        now=pushed.now, venue=pushed.venue,
                        before_commit=lambda s, done: keep(s, done.version)).version

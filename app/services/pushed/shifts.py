@@ -3,7 +3,8 @@ DESIGN.md §9) in its `shifts` table, as the window sent them.
 
 Applying is idempotent: the op journal (`applied_ops`) answers a replayed op, and a shift row
 already in the state an op describes is left as it is. A `shift_close` whose `shift_open` never
-arrived still records the closed shift.
+arrived still records the closed shift. The shift's terminal and clerk must be the token's
+(DESIGN.md §14): a shift of another window or clerk is `rejected` (Forbidden).
 """
 
 from collections.abc import Callable, Mapping
@@ -40,17 +41,23 @@ def _close_fields(p: Fields) -> dict[str, Any]:
             "variance_fen": p.fen("variance_fen", signed=True)}
 
 
+def _own(payload: Mapping[str, Any], pushed: Pushed) -> None:
+    p = Fields(payload, RECORD)
+    p.own("terminal", pushed.terminal, "登录窗口的终端号")
+    p.own("clerk", pushed.user, "登录用户")
+
+
 def record_open(session: Session, payload: Mapping[str, Any], pushed: Pushed,
                 keep: Callable[[Session, int], None]) -> int:
-    """The `shift_open` recorder of `apply.RECORDERS`."""
-    del pushed  # the shift names its window and clerk
+    """The `shift_open` recorder of `apply.RECORDERS` (the token's window and clerk)."""
+    _own(payload, pushed)
     return apply_shift_op(session, "shift_open", payload, before_commit=keep)
 
 
 def record_close(session: Session, payload: Mapping[str, Any], pushed: Pushed,
                  keep: Callable[[Session, int], None]) -> int:
-    """The `shift_close` recorder of `apply.RECORDERS`."""
-    del pushed
+    """The `shift_close` recorder of `apply.RECORDERS` (the token's window and clerk)."""
+    _own(payload, pushed)
     return apply_shift_op(session, "shift_close", payload, before_commit=keep)
 
 

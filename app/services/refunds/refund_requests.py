@@ -221,6 +221,8 @@ def request_refund(session: Session, order_no: str, ticket_ids: Sequence[str], m
             if method == "cash" and payout_terminal:
                 refund.override = refund.override | {"payout_terminal": payout_terminal}
         else:
+            if method == "cash":  # paid at once: from the asking window's drawer (§14)
+                refund.paid_out_terminal, refund.paid_out_at = payout_terminal, now
             settle(session, order, refund, actor=who, now=now, today=today)
         changed(session, order, now=now)
         if before_commit is not None:

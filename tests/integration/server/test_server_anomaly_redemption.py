@@ -117,7 +117,8 @@ def test_redeemed_after_refund_from_a_crossed_offline_refund(live):
               "device_time": "2026-11-21T02:30:00Z", "payload": {
                   "order_no": p["order_no"], "order_id": p["order_id"],
                   "refund_id": str(uuid.uuid4()), "refund_no": f"{p['order_no']}-R1",
-                  "ticket_ids": [ticket["ticket_id"]], "amount_fen": 10000, "fee_fen": 0,
+                  # the same-day quote (30% fee): more is a refund_mismatch (§14)
+                  "ticket_ids": [ticket["ticket_id"]], "amount_fen": 7000, "fee_fen": 3000,
                   "payment_fee_fen": 0, "reason": "游客临时有事", "clerk": "clerk1",
                   "created_at": "2026-11-21T02:30:00Z"}}
     assert push(live, h, [refund])[0]["status"] == "applied"

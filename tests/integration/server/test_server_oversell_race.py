@@ -82,6 +82,7 @@ def test_racing_channels_never_oversell_free_capacity(live, now):
             op = sale_op(day=day, qty=rng.randint(1, 3), lease_id=lease["lease_id"], seq=seq,
                          terminal=f"L{n}")
             op["payload"]["device_id"] = device
+            op["payload"]["clerk"] = "clerk2"  # the token's clerk (DESIGN.md §14)
             res = requests.post(live.url("/sync/push"), json={"device_id": device,
                                                               "ops": [op]},
                                 headers=h, timeout=60)

@@ -26,8 +26,8 @@ def shift_ops(shift_id=None):
     return op("shift_open", base, 1), op("shift_close", close, 2)
 
 
-def push(live, headers, ops):
-    r = requests.post(live.url("/sync/push"), json={"device_id": "dev-1", "ops": ops},
+def push(live, headers, ops, device_id="dev-1"):
+    r = requests.post(live.url("/sync/push"), json={"device_id": device_id, "ops": ops},
                       headers=headers, timeout=30)
     assert r.status_code == 200, r.text
     return r.json()["results"]
@@ -95,5 +95,7 @@ def test_the_same_shift_id_from_another_window_is_a_conflict(live):
     opening, _ = shift_ops()
     assert push(live, h, [opening])[0]["status"] == "applied"
     other = op("shift_open", {**opening["payload"], "terminal": "02"})
-    (result,) = push(live, h, [other])
+    # DESIGN.md §14: only window 02's own token may push a shift of window 02
+    (result,) = push(live, live.login("clerk1", terminal="02", device_id="dev-2"), [other],
+                     device_id="dev-2")
     assert result["status"] == "conflict" and "已属于终端 01" in result["error"]["message"]

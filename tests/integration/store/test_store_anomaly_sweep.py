@@ -5,10 +5,12 @@ open anomalies grows with their age."""
 import uuid
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 from conftest import sell
 
 from app.domain.anomalies import priority
+from app.domain.errors import ValidationError
 from app.domain.ids import new_ticket_code
 from app.services.anomalies import anomaly_sweep
 from app.services.pushed import refunds as refund_records
@@ -157,11 +159,13 @@ def test_a_refund_made_in_time_but_synced_after_the_day_is_flagged(db, now, venu
     assert _sweep(db, next_day + timedelta(minutes=1), venue).total == 0
 
 
-def test_a_refund_asked_after_the_visit_date_keeps_its_unit_and_is_not_flagged(db, now,
-                                                                              venue):
+def test_a_refund_asked_after_the_visit_date_is_refused_and_nothing_is_flagged(db, now,
+                                                                               venue):
+    # DESIGN.md §14: a ticket the store's quote does not refund (past its visit day) is refused
     sale = sell(db, now, venue, ("ADULT", 2))
     next_day = now + timedelta(days=1)
-    _offline_refund(db, sale, venue, refunded_at=next_day, recorded_at=next_day)
+    with pytest.raises(ValidationError, match="闭园"):
+        _offline_refund(db, sale, venue, refunded_at=next_day, recorded_at=next_day)
     assert _sweep(db, next_day, venue).total == 0
 
 

@@ -12,9 +12,13 @@ def test_catalogue_matches_design_table():
         "paid_no_order", "payment_failed_order_open", "duplicate_payment",
         "paid_inventory_not_deducted", "redeem_failed", "duplicate_redemption",
         "redeemed_after_refund", "refund_not_processed", "refund_failed",
-        "refund_inventory_not_restored", "oversold"}
+        "refund_inventory_not_restored", "oversold", "price_mismatch", "refund_mismatch"}
     assert KINDS["duplicate_payment"].fixes == ("refund_duplicate",)
     assert KINDS["oversold"].category is Category.INVENTORY
+    assert (KINDS["price_mismatch"].category, KINDS["price_mismatch"].fixes) == (
+        Category.PAYMENT, ("mark_resolved",))
+    assert (KINDS["refund_mismatch"].category, KINDS["refund_mismatch"].fixes) == (
+        Category.REFUND, ("mark_resolved",))
 
 
 def test_priority_orders_by_category_then_amount_then_age():

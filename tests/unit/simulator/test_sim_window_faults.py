@@ -41,7 +41,8 @@ def test_faults_start_with_one_of_each_scenario(opened):
     assert actions == list(traffic.OPENING_FAULTS)
     for kind in ("paid_no_order", "payment_failure", "left_paying", "duplicate_payment",
                  "refund_left_waiting", "refund_provider_fails", "oversold",
-                 "stock_not_deducted", "refund_not_restored", "refund_crosses_redemption"):
+                 "stock_not_deducted", "refund_not_restored", "refund_crosses_redemption",
+                 "price_mismatch", "refund_mismatch"):
         assert sim.stats[f"faults.{kind}"] == 1, (kind, sim.stats)
     assert sim.stats["errors.unexpected"] == 0
 
