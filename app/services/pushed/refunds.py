@@ -30,6 +30,7 @@ from app.domain.venue import Venue
 from app.services.journal import timeline
 from app.services.journal.anomaly_log import open_anomaly
 from app.services.journal.order_state import changed, lock_order
+from app.services.journal.read_scope import REFUND_REFUSED, Scope
 from app.services.refunds.refund_quotes import (
     force_majeure_rules,
     payment_method,
@@ -92,7 +93,8 @@ def record(session: Session, payload: Mapping[str, Any], pushed: Pushed,
     p.own("terminal", pushed.terminal, "登录窗口的终端号")
     return record_offline_refund(session, payload, user=pushed.user, now=pushed.now,
                                  venue=pushed.venue, before_commit=keep,
-                                 terminal=pushed.terminal)
+                                 terminal=pushed.terminal,
+                                 scope=Scope(pushed.role, pushed.terminal, pushed.user))
 
 
 def store_quote(session: Session, order: Order, op: OfflineRefund, venue: Venue,
@@ -202,13 +204,14 @@ def _pay_out(session: Session, order: Order, refund: Refund, op: OfflineRefund, 
 def record_offline_refund(session: Session, payload: Mapping[str, Any], *, user: str,
                           now: datetime, venue: Venue,
                           before_commit: Callable[[Session, int], None],
-                          terminal: str | None = None) -> int:
+                          terminal: str | None = None, scope: Scope | None = None) -> int:
     """Record a window's offline cash refund in one transaction; the order's new version.
     `user` is the clerk, `terminal` the window whose drawer paid. An op naming a refund the
     approvers let through (`approved`, cash) is its payout: the refund succeeds. Raises
     ValidationError for a malformed op or a ticket the store will not refund (see the module
     docstring), NotFound for an unknown order, Conflict when the refund id is already used,
-    Forbidden for a payout at another window than the approved one."""
+    Forbidden for a payout at another window than the approved one, or (with `scope`, the
+    pusher's read scope) a new refund of an order the pusher may not read (DESIGN §14)."""
     op = parse(payload, user, now, terminal)
     with session.begin():
         order = lock_order(session, order_id=op.order_id)
@@ -217,6 +220,9 @@ def record_offline_refund(session: Session, payload: Mapping[str, Any], *, user:
         if (approved := session.get(Refund, op.refund_id)) is not None:
             _pay_out(session, order, approved, op, venue, now)
         else:
+            if scope is not None and not scope.order(
+                    {"channel": order.channel, "terminal": order.terminal, "clerk": order.clerk}):
+                raise Forbidden(REFUND_REFUSED)
             _record_new(session, order, op, venue, now)
         changed(session, order, now=now)
         before_commit(session, order.version)

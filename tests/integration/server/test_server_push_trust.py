@@ -37,6 +37,18 @@ def _refund_op(order, ticket_ids, *, amount, clerk="clerk1", seq=2, at=None, **e
             "device_time": payload["created_at"], "payload": payload}
 
 
+def _sold_at(live, headers, qty, days=0):
+    """A cash sale of `qty` adults over POST /orders by the window of `headers`."""
+    day = live.venue.local_date(live.clock()) + timedelta(days=days)
+    r = requests.post(live.url("/orders"), timeout=20, json={
+        "channel": "window", "visit_date": day.isoformat(),
+        "lines": [{"ticket_type": "ADULT", "qty": qty}],
+        "payment": {"method": "cash", "amount_fen": 10000 * qty}},
+        headers=headers | {"Idempotency-Key": str(uuid.uuid4())})
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
 def _forbidden(result):
     assert result["status"] == "rejected", result
     assert result["error"]["code"] == "forbidden", result
@@ -229,10 +241,10 @@ def test_timeline_actors_are_the_token_user(live, now):
 def test_a_payout_is_taken_only_at_its_window(live, now):
     """Attack: window 01 paid out a cash refund approved for window 02."""
     from test_server_refund_approvals import _approve, _payout_op
-    from test_server_refunds import _ids, _sell
+    from test_server_refunds import _ids
 
-    order = _sell(live, ("ADULT", 2), days=0)
     two = live.login("clerk1", terminal="02", device_id="dev-2")
+    order = _sold_at(live, two, 2)  # window 02's sale: only that window may ask its refund
     r = requests.post(live.url(f"/orders/{order['order_no']}/refunds"), timeout=20,
                       json={"ticket_ids": _ids(order), "method": "cash", "reason": "就医",
                             "override": {"fee_bp": 0, "reason": "就医",
@@ -257,8 +269,8 @@ def test_a_payout_is_taken_only_at_its_window(live, now):
 
 def test_a_cash_refund_settled_at_once_is_charged_to_the_asking_window(live, now):
     """Attack: a cash refund settled at once was charged to no drawer."""
-    order = channel_order(live, "OWN-T9", paid=True, days=5, lines=(("ADULT", 1),))
     two = live.login("clerk1", terminal="02", device_id="dev-2")
+    order = _sold_at(live, two, 1, days=5)
     r = requests.post(live.url(f"/orders/{order['order_no']}/refunds"), timeout=20,
                       json={"ticket_ids": [order["tickets"][0]["ticket_id"]],
                             "method": "cash", "reason": "改期"},
@@ -266,3 +278,27 @@ def test_a_cash_refund_settled_at_once_is_charged_to_the_asking_window(live, now
     assert r.status_code == 201 and r.json()["status"] == "succeeded", r.text
     with live.db.engine.connect() as conn:
         assert conn.execute(sa.select(Refund.paid_out_terminal)).scalar_one() == "02"
+
+
+def test_a_window_refunds_only_orders_it_may_read(live, now):
+    """Attack: a clerk paid back in cash at once another window's sale or an OTA order (a
+    refund op pushed for an order he may not read). Now `forbidden`, nothing written; the
+    window that sold it may."""
+    day = live.venue.local_date(now) + timedelta(days=5)
+    sale = sale_op(day=day, qty=1)
+    assert push(live, live.login("clerk1"), [sale])[0]["status"] == "applied"
+    order = order_of(live, sale["payload"]["order_no"])
+    ota = channel_order(live, "OTA-T9", paid=True, channel="ota_ctrip", days=5,
+                        lines=(("ADULT", 1),))
+    other = live.login("clerk2", terminal="02", device_id="dev-2")
+    before = snapshot(live.db)
+    results = push(live, other, [
+        _refund_op(order, [order["tickets"][0]["ticket_id"]], amount=7000, clerk="clerk2",
+                   terminal="02"),
+        _refund_op(ota, [ota["tickets"][0]["ticket_id"]], amount=7000, clerk="clerk2", seq=3,
+                   terminal="02")], device_id="dev-2")
+    assert all("本窗口" in _forbidden(r) for r in results)
+    assert snapshot(live.db) == before
+    mine = push(live, live.login("clerk1"),
+                [_refund_op(order, [order["tickets"][0]["ticket_id"]], amount=10000)])[0]
+    assert mine["status"] == "applied", mine
