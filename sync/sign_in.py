@@ -19,13 +19,15 @@ STORE_LOGIN_TIMEOUT = 5.0  # a clerk waits this long at most for an unreachable 
 
 @dataclass(frozen=True)
 class Window:
-    """Who is asking: the window's database (`.session()`), its device and terminal, and the
-    central store it belongs to (None: the embedded one, no store check)."""
+    """Who is asking: the window's database (`.session()`), its device and terminal, the
+    central store it belongs to (None: the embedded one, no store check) and the device
+    secret it signs in there with (DESIGN.md §14)."""
 
     db: Any
     device_id: str
     terminal: str
     store_url: str | None = None
+    device_secret: str | None = None
 
 
 def sign_in(window: Window, username: str, password: str, *, now: datetime) -> auth.UserInfo:
@@ -44,7 +46,7 @@ def store_accepts(window: Window, username: str, password: str, *, now: datetime
     """Ask the store; when it accepts, remember the user in the window's database."""
     client = StoreClient(api_base(window.store_url or ""), timeout=timeout)
     try:
-        who = client.login(username, password, window.device_id, window.terminal)
+        who = client.login(username, password, window.device_id, window.device_secret)
     except (PermanentError, TransientError):
         return False
     finally:

@@ -122,6 +122,7 @@ class ClientApp(QObject):
         self.store: StoreHandle | None = StoreHandle(remote) if remote else None
         self.store_starter = None if remote else store_starter
         self.engine: Any = None
+        self.enroll_pending = False
         self.credentials: tuple[str, str] | None = None
         self.translators = install_translations(self.qt, self.ctx.lang)
         self.qt.setStyleSheet(load_stylesheet())
@@ -160,6 +161,8 @@ class ClientApp(QObject):
         if (self.engine is not None or self.store is None or self.credentials is None
                 or not self.backend_ready):
             return
+        if self._enrolling():
+            return
         username, password = self.credentials
         try:
             self.engine = start_engine(self.ctx, self.store.base_url, username, password,
@@ -170,6 +173,23 @@ class ClientApp(QObject):
             return
         self.ctx.sync.waker = self.engine.wake
         self.ctx.store = store_client(self.ctx, self.store.base_url, username, password)
+
+    def _enrolling(self) -> bool:
+        """The embedded store registers this window first (on the pool), once: True while
+        that is under way; `_start_sync` runs again when it is done."""
+        enroll = getattr(self.store, "enroll", None)
+        if enroll is None or self.ctx.device_secret_override is not None:
+            return False
+        if not self.enroll_pending:
+            self.enroll_pending = True
+            (tasks.run(enroll, self.ctx.device_id, self.ctx.terminal)
+                .on_success(self._enrolled)
+                .on_failure(self._store_failed))
+        return True
+
+    def _enrolled(self, secret: str) -> None:
+        self.ctx.device_secret_override = secret
+        self._start_sync()
 
     def _stop_sync(self) -> None:
         engine, self.engine = self.engine, None
