@@ -47,9 +47,13 @@ class ClientContext:
     @property
     def device_secret(self) -> str | None:
         """What this window signs in to the store with (DESIGN.md §14): the embedded store's
-        registration, else the secret an admin gave this window (its settings)."""
+        registration, else the secret an admin gave this window (its settings, else
+        `$MENPIAO_DEVICE_SECRET` for a window set up from the command line)."""
+        import os
+
         return (self.device_secret_override
-                or getattr(self.settings, "device_secret", None) or None)
+                or getattr(self.settings, "device_secret", None)
+                or os.environ.get("MENPIAO_DEVICE_SECRET") or None)
 
     @property
     def default_printer_uri(self) -> str:
