@@ -17,7 +17,8 @@ def _embedded_store(ctx: object) -> object:
 
     store = embedded.start(ctx.home, ctx.clock)
     return StoreHandle(store.base_url, stop=store.stop,
-                       simulator_stop=_gentle_simulator(store.base_url, store.secret))
+                       simulator_stop=_gentle_simulator(store.base_url, store.secret),
+                       enroll=store.enroll_window)
 
 
 def _quiet_store(ctx: object) -> object:
@@ -26,7 +27,7 @@ def _quiet_store(ctx: object) -> object:
     from ui.sync_runner import StoreHandle
 
     store = embedded.start(ctx.home, ctx.clock)
-    return StoreHandle(store.base_url, stop=store.stop)
+    return StoreHandle(store.base_url, stop=store.stop, enroll=store.enroll_window)
 
 
 def _screenshots(args: argparse.Namespace) -> int:

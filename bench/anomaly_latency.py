@@ -25,7 +25,7 @@ from simulator.webhooks import signed_headers
 from sync.engine import SyncEngine
 from sync.transport import StoreClient
 
-from .live_store import SECRET, Store, pg_database
+from .live_store import SECRET, Store, enroll, pg_database
 
 ANOMALIES = 40
 GAP_S = 0.1
@@ -40,7 +40,8 @@ def _supervisor_window(folder: Path, base: str) -> tuple[Database, SyncEngine, l
     """A supervisor's client: SQLite cache and sync engine; `arrivals` collects (time, id)."""
     db = Database.open(f"sqlite:///{folder / 'client.sqlite3'}")
     client = StoreClient(base)
-    client.login("supervisor", "supervisor", "bench-supervisor")
+    client.login("supervisor", "supervisor", "bench-supervisor",
+                 enroll(base, "bench-supervisor", None))  # an office device
     arrivals: list[tuple[float, str]] = []
     lock = threading.Lock()
 
@@ -85,7 +86,7 @@ def run(n: int = ANOMALIES) -> dict:
         engine.sync_once()
         engine.start()
         supervisor = StoreClient(store.base)
-        supervisor.login("supervisor", "supervisor", "bench-supervisor-ui")
+        supervisor.login("supervisor", "supervisor", None)  # at no device (DESIGN.md §14)
         visible, posts, fixes, reads, ids = [], [], [], [], []
         seen: set[str] = set()
         with requests.Session() as http:

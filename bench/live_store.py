@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
+import requests
 import uvicorn
 
 from app.domain.venue import Venue
@@ -73,3 +74,28 @@ class Store:
 
 def sqlite_url(folder: Path, name: str = "store.sqlite3") -> str:
     return f"sqlite:///{folder / name}"
+
+
+_ENROLLED: dict[tuple[str, str], str] = {}
+
+
+def enroll(base: str, device_id: str, terminal: str | None) -> str:
+    """Register a bench device over HTTP as an admin would (DESIGN.md §14) and return its
+    secret (once per store and device): a window at `terminal` (the demo window holding that
+    number is taken out of service first: benches run on throwaway stores), or an office
+    device (terminal None)."""
+    if (base, device_id) in _ENROLLED:
+        return _ENROLLED[(base, device_id)]
+    admin = requests.post(f"{base}/auth/login", json={"username": "admin", "password": "admin"},
+                          timeout=30)
+    admin.raise_for_status()
+    headers = {"Authorization": f"Bearer {admin.json()['token']}"}
+    body: dict[str, str] = {"device_id": device_id, "kind": "office"}
+    if terminal:
+        requests.put(f"{base}/devices/window-{terminal}", json={"active": False},
+                     headers=headers, timeout=30)  # 404 when there is no such demo window
+        body = {"device_id": device_id, "kind": "window", "terminal": terminal}
+    r = requests.post(f"{base}/devices", json=body, headers=headers, timeout=30)
+    r.raise_for_status()
+    _ENROLLED[(base, device_id)] = r.json()["device_secret"]
+    return _ENROLLED[(base, device_id)]

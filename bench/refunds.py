@@ -28,7 +28,7 @@ import requests
 
 from app.domain.refunds import Holiday, RefundFacts, RefundPolicy, quote_refund
 
-from .live_store import Store, pg_database, sqlite_url
+from .live_store import Store, enroll, pg_database, sqlite_url
 
 REFUNDS = 800
 THREADS = 4
@@ -92,9 +92,10 @@ def store_process(url: str) -> Iterator[tuple[str, int]]:
 
 
 def _login(base: str, user: str, terminal: str | None = None) -> dict[str, str]:
-    body = {"username": user, "password": user, "device_id": f"bench-{user}-{terminal}"}
-    if terminal:
-        body["terminal"] = terminal
+    body = {"username": user, "password": user}
+    if terminal:  # a window registered by the admin (DESIGN.md §14); else at no device
+        device = f"bench-{user}-{terminal}"
+        body |= {"device_id": device, "device_secret": enroll(base, device, terminal)}
     r = requests.post(f"{base}/auth/login", json=body, timeout=30)
     r.raise_for_status()
     return {"Authorization": f"Bearer {r.json()['token']}"}

@@ -19,7 +19,7 @@ from app.store.db import Database
 from sync.engine import SyncEngine
 from sync.transport import StoreClient
 
-from .live_store import Store, pg_database
+from .live_store import Store, enroll, pg_database
 from .sync_push import BATCH, sale_ops
 
 OPS = 10_000
@@ -39,7 +39,7 @@ def _engine_drain(n: int) -> tuple[float, int]:
         day = store.venue.local_date(store.clock()).isoformat()
         _fill(db, sale_ops(n, "01", day))
         client = StoreClient(store.base, timeout=120)
-        client.login("clerk1", "clerk1", "bench-01", "01")
+        client.login("clerk1", "clerk1", "bench-01", enroll(store.base, "bench-01", "01"))
         engine = SyncEngine(db, client, device_id="bench-01", clock=lambda: datetime.now(UTC),
                             on_event=lambda e: None)
         start = time.perf_counter()
@@ -59,7 +59,7 @@ def _bare_drain(n: int) -> float:
         ops = sale_ops(n, "01", day)
         r = requests.post(f"{store.base}/auth/login", json={
             "username": "clerk1", "password": "clerk1", "device_id": "bench-01",
-            "terminal": "01"}, timeout=10)
+            "device_secret": enroll(store.base, "bench-01", "01")}, timeout=10)
         headers = {"Authorization": f"Bearer {r.json()['token']}"}
         start = time.perf_counter()
         with requests.Session() as http:

@@ -23,7 +23,7 @@ from simulator.webhooks import signed_headers
 from sync.engine import SyncEngine
 from sync.transport import StoreClient
 
-from .live_store import SECRET, Store, pg_database
+from .live_store import SECRET, Store, enroll, pg_database
 
 ORDERS = 60
 GAP_S = 0.15
@@ -37,7 +37,7 @@ def _p95(xs: list[float]) -> float:
 def _client_cache(folder: Path, base: str) -> tuple[Database, SyncEngine, dict, threading.Event]:
     db = Database.open(f"sqlite:///{folder / 'client.sqlite3'}")
     client = StoreClient(base)
-    client.login("clerk1", "clerk1", "bench-window", "01")
+    client.login("clerk1", "clerk1", "bench-window", enroll(base, "bench-window", "01"))
     seen: dict[str, float] = {}
     arrived = threading.Event()
 

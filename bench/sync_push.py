@@ -17,7 +17,7 @@ import requests
 
 from app.domain.ids import new_ticket_code
 
-from .live_store import Store, pg_database
+from .live_store import Store, enroll, pg_database
 
 OPS = 2000
 BATCH = 200
@@ -44,9 +44,9 @@ def sale_ops(n: int, terminal: str, day: str, start_seq: int = 1) -> list[dict]:
 
 
 def _login(base: str, device: str, terminal: str) -> dict[str, str]:
-    r = requests.post(f"{base}/auth/login", json={"username": "clerk1", "password": "clerk1",
-                                                  "device_id": device, "terminal": terminal},
-                      timeout=10)
+    r = requests.post(f"{base}/auth/login", json={
+        "username": "clerk1", "password": "clerk1", "device_id": device,
+        "device_secret": enroll(base, device, terminal)}, timeout=10)
     r.raise_for_status()
     return {"Authorization": f"Bearer {r.json()['token']}"}
 

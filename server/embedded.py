@@ -15,7 +15,7 @@ import uvicorn
 
 from app.domain.audit import DEMO_KEY as DEMO_AUDIT_KEY
 from app.domain.venue import Venue
-from app.services.admin.seeding import seed_demo
+from app.services.admin.seeding import register_window, seed_demo
 from app.services.journal import audit
 from app.store.db import Database
 
@@ -32,7 +32,14 @@ class EmbeddedStore:
     db: Database
     server: uvicorn.Server
     thread: threading.Thread
+    clock: Callable[[], datetime]
     secret: str = DEMO_SECRET
+
+    def enroll_window(self, device_id: str, terminal: str) -> str:
+        """Register the window the client runs as (DESIGN.md §14: the embedded store registers
+        its own window), like the demo windows; returns the device secret it signs in with."""
+        with self.db.session() as session:
+            return register_window(session, device_id, terminal, now=self.clock())
 
     def stop(self, timeout: float = 10.0) -> None:
         self.server.should_exit = True
@@ -68,4 +75,4 @@ def start(home: Path, clock: Callable[[], datetime], *, venue: Venue | None = No
             raise RuntimeError("内置中心库未能启动")
         time.sleep(0.01)
     log.info("embedded store on 127.0.0.1:%d (%s)", port, home / "store.sqlite3")
-    return EmbeddedStore(f"http://127.0.0.1:{port}/api/v1", db, server, thread)
+    return EmbeddedStore(f"http://127.0.0.1:{port}/api/v1", db, server, thread, clock)

@@ -4,6 +4,9 @@ Why opaque tokens in the database rather than signed ones: the store is already 
 its database (DESIGN.md §13), so every worker checks a token with one indexed read and no
 shared signing secret to distribute; a token can be revoked, and a deactivated user or a changed
 role takes effect on the next request (the role is read from `users`, never from the token).
+
+A token is bound to the device it signed in at and that device's terminal, both taken from the
+device record at sign-in (DESIGN.md §14); a device taken out of service stops its tokens at once.
 """
 
 import hashlib
@@ -22,17 +25,20 @@ from app.store.models import ApiToken, Device, User
 TOKEN_TTL = timedelta(hours=12)  # one working day at the window, then log in again
 EXPIRED = "登录已过期，请重新登录"
 INVALID = "登录凭证无效，请重新登录"
+DEVICE_OFF = "此设备已停用，请联系管理员"
 
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: the user behind a valid token, and the window it logged in from."""
+    """Who is calling: the user behind a valid token, and the registered device it signed in
+    at (None: a supervisor, finance or admin without one) with that device's kind and window."""
 
     username: str
     display_name: str
     role: str
     device_id: str | None
     terminal: str | None
+    device_kind: str | None = None  # window | gate | office
 
 
 def digest(token: str) -> str:
@@ -41,16 +47,12 @@ def digest(token: str) -> str:
 
 def issue(session: Session, user: UserInfo, *, device_id: str | None, terminal: str | None,
           now: datetime) -> str:
-    """A new token for `user` (valid TOKEN_TTL); binds the device to `terminal` when given,
-    else takes the terminal the device is known at."""
+    """A new token for `user` (valid TOKEN_TTL), bound to `device_id` and `terminal` as the
+    sign-in found them in the device record. Writes nothing but the token."""
     token = secrets.token_urlsafe(32)
     with session.begin():
-        device = session.get(Device, device_id) if device_id else None
-        if device is not None and terminal:
-            device.terminal = terminal
-        bound = terminal or (device.terminal if device is not None else None)
         session.add(ApiToken(token_sha256=digest(token), username=user.username,
-                             device_id=device_id, terminal=bound, created_at=now,
+                             device_id=device_id, terminal=terminal, created_at=now,
                              expires_at=now + TOKEN_TTL))
     return token
 
@@ -60,14 +62,18 @@ def authenticate(session: Session, token: str, *, now: datetime) -> Principal:
     inactive."""
     with read_transaction(session):
         row = session.execute(
-            sa.select(ApiToken, User)
+            sa.select(ApiToken, User, Device.kind, Device.active)
             .join(User, User.username == ApiToken.username)
+            .outerjoin(Device, Device.device_id == ApiToken.device_id)
             .where(ApiToken.token_sha256 == digest(token))).first()
     if row is None:
         raise Unauthorized(INVALID)
-    tok, user = row
+    tok, user, kind, device_active = row
     if tok.revoked_at is not None or not user.active:
         raise Unauthorized(INVALID)
+    if tok.device_id is not None and not device_active:
+        raise Unauthorized(DEVICE_OFF)
     if now >= tok.expires_at:
         raise Unauthorized(EXPIRED)
-    return Principal(user.username, user.display_name, user.role, tok.device_id, tok.terminal)
+    return Principal(user.username, user.display_name, user.role, tok.device_id, tok.terminal,
+                     kind if tok.device_id else None)

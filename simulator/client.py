@@ -2,7 +2,7 @@
 reduced to a `Reply` (status + JSON). A store that cannot be reached raises `Unreachable`;
 an HTTP error status never raises: the runner counts it and goes on."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -39,8 +39,8 @@ class Transport(Protocol):
 
     def post_signed(self, path: str, payload: Mapping[str, Any]) -> Reply: ...
 
-    def login(self, username: str, password: str, device_id: str,
-              terminal: str | None = None) -> Reply: ...
+    def login(self, username: str, password: str, device_id: str | None,
+              device_secret: str | None = None) -> Reply: ...
 
     def post_as(self, token: str, path: str, payload: Mapping[str, Any],
                 headers: Mapping[str, str] | None = None) -> Reply: ...
@@ -73,12 +73,11 @@ class StoreClient:
         body = canonical_body(payload)
         return self._post(path, data=body, headers=signed_headers(self._secret, body))
 
-    def login(self, username: str, password: str, device_id: str,
-              terminal: str | None = None) -> Reply:
-        body = {"username": username, "password": password, "device_id": device_id}
-        if terminal is not None:
-            body["terminal"] = terminal
-        return self._post("/auth/login", json=body)
+    def login(self, username: str, password: str, device_id: str | None,
+              device_secret: str | None = None) -> Reply:
+        body = {"username": username, "password": password, "device_id": device_id,
+                "device_secret": device_secret}
+        return self._post("/auth/login", json={k: v for k, v in body.items() if v is not None})
 
     def post_as(self, token: str, path: str, payload: Mapping[str, Any],
                 headers: Mapping[str, str] | None = None) -> Reply:
@@ -110,16 +109,33 @@ class StoreClient:
         return Reply(r.status_code, body)
 
 
-class StaffLogin:
-    """One staff account signed in from one device (a window's clerk, the admin's desk): the
-    token is made on first use and made again once when the store no longer takes it."""
+def _token_of(login: Reply) -> str | None:
+    ok = login.ok and isinstance(login.body, dict) and "token" in login.body
+    return login.body["token"] if ok else None
 
-    def __init__(self, client: Transport, username: str, password: str, device_id: str,
-                 terminal: str | None = None) -> None:
+
+class StaffLogin:
+    """One staff account signed in from one device (a window's clerk) or none (the admin): the
+    token is made on first use and made again once when the store no longer takes it. A
+    device without a secret yet is registered first through `enroll` (DESIGN.md §14), which
+    answers the store's reply to POST /devices."""
+
+    def __init__(self, client: Transport, username: str, password: str,
+                 device_id: str | None = None, *,
+                 enroll: Callable[[], Reply] | None = None) -> None:
         self._client = client
         self._user = (username, password)
-        self.device_id, self.terminal = device_id, terminal
+        self.device_id = device_id
+        self._enroll, self._secret = enroll, None
         self._token: str | None = None
+
+    def _login(self) -> Reply:
+        if self._enroll is not None and self._secret is None:
+            registered = self._enroll()
+            if not registered.ok:
+                return registered
+            self._secret = registered.body["device_secret"]
+        return self._client.login(*self._user, self.device_id, self._secret)
 
     def post(self, path: str, payload: Mapping[str, Any],
              headers: Mapping[str, str] | None = None) -> Reply:
@@ -134,10 +150,10 @@ class StaffLogin:
     def _call(self, send: Any) -> Reply:
         for _ in range(2):
             if self._token is None:
-                login = self._client.login(*self._user, self.device_id, self.terminal)
-                if not login.ok or not isinstance(login.body, dict) or "token" not in login.body:
+                login = self._login()
+                self._token = _token_of(login)
+                if self._token is None:
                     return login
-                self._token = login.body["token"]
             reply = send(self._token)
             if reply.status != 401:
                 return reply
@@ -147,11 +163,14 @@ class StaffLogin:
 
 class GateLogins:
     """Gate devices signed in as one gate user: a bearer token per device id, made on first
-    use and made again once when the store no longer takes it (401)."""
+    use and made again once when the store no longer takes it (401). Each gate signs in with
+    its device secret: `secrets[device_id]`, else the demo stores' (the device id)."""
 
-    def __init__(self, client: Transport, username: str, password: str) -> None:
+    def __init__(self, client: Transport, username: str, password: str,
+                 secrets: Mapping[str, str] | None = None) -> None:
         self._client = client
         self._user = (username, password)
+        self._secrets = dict(secrets or {})
         self._tokens: dict[str, str] = {}
 
     def scan(self, device_id: str, body: Mapping[str, Any]) -> Reply:
@@ -164,8 +183,10 @@ class GateLogins:
 
     def _as(self, device_id: str, body: Mapping[str, Any]) -> Reply:
         if device_id not in self._tokens:
-            login = self._client.login(*self._user, device_id)
-            if not login.ok or not isinstance(login.body, dict) or "token" not in login.body:
+            login = self._client.login(*self._user, device_id,
+                                       self._secrets.get(device_id, device_id))
+            token = _token_of(login)
+            if token is None:
                 return login
-            self._tokens[device_id] = login.body["token"]
+            self._tokens[device_id] = token
         return self._client.post_as(self._tokens[device_id], "/redemptions", body)

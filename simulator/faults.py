@@ -25,6 +25,24 @@ class FaultScenarios:
     _clerk: StaffLogin
     _admin: StaffLogin
 
+    # ---- the window the faults sell at -------------------------------------------------------
+
+    def _register_window(self) -> Reply:
+        """POST /devices (as the admin) for this run's window, terminal S…; its secret is
+        what the clerk signs in with. A registration whose answer was lost (409: registered
+        already, the secret unknown) is taken out of service and the window registered anew."""
+        for _ in range(2):
+            reply = self._admin.post("/devices", {
+                "device_id": self._clerk.device_id, "kind": "window",
+                "terminal": self._terminal, "location": "模拟器窗口"})
+            if reply.status != 409:
+                break
+            retired = self._admin.put(f"/devices/{self._clerk.device_id}", {"active": False})
+            if not retired.ok:
+                return retired
+            self._clerk.device_id = f"sim-window-{self._tag}-{self._next()}"
+        return reply
+
     # ---- payments ----------------------------------------------------------------------------
 
     def _own_unpaid(self, **extra: Any) -> dict[str, Any] | None:

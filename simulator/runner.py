@@ -73,9 +73,9 @@ class Simulator(FaultScenarios):
         self._tag = traffic.run_tag(self._rng, clock())
         self._terminal = ("S" + self._tag[:7]).upper()  # this run's window: W{terminal}-...
         self._clerk_name = clerk_user[0]
-        self._clerk = StaffLogin(self._client, *clerk_user,
-                                 device_id=f"sim-window-{self._tag}", terminal=self._terminal)
-        self._admin = StaffLogin(self._client, *admin_user, device_id=f"sim-admin-{self._tag}")
+        self._admin = StaffLogin(self._client, *admin_user)  # an admin signs in at no device
+        self._clerk = StaffLogin(self._client, *clerk_user, device_id=f"sim-window-{self._tag}",
+                                 enroll=self._register_window)
         self._serial = 0
         self._gates = GateLogins(self._client, *gate_user)
         self.tickets = TicketPool(self._rng)

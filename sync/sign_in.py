@@ -22,13 +22,15 @@ STORE_LOGIN_TIMEOUT = 5.0  # a clerk waits this long at most for an unreachable 
 
 @dataclass(frozen=True)
 class Window:
-    """Who is asking: the window's database (`.session()`), its device and terminal, and the
-    central store it belongs to (None: the embedded one, no store check)."""
+    """Who is asking: the window's database (`.session()`), its device and terminal, the
+    central store it belongs to (None: the embedded one, no store check) and the device
+    secret it signs in there with (DESIGN.md §14)."""
 
     db: Any
     device_id: str
     terminal: str
     store_url: str | None = None
+    device_secret: str | None = None
 
 
 class Verdict(Enum):
@@ -57,7 +59,7 @@ def store_verdict(window: Window, username: str, password: str, *, now: datetime
     that says wait (429, sign-in backoff) refuses with its own message."""
     client = StoreClient(api_base(window.store_url or ""), timeout=timeout)
     try:
-        who = client.login(username, password, window.device_id, window.terminal)
+        who = client.login(username, password, window.device_id, window.device_secret)
     except PermanentError as exc:
         return Verdict.REFUSED if exc.status == 401 else Verdict.NONE
     except TransientError as exc:

@@ -170,28 +170,31 @@ class StoreClient:
         return body
 
     @staticmethod
-    def _credentials_of(username: str, password: str, device_id: str,
-                        terminal: str | None) -> dict[str, Any]:
-        credentials: dict[str, Any] = {"username": username, "password": password,
-                                       "device_id": device_id}
-        if terminal:
-            credentials["terminal"] = terminal
+    def _credentials_of(username: str, password: str, device_id: str | None,
+                        device_secret: str | None) -> dict[str, Any]:
+        # No terminal: the store takes the window's number from the device record.
+        credentials: dict[str, Any] = {"username": username, "password": password}
+        if device_id:
+            credentials["device_id"] = device_id
+        if device_secret:
+            credentials["device_secret"] = device_secret
         return credentials
 
-    def login(self, username: str, password: str, device_id: str,
-              terminal: str | None = None) -> dict[str, Any]:
-        """POST /auth/login → {token, role, display_name}; the credentials are kept to log in
-        again once when the token expires."""
-        credentials = self._credentials_of(username, password, device_id, terminal)
+    def login(self, username: str, password: str, device_id: str | None,
+              device_secret: str | None = None) -> dict[str, Any]:
+        """POST /auth/login → {token, role, display_name, terminal} at the registered device
+        (DESIGN.md §14); the credentials are kept to log in again once when the token
+        expires."""
+        credentials = self._credentials_of(username, password, device_id, device_secret)
         body = self._login(credentials)
         self._credentials = credentials
         return body
 
-    def remember(self, username: str, password: str, device_id: str,
-                 terminal: str | None = None) -> None:
+    def remember(self, username: str, password: str, device_id: str | None,
+                 device_secret: str | None = None) -> None:
         """Keep the credentials without a request: the first call that needs a token logs in
         (on the engine's thread, never the caller's)."""
-        self._credentials = self._credentials_of(username, password, device_id, terminal)
+        self._credentials = self._credentials_of(username, password, device_id, device_secret)
         with self._lock:
             self._token = None
 

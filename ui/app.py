@@ -122,6 +122,8 @@ class ClientApp(QObject):
         self.store: StoreHandle | None = StoreHandle(remote) if remote else None
         self.store_starter = None if remote else store_starter
         self.engine: Any = None
+        self.enroll_pending: str | None = None  # the device id being enrolled
+        self.enrolled_for: str | None = None  # the device id the override secret is for
         self.credentials: tuple[str, str] | None = None
         self.translators = install_translations(self.qt, self.ctx.lang)
         self.qt.setStyleSheet(load_stylesheet())
@@ -160,6 +162,8 @@ class ClientApp(QObject):
         if (self.engine is not None or self.store is None or self.credentials is None
                 or not self.backend_ready):
             return
+        if self._enrolling():
+            return
         username, password = self.credentials
         try:
             self.engine = start_engine(self.ctx, self.store.base_url, username, password,
@@ -170,6 +174,26 @@ class ClientApp(QObject):
             return
         self.ctx.sync.waker = self.engine.wake
         self.ctx.store = store_client(self.ctx, self.store.base_url, username, password)
+
+    def _enrolling(self) -> bool:
+        """The embedded store registers the window the client runs as (on the pool), once
+        per device id (the terminal can change in Settings): True while that is under way;
+        `_start_sync` runs again when it is done."""
+        enroll = getattr(self.store, "enroll", None)
+        device_id = self.ctx.device_id
+        if enroll is None or self.enrolled_for == device_id:
+            return False
+        if self.enroll_pending != device_id:
+            self.enroll_pending = device_id
+            (tasks.run(enroll, device_id, self.ctx.terminal)
+                .on_success(lambda secret: self._enrolled(device_id, secret))
+                .on_failure(self._store_failed))
+        return True
+
+    def _enrolled(self, device_id: str, secret: str) -> None:
+        self.enrolled_for, self.enroll_pending = device_id, None
+        self.ctx.device_secret_override = secret
+        self._start_sync()
 
     def _stop_sync(self) -> None:
         engine, self.engine = self.engine, None

@@ -19,6 +19,7 @@ class ClientContext:
     clock: Callable[[], datetime]
     lang: str = "zh_CN"
     terminal_override: str | None = None
+    device_secret_override: str | None = None  # the embedded store's answer to enrolling
     printer_override: str | None = None
     db: Any = None  # app.store.db.Database, once opened
     settings: Any = None  # app.services.prints.settings.ClientSettings
@@ -42,6 +43,17 @@ class ClientContext:
     def device_id(self) -> str:
         """The window as a device in timelines and leases: stable per terminal id."""
         return f"window-{self.terminal}"
+
+    @property
+    def device_secret(self) -> str | None:
+        """What this window signs in to the store with (DESIGN.md §14): the embedded store's
+        registration, else the secret an admin gave this window (its settings, else
+        `$MENPIAO_DEVICE_SECRET` for a window set up from the command line)."""
+        import os
+
+        return (self.device_secret_override
+                or getattr(self.settings, "device_secret", None)
+                or os.environ.get("MENPIAO_DEVICE_SECRET") or None)
 
     @property
     def default_printer_uri(self) -> str:

@@ -27,7 +27,7 @@ def _login(ctx: ClientContext, username: str, password: str) -> Any:
 
     if ctx.db is None:
         raise RuntimeError("the local database is not open")
-    window = Window(ctx.db, ctx.device_id, ctx.terminal, ctx.store_url)
+    window = Window(ctx.db, ctx.device_id, ctx.terminal, ctx.store_url, ctx.device_secret)
     return sign_in(window, username, password, now=ctx.now())
 
 

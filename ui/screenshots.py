@@ -186,7 +186,8 @@ def approvals(client: object, out: Path) -> None:
     from sync.transport import StoreClient
 
     clerk = StoreClient(client.store.base_url)  # type: ignore[attr-defined]
-    clerk.login("clerk2", "clerk2", "window-09", "09")  # a window of its own numbering
+    secret = client.store.enroll("window-09", "09")  # type: ignore[attr-defined]
+    clerk.login("clerk2", "clerk2", "window-09", secret)  # a window of its own numbering
     day = client.ctx.venue().local_date(client.ctx.now())  # type: ignore[attr-defined]
     asks = ((("ADULT", 50), 5, "旅行团行程取消", None),
             (("ADULT", 2), 0, "游客突发疾病", {"fee_bp": 0, "reason": "医院诊断证明",

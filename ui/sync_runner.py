@@ -25,6 +25,8 @@ class StoreHandle:
     base_url: str
     stop: Callable[[], None] | None = None
     simulator_stop: Callable[[], None] | None = None
+    # the embedded store registers the window it serves: (device_id, terminal) → its secret
+    enroll: Callable[[str, str], str] | None = None
 
     def close(self) -> None:
         for fn in (self.simulator_stop, self.stop):
@@ -43,7 +45,7 @@ def start_engine(ctx: ClientContext, base_url: str, username: str, password: str
     from sync.transport import StoreClient, api_base
 
     client = StoreClient(api_base(base_url))
-    client.remember(username, password, ctx.device_id, ctx.terminal)
+    client.remember(username, password, ctx.device_id, ctx.device_secret)
     keeper = LeaseKeeper(ctx.db, client, device_id=ctx.device_id, clock=ctx.clock,
                          venue=ctx.venue())
     engine = SyncEngine(ctx.db, client, device_id=ctx.device_id, clock=ctx.clock,
@@ -58,5 +60,5 @@ def store_client(ctx: ClientContext, base_url: str, username: str, password: str
     from sync.transport import StoreClient, api_base
 
     client = StoreClient(api_base(base_url))
-    client.remember(username, password, ctx.device_id, ctx.terminal)
+    client.remember(username, password, ctx.device_id, ctx.device_secret)
     return client

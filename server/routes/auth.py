@@ -17,18 +17,32 @@ from ..fields import text
 router = APIRouter()
 
 class LoginBody(BaseModel):
+    """DESIGN.md §8/§14. `terminal` is accepted from older windows only when it names the
+    device's own window: a window's number comes from the device record."""
+
     model_config = ConfigDict(extra="forbid")
 
     username: text(256)
     password: text(256)
-    device_id: text(64, min_length=1)
-    terminal: text(8) | None = None  # the window, e.g. 01 (binds the token and device)
+    device_id: text(64) | None = None  # none: supervisor, finance, admin only
+    device_secret: text(256) | None = None
+    terminal: text(8) | None = None
 
 
 class LoginResult(BaseModel):
     token: str
     role: str
     display_name: str
+    terminal: str | None
+
+
+def _claimed_terminal(terminal: str | None) -> str | None:
+    if not terminal:
+        return None
+    try:
+        return normalize_terminal(terminal)
+    except ValueError:
+        raise ValidationError(f"终端编号不正确：{terminal}", field="terminal") from None
 
 
 def guard_sign_in(body: LoginBody, request: Request, s: Db, now: Now) -> Iterator[None]:
@@ -47,16 +61,15 @@ def guard_sign_in(body: LoginBody, request: Request, s: Db, now: Now) -> Iterato
 
 @router.post("/auth/login", dependencies=[Depends(guard_sign_in, scope="function")])
 def login(body: LoginBody, s: Db, now: Now) -> LoginResult:
-    """Check the password; a bearer token valid 12 hours, bound to the device (and window)."""
-    terminal = None
-    if body.terminal:
-        try:
-            terminal = normalize_terminal(body.terminal)
-        except ValueError:
-            raise ValidationError(f"终端编号不正确：{body.terminal}", field="terminal") from None
-    user = auth.login(s, body.username, body.password, device_id=body.device_id, now=now)
-    token = tokens.issue(s, user, device_id=body.device_id, terminal=terminal, now=now)
-    return LoginResult(token=token, role=user.role, display_name=user.display_name)
+    """Check the password and the device's secret; a bearer token valid 12 hours, bound to
+    the device and the window its record names. A `terminal` naming another window is
+    refused (403), nothing written."""
+    who = auth.sign_in(s, body.username, body.password, device_id=body.device_id or None,
+                       device_secret=body.device_secret, now=now,
+                       claimed_terminal=_claimed_terminal(body.terminal))
+    token = tokens.issue(s, who.user, device_id=who.device_id, terminal=who.terminal, now=now)
+    return LoginResult(token=token, role=who.user.role, display_name=who.user.display_name,
+                       terminal=who.terminal)
 
 
 @router.post("/auth/logout", status_code=204)

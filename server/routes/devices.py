@@ -1,10 +1,11 @@
-"""Gates and window terminals: GET /devices (supervisor+), POST /devices/{id}/heartbeat (the
-device itself: gate, clerk+), PUT /devices/{id} (admin names it: kind, location)."""
+"""Gates and window terminals: GET /devices (supervisor+), POST /devices (admin registers one:
+its secret is shown once), PUT /devices/{id} (admin: location, active), POST
+/devices/{id}/heartbeat (the device itself, with a token issued there)."""
 
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Query
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.domain.errors import Forbidden
 from app.services.admin import devices
@@ -15,6 +16,9 @@ from ..tokens import Principal
 
 router = APIRouter()
 
+# A device id also names a path (/devices/{id}): letters, digits, `.`, `_` and `-`.
+DeviceId = Annotated[str, Field(strict=True, min_length=1, max_length=64,
+                                pattern=r"^[A-Za-z0-9._-]+$")]
 GateOrStaff = Annotated[Principal, Depends(require("gate", *STAFF))]
 Supervisor = Annotated[Principal, Depends(require(*SUPERVISORS))]
 
@@ -26,17 +30,29 @@ class HeartbeatBody(BaseModel):
     status: Literal["online", "fault", "maintenance"] | None = None
 
 
-class DeviceBody(BaseModel):
+class NewDeviceBody(BaseModel):
+    """DESIGN.md §14 POST /devices."""
+
     model_config = ConfigDict(extra="forbid")
 
-    kind: Literal["window", "gate", "server"]
+    device_id: DeviceId
+    kind: Literal["window", "gate", "office"]
+    terminal: text(8) | None = None  # windows only
     location: text(64) | None = None
-    terminal: text(8) | None = None
+
+
+class DeviceChange(BaseModel):
+    """PUT /devices/{id}: where it stands and whether it is in service, nothing else."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    location: text(64) | None = None
+    active: bool | None = None
 
 
 @router.get("/devices")
 def list_devices(_: Supervisor, s: Db, now: Now,
-                 kind: Annotated[Literal["window", "gate", "server"] | None,
+                 kind: Annotated[Literal["window", "gate", "office", "server"] | None,
                                  Query()] = None) -> dict[str, Any]:
     """Every device with its location and status (`offline` when not heard from for 2 min)."""
     return {"devices": [d.to_dict() for d in devices.list_devices(s, now=now, kind=kind)],
@@ -47,17 +63,29 @@ def list_devices(_: Supervisor, s: Db, now: Now,
 def heartbeat(device_id: code_path(64), user: GateOrStaff, s: Db, now: Now,
               body: Annotated[HeartbeatBody | None, Body()] = None) -> dict[str, Any]:
     """A device says it is alive; only for the device the token was issued to."""
-    if user.device_id and user.device_id != device_id:
+    if user.device_id != device_id:
         raise Forbidden("只能为登录所用的设备上报心跳")
     body = body or HeartbeatBody()
     return devices.heartbeat(s, device_id, now=now, user=user.username,
-                             kind="gate" if user.role == "gate" else None,
                              location=body.location, status=body.status).to_dict()
 
 
+@router.post("/devices", status_code=201)
+def register(body: NewDeviceBody, _: Admin, s: Db, now: Now) -> dict[str, Any]:
+    """Register a device: `{device_id, device_secret, device}`; the secret is shown this
+    once (the store keeps only its SHA-256). 409 when the device is registered already."""
+    done = devices.register(s, body.device_id, kind=body.kind, location=body.location,
+                            terminal=body.terminal, now=now)
+    return {"device_id": done.device.device_id, "device_secret": done.device_secret,
+            "device": done.device.to_dict()}
+
+
 @router.put("/devices/{device_id}")
-def register(device_id: code_path(64), body: DeviceBody, _: Admin, s: Db,
-             now: Now) -> dict[str, Any]:
-    """Name a device (made if it never called yet): kind, location, window number."""
-    return devices.register(s, device_id, kind=body.kind, location=body.location,
-                            terminal=body.terminal, now=now).to_dict()
+def change(device_id: code_path(64), body: DeviceChange, _: Admin, s: Db,
+           now: Now) -> dict[str, Any]:
+    """Move a device or take it out of (or back into) service; never its kind, window or
+    secret. Fields left out stay as they are."""
+    given = body.model_dump(exclude_unset=True)
+    return devices.update(s, device_id, now=now, active=given.get("active"),
+                          **({"location": given["location"]} if "location" in given else {})
+                          ).to_dict()

@@ -15,10 +15,10 @@ import sqlalchemy as sa
 import uvicorn
 
 from app.domain.venue import Venue
-from app.services.admin import seeding
+from app.services.admin import devices, seeding
 from app.services.refunds.refund_providers import RefundProvider, SandboxProvider
 from app.store.db import Database
-from app.store.models import Base
+from app.store.models import Base, Device, User
 from server.app import create_app
 
 
@@ -43,15 +43,47 @@ class Live:
     def url(self, path: str) -> str:
         return self.base + path
 
+    def device(self, device_id: str, kind: str, terminal: str | None = None) -> str:
+        """Standing in for the admin: `device_id` registered as `kind` (at window `terminal`)
+        and active, its id its secret (DESIGN.md §14); returns the secret."""
+        return provision_device(self.db, device_id, kind=kind, terminal=terminal,
+                                now=self.clock())
+
     def login(self, username: str, password: str | None = None, *, terminal: str | None = "01",
-              device_id: str = "dev-1") -> dict[str, str]:
-        """Log in; the Authorization header of the new token."""
-        body = {"username": username, "password": password or username, "device_id": device_id}
-        if terminal:
-            body["terminal"] = terminal
+              device_id: str | None = None) -> dict[str, str]:
+        """Sign in at a registered device set up as the test says: a gate at a gate
+        (`gate-1` by default), anyone else at window `terminal` (`dev-1` by default); a
+        supervisor, finance or admin with no terminal and no device at none. The
+        Authorization header of the new token."""
+        body = {"username": username, "password": password or username}
+        role = self.role_of(username)
+        kind = "gate" if role == "gate" else "window" if terminal or role == "clerk" else "office"
+        device_id = device_id or {"gate": "gate-1", "window": "dev-1"}.get(kind)
+        if device_id is not None:
+            secret = self.device(device_id, kind, terminal if kind == "window" else None)
+            body |= {"device_id": device_id, "device_secret": secret}
         r = requests.post(self.url("/auth/login"), json=body, timeout=10)
         assert r.status_code == 200, r.text
         return {"Authorization": f"Bearer {r.json()['token']}"}
+
+    def role_of(self, username: str) -> str | None:
+        with self.db.session() as s:
+            return s.execute(sa.select(User.role).where(User.username == username)).scalar()
+
+
+def provision_device(db: Database, device_id: str, *, kind: str, terminal: str | None,
+                     now: datetime) -> str:
+    """`device_id` registered as `kind` at `terminal`, active, with its id as its secret (a
+    test's set-up, written as an admin would have registered it); returns the secret."""
+    with db.session() as s, s.begin():
+        d = s.get(Device, device_id)
+        wanted = (kind, terminal, devices.secret_digest(device_id), True)
+        if d is None or (d.kind, d.terminal, d.secret_sha256, d.active) != wanted:
+            d = devices.provision(s, device_id, kind=kind, terminal=terminal,
+                                  location=d.location if d else None, secret=device_id,
+                                  now=now)
+            d.active = True
+    return device_id
 
 
 def free_port() -> int:

@@ -88,7 +88,7 @@ def take(out: Path) -> None:
     def starter(ctx: object) -> StoreHandle:
         store = embedded.start(ctx.home, ctx.clock)  # type: ignore[attr-defined]
         started.append(UiStore(store, now))
-        return StoreHandle(store.base_url, stop=store.stop)
+        return StoreHandle(store.base_url, stop=store.stop, enroll=store.enroll_window)
 
     args = argparse.Namespace(home=str(home), lang="zh_CN", terminal=None, printer=None,
                               store=None)

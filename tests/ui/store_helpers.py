@@ -64,9 +64,12 @@ class UiStore:
         assert r.status_code in (200, 201), r.text
         return r.json()
 
-    def login(self, username: str, device_id: str = "dev-test") -> dict[str, str]:
+    def login(self, username: str, device_id: str | None = None) -> dict[str, str]:
+        """Sign in over HTTP: at a demo device (its id is its secret) or, for a supervisor,
+        finance or admin, at none (DESIGN.md §14)."""
+        at = {"device_id": device_id, "device_secret": device_id} if device_id else {}
         r = requests.post(self.base + "/auth/login", timeout=10, json={
-            "username": username, "password": username, "device_id": device_id})
+            "username": username, "password": username} | at)
         assert r.status_code == 200, r.text
         return {"Authorization": f"Bearer {r.json()['token']}"}
 
@@ -135,9 +138,10 @@ def connect(ctx: ClientContext, store: UiStore, username: str) -> Connected:
     """What ClientApp does after sign-in: a bridge, the user's StoreClient, a sync engine
     (a short long-poll, so stopping is quick)."""
     ctx.sync = SyncBridge(interval_ms=20)
+    ctx.device_secret_override = store.store.enroll_window(ctx.device_id, ctx.terminal)
     ctx.store = store_client(ctx, store.base, username, username)
     client = StoreClient(store.base)
-    client.remember(username, username, ctx.device_id, ctx.terminal)
+    client.remember(username, username, ctx.device_id, ctx.device_secret)
     engine = SyncEngine(ctx.db, client, device_id=ctx.device_id, clock=ctx.clock,
                         on_event=ctx.sync.publish, long_poll_wait=2)
     return Connected(ctx, engine, client)

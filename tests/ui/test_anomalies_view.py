@@ -274,7 +274,7 @@ def test_the_window_and_the_store_answer_the_same_queue(online, ui_store, qtbot)
     order = ui_store.duplicate_redemption()
     ui_store.duplicate_payment()
     online.sync_once(qtbot)
-    h = ui_store.login("supervisor", device_id="dev-other")
+    h = ui_store.login("supervisor")
 
     def store(path, **params):
         r = requests.get(ui_store.base + path, params=params, headers=h, timeout=10)

@@ -27,7 +27,11 @@ def store(tmp_path, now):
 
 def signed_in(store, username: str, terminal: str | None = None) -> StoreClient:
     client = StoreClient(store.base_url)
-    client.login(username, username, f"dev-{username}", terminal)
+    if terminal is None:  # a supervisor or finance at no device
+        client.login(username, username, None)
+    else:  # a window registered like the embedded store's own (DESIGN.md §14)
+        device_id = f"dev-{username}"
+        client.login(username, username, device_id, store.enroll_window(device_id, terminal))
     return client
 
 

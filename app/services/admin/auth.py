@@ -9,9 +9,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
-from app.domain.errors import Conflict, Unauthorized, ValidationError
+from app.domain.errors import Conflict, Forbidden, Unauthorized, ValidationError
 from app.domain.ids import new_id
-from app.services.admin.devices import seen
+from app.services.admin.devices import check_sign_in, seen
 from app.store.db import read_transaction
 from app.store.models import User
 
@@ -20,6 +20,8 @@ ROLE_LABELS_ZH = {"clerk": "售票员", "supervisor": "值班主管", "finance":
                   "admin": "管理员", "gate": "闸机"}
 BAD_LOGIN = "用户名或密码错误"
 MIN_PASSWORD = 8
+DEVICE_ROLES = ("clerk", "gate")  # sign in only at a registered device of their kind
+DEVICE_NEEDED = "售票员和闸机只能在登记过的设备上登录（需要设备编号和设备密钥）"
 
 _hasher = PasswordHasher()
 
@@ -138,24 +140,61 @@ def _verify(user: User | None, password: str) -> bool:
         return False
 
 
-def _touch_device(session: Session, device_id: str, user: User, now: datetime) -> None:
-    # A gate user signs in from a gate; anyone else from a window (kind kept if known).
-    seen(session, device_id, now=now, kind="gate" if user.role == "gate" else None,
-         user=user.username)
+def _checked_user(session: Session, username: str, password: str, now: datetime) -> User:
+    """Inside the caller's transaction: the active user whose password this is (its hash
+    brought up to date). Unauthorized on any mismatch."""
+    user = session.execute(
+        sa.select(User).where(User.username == (username or "").strip())
+    ).scalar_one_or_none()
+    if not _verify(user, password or ""):
+        raise Unauthorized(BAD_LOGIN)
+    assert user is not None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash, user.updated_at = _hasher.hash(password), now
+    return user
 
 
 def login(session: Session, username: str, password: str, *, device_id: str,
           now: datetime) -> UserInfo:
-    """Check a password; records the device as last seen. Unauthorized on any mismatch."""
+    """A window's own sign-in (its local users, works offline): check a password; records
+    the device as last seen. Unauthorized on any mismatch. The store signs in with
+    `sign_in`, which checks the device too."""
     with session.begin():
-        user = session.execute(
-            sa.select(User).where(User.username == (username or "").strip())
-        ).scalar_one_or_none()
-        if not _verify(user, password or ""):
-            raise Unauthorized(BAD_LOGIN)
-        assert user is not None
-        if _hasher.check_needs_rehash(user.password_hash):
-            user.password_hash, user.updated_at = _hasher.hash(password), now
+        user = _checked_user(session, username, password, now)
         if device_id:
-            _touch_device(session, device_id, user, now)
+            seen(session, device_id, now=now, user=user.username)
         return _info(user)
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """Who signed in at the store, and where: the token is bound to this device and its
+    terminal (from the device record, never from the request)."""
+
+    user: UserInfo
+    device_id: str | None
+    device_kind: str | None
+    terminal: str | None
+
+
+def sign_in(session: Session, username: str, password: str, *, device_id: str | None,
+            device_secret: str | None, now: datetime,
+            claimed_terminal: str | None = None) -> SignedIn:
+    """The store's sign-in (DESIGN.md §14): the password, then the device — a clerk at a
+    registered window, a gate at a registered gate, with the device's secret; supervisors,
+    finance and admins at a window, an office device or none. Unauthorized for a wrong
+    password, device or secret; Forbidden for the wrong kind of device or a
+    `claimed_terminal` (sent by older windows) that is not the device's. Nothing is written
+    when refused; the terminal is always the device record's."""
+    with session.begin():
+        user = _checked_user(session, username, password, now)
+        if not device_id:
+            if user.role in DEVICE_ROLES:
+                raise Unauthorized(DEVICE_NEEDED)
+            return SignedIn(_info(user), None, None, None)
+        device = check_sign_in(session, device_id, device_secret, user.role)
+        if claimed_terminal is not None and claimed_terminal != device.terminal:
+            raise Forbidden(f"本设备登记的窗口编号是 {device.terminal or '（无）'}，"
+                            f"不能以 {claimed_terminal} 号窗口登录")
+        device.last_seen_at, device.last_user = now, user.username
+        return SignedIn(_info(user), device.device_id, device.kind, device.terminal)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.domain.catalog import DEMO_CAPACITY, DEMO_CATALOG, DEMO_DAYS
 from app.domain.venue import Venue
 from app.services.admin.auth import create_user
+from app.services.admin.devices import provision
 from app.services.journal import changes
 from app.store.models import Device, Inventory, TicketTypeRow, User
 
@@ -27,7 +28,8 @@ DEMO_USERS = (  # username (= password), role, display name
 )
 
 
-DEMO_DEVICES = (  # device id, kind, location, terminal — the simulator's gates and the windows
+DEMO_DEVICES = (  # device id (= its secret), kind, location, terminal — the simulator's gates
+    # and the windows (DESIGN.md §14)
     ("gate-1", "gate", "南门闸机1号", None),
     ("gate-2", "gate", "北门闸机1号", None),
     ("gate-3", "gate", "南门闸机2号", None),
@@ -52,12 +54,27 @@ def _seed_users(session: Session, now: datetime) -> int:
 
 
 def _seed_devices(session: Session, now: datetime) -> int:
-    have = set(session.execute(sa.select(Device.device_id)).scalars())
-    missing = [d for d in DEMO_DEVICES if d[0] not in have]
-    session.add_all(Device(device_id=device_id, kind=kind, location=location, terminal=terminal,
-                           status="online", created_at=now)
-                    for device_id, kind, location, terminal in missing)
+    """The demo devices, registered with their id as secret; one that exists unregistered (a
+    store from before registration) is registered, a registered one left alone."""
+    registered = set(session.execute(sa.select(Device.device_id).where(
+        Device.secret_sha256.is_not(None))).scalars())
+    missing = [d for d in DEMO_DEVICES if d[0] not in registered]
+    for device_id, kind, location, terminal in missing:
+        provision(session, device_id, kind=kind, terminal=terminal, location=location,
+                  secret=device_id, now=now)
     return len(missing)
+
+
+def register_window(session: Session, device_id: str, terminal: str, *,
+                    now: datetime) -> str:
+    """The embedded store's own window (DESIGN.md §14), registered like the demo windows (its
+    id is its secret) unless it is registered already; returns the secret it signs in with."""
+    with session.begin():
+        device = session.get(Device, device_id)
+        if device is None or device.secret_sha256 is None:
+            provision(session, device_id, kind="window", terminal=terminal,
+                      location=f"本机窗口 {terminal}", secret=device_id, now=now)
+    return device_id
 
 
 def _seed_types(session: Session, now: datetime) -> int:

@@ -4,8 +4,10 @@ judged once by `app.domain.redemption.judge`, online or uploaded late from an of
 Offline uploads carry the time the gate scanned (`at`): the ticket's `redeemed_at` is that
 time, the day checked is its venue-local date, and a single-use ticket whose uploaded scan is
 older than the recorded first use takes that earlier scan as its first use (both entries
-happened: `duplicate_redemption`). A scan time in the future (a gate clock running ahead) is
-taken as now."""
+happened: `duplicate_redemption`). A scan time a little in the future (a gate clock running
+ahead, up to `devices.CLOCK_SKEW`) is taken as now; one further ahead, or older than
+`devices.OFFLINE_WINDOW`, is refused. The device is the one the caller signed in at (the
+route takes it from the token)."""
 
 import re
 from dataclasses import asdict, dataclass
@@ -179,12 +181,13 @@ def redeem(session: Session, req: RedeemRequest, *, now: datetime, venue: Venue)
     """Judge one scan once (see the module docstring and `judge`). The same nonce again
     answers the stored result and writes nothing; with another scan behind it raises
     `exactly_once.KeyReused`. An unknown code is `invalid` (no order, nothing but the nonce kept).
-    Raises ValidationError for malformed fields."""
+    Raises ValidationError for malformed fields or a scan time out of bounds."""
     _check(req)
     request_sha, key = exactly_once.digest(_meaning(req)), (SCOPE, req.nonce)
     done = exactly_once.seen(session, RECEIVED, key, request_sha, _REUSED)
     if done is not None:
         return _stored(done)
+    devices.check_device_time(req.at, now, field="at")  # a new scan only: replays still answer
     with session.begin():
         twin = exactly_once.claim(session, RECEIVED, key, request_sha, message=_REUSED,
                                   created_at=now)

@@ -1,5 +1,5 @@
-"""The window's own settings (printer, paper, terminal, venue name), kept in the `settings`
-table under one key."""
+"""The window's own settings (printer, paper, terminal, venue name, the device secret an admin
+registered this window with), kept in the `settings` table under one key."""
 
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime
@@ -24,6 +24,7 @@ class ClientSettings:
     printer_encoding: str = "gbk"
     terminal_id: str = "01"
     venue_name: str = "门票景区"
+    device_secret: str = ""  # POST /devices's answer for this window; empty: the embedded store
 
 
 def _validated(s: ClientSettings) -> ClientSettings:
@@ -40,7 +41,8 @@ def _validated(s: ClientSettings) -> ClientSettings:
         raise ValidationError("景区名称不能为空", field="venue_name")
     return replace(s, printer_uri=s.printer_uri.strip(), terminal_id=terminal,
                    printer_encoding=s.printer_encoding.lower(),
-                   venue_name=s.venue_name.strip(), qr_native=bool(s.qr_native))
+                   venue_name=s.venue_name.strip(), qr_native=bool(s.qr_native),
+                   device_secret=s.device_secret.strip())
 
 
 def read(session: Session) -> ClientSettings:

@@ -30,7 +30,7 @@ class Device(Base):
     __tablename__ = "devices"
 
     device_id: Mapped[str] = short(64, primary_key=True)
-    kind: Mapped[str] = short(16, default="window")  # window | gate | server
+    kind: Mapped[str] = short(16, default="window")  # window | gate | office | server
     terminal: Mapped[str | None] = short(8)
     last_user: Mapped[str | None] = short(64)
     last_seen_at: Mapped[datetime | None]
@@ -38,6 +38,9 @@ class Device(Base):
     location: Mapped[str | None] = short(64)  # 南门闸机1号
     status: Mapped[str] = short(16, default="online", server_default="online")
     last_heartbeat_at: Mapped[datetime | None]
+    # SHA-256 of the secret shown once at registration (DESIGN.md §14); NULL: not registered
+    secret_sha256: Mapped[str | None] = short(64)
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
 
 class TicketTypeRow(Base):

@@ -32,9 +32,11 @@ def hasher(monkeypatch) -> CountingHasher:
     return counting
 
 
-def _login(live, username, password, device_id="dev-1"):
+def _login(live, username, password, device_id="window-01"):
+    """Sign in at a demo window (its id is its secret, DESIGN §14)."""
     return requests.post(live.url("/auth/login"), timeout=10, json={
-        "username": username, "password": password, "device_id": device_id})
+        "username": username, "password": password, "device_id": device_id,
+        "device_secret": device_id})
 
 
 def _bearer(r) -> dict[str, str]:

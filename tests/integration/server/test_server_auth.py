@@ -15,12 +15,14 @@ def test_health_and_openapi(live):
     assert {"/api/v1/orders", "/api/v1/inventory/{date}/{ticket_type}"} <= set(doc["paths"])
 
 
-def test_login_gives_a_token_role_and_name(live):
+def test_login_gives_a_token_role_name_and_the_devices_terminal(live):
     r = requests.post(live.url("/auth/login"), timeout=10,
-                      json={"username": "clerk1", "password": "clerk1", "device_id": "dev-1"})
+                      json={"username": "clerk1", "password": "clerk1", "device_id": "window-01",
+                            "device_secret": "window-01"})
     assert r.status_code == 200
     body = r.json()
     assert body["role"] == "clerk" and body["display_name"] == "售票员1"
+    assert body["terminal"] == "01"  # from the device record (DESIGN.md §14)
     assert len(body["token"]) >= 40
 
 

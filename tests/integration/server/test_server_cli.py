@@ -41,8 +41,12 @@ def test_server_demo_starts_and_answers(tmp_path):
                 time.sleep(0.2)
         assert r.json() == {"status": "ok"}
         login = requests.post(base + "/auth/login", timeout=10, json={
-            "username": "admin", "password": "admin", "device_id": "cli-test"})
+            "username": "admin", "password": "admin"})  # an admin at no device (§14)
         assert login.status_code == 200 and login.json()["role"] == "admin"
+        clerk = requests.post(base + "/auth/login", timeout=10, json={  # the demo windows
+            "username": "clerk1", "password": "clerk1", "device_id": "window-01",
+            "device_secret": "window-01"})
+        assert clerk.status_code == 200 and clerk.json()["terminal"] == "01"
     finally:
         proc.terminate()
         proc.wait(30)

@@ -1,6 +1,6 @@
-"""Devices over real HTTP on SQLite and PostgreSQL: an admin names a gate, the gate beats,
+"""Devices over real HTTP on SQLite and PostgreSQL: an admin registers a gate, the gate beats,
 a supervisor reads who is alive (offline after 2 minutes of silence), and the anomalies of
-its scans name where it stands."""
+its scans name where it stands. (Registration and sign-in: test_server_device_trust.py.)"""
 
 import uuid
 from datetime import timedelta
@@ -28,10 +28,12 @@ def _devices(live, **params):
 
 
 def _name(live, device_id, location, kind="gate"):
-    r = requests.put(live.url(f"/devices/{device_id}"), headers=live.login("admin"),
-                     json={"kind": kind, "location": location}, timeout=10)
-    assert r.status_code == 200, r.text
-    return r.json()
+    r = requests.post(live.url("/devices"), headers=live.login("admin", terminal=None),
+                      json={"device_id": device_id, "kind": kind, "location": location},
+                      timeout=10)
+    assert r.status_code == 201, r.text
+    live.device(device_id, kind)  # the test's gates sign in with their id as secret
+    return r.json()["device"]
 
 
 def _beat(live, headers, device_id, body=None):
@@ -72,10 +74,11 @@ def test_a_heartbeat_may_say_where_the_device_stands(live):
 def test_who_may_do_what(live):
     gate = live.login("gate1", terminal=None, device_id="G-S02")
     assert_error(_beat(live, gate, "G-S09"), 403, "forbidden")  # not its own device
+    assert_error(_beat(live, live.login("admin", terminal=None), "G-S02"), 403, "forbidden")
     assert_error(requests.get(live.url("/devices"), headers=live.login("clerk1"), timeout=10),
                  403, "forbidden")
     assert_error(requests.put(live.url("/devices/G-S02"), headers=live.login("supervisor"),
-                              json={"kind": "gate"}, timeout=10), 403, "forbidden")
+                              json={"location": "北门"}, timeout=10), 403, "forbidden")
     assert_error(requests.put(live.url("/devices/G-S02"), headers=live.login("admin"),
                               json={"kind": "robot"}, timeout=10), 422, "validation_error")
     assert_error(_beat(live, gate, "G-S02", {"status": "exploded"}), 422, "validation_error")
@@ -93,6 +96,7 @@ def _paid_order(live, external_id):
 
 
 def _scan(live, headers, code, device, **extra):
+    headers = live.login("gate1", terminal=None, device_id=device)  # each gate its own token
     r = requests.post(live.url("/redemptions"), headers=headers, timeout=20, json={
         "nonce": str(uuid.uuid4()), "ticket_code": code, "device_id": device,
         "at": iso_utc(live.clock())} | extra)
@@ -124,6 +128,7 @@ def test_scan_anomalies_name_the_gates_by_location_and_scans_keep_gates_alive(li
     assert devices["G-N01"]["status"] == "online"  # heard from through its scan
     assert devices["G-N01"]["last_seen_at"] == iso_utc(live.clock())
     unnamed = _paid_order(live, "DEV2")
+    live.device("G-X9", "gate")  # registered with no location
     _scan(live, gate, unnamed, "G-X9", result="failed", reason="卡纸")
     assert any(r.startswith("设备 G-X9 于") for r in _reasons(live, "redeem_failed"))
     assert _devices(live)["G-X9"]["kind"] == "gate"

@@ -72,3 +72,22 @@ def test_client_settings_round_trip(empty_db, now):
     with pytest.raises(ValidationError, match="纸宽"):
         settings.save(empty_db.session(), settings.ClientSettings(paper_mm=76), now=now)
     assert settings.load(empty_db.session()) == saved
+
+
+def test_the_window_keeps_its_device_secret_in_its_settings(empty_db, now, tmp_path,
+                                                           monkeypatch):
+    """DESIGN.md §14: the secret an admin's POST /devices gave this window is stored with its
+    settings, and the client signs in with it (the embedded store's enrolment wins)."""
+    from ui.context import ClientContext
+
+    saved = settings.save(empty_db.session(), settings.ClientSettings(
+        terminal_id="05", device_secret="  s3cr3t-from-the-admin "), now=now)
+    assert settings.load(empty_db.session()).device_secret == "s3cr3t-from-the-admin"
+    ctx = ClientContext(home=tmp_path, clock=lambda: now, settings=saved)
+    assert (ctx.device_id, ctx.device_secret) == ("window-05", "s3cr3t-from-the-admin")
+    ctx.device_secret_override = "enrolled"
+    assert ctx.device_secret == "enrolled"
+    monkeypatch.delenv("MENPIAO_DEVICE_SECRET", raising=False)
+    assert ClientContext(home=tmp_path, clock=lambda: now).device_secret is None
+    monkeypatch.setenv("MENPIAO_DEVICE_SECRET", "from-env")
+    assert ClientContext(home=tmp_path, clock=lambda: now).device_secret == "from-env"

@@ -1,4 +1,4 @@
-"""Migration 0008 (accounts and intake hygiene) upgrades a 0006 database in place: the
+"""Migration 0008 (accounts and intake hygiene) upgrades a 0007 database in place: the
 sign_in_failures table appears, a payment callback's stored key becomes `PROVIDER:TXN` (so
 that it still replays), and a transaction id is unique per provider only; then back down."""
 
@@ -18,10 +18,10 @@ def _keys(conn) -> list[str]:
                                 "'payment_callback' ORDER BY key")).scalars().all()
 
 
-def test_0008_upgrades_a_0006_database_and_downgrades(empty_db_url, now):
+def test_0008_upgrades_a_0007_database_and_downgrades(empty_db_url, now):
     engine = create_engine(empty_db_url)
     try:
-        upgrade(engine, "0006")
+        upgrade(engine, "0007")
         with engine.begin() as conn:
             conn.execute(sa.text(PAYMENT), {"id": "p1", "no": "PAY-WECHAT-T1",
                                             "provider": "wechat", "txn": "T1", "at": now})
@@ -42,7 +42,7 @@ def test_0008_upgrades_a_0006_database_and_downgrades(empty_db_url, now):
                                             "provider": "wechat", "txn": "T1", "at": now})
         with engine.begin() as conn:
             conn.execute(sa.text("DELETE FROM payments WHERE payment_id = 'p2'"))
-            command.downgrade(alembic_config(conn), "0006")
+            command.downgrade(alembic_config(conn), "0007")
         with engine.connect() as conn:
             assert "sign_in_failures" not in sa.inspect(conn).get_table_names()
             assert _keys(conn) == ["T1"]

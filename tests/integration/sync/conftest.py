@@ -36,12 +36,16 @@ def client_clock(now):
 
 
 @pytest.fixture
-def make_window(tmp_path, client_clock):
+def make_window(tmp_path, client_clock, request):
     """`make_window(base, name="w1", device_id="dev-1", clerk="clerk1", terminal="01")`: a
-    window with its own cache file, a signed-in StoreClient and an engine (not started)."""
+    window with its own cache file, a signed-in StoreClient and an engine (not started); its
+    device registered at `live` as an admin would (DESIGN.md §14)."""
     made: list[Window] = []
 
     def make(base: str, name: str = "w1", **kw) -> Window:
+        if "device_secret" not in kw:
+            kw["device_secret"] = request.getfixturevalue("live").device(
+                kw.get("device_id", "dev-1"), "window", kw.get("terminal", "01"))
         window = Window.open(base, tmp_path / f"{name}.sqlite3", client_clock, **kw)
         made.append(window)
         return window

@@ -19,12 +19,18 @@ def db(tmp_path):
     database.dispose()
 
 
-def window(db, store_url):
-    return Window(db, device_id="window-03", terminal="03", store_url=store_url)
+def window(db, store_url, secret=None):
+    return Window(db, device_id="window-03", terminal="03", store_url=store_url,
+                  device_secret=secret)
+
+
+def registered(live):
+    """window-03 registered at the store as an admin would (DESIGN.md §14); its secret."""
+    return live.device("window-03", "window", "03")
 
 
 def test_first_sign_in_is_checked_by_the_store_then_works_offline(live, db, now):
-    online = window(db, live.base.removesuffix("/api/v1"))
+    online = window(db, live.base.removesuffix("/api/v1"), registered(live))
     assert auth.list_users(db.session()) == []  # nothing seeded on a real store's window
     with pytest.raises(Unauthorized):
         sign_in(online, "clerk1", "wrong", now=now)
@@ -39,9 +45,18 @@ def test_first_sign_in_is_checked_by_the_store_then_works_offline(live, db, now)
 
 def test_a_password_changed_at_the_store_replaces_the_remembered_one(live, db, now):
     auth.remember_user(db.session(), "clerk1", "old-password", "clerk", now=now)
-    assert sign_in(window(db, live.base), "clerk1", "clerk1", now=now).username == "clerk1"
+    assert sign_in(window(db, live.base, registered(live)), "clerk1", "clerk1",
+                   now=now).username == "clerk1"
     with pytest.raises(Unauthorized):
         sign_in(window(db, None), "clerk1", "old-password", now=now)
+
+
+def test_a_window_without_its_device_secret_gets_nobody_in(live, db, now):
+    registered(live)
+    for secret in (None, "window-01", "wrong"):
+        with pytest.raises(Unauthorized):
+            sign_in(window(db, live.base, secret), "clerk1", "clerk1", now=now)
+    assert auth.list_users(db.session()) == []  # nobody remembered
 
 
 def test_without_a_store_only_the_windows_own_users_sign_in(db, now):
@@ -60,7 +75,7 @@ def _admin_put(live, name, body):
 
 
 def test_a_user_the_store_disabled_is_refused_and_dropped_from_the_window(live, db, now):
-    online = window(db, live.base)
+    online = window(db, live.base, registered(live))
     assert sign_in(online, "clerk1", "clerk1", now=now).username == "clerk1"
     _admin_put(live, "clerk1", {"active": False})
     with pytest.raises(Unauthorized):
@@ -71,7 +86,7 @@ def test_a_user_the_store_disabled_is_refused_and_dropped_from_the_window(live, 
 
 
 def test_a_password_changed_at_the_store_drops_the_old_one_online(live, db, now):
-    online = window(db, live.base)
+    online = window(db, live.base, registered(live))
     sign_in(online, "clerk2", "clerk2", now=now)
     _admin_put(live, "clerk2", {"password": "clerk2-new-pass"})
     with pytest.raises(Unauthorized):
@@ -83,7 +98,7 @@ def test_a_password_changed_at_the_store_drops_the_old_one_online(live, db, now)
 
 
 def test_a_wrong_password_online_does_not_drop_a_remembered_user(live, db, now):
-    online = window(db, live.base)
+    online = window(db, live.base, registered(live))
     sign_in(online, "clerk1", "clerk1", now=now)
     with pytest.raises(Unauthorized):
         sign_in(online, "clerk1", "typo", now=now)

@@ -35,10 +35,11 @@ class Window:
     @classmethod
     def open(cls, base: str, path: Path, clock: Any, *, device_id: str = "dev-1",
              clerk: str = "clerk1", terminal: str = "01", leases: bool = False,
-             long_poll_wait: float = 0, rng_seed: int = 7, **engine_kw: Any) -> Window:
+             long_poll_wait: float = 0, rng_seed: int = 7, device_secret: str | None = None,
+             **engine_kw: Any) -> Window:
         db = Database.open(f"sqlite:///{path}")
         client = StoreClient(base, timeout=5)
-        client.login(clerk, clerk, device_id, terminal)
+        client.login(clerk, clerk, device_id, device_secret)
         events: list[SyncEvent] = []
         keeper = LeaseKeeper(db, client, device_id=device_id) if leases else None
         engine = SyncEngine(db, client, device_id=device_id, clock=clock,

@@ -33,6 +33,7 @@ class FakeStore:
         self.down = False
         self.logins: list[tuple[str, str, str | None]] = []
         self.pushed: list[dict[str, Any]] = []  # ops pushed to /sync/push
+        self.devices: dict[str, dict[str, Any]] = {}  # POST /devices bodies by device id
         self.stock: dict[tuple[str, str], dict[str, Any]] = {}  # PUT /inventory
         self._codes = itertools.count(1)
 
@@ -45,10 +46,10 @@ class FakeStore:
             return self._order(path.split("/")[2], body)
         return Reply(200, {"ok": True})
 
-    def login(self, username: str, password: str, device_id: str,
-              terminal: str | None = None) -> Reply:
+    def login(self, username: str, password: str, device_id: str | None,
+              device_secret: str | None = None) -> Reply:
         self._check()
-        self.logins.append((username, device_id, terminal))
+        self.logins.append((username, device_id, device_secret))
         return Reply(200, {"token": f"tok-{device_id}", "role": "gate", "display_name": "闸机"})
 
     def post_as(self, token: str, path: str, payload: Mapping[str, Any],
@@ -61,6 +62,10 @@ class FakeStore:
             self.pushed.extend(body["ops"])
             return Reply(200, {"results": [{"op_id": op["op_id"], "status": "applied",
                                             "server_version": 1} for op in body["ops"]]})
+        if path == "/devices":  # POST /devices: the secret shown once
+            self.devices[body["device_id"]] = body
+            return Reply(201, {"device_id": body["device_id"],
+                               "device_secret": f"secret-{body['device_id']}"})
         if path == "/leases":
             return Reply(201, {"lease_id": f"lease-{len(self.sent)}", "granted": body["qty"],
                                "used": 0})

@@ -119,7 +119,8 @@ def test_gates_sign_in_per_device_and_again_when_the_token_is_refused():
     class Store(FakeStore):
         logins: list[str] = []
 
-        def login(self, username, password, device_id):
+        def login(self, username, password, device_id, device_secret=None):
+            assert device_secret == device_id  # the demo gates' secrets
             self.logins.append(device_id)
             return Reply(200, {"token": f"tok-{device_id}-{len(self.logins)}"})
 

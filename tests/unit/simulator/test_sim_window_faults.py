@@ -117,10 +117,14 @@ def test_an_offline_refund_crosses_a_ticket_through_a_gate(opened):
     assert redeemed
 
 
-def test_the_clerk_signs_in_on_its_own_window_terminal(opened):
+def test_the_clerk_signs_in_on_its_own_window_registered_by_the_admin(opened):
     sim, store, _ = opened
-    clerk = [t for u, _, t in store.logins if u == "clerk1"]
-    assert clerk and clerk[0] and clerk[0].startswith("S") and len(clerk[0]) <= 8
+    [(device_id, window)] = store.devices.items()
+    assert device_id.startswith("sim-window-") and window["kind"] == "window"
+    assert window["terminal"].startswith("S") and len(window["terminal"]) <= 8
+    clerk = [(d, secret) for u, d, secret in store.logins if u == "clerk1"]
+    assert clerk and clerk[0] == (device_id, f"secret-{device_id}")
+    assert ("admin", None, None) in store.logins  # the admin signs in at no device
 
 
 def test_gentle_faults_are_a_few_at_start_then_a_handful_an_hour():

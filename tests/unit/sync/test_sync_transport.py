@@ -83,7 +83,7 @@ def test_an_expired_token_logs_in_again_once_and_repeats_the_request():
                      response(401, error("unauthorized")),
                      response(200, {"token": "t2", "role": "clerk", "display_name": "甲"}),
                      response(200, {"results": [{"op_id": "a", "status": "applied"}]}))
-    c.login("clerk1", "pw", "dev-1", "01")
+    c.login("clerk1", "pw", "dev-1", "secret-1")
 
     assert c.push("dev-1", [{"op_id": "a"}]) == [{"op_id": "a", "status": "applied"}]
 
@@ -92,8 +92,8 @@ def test_an_expired_token_logs_in_again_once_and_repeats_the_request():
         ("POST", "/sync/push")]
     assert http.calls[1][2]["headers"]["Authorization"] == "Bearer t1"
     assert http.calls[3][2]["headers"]["Authorization"] == "Bearer t2"
-    assert http.calls[0][2]["json"] == {"username": "clerk1", "password": "pw",
-                                        "device_id": "dev-1", "terminal": "01"}
+    assert http.calls[0][2]["json"] == {"username": "clerk1", "password": "pw",  # no terminal:
+                                        "device_id": "dev-1", "device_secret": "secret-1"}
 
 
 def test_a_second_401_is_permanent():
