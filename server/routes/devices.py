@@ -85,7 +85,5 @@ def change(device_id: code_path(64), body: DeviceChange, _: Admin, s: Db,
            now: Now) -> dict[str, Any]:
     """Move a device or take it out of (or back into) service; never its kind, window or
     secret. Fields left out stay as they are."""
-    given = body.model_dump(exclude_unset=True)
-    return devices.update(s, device_id, now=now, active=given.get("active"),
-                          **({"location": given["location"]} if "location" in given else {})
-                          ).to_dict()
+    return devices.update(s, device_id, now=now,
+                          **body.model_dump(exclude_unset=True)).to_dict()
