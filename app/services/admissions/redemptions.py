@@ -26,7 +26,6 @@ from app.domain.venue import Venue
 from app.services.admin import devices
 from app.services.journal import exactly_once, timeline
 from app.services.journal.anomaly_log import open_anomaly
-from app.services.journal.exactly_once import RECEIVED
 from app.services.journal.order_state import changed, lock_order
 from app.store.models import Order, Ticket
 
@@ -183,17 +182,12 @@ def redeem(session: Session, req: RedeemRequest, *, now: datetime, venue: Venue)
     `exactly_once.KeyReused`. An unknown code is `invalid` (no order, nothing but the nonce kept).
     Raises ValidationError for malformed fields or a scan time out of bounds."""
     _check(req)
-    request_sha, key = exactly_once.digest(_meaning(req)), (SCOPE, req.nonce)
-    done = exactly_once.seen(session, RECEIVED, key, request_sha, _REUSED)
-    if done is not None:
-        return _stored(done)
-    devices.check_device_time(req.at, now, field="at")  # a new scan only: replays still answer
-    with session.begin():
-        twin = exactly_once.claim(session, RECEIVED, key, request_sha, message=_REUSED,
-                                  created_at=now)
-        if twin is not None:
-            return _stored(twin)
-        result, order_id = _judge(session, req, now, venue)
-        exactly_once.finish(session, RECEIVED, key, order_id=order_id, result=asdict(result))
-    return result
+
+    def work(s: Session) -> exactly_once.Received:
+        devices.check_device_time(req.at, now, field="at")  # a new scan only: replays answer
+        result, order_id = _judge(s, req, now, venue)
+        return exactly_once.Received(result, order_id, asdict(result))
+
+    return exactly_once.receive(session, (SCOPE, req.nonce), exactly_once.digest(_meaning(req)),
+                                message=_REUSED, now=now, work=work, replay=_stored)
 
