@@ -51,6 +51,15 @@ from app.store.models import (
 log = logging.getLogger(__name__)
 
 STREAM = "changes"
+# The feed is scoped by role (DESIGN §14): a clerk's skips other windows' orders and every
+# anomaly. A supervisor signing in at that window reads the whole feed under a cursor of its
+# own, so nothing the clerk's feed skipped is missed.
+WHOLE_FEED = "changes:all"
+
+
+def stream_for(role: str) -> str:
+    """The cursor a window keeps for the feed `role` is given."""
+    return WHOLE_FEED if role in ("supervisor", "finance", "admin") else STREAM
 START = "0"
 _APPLY_ORDER = {"catalog": 0, "inventory": 1, "order": 2, "anomaly": 3}
 
@@ -293,13 +302,15 @@ def _apply_catalog(session: Session, changes: list[Mapping[str, Any]],
 
 # -- the page --------------------------------------------------------------------------------
 
-def _store_cursor(session: Session, cursor: str, now: datetime) -> None:
-    _upsert(session, _state, [{"stream": STREAM, "cursor": cursor, "updated_at": now}],
+def _store_cursor(session: Session, cursor: str, now: datetime, stream: str) -> None:
+    _upsert(session, _state, [{"stream": stream, "cursor": cursor, "updated_at": now}],
             ["stream"])
 
 
-def apply_page(session: Session, page: Mapping[str, Any], *, now: datetime) -> Applied:
-    """Apply one page of GET /sync/changes and store its `next_cursor`, in one transaction."""
+def apply_page(session: Session, page: Mapping[str, Any], *, now: datetime,
+               stream: str = STREAM) -> Applied:
+    """Apply one page of GET /sync/changes and store its `next_cursor` (under `stream`, see
+    `stream_for`), in one transaction."""
     by_entity: dict[str, list[Mapping[str, Any]]] = {e: [] for e in _APPLY_ORDER}
     for change in page.get("changes") or []:
         if change.get("entity") in by_entity:
@@ -312,7 +323,7 @@ def apply_page(session: Session, page: Mapping[str, Any], *, now: datetime) -> A
         inventory = _apply_inventory(session, by_entity["inventory"], now)
         orders = _apply_orders(session, by_entity["order"])
         anomalies = _apply_anomalies(session, by_entity["anomaly"])
-        _store_cursor(session, cursor, now)
+        _store_cursor(session, cursor, now, stream)
     return Applied(tuple(orders), tuple(inventory), tuple(anomalies), tuple(catalog), cursor)
 
 
@@ -334,9 +345,9 @@ def apply_fetched(session: Session, *, orders: Iterable[Mapping[str, Any]] = (),
     return Applied(tuple(order_ids), (), tuple(anomaly_ids), (), current or START)
 
 
-def cursor(session: Session) -> str:
+def cursor(session: Session, stream: str = STREAM) -> str:
     """The stored cursor of the changes feed (`0`: from the beginning)."""
     with read_transaction(session):
         value = session.execute(sa.select(_state.c.cursor)
-                                .where(_state.c.stream == STREAM)).scalar_one_or_none()
+                                .where(_state.c.stream == stream)).scalar_one_or_none()
     return value or START

@@ -43,14 +43,17 @@ AUTH_STATUSES = (401, 403)  # the device cannot push at all: keep the ops, alert
 
 
 class SyncEngine:
-    """See the module docstring. `clock()` returns aware UTC; `on_event(SyncEvent)`."""
+    """See the module docstring. `clock()` returns aware UTC; `on_event(SyncEvent)`; `stream`
+    the cursor of the feed the signed-in role is given (`cache.stream_for`)."""
 
     def __init__(self, db: Database, client: StoreClient, *, device_id: str,
                  clock: Callable[[], datetime], on_event: Callable[[SyncEvent], None],
                  rng: random.Random | None = None, long_poll_wait: float = 25,
                  lease_keeper: LeaseKeeper | None = None, probe_interval: float = 15,
-                 idle_interval: float = 30, page_size: int = PAGE_SIZE) -> None:
+                 idle_interval: float = 30, page_size: int = PAGE_SIZE,
+                 stream: str = cache.STREAM) -> None:
         self._db, self._client, self._device_id = db, client, device_id
+        self._stream = stream
         self._clock, self._on_event = clock, on_event
         self._rng = rng or random.Random()
         self._long_poll_wait, self._lease_keeper = long_poll_wait, lease_keeper
@@ -267,7 +270,7 @@ class SyncEngine:
 
     def _cursor_value(self) -> str:
         if self._cursor is None:
-            self._cursor = cache.cursor(self._db.session())
+            self._cursor = cache.cursor(self._db.session(), self._stream)
         return self._cursor
 
     def _pull(self, now: datetime) -> None:
@@ -276,7 +279,7 @@ class SyncEngine:
         while True:
             since = self._cursor_value()
             page = self._client.changes(since, limit=self._page_size, wait=0)
-            applied = cache.apply_page(self._db.session(), page, now=now)
+            applied = cache.apply_page(self._db.session(), page, now=now, stream=self._stream)
             self._cursor = applied.cursor
             changed.update(dict.fromkeys(applied.order_ids))
             anomalies.update(dict.fromkeys(applied.anomalies))

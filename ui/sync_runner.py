@@ -40,6 +40,7 @@ class StoreHandle:
 def start_engine(ctx: ClientContext, base_url: str, username: str, password: str,
                  publish: Callable[[Any], None]) -> Any:
     """The sync engine for the signed-in clerk, started; its first round signs in."""
+    from sync import cache
     from sync.engine import SyncEngine
     from sync.leases import LeaseKeeper
     from sync.transport import StoreClient, api_base
@@ -49,7 +50,8 @@ def start_engine(ctx: ClientContext, base_url: str, username: str, password: str
     keeper = LeaseKeeper(ctx.db, client, device_id=ctx.device_id, clock=ctx.clock,
                          venue=ctx.venue())
     engine = SyncEngine(ctx.db, client, device_id=ctx.device_id, clock=ctx.clock,
-                        on_event=publish, lease_keeper=keeper)
+                        on_event=publish, lease_keeper=keeper,
+                        stream=cache.stream_for(ctx.user.role))
     engine.start()
     return engine
 
