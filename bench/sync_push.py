@@ -25,6 +25,8 @@ DEVICES = 2
 
 
 def sale_ops(n: int, terminal: str, day: str, start_seq: int = 1) -> list[dict]:
+    # the sale's instant: now (the store refuses sales older than its offline window)
+    at = datetime.now(UTC).isoformat().replace("+00:00", "Z")
     ops = []
     for i in range(n):
         seq = start_seq + i
@@ -37,9 +39,9 @@ def sale_ops(n: int, terminal: str, day: str, start_seq: int = 1) -> list[dict]:
             "tickets": [{"ticket_id": str(uuid.uuid4()), "code": new_ticket_code(),
                          "ticket_type": "ADULT"} for _ in range(2)],
             "lease_id": None, "leases": [], "terminal": terminal, "clerk": "clerk1",
-            "device_id": f"bench-{terminal}", "created_at": "2026-11-21T02:00:00Z"}
+            "device_id": f"bench-{terminal}", "created_at": at}
         ops.append({"op_id": str(uuid.uuid4()), "seq": seq, "kind": "sale",
-                    "device_time": "2026-11-21T02:00:00Z", "payload": payload})
+                    "device_time": at, "payload": payload})
     return ops
 
 
