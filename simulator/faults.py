@@ -17,6 +17,7 @@ from app.domain.ids import channel_order_no
 
 from . import ops, traffic
 from .client import Reply, StaffLogin
+from .tickets import SimTicket
 
 PRICES = {"ADULT": 10000, "CHILD": 5000}
 
@@ -179,18 +180,20 @@ class FaultScenarios:
         return self._push(op, f"窗口离线退票 {order_no}")
 
     def _refund_crosses_redemption(self) -> None:
-        """A window refunded a ticket offline while the visitor went through a gate."""
-        done = [t for t in self.tickets.redeemed_on(self._today()) if t.ticket_id]
-        if not done:
-            ticket = self._fresh_or_order()
-            if ticket is None or ticket.ticket_id is None:
-                return
-            if self._pass(ticket, self._rng.choice(traffic.GATES), self._clock()) is None \
-                    or ticket.redeemed_by is None:
-                return
-            done = [ticket]
-        ticket = self._rng.choice(done)
-        at = self._clock() - timedelta(minutes=self._rng.randint(1, 10))
+        """A window refunded a ticket of its own sale offline (a window refunds only what it
+        sold, DESIGN §14) while the visitor went through a gate."""
+        now = self._clock()
+        sold = self._sale(self._today(), "ADULT", 1, now - timedelta(minutes=20))
+        if sold is None:
+            return
+        first = sold["tickets"][0]
+        ticket = SimTicket(first["code"], sold["order_no"], self._today(), now,
+                           ticket_id=first["ticket_id"], order_id=sold["order_id"],
+                           price_fen=PRICES["ADULT"])
+        if self._pass(ticket, self._rng.choice(traffic.GATES), now) is None \
+                or ticket.redeemed_by is None:
+            return
+        at = now - timedelta(minutes=self._rng.randint(1, 10))
         if self._refund_offline(ticket.order_no, str(ticket.order_id), ticket.ticket_id,
                                 ticket.price_fen, at):
             self._emit("refund_crosses_redemption", "faults.refund_crosses_redemption",
