@@ -32,6 +32,7 @@ from app.services.journal.anomaly_log import open_anomaly
 from app.services.journal.order_state import changed, lock_order
 from app.services.journal.read_scope import REFUND_REFUSED, Scope
 from app.services.refunds.refund_quotes import (
+    FINAL_STATES,
     force_majeure_rules,
     payment_method,
     pick_tickets,
@@ -45,9 +46,8 @@ from .payload import Fields, Pushed
 
 SOURCE = "window"
 RECORD = "退票记录"
-# Tickets no refund can take any more, whatever the window believed.
-GONE = {"refunded": "该票已退票，不能重复退", "refunding": "该票正在退票中，不能重复退",
-        "void": "该票所在订单已取消，不能退票"}
+# Tickets no refund can take any more, whatever the window believed: the store's one list.
+GONE = FINAL_STATES
 
 
 @dataclass(frozen=True)

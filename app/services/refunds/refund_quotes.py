@@ -26,7 +26,7 @@ DUAL_APPROVAL_WINDOW = timedelta(hours=24)
 SUPERVISOR, FINANCE = "supervisor", "finance"
 DEFAULT_POLICY = RefundPolicy()
 # Not refundable whatever the rules say: the ticket is gone already.
-_FINAL = {"refunded": "该票已退票，不能重复退", "refunding": "该票正在退票中，不能重复申请",
+FINAL_STATES = {"refunded": "该票已退票，不能重复退", "refunding": "该票正在退票中，不能重复申请",
           "void": "该票所在订单已取消，不能退票"}
 
 
@@ -241,12 +241,12 @@ def quote_tickets(session: Session, order: Order, ticket_ids: Sequence[str], *, 
     rules = {r.visit_date: r for r in force_majeure_rules(session)}
     quoted: list[tuple[str, RefundQuote]] = []
     for t in picked:
-        if t.status in _FINAL:
+        if t.status in FINAL_STATES:
             if strict:
-                raise ValidationError(f"{t.name} {t.code}：{_FINAL[t.status]}",
+                raise ValidationError(f"{t.name} {t.code}：{FINAL_STATES[t.status]}",
                                       field="ticket_ids", rule=t.status)
             quoted.append((t.ticket_id, RefundQuote(False, False, t.status, 0, 0, 0, 0,
-                                                    _FINAL[t.status] + "。")))
+                                                    FINAL_STATES[t.status] + "。")))
             continue
         facts = ticket_facts(t, method=method, group_size=group_size, now=now,
                              visit_date=order.visit_date)
