@@ -132,6 +132,11 @@ class SyncEngine:
     def online(self) -> bool:
         return self._online
 
+    @property
+    def client(self) -> StoreClient:
+        """The store client the engine pushes and pulls with (the signed-in user's)."""
+        return self._client
+
     # -- threads --------------------------------------------------------------------------
 
     def _run(self) -> None:

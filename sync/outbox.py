@@ -59,8 +59,11 @@ def retry_delay(attempts: int, rng: random.Random) -> float:
 
 
 def _op_json(row: Any) -> dict[str, Any]:
-    return {"op_id": row.op_id, "seq": row.seq, "kind": row.kind,
-            "device_time": iso_utc(row.device_time), "payload": dict(row.payload)}
+    op = {"op_id": row.op_id, "seq": row.seq, "kind": row.kind,
+          "device_time": iso_utc(row.device_time), "payload": dict(row.payload)}
+    if row.signature:  # the clerk who made it (app.domain.op_signing)
+        op["signed_by"], op["signature"] = row.signed_by, row.signature
+    return op
 
 
 def claim(session: Session, *, now: datetime, limit: int = BATCH) -> list[dict[str, Any]]:

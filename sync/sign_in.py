@@ -13,7 +13,7 @@ from enum import Enum
 from typing import Any
 
 from app.domain.errors import Unauthorized
-from app.services.admin import auth
+from app.services.admin import auth, devices
 
 from .transport import PermanentError, StoreClient, TransientError, api_base
 
@@ -33,6 +33,14 @@ class Window:
     device_secret: str | None = None
 
 
+class DeviceRefused(Unauthorized):
+    """The store does not know this window as a device (not registered, deactivated, or the
+    secret is wrong): no password can help until the device settings are right."""
+
+
+DEVICE_REFUSALS = (devices.BAD_DEVICE, auth.DEVICE_NEEDED)
+
+
 class Verdict(Enum):
     ACCEPTED = "accepted"  # and remembered here
     REFUSED = "refused"  # 401: wrong password, unknown or disabled user
@@ -41,16 +49,26 @@ class Verdict(Enum):
 
 def sign_in(window: Window, username: str, password: str, *, now: datetime) -> auth.UserInfo:
     """The user, signed in. Raises Unauthorized (refused by the store; or, while it cannot be
-    reached or without one, not a user of this window with this password)."""
-    if not window.store_url:
-        return _local(window, username, password, now)
-    verdict = store_verdict(window, username, password, now=now)
-    if verdict is Verdict.REFUSED:
-        if _matches_here(window, username, password, now):  # the store changed its mind
-            with window.db.session() as session:
-                auth.forget_user(session, username, now=now)
-        raise Unauthorized(auth.BAD_LOGIN)
-    return _local(window, username, password, now)
+    reached or without one, not a user of this window with this password). The ops queued
+    from now on are signed with the user's op key, when the store gave this window one
+    (`window.db.op_signer`, cleared by `sign_out`)."""
+    if window.store_url:
+        verdict = store_verdict(window, username, password, now=now)
+        if verdict is Verdict.REFUSED:
+            if _matches_here(window, username, password, now):  # the store changed its mind
+                with window.db.session() as session:
+                    auth.forget_user(session, username, now=now)
+            raise Unauthorized(auth.BAD_LOGIN)
+    user = _local(window, username, password, now)
+    with window.db.session() as session:
+        key = auth.window_op_key(session, user.username, password)
+    window.db.op_signer = (user.username, key) if key else None
+    return user
+
+
+def sign_out(db: Any) -> None:
+    """Ops queued from now on are signed by nobody (until the next sign-in)."""
+    db.op_signer = None
 
 
 def store_verdict(window: Window, username: str, password: str, *, now: datetime,
@@ -61,6 +79,8 @@ def store_verdict(window: Window, username: str, password: str, *, now: datetime
     try:
         who = client.login(username, password, window.device_id, window.device_secret)
     except PermanentError as exc:
+        if exc.status == 401 and exc.message in DEVICE_REFUSALS:
+            raise DeviceRefused(exc.message) from None
         return Verdict.REFUSED if exc.status == 401 else Verdict.NONE
     except TransientError as exc:
         if exc.status == 429:
@@ -70,7 +90,7 @@ def store_verdict(window: Window, username: str, password: str, *, now: datetime
         client.close()
     with window.db.session() as session:
         auth.remember_user(session, username, password, who["role"], who.get("display_name"),
-                           now=now)
+                           now=now, op_key=who.get("op_key"))
     return Verdict.ACCEPTED
 
 

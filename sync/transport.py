@@ -198,6 +198,21 @@ class StoreClient:
         with self._lock:
             self._token = None
 
+    def logout(self) -> None:
+        """POST /auth/logout: the token is revoked (DESIGN.md §14) and forgotten, with the
+        credentials, so this client signs in as nobody again. Best effort: a store that cannot
+        be reached keeps a token that runs out on its own."""
+        token, self._credentials = self._token, None
+        with self._lock:
+            self._token = None
+        if token is None:
+            return
+        try:
+            self._send("POST", "/auth/logout", json={}, auth=False,
+                       headers={"Authorization": f"Bearer {token}"})
+        except TransientError as exc:
+            log.info("logout not sent: %s", exc)
+
     def health(self) -> bool:
         """GET /health: True when the store answers."""
         return self._request("GET", "/health", auth=False).get("status") == "ok"

@@ -20,6 +20,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
+from sync.sign_in import sign_out
 from ui import refcount_guard, tasks
 from ui.context import ClientContext
 from ui.errors import install_excepthook, user_message
@@ -27,7 +28,7 @@ from ui.i18n import install_translations, normalize_lang, remove_translations
 from ui.login_dialog import LoginDialog
 from ui.printer_bridge import PrinterBridge
 from ui.sync_bridge import SyncBridge
-from ui.sync_runner import StoreHandle, start_engine, store_client
+from ui.sync_runner import StoreHandle, hand_over, start_engine, store_client
 
 log = logging.getLogger("menpiao.ui")
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -122,6 +123,7 @@ class ClientApp(QObject):
         self.store: StoreHandle | None = StoreHandle(remote) if remote else None
         self.store_starter = None if remote else store_starter
         self.engine: Any = None
+        self.leaving: Any = None  # the hand-over of the clerk who signed out, under way
         self.enroll_pending: str | None = None  # the device id being enrolled
         self.enrolled_for: str | None = None  # the device id the override secret is for
         self.credentials: tuple[str, str] | None = None
@@ -160,7 +162,7 @@ class ClientApp(QObject):
     def _start_sync(self) -> None:
         """Once the database is open, a clerk signed in and the store is known."""
         if (self.engine is not None or self.store is None or self.credentials is None
-                or not self.backend_ready):
+                or not self.backend_ready or self.leaving is not None):
             return
         if self._enrolling():
             return
@@ -195,14 +197,24 @@ class ClientApp(QObject):
         self.ctx.device_secret_override = secret
         self._start_sync()
 
-    def _stop_sync(self) -> None:
+    def _stop_sync(self, *, hand_over_ops: bool = False) -> None:
+        """Stop the signed-in user's engine. `hand_over_ops` (signing out): it first pushes
+        what is left and revokes the tokens, on the pool; the next engine starts after it."""
         engine, self.engine = self.engine, None
         self.ctx.sync.waker = None
         store, self.ctx.store = self.ctx.store, None
+        if engine is not None and hand_over_ops:
+            self.leaving = tasks.run(hand_over, engine, store)
+            self.leaving.on_done(self._handed_over)  # at once when it already ran (inline)
+            return
         if store is not None:
             store.close()
         if engine is not None:
             engine.stop(timeout=1.0)  # a long-poll in flight ends on its own, never applied
+
+    def _handed_over(self) -> None:
+        self.leaving = None
+        self._start_sync()
 
     def _open_backend(self) -> None:
         (tasks.write(open_backend, self.ctx)
@@ -273,7 +285,9 @@ class ClientApp(QObject):
             window.deleteLater()
         self.ctx.user = None
         self.credentials = None
-        self._stop_sync()  # the engine speaks to the store as the clerk who signed out
+        if self.ctx.db is not None:
+            sign_out(self.ctx.db)
+        self._stop_sync(hand_over_ops=True)  # the engine speaks to the store as the clerk
         self.show_login()
 
     # -- stop -----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -67,6 +68,12 @@ class LoginDialog(QDialog):
         self.terminal = terminal = QLabel()
         terminal.setObjectName("hint")
         self.set_terminal(ctx.terminal)
+        # a real store: the window number and secret an admin registered it with (§14)
+        self.device = QPushButton(self.tr("This window's device…"))
+        self.device.setObjectName("link")
+        self.device.setAutoDefault(False)
+        self.device.clicked.connect(self.edit_device)
+        self.device.setVisible(bool(ctx.store_url))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 24)
         layout.setSpacing(14)
@@ -74,11 +81,23 @@ class LoginDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.submit)
-        layout.addWidget(terminal, alignment=Qt.AlignmentFlag.AlignRight)
+        footer = QHBoxLayout()
+        footer.addWidget(self.device)
+        footer.addStretch(1)
+        footer.addWidget(terminal)
+        layout.addLayout(footer)
         self.username.setFocus()
 
     def set_terminal(self, terminal: str) -> None:
         self.terminal.setText(self.tr("Window {terminal}").format(terminal=terminal))
+
+    def edit_device(self) -> None:
+        from ui.device_dialog import DeviceDialog
+
+        if DeviceDialog(self.ctx, self).exec():
+            self.set_terminal(self.ctx.terminal)
+            self.error.hide()
+        self.username.setFocus()
 
     def show_error(self, text: str) -> None:
         self.error.setText(text)
@@ -116,6 +135,14 @@ class LoginDialog(QDialog):
     def _refused(self, exc: BaseException) -> None:
         from app.domain.errors import Unauthorized
 
+        from sync.sign_in import DeviceRefused
+
+        if isinstance(exc, DeviceRefused):
+            self.show_error(self.tr("The central store does not accept this window as a device "
+                                    "(not registered, deactivated, or a wrong device secret). "
+                                    "Check 「This window's device…」 with an administrator."))
+            self.device.setFocus()
+            return
         if isinstance(exc, Unauthorized):  # the service says it in Chinese; say it in our tongue
             self.show_error(self.tr("Wrong user name or password."))
         else:

@@ -64,3 +64,18 @@ def store_client(ctx: ClientContext, base_url: str, username: str, password: str
     client = StoreClient(api_base(base_url))
     client.remember(username, password, ctx.device_id, ctx.device_secret)
     return client
+
+
+def hand_over(engine: Any, store: Any) -> None:
+    """The clerk signing out (on the pool): one last sync as him, so the ops he made reach the
+    store under his own name while it can be reached, then his tokens are revoked. Ops that
+    stay (offline) are signed as his and go with the next clerk's pushes."""
+    engine.stop(timeout=1.0)
+    try:
+        engine.sync_once()  # never raises; waits for a cycle under way
+    finally:
+        for client in (engine.client, store):
+            if client is not None:
+                client.logout()
+                client.close()
+

@@ -108,6 +108,7 @@ def upgrade(engine: sa.Engine, revision: str = "head") -> None:
 
 
 EMIT_CHANGES = "menpiao.changes.enabled"  # Session.info key read by app.services.journal.changes
+OP_SIGNER = "menpiao.ops.signer"  # Session.info key read by app.services.journal.outbox
 
 
 class Database:
@@ -117,6 +118,9 @@ class Database:
         self._engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self.emit_changes = False  # the central store: services write the changes feed
+        # a window: (username, op key) of the clerk signed in, who signs the ops queued
+        # (app.domain.op_signing); None: ops go unsigned
+        self.op_signer: tuple[str, str] | None = None
 
     @classmethod
     def open(cls, url: str, *, migrate: bool = True, **engine_kw: Any) -> Database:
@@ -144,6 +148,8 @@ class Database:
         session = self._sessions()
         if self.emit_changes:
             session.info[EMIT_CHANGES] = True
+        if self.op_signer is not None:
+            session.info[OP_SIGNER] = self.op_signer
         return session
 
     def dispose(self) -> None:

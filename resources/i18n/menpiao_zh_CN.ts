@@ -652,6 +652,14 @@
     <context>
         <name>LoginDialog</name>
         <message>
+            <source>The central store does not accept this window as a device (not registered, deactivated, or a wrong device secret). Check 「This window&apos;s device…」 with an administrator.</source>
+            <translation>中心服务器不接受本窗口设备（未登记、已停用或设备密钥错误）。请与管理员一起检查「本窗口设备…」。</translation>
+        </message>
+        <message>
+            <source>This window&apos;s device…</source>
+            <translation>本窗口设备…</translation>
+        </message>
+        <message>
             <source>Menpiao — Sign in</source>
             <translation>门票 — 登录</translation>
         </message>
@@ -2082,6 +2090,45 @@
         <message>
             <source>✗ Check failed: the log was altered from event {seq} on</source>
             <translation>✗ 校验失败：从第 {seq} 条起记录被改动</translation>
+        </message>
+    </context>
+    <context>
+        <name>DeviceDialog</name>
+        <message>
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <source>Device id</source>
+            <translation>设备编号</translation>
+        </message>
+        <message>
+            <source>Device secret</source>
+            <translation>设备密钥</translation>
+        </message>
+        <message>
+            <source>Enter the device secret.</source>
+            <translation>请输入设备密钥。</translation>
+        </message>
+        <message>
+            <source>Enter the window number and the device secret the administrator got when registering this window (管理 → 设备).</source>
+            <translation>请填写管理员登记本窗口时得到的窗口编号和设备密钥（管理 → 设备）。</translation>
+        </message>
+        <message>
+            <source>Save</source>
+            <translation>保存</translation>
+        </message>
+        <message>
+            <source>The window number is 1 to 8 letters or digits, e.g. 05.</source>
+            <translation>窗口编号是 1–8 位字母或数字，例如 05。</translation>
+        </message>
+        <message>
+            <source>This window as a device</source>
+            <translation>本窗口设备</translation>
+        </message>
+        <message>
+            <source>Window number</source>
+            <translation>窗口编号</translation>
         </message>
     </context>
 </TS>

@@ -34,6 +34,7 @@ class LoginResult(BaseModel):
     role: str
     display_name: str
     terminal: str | None
+    op_key: str | None = None  # clerk+ at a window: signs its ops (app.domain.op_signing)
 
 
 def _claimed_terminal(terminal: str | None) -> str | None:
@@ -69,7 +70,7 @@ def login(body: LoginBody, s: Db, now: Now) -> LoginResult:
                        claimed_terminal=_claimed_terminal(body.terminal))
     token = tokens.issue(s, who.user, device_id=who.device_id, terminal=who.terminal, now=now)
     return LoginResult(token=token, role=who.user.role, display_name=who.user.display_name,
-                       terminal=who.terminal)
+                       terminal=who.terminal, op_key=who.op_key)
 
 
 @router.post("/auth/logout", status_code=204)

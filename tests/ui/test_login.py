@@ -1,7 +1,7 @@
 """Signing in: the Chinese error inline, the main window with the navigation of the role."""
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel
 
 from ui.main_window import MainWindow
@@ -87,3 +87,42 @@ def test_english_with_lang_en(make_client, qtbot):
     sell = window.pages["sell"]
     assert sell.confirm.text() == "Take cash (Enter)"
     assert sell.cart.headerData(0, Qt.Orientation.Horizontal) == "Ticket"
+
+
+def test_a_window_the_store_does_not_know_says_so_and_takes_its_secret(make_client, ui_store,
+                                                                      qtbot):
+    """A window of a real store (`--store`) without its device secret: the store's refusal
+    reads as a device problem, not a wrong password; 本窗口设备… takes the window number and the
+    secret an admin registered it with, kept in the settings, and the clerk then signs in."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.services.prints import settings as settings_service
+
+    client = make_client(store=ui_store.base)
+    dialog = client.login
+    assert dialog.device.isVisibleTo(dialog)
+    sign_in(qtbot, dialog, "clerk1", "clerk1")
+    assert "设备" in dialog.error.text() and "密码" not in dialog.error.text()
+
+    def fill_device() -> None:
+        device = QApplication.activeModalWidget()
+        assert device is not None and device.objectName() == "deviceDialog"
+        device.terminal.setText("")
+        qtbot.keyClicks(device.terminal, "02")
+        assert device.device_id.text() == "window-02"
+        device.secret.clear()
+        qtbot.keyClick(device.secret, Qt.Key.Key_Return)  # nothing entered: refused
+        assert device.error.text() == "请输入设备密钥。" and device.isVisible()
+        qtbot.keyClicks(device.secret, "window-02")  # the demo devices' secret is their id
+        qtbot.keyClick(device.secret, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, fill_device)
+    dialog.edit_device()
+    assert client.ctx.terminal == "02" and dialog.terminal.text() == "02 号窗口"
+    with client.ctx.session() as s:
+        stored = settings_service.load(s)
+    assert (stored.terminal_id, stored.device_secret) == ("02", "window-02")
+    assert dialog.password.text() == "clerk1"  # not a wrong password: kept for Enter
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: client.window is not None or dialog.error.isVisible(), timeout=20_000)
+    assert client.window is not None, dialog.error.text()

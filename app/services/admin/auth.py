@@ -9,6 +9,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
+from app.domain import op_signing
 from app.domain.errors import Conflict, Forbidden, Unauthorized, ValidationError
 from app.domain.ids import new_id
 from app.services.admin.devices import check_sign_in, seen
@@ -94,22 +95,37 @@ def add_user(session: Session, username: str, password: str, role: str,
 
 
 def remember_user(session: Session, username: str, password: str, role: str,
-                  display_name: str | None = None, *, now: datetime) -> UserInfo:
+                  display_name: str | None = None, *, now: datetime,
+                  op_key: str | None = None) -> UserInfo:
     """A window keeps the users the central store has just verified, so that they can sign in
     offline later: creates the local user, or brings its password hash, role and name up to
-    date (a password changed at the store replaces the old one here)."""
+    date (a password changed at the store replaces the old one here). `op_key`, the key the
+    store gave for signing this user's ops, is kept wrapped under the password
+    (`app.domain.op_signing`)."""
     with session.begin():
         user = session.execute(
             sa.select(User).where(User.username == username.strip())).scalar_one_or_none()
         if user is None:
-            return _info(create_user(session, username, password, role, display_name, now=now,
-                                     strict=False))
-        _check_new_user(username, password, role)
-        if not _verify(user, password):
-            user.password_hash = _hasher.hash(password)
-        user.role, user.active, user.updated_at = role, True, now
-        user.display_name = display_name or user.display_name
+            user = create_user(session, username, password, role, display_name, now=now,
+                               strict=False)
+        else:
+            _check_new_user(username, password, role)
+            if not _verify(user, password):
+                user.password_hash = _hasher.hash(password)
+            user.role, user.active, user.updated_at = role, True, now
+            user.display_name = display_name or user.display_name
+        if op_key and op_signing.unwrap(user.op_key_wrapped, password) != op_key:
+            user.op_key_wrapped = op_signing.wrap(op_key, password)
         return _info(user)
+
+
+def window_op_key(session: Session, username: str, password: str) -> str | None:
+    """The op key this window keeps for the user, opened with the password (which the caller
+    has just verified); None when the store never gave one here."""
+    with read_transaction(session):
+        wrapped = session.execute(sa.select(User.op_key_wrapped)
+                                  .where(User.username == username.strip())).scalar()
+    return op_signing.unwrap(wrapped, password)
 
 
 def forget_user(session: Session, username: str, *, now: datetime) -> bool:
@@ -175,6 +191,14 @@ class SignedIn:
     device_id: str | None
     device_kind: str | None
     terminal: str | None
+    op_key: str | None = None  # a clerk+ at a window: the key its ops are signed with
+
+
+def _op_key(user: User) -> str:
+    """The user's op key (`app.domain.op_signing`), made on first need."""
+    if not user.op_key:
+        user.op_key = op_signing.new_key()
+    return user.op_key
 
 
 def sign_in(session: Session, username: str, password: str, *, device_id: str | None,
@@ -197,4 +221,5 @@ def sign_in(session: Session, username: str, password: str, *, device_id: str | 
             raise Forbidden(f"本设备登记的窗口编号是 {device.terminal or '（无）'}，"
                             f"不能以 {claimed_terminal} 号窗口登录")
         device.last_seen_at, device.last_user = now, user.username
-        return SignedIn(_info(user), device.device_id, device.kind, device.terminal)
+        key = _op_key(user) if device.kind == "window" and user.role in op_signing.SIGNER_ROLES else None
+        return SignedIn(_info(user), device.device_id, device.kind, device.terminal, key)

@@ -10,8 +10,13 @@ Who pushes is the token's (DESIGN.md §14): a pusher that is not clerk+ on a win
 user with no device or terminal) has every op `rejected` `forbidden`, and so has an op whose
 payload names another clerk, terminal, device or actor. A `forbidden` refusal is not kept in
 `applied_ops` — nothing is written for it, and the op's id stays free for its real window.
+
+An op signed by its clerk (`signed_by`, `signature`: `app.domain.op_signing`) is that clerk's,
+whoever's token carried it, as long as the token is a window's: the next clerk at the window
+uploads what the last one left unsent. A signature that does not verify is `forbidden`.
 """
 
+import dataclasses
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,13 +27,14 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.domain import op_signing
 from app.domain.errors import DomainError, Forbidden, ValidationError
 from app.domain.venue import Venue
 from app.services.journal import exactly_once
 from app.services.journal.exactly_once import APPLIED_OPS, Entry
 from app.services.journal.outbox import OP_KINDS, payload_digest
 from app.store.db import read_transaction
-from app.store.models import Order
+from app.store.models import Order, User
 
 from . import refunds, reprints, sales, shifts
 from .payload import Pushed
@@ -36,6 +42,7 @@ from .payload import Pushed
 APPLIED, DUPLICATE, REJECTED, CONFLICT = "applied", "duplicate", "rejected", "conflict"
 MAX_OPS = 200
 _REUSED = "同一操作编号已用于内容不同的操作，已拒绝"
+_BAD_SIGNATURE = "操作的签名与签名人 {who} 不符，已拒绝"
 
 Keep = Callable[[Session, int], None]  # claims the op inside the recorder's transaction
 Recorder = Callable[[Session, Mapping[str, Any], Pushed, Keep], int]  # → server_version
@@ -102,6 +109,23 @@ def _check_op(op: Mapping[str, Any]) -> tuple[str, str, Mapping[str, Any]]:
     return op_id, kind, payload
 
 
+def _author(session: Session, op: Mapping[str, Any], op_id: str, kind: str, digest: str,
+             pushed: Pushed) -> Pushed:
+    """Who the op is from: its signer when it is signed by someone other than the token's
+    user (see the module docstring), else the token's user. Forbidden for a bad signature."""
+    signer = op.get("signed_by")
+    if signer is None or signer == pushed.user:
+        return pushed
+    who = str(signer)[:64]
+    with read_transaction(session):
+        row = session.execute(sa.select(User.op_key, User.role)
+                              .where(User.username == who)).first()
+    if (row is None or row.role not in op_signing.SIGNER_ROLES
+            or not op_signing.verify(row.op_key, op.get("signature"), op_id, kind, digest)):
+        raise Forbidden(_BAD_SIGNATURE.format(who=who))
+    return dataclasses.replace(pushed, user=who, role=row.role)
+
+
 def _claim(session: Session, op_id: str, kind: str, digest: str, pushed: Pushed,
            result: OpResult) -> None:
     exactly_once.claim_or_raise(session, APPLIED_OPS, (op_id,), digest, message=_REUSED,
@@ -164,6 +188,7 @@ def apply_op(session: Session, op: Mapping[str, Any], pushed: Pushed, *,
     if row is not None:
         return _replay(row, digest, op_id)
     try:
+        pushed = _author(session, op, op_id, kind, digest, pushed)
         return _apply(session, op_id, kind, payload, digest, pushed)
     except exactly_once.Taken as twin:  # a twin push won the race
         return _replay(twin.entry, digest, op_id)

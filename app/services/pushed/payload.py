@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from app.domain import actors
+from app.domain import actors, op_signing
 from app.domain.errors import Forbidden, ValidationError
 from app.domain.ids import normalize_terminal
 from app.domain.money import MAX_FEN
@@ -29,7 +29,7 @@ from app.domain.venue import Venue
 # §14 "the device's offline window"): ops dated longer ago are `rejected` — a backdated refund
 # would be quoted at an earlier, cheaper instant. A window offline longer is counted by hand.
 OFFLINE_WINDOW = timedelta(days=7)
-PUSHERS = ("clerk", "supervisor", "finance", "admin")  # "clerk+" of DESIGN.md §8
+PUSHERS = op_signing.SIGNER_ROLES  # "clerk+" of DESIGN.md §8
 NOT_A_WINDOW = "只有在窗口设备上登录的售票员（及以上）可以推送操作"
 GATE_PUSH = "闸机账号不能推送窗口操作（核销请用 POST /redemptions）"
 

@@ -24,6 +24,9 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # app.domain.op_signing: the store's copy of the key / a window's, under the password
+    op_key: Mapped[str | None] = short(64)
+    op_key_wrapped: Mapped[str | None] = short(200)
 
 
 class Device(Base):

@@ -64,6 +64,8 @@ class OutboxOp(Base):
     attempts: Mapped[int] = counter(0)
     next_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(sa.Text)
+    signed_by: Mapped[str | None] = short(64)  # the clerk whose op key signed it
+    signature: Mapped[str | None] = short(64)  # app.domain.op_signing.sign
 
 
 class PrintJobRow(Base):

@@ -103,3 +103,46 @@ def test_a_wrong_password_online_does_not_drop_a_remembered_user(live, db, now):
     with pytest.raises(Unauthorized):
         sign_in(online, "clerk1", "typo", now=now)
     assert sign_in(window(db, GONE), "clerk1", "clerk1", now=now).username == "clerk1"
+
+
+def test_ops_a_clerk_left_unsent_reach_the_store_as_his_with_the_next_clerk(live, now,
+                                                                          make_window):
+    """clerk1 sells while the store is away and signs out; clerk2's engine pushes the sale and
+    the store records it as clerk1's, because the window signed it with clerk1's op key
+    (DESIGN.md §9, §14). An op nobody signed is still refused as someone else's."""
+    import random
+
+    import sqlalchemy as sa
+
+    from app.store.models import Order
+    from sync.engine import SyncEngine
+    from sync.sign_in import sign_out
+    from sync.transport import StoreClient
+
+    w = make_window(live.base, device_id="window-03", terminal="03", clerk="clerk2")
+    at_store = window(w.db, live.base, "window-03")
+    w.engine.sync_once()  # the catalog and stock reach the window
+    sign_in(at_store, "clerk1", "clerk1", now=now)
+    assert w.db.op_signer is not None and w.db.op_signer[0] == "clerk1"
+    w.clerk = "clerk1"
+    signed = w.sell(("ADULT", 1))  # never pushed: clerk1 signs out first
+    sign_out(w.db)
+    unsigned = w.sell(("ADULT", 1))  # as a window before signing would have queued it
+    w.clerk = "clerk2"
+    # clerk2 signs in at the store, and his engine pushes everything left
+    sign_in(at_store, "clerk2", "clerk2", now=now)
+    own = w.sell(("ADULT", 1))
+    client = StoreClient(live.base, timeout=5)
+    client.login("clerk2", "clerk2", "window-03", "window-03")
+    engine = SyncEngine(w.db, client, device_id="window-03", clock=w.clock,
+                        on_event=lambda e: None, rng=random.Random(1), long_poll_wait=0)
+    engine.sync_once()
+    client.close()
+    with live.db.session() as s:
+        clerks = dict(s.execute(sa.select(Order.order_no, Order.clerk)).all())
+    assert clerks.get(signed.order_no) == "clerk1"
+    assert clerks.get(own.order_no) == "clerk2"
+    assert unsigned.order_no not in clerks
+    with w.db.engine.connect() as conn:
+        rows = dict(conn.execute(sa.text("SELECT signed_by, state FROM outbox")).all())
+    assert rows == {"clerk1": "acked", None: "rejected", "clerk2": "acked"}
