@@ -102,6 +102,7 @@ class LoginDialog(QDialog):
     def show_error(self, text: str) -> None:
         self.error.setText(text)
         self.error.show()
+        self.adjustSize()  # a long message wraps onto more lines: the dialog grows to show them
 
     def _submit(self) -> None:
         if self._busy:
