@@ -135,7 +135,6 @@ class LoginDialog(QDialog):
 
     def _refused(self, exc: BaseException) -> None:
         from app.domain.errors import Unauthorized
-
         from sync.sign_in import DeviceRefused
 
         if isinstance(exc, DeviceRefused):
