@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -21,6 +22,7 @@ from ui import navigation, tasks
 from ui.anomaly_counter import AnomalyCounter
 from ui.clickable_label import ClickableLabel
 from ui.context import ClientContext
+from ui.scanner import ScanRecogniser
 
 
 class MainWindow(QMainWindow):
@@ -53,9 +55,14 @@ class MainWindow(QMainWindow):
             ctx.sync.changed.connect(self.refresh_status)
         tasks.operations().operation_did_execute.connect(self.operation_did_execute)
         self._listening = True
-        self.resize(1280, 760)
-        if self.keys:
-            self.show_screen(self.keys[0])
+        self.scanner = ScanRecogniser(self)  # a scan from any screen opens its order
+        self.scanner.scanned.connect(self.open_scanned)
+        QApplication.instance().installEventFilter(self.scanner)
+        self.resize(1280, 760)  # what un-maximizing gives back
+        self.setWindowState(Qt.WindowState.WindowMaximized)
+        landing = navigation.landing_for(ctx.user.role)
+        if landing is not None:
+            self.show_screen(landing)
 
     def _body(self) -> QWidget:
         side = QFrame()
@@ -173,6 +180,22 @@ class MainWindow(QMainWindow):
         page.setFocus()
         return page
 
+    def open_scanned(self, code: str) -> None:
+        """A ticket code scanned anywhere: its order on the Refund screen (on Orders when that
+        is the screen in front, or the role has no Refund), never keys for the screen that had
+        the focus (DESIGN §11)."""
+        if QApplication.activeModalWidget() is not None:
+            self.statusBar().showMessage(self.tr("Scan ignored: close the dialog first."), 8000)
+            return
+        here = self.keys[self.nav.currentRow()] if self.nav.currentRow() >= 0 else None
+        key = here if here in ("refund", "orders") else next(
+            (k for k in ("refund", "orders") if k in self.keys), None)
+        if key is None:
+            return
+        page = self.show_screen(key)
+        page.search_box.setText(code)  # type: ignore[attr-defined]
+        page.search()  # type: ignore[attr-defined]
+
     def operation_did_execute(self, changes: object, origin: object) -> None:
         """A write anywhere in this window (or a store request it made): every screen built so
         far that shows something of it refreshes (the Shift screen's cash after a sale)."""
@@ -186,6 +209,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._listening:  # the signal outlives this window (sign-out builds a new one)
             tasks.operations().operation_did_execute.disconnect(self.operation_did_execute)
+            QApplication.instance().removeEventFilter(self.scanner)
             self._listening = False
         self.closed.emit()
         super().closeEvent(event)

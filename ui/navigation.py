@@ -116,8 +116,21 @@ ROLE_SCREENS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Each role lands on its own work: a clerk sells, a supervisor looks at what went wrong,
+# finance at the refunds waiting for its approval, an admin at the settings.
+LANDING: dict[str, str] = {"clerk": "sell", "supervisor": "anomalies", "finance": "approvals",
+                           "admin": "settings"}
+
+
 def screens_for(role: str) -> tuple[str, ...]:
     return ROLE_SCREENS.get(role, ())
+
+
+def landing_for(role: str) -> str | None:
+    """The screen a role opens on (its first screen when it has no landing of its own)."""
+    keys = screens_for(role)
+    landing = LANDING.get(role)
+    return landing if landing in keys else (keys[0] if keys else None)
 
 
 def role_title(role: str) -> str:

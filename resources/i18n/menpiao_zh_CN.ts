@@ -707,6 +707,10 @@
     <context>
         <name>MainWindow</name>
         <message>
+            <source>Scan ignored: close the dialog first.</source>
+            <translation>扫码未处理：请先关闭当前对话框。</translation>
+        </message>
+        <message>
             <source>Menpiao Box Office — {venue}</source>
             <translation>门票售票系统 — {venue}</translation>
         </message>
@@ -820,6 +824,10 @@
     </context>
     <context>
         <name>PaymentPanel</name>
+        <message>
+            <source>Last sale: {total} due, {tendered} tendered</source>
+            <translation>上一单：应收 {total}，实收 {tendered}</translation>
+        </message>
         <message>
             <source>empty = exact amount</source>
             <translation>留空 = 正好</translation>
@@ -1000,6 +1008,26 @@
     <context>
         <name>SellView</name>
         <message>
+            <source>a number, then a tile key (F1…F9); after a ticket key, numbers are the cash tendered</source>
+            <translation>先输张数再按 F1…F9；按过票种键后输入的数字是实收金额</translation>
+        </message>
+        <message>
+            <source>number then F1…F9: that many tickets · then type the cash tendered · Enter take the money · +/− change the line · Del remove line · Esc empty the box · Ctrl+Del clear · F10 print jobs</source>
+            <translation>数字+F1…F9 选票和张数 · 再输实收金额 · Enter 收款 · +/− 改数量 · Del 删行 · Esc 清空输入 · Ctrl+Del 清空购物车 · F10 打印任务</translation>
+        </message>
+        <message>
+            <source>Offline, this window holds no quota of {name} for {day}: it can be sold again once the store is reached.</source>
+            <translation>离线时本窗口没有{name} {day} 的配额，连上中心库后才能再售。</translation>
+        </message>
+        <message>
+            <source>At most {n} {name} in one sale: the line is {n}.</source>
+            <translation>{name}一次最多售 {n} 张，本行按 {n} 张计。</translation>
+        </message>
+        <message>
+            <source>Not sold: the cart is as it was.</source>
+            <translation>未售出，购物车保持不变。</translation>
+        </message>
+        <message>
             <source>Visit &amp;date</source>
             <translation>游玩日期(&amp;D)</translation>
         </message>
@@ -1168,6 +1196,10 @@
     </context>
     <context>
         <name>TicketTile</name>
+        <message>
+            <source>No offline quota</source>
+            <translation>无离线配额</translation>
+        </message>
         <message>
             <source>Sold out</source>
             <translation>已售罄</translation>
@@ -2129,6 +2161,32 @@
         <message>
             <source>Window number</source>
             <translation>窗口编号</translation>
+        </message>
+    </context>
+    <context>
+        <name>LargeSaleDialog</name>
+        <message>
+            <source>Large sale</source>
+            <translation>大额售票</translation>
+        </message>
+        <message>
+            <source>{n} tickets, {amount} in all. Type the number of tickets ({n}) and press Enter to sell; Esc goes back.</source>
+            <translation>本单共 {n} 张，合计 {amount}。请输入张数 {n} 并按 Enter 售出；按 Esc 返回。</translation>
+        </message>
+        <message>
+            <source>Sell</source>
+            <translation>售出</translation>
+        </message>
+        <message>
+            <source>Type {n}, the number of tickets, to sell — or Esc.</source>
+            <translation>请输入张数 {n} 才能售出，或按 Esc 返回。</translation>
+        </message>
+    </context>
+    <context>
+        <name>SellKeys</name>
+        <message>
+            <source>{text} is no number of tickets: type a whole number, then the ticket key.</source>
+            <translation>“{text}”不是张数：请输入整数再按票种键。</translation>
         </message>
     </context>
 </TS>

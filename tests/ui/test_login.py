@@ -126,3 +126,18 @@ def test_a_window_the_store_does_not_know_says_so_and_takes_its_secret(make_clie
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: client.window is not None or dialog.error.isVisible(), timeout=20_000)
     assert client.window is not None, dialog.error.text()
+
+
+@pytest.mark.parametrize("role, landing", [
+    ("clerk", "sell"), ("supervisor", "anomalies"), ("finance", "approvals"),
+    ("admin", "settings"),
+])
+def test_each_role_lands_on_its_own_work_in_a_maximized_window(ctx, qtbot, role, landing):
+    from app.services.admin.auth import UserInfo
+
+    ctx.user = UserInfo(role, role, role)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    assert window.stack.currentWidget() is window.pages[landing]
+    assert window.nav.currentRow() == window.keys.index(landing)
+    assert window.windowState() & Qt.WindowState.WindowMaximized

@@ -1,11 +1,12 @@
-"""The cart of the sale in progress: one line per ticket type, as a table model."""
+"""The cart of the sale in progress: one line per ticket type, as a table model. A quantity
+above the per-line maximum is capped and `clamped(name, maximum)` says so (never silently)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
 from app.domain.catalog import MAX_LINE_QTY
@@ -31,6 +32,7 @@ class CartLine:
 
 class CartModel(TableModel):
     NAME, PRICE, QTY, AMOUNT = range(4)
+    clamped = Signal(str, int)  # the line's name, the maximum it was capped at
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -95,7 +97,10 @@ class CartModel(TableModel):
         if row >= 0:
             self.set_qty(row, self._rows[row].qty + qty)
             return row
-        return self.append_rows([CartLine(code, name, price_fen, min(qty, MAX_LINE_QTY))])
+        row = self.append_rows([CartLine(code, name, price_fen, min(qty, MAX_LINE_QTY))])
+        if qty > MAX_LINE_QTY:
+            self.clamped.emit(name, MAX_LINE_QTY)
+        return row
 
     def set_qty(self, row: int, qty: int) -> bool:
         """Quantity 0 removes the line; the domain's per-line maximum caps it."""
@@ -106,10 +111,19 @@ class CartModel(TableModel):
             return True
         self._rows[row].qty = min(qty, MAX_LINE_QTY)
         self.rows_changed(row, row)
+        if qty > MAX_LINE_QTY:
+            self.clamped.emit(self._rows[row].name, MAX_LINE_QTY)
         return True
 
     def remove(self, row: int) -> None:
         self.remove_row(row)
+
+    def reprice(self, types: dict[str, tuple[str, int]]) -> None:
+        """The catalog changed under the cart: lines follow their type's name and price."""
+        for line in self._rows:
+            if line.code in types:
+                line.name, line.price_fen = types[line.code]
+        self.rows_changed()
 
     def clear(self) -> None:
         self.short.clear()

@@ -1,8 +1,10 @@
-"""Ticket-type tiles of the Sell view: key, name, price and what is left, one button each."""
+"""Ticket-type tiles of the Sell view: key, name, price and what is left, one button each.
+Offline, a type this window holds no lease for says so (无离线配额): it is not sold out, and a
+clerk repeats what the tile says to the visitor."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -43,11 +45,15 @@ class TicketTile(QPushButton):
         for label in (self.key_label, self.name_label, self.price_label, self.stock_label):
             label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.available: int | None = None
+        self.no_quota = False
 
-    def set_available(self, available: int | None) -> None:
+    def set_available(self, available: int | None, no_quota: bool = False) -> None:
         self.available = available
+        self.no_quota = no_quota
         if available is None:
             text, state = "…", "unknown"
+        elif no_quota:
+            text, state = self.tr("No offline quota"), "noquota"
         elif available <= 0:
             text, state = self.tr("Sold out"), "soldout"
         else:
@@ -81,6 +87,8 @@ class TilesPanel(QWidget):
 
     def set_types(self, types: Sequence[Any]) -> None:
         for tile in self.tiles:
+            self._grid.removeWidget(tile)
+            tile.hide()
             tile.deleteLater()
         self.tiles = []
         for n, tt in enumerate(types):
@@ -89,10 +97,13 @@ class TilesPanel(QWidget):
             self._grid.addWidget(tile, n // self.COLUMNS, n % self.COLUMNS)
             self.tiles.append(tile)
 
-    def set_availability(self, available: dict[str, int] | None) -> None:
+    def set_availability(self, available: dict[str, int] | None,
+                         no_quota: Collection[str] = ()) -> None:
+        """Units left per code; `no_quota`: the codes this window cannot sell offline."""
         for tile in self.tiles:
-            tile.set_available(None if available is None
-                               else available.get(tile.ticket_type.code, 0))
+            code = tile.ticket_type.code
+            tile.set_available(None if available is None else available.get(code, 0),
+                               code in no_quota)
 
     def set_cart(self, qty_by_code: dict[str, int]) -> None:
         for tile in self.tiles:

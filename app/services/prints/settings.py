@@ -25,6 +25,10 @@ class ClientSettings:
     terminal_id: str = "01"
     venue_name: str = "门票景区"
     device_secret: str = ""  # POST /devices's answer for this window; empty: the embedded store
+    # A sale from this many tickets, or this much money, needs its own confirmation at the
+    # window (a stray Enter must not sell it).
+    large_sale_tickets: int = 20
+    large_sale_fen: int = 200_000
 
 
 def _validated(s: ClientSettings) -> ClientSettings:
@@ -39,10 +43,14 @@ def _validated(s: ClientSettings) -> ClientSettings:
         raise ValidationError("终端编号只能是 1–8 位字母或数字", field="terminal_id") from None
     if not s.venue_name.strip():
         raise ValidationError("景区名称不能为空", field="venue_name")
+    if int(s.large_sale_tickets) < 1 or int(s.large_sale_fen) < 1:
+        raise ValidationError("大额售票的张数和金额门槛必须大于 0", field="large_sale_tickets")
     return replace(s, printer_uri=s.printer_uri.strip(), terminal_id=terminal,
                    printer_encoding=s.printer_encoding.lower(),
                    venue_name=s.venue_name.strip(), qr_native=bool(s.qr_native),
-                   device_secret=s.device_secret.strip())
+                   device_secret=s.device_secret.strip(),
+                   large_sale_tickets=int(s.large_sale_tickets),
+                   large_sale_fen=int(s.large_sale_fen))
 
 
 def read(session: Session) -> ClientSettings:
