@@ -1810,7 +1810,7 @@
         <message>
             <source>Pay out {amount} in cash for refund {no} (order {order}), approved by the central store?
 The drawer should hold {before}; after the payout {after}. Count the notes out to the visitor.</source>
-            <translation>退款 {no}（订单 {order}）已经中心审批，确认付现 {amount}？
+            <translation>退款 {no}（订单 {order}）已审批通过，确认付现 {amount}？
 抽屉应有现金 {before}，付现后应有 {after}。请当面点清交给游客。</translation>
         </message>
         <message>
