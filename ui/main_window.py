@@ -22,6 +22,7 @@ from ui import navigation, tasks
 from ui.anomaly_counter import AnomalyCounter
 from ui.clickable_label import ClickableLabel
 from ui.context import ClientContext
+from ui.payout_notices import PayoutCounter
 from ui.scanner import ScanRecogniser
 
 
@@ -106,6 +107,15 @@ class MainWindow(QMainWindow):
             if self.ctx.sync is not None:
                 self.ctx.sync.anomalies_changed.connect(self.anomaly_counter.refresh)
             self.anomaly_counter.refresh()
+        self.payout_counter: PayoutCounter | None = None
+        if "refund" in self.keys:  # an approval for this window: told on every screen
+            self.payout_counter = PayoutCounter(self.ctx)
+            self.payout_counter.clicked.connect(lambda: self.show_screen("refund"))
+            self.payout_counter.arrived.connect(self._payouts_arrived)
+            bar.addPermanentWidget(self.payout_counter)
+            if self.ctx.sync is not None:
+                self.ctx.sync.orders_changed.connect(self.payout_counter.refresh)
+            self.payout_counter.refresh()
         for label in (self.user_label, self.terminal_label, self.printer_label, self.sync_label):
             bar.addPermanentWidget(label)
         self.refresh_status()
@@ -113,6 +123,10 @@ class MainWindow(QMainWindow):
     def _anomalies_arrived(self, n: int) -> None:
         self.statusBar().showMessage(self.tr("{n} new anomalies — click the counter to see "
                                              "them").format(n=n), 8000)
+
+    def _payouts_arrived(self, rows: list) -> None:
+        self.statusBar().showMessage(self.tr("{n} refunds approved: pay them out on the Refund "
+                                             "screen").format(n=len(rows)), 15000)
 
     def refresh_status(self) -> None:
         user = self.ctx.user
@@ -201,6 +215,8 @@ class MainWindow(QMainWindow):
         far that shows something of it refreshes (the Shift screen's cash after a sale)."""
         if getattr(changes, "anomalies", False) and self.anomaly_counter is not None:
             self.anomaly_counter.refresh()
+        if getattr(changes, "refunds", False) and self.payout_counter is not None:
+            self.payout_counter.refresh()
         for page in self.pages.values():
             hook = getattr(page, "operation_did_execute", None)
             if hook is not None:

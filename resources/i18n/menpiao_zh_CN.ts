@@ -711,6 +711,10 @@
             <translation>扫码未处理：请先关闭当前对话框。</translation>
         </message>
         <message>
+            <source>{n} refunds approved: pay them out on the Refund screen</source>
+            <translation>{n} 笔退款已批准，请到退票页付现</translation>
+        </message>
+        <message>
             <source>Menpiao Box Office — {venue}</source>
             <translation>门票售票系统 — {venue}</translation>
         </message>
@@ -1796,6 +1800,56 @@
     <context>
         <name>RefundView</name>
         <message>
+            <source>Code</source>
+            <translation>票码</translation>
+        </message>
+        <message>
+            <source>Scan or type (code, order no., today&apos;s 4-digit tail, phone), Enter · ↑/↓ and Space tick tickets, Ctrl+A all · Enter to the reason · Enter confirms</source>
+            <translation>扫码或输入（票码、订单号、今日单号后四位、手机号）后回车 · ↑/↓ 选票，空格勾选，Ctrl+A 全选 · 回车到退票原因 · 回车确认</translation>
+        </message>
+        <message>
+            <source>Today&apos;s order {no} of this window. {n} more orders have a phone ending in these digits: type the whole phone to see them.</source>
+            <translation>已找到本窗口今日订单 {no}。另有 {n} 个订单的手机尾号是这几位，输入完整手机号可查看。</translation>
+        </message>
+        <message>
+            <source>Select all (Ctrl+A)</source>
+            <translation>全选 (Ctrl+A)</translation>
+        </message>
+        <message>
+            <source>Select none (Ctrl+A)</source>
+            <translation>全不选 (Ctrl+A)</translation>
+        </message>
+        <message>
+            <source>Not paid out: {no}</source>
+            <translation>未付现：{no}</translation>
+        </message>
+        <message>
+            <source>Approved, to pay out here: {list} — click to open</source>
+            <translation>已批准、待本窗口付现：{list}（点击打开）</translation>
+        </message>
+        <message>
+            <source>Refund {no} ({amount}) approved: pay it out at this window.</source>
+            <translation>退款 {no}（{amount}）已批准，请在本窗口付现。</translation>
+        </message>
+        <message>
+            <source>{n} refunds approved: pay them out at this window.</source>
+            <translation>{n} 笔退款已批准，请在本窗口付现。</translation>
+        </message>
+        <message>
+            <source>Confirm: cash out of the drawer</source>
+            <translation>确认付现</translation>
+        </message>
+        <message>
+            <source>Pay out {amount} in cash for refund {no} (order {order}), approved by the central store?
+The drawer should hold {before}; after the payout {after}. Count the notes out to the visitor.</source>
+            <translation>退款 {no}（订单 {order}）已审批通过，确认付现 {amount}？
+抽屉应有现金 {before}，付现后应有 {after}。请当面点清交给游客。</translation>
+        </message>
+        <message>
+            <source>Pay out {amount}</source>
+            <translation>确认付现 {amount}</translation>
+        </message>
+        <message>
             <source>Scan a ticket code or type an order no. — Enter</source>
             <translation>扫描票码或输入订单号 — 回车</translation>
         </message>
@@ -2187,6 +2241,17 @@
         <message>
             <source>{text} is no number of tickets: type a whole number, then the ticket key.</source>
             <translation>“{text}”不是张数：请输入整数再按票种键。</translation>
+        </message>
+    </context>
+    <context>
+        <name>PayoutCounter</name>
+        <message>
+            <source>Approved refunds to pay out in cash here — click to open the Refund screen</source>
+            <translation>已批准、待本窗口付现的退款，点击打开退票页</translation>
+        </message>
+        <message>
+            <source>To pay out: {n}</source>
+            <translation>待付现 {n}</translation>
         </message>
     </context>
 </TS>

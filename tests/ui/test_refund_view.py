@@ -14,6 +14,8 @@ from app.services.sales import selling
 from app.services.shifts import shifts
 from app.store.models import Order, OutboxOp, PrintJobRow, Refund
 from app.store.models.orders import Ticket
+from ui.views.payout_confirm import PAY
+from ui.views.refund_tickets import CODE, FEE, PAY_FEE, RATE, REFUND, RULE, STATUS
 from ui.views.refund_view import RefundView
 
 TODAY = date(2026, 11, 21)
@@ -58,15 +60,16 @@ def test_scanning_a_child_ticket_ticks_it_and_quotes_the_same_day_rule(view, cle
     assert view.checked_ids() == [child.ticket_id]
     row = next(view.tickets.topLevelItem(i) for i in range(2)
                if view.tickets.topLevelItem(i).checkState(0) == Qt.CheckState.Checked)
-    assert row.text(2) == "有效"
-    assert "游玩当日退票，收30%手续费" in row.text(3)
-    assert row.text(4) == "30%"
+    assert row.text(STATUS) == "有效"
+    assert row.text(CODE) == "…" + child.code[-6:]
+    assert "游玩当日退票，收30%手续费" in row.text(RULE)
+    assert row.text(RATE) == "30%"
     [(ticket_id, tq)] = view.current_quote.tickets
     assert ticket_id == child.ticket_id and tq.fee_bp == 3000 and tq.fee_fen > 0
     assert tq.fee_fen + tq.payment_fee_fen + tq.refund_fen == child.price_fen
-    assert row.text(5) == format_fen(tq.fee_fen)
-    assert row.text(6) == format_fen(tq.payment_fee_fen)
-    assert row.text(7) == format_fen(tq.refund_fen)
+    assert row.text(FEE) == format_fen(tq.fee_fen)
+    assert row.text(PAY_FEE) == format_fen(tq.payment_fee_fen)
+    assert row.text(REFUND) == format_fen(tq.refund_fen)
     assert view.current_quote.total_refund_fen == tq.refund_fen
     assert format_fen(tq.refund_fen) in view.total_label.text()
     assert view.approval_label.text() == "无需审批：现金当场退付。"
@@ -74,14 +77,14 @@ def test_scanning_a_child_ticket_ticks_it_and_quotes_the_same_day_rule(view, cle
 
 
 def test_space_toggles_a_ticket_and_requotes(view, clerk_ctx, qtbot):
-    scan_child(view, qtbot, clerk_ctx)
-    press(qtbot, Qt.Key.Key_Tab)
-    assert QApplication.focusWidget() is view.tickets
+    child = scan_child(view, qtbot, clerk_ctx)
+    assert QApplication.focusWidget() is view.tickets  # the lookup moved the focus
     press(qtbot, Qt.Key.Key_Space)
     assert view.checked_ids() == []
     assert view.total_label.text() == ""
     press(qtbot, Qt.Key.Key_Space)
     assert len(view.checked_ids()) == 1 and view.current_quote is not None
+    assert view.search_box.text() == child.code  # Space never reached the search box
 
 
 def test_confirm_with_a_reason_refunds_the_ticket(view, clerk_ctx, qtbot):
@@ -196,6 +199,7 @@ def test_an_approved_cash_refund_is_paid_out_with_its_slip(view, on_shift, qtbot
     assert asked.refund_no in view.payout_button.text()
     assert format_fen(asked.amount_fen) in view.payout_button.text()
     qtbot.mouseClick(view.payout_button, Qt.MouseButton.LeftButton)
+    view.payout_confirm.button(PAY).click()  # asked first: tests/ui/test_refund_payouts.py
     assert view.message.property("kind") == "success", view.message.text()
     assert not view.payout_button.isVisible()
     assert {ticket_status(on_shift, i) for i in ids} == {"refunded"}
@@ -278,3 +282,100 @@ def test_a_supervisors_fee_override_refunds_at_once_and_names_the_evidence(ctx, 
         slip = session.execute(sa.select(PrintJobRow)
                                .where(PrintJobRow.kind == "refund_slip")).scalar_one()
     assert "YY-2026-1121-07" in slip.payload["rule_text"]
+
+
+# -- issue 12: the keyboard after a lookup, select all, ticket codes, today's tails ------------
+def refunded_ids(ctx) -> set[str]:
+    with ctx.session() as session:
+        return set(session.execute(sa.select(Ticket.ticket_id)
+                                   .where(Ticket.status == "refunded")).scalars())
+
+
+def test_space_after_a_lookup_ticks_and_keeps_the_order_number(view, on_shift, qtbot):
+    """The slip: Space replaced the selected order number in the search box."""
+    sale = sell_family(on_shift)
+    press(qtbot, sale.order_no, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is view.tickets
+    assert view.checked_ids() == []
+    press(qtbot, Qt.Key.Key_Space, Qt.Key.Key_Down, Qt.Key.Key_Space)
+    assert view.search_box.text() == sale.order_no
+    assert sorted(view.checked_ids()) == sorted(t.ticket_id for t in sale.tickets)
+    assert len(view.current_quote.tickets) == 2
+    press(qtbot, Qt.Key.Key_Up, Qt.Key.Key_Space)  # the first one again: unticked
+    assert view.checked_ids() == [sale.tickets[1].ticket_id]
+    press(qtbot, Qt.Key.Key_Return)  # on to the reason, then refund
+    assert QApplication.focusWidget() is view.reason_edit
+    view.reason_edit.setText("行程有变")  # QTest types no Chinese
+    press(qtbot, Qt.Key.Key_Return)
+    assert view.message.property("kind") == "success", view.message.text()
+    assert refunded_ids(on_shift) == {sale.tickets[1].ticket_id}
+
+
+def test_rows_show_the_tail_of_each_ticket_code(view, on_shift, qtbot):
+    sale = sell_family(on_shift)
+    press(qtbot, sale.order_no, Qt.Key.Key_Return)
+    rows = [view.tickets.topLevelItem(i) for i in range(view.tickets.topLevelItemCount())]
+    assert [(r.text(CODE), r.toolTip(CODE)) for r in rows] == [
+        ("…" + t.code[-6:], t.code) for t in sale.tickets]
+    assert len({r.text(CODE) for r in rows}) == 2
+
+
+def test_ctrl_a_ticks_every_refundable_ticket_and_again_none(view, on_shift, qtbot):
+    sale = sell_big(on_shift, qty=4)
+    ids = [t.ticket_id for t in sale.tickets]
+    press(qtbot, sale.order_no, Qt.Key.Key_Return)
+    assert view.select_all_button.text() == "全选 (Ctrl+A)"
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    assert sorted(view.checked_ids()) == sorted(ids)
+    assert [t for t, _ in view.current_quote.tickets] == ids  # one quote of all four
+    assert view.select_all_button.text() == "全不选 (Ctrl+A)"
+    assert view.search_box.text() == sale.order_no  # Ctrl+A selected no search text
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    assert view.checked_ids() == [] and view.current_quote is None
+    press(qtbot, Qt.Key.Key_Space, Qt.Key.Key_Return)  # tick one, on to the reason
+    view.reason_edit.setText("改签")
+    press(qtbot, Qt.Key.Key_Return)
+    assert refunded_ids(on_shift) == {ids[0]}
+    qtbot.mouseClick(view.select_all_button, Qt.MouseButton.LeftButton)  # the button too
+    assert sorted(view.checked_ids()) == sorted(ids[1:])  # not the refunded one again
+    assert view.select_all_button.text() == "全不选 (Ctrl+A)"
+    assert QApplication.focusWidget() is view.tickets
+    view.reason_edit.setText("改签")
+    view.confirm()
+    assert refunded_ids(on_shift) == set(ids)
+
+
+def test_todays_tail_finds_this_windows_order_of_today(view, on_shift, qtbot):
+    first, decoy_w02, decoy_old, today = (sell_family(on_shift) for _ in range(4))
+    assert today.order_no == "W01-20261121-0004"
+    later = on_shift.now() + timedelta(minutes=5)  # the decoys are newer and match the tail
+    with on_shift.session() as session, session.begin():
+        session.execute(sa.update(Order).where(Order.order_no == decoy_w02.order_no).values(
+            order_no="W02-20261121-0004", terminal="02", created_at=later,
+            customer_phone="13900000004"))
+        session.execute(sa.update(Order).where(Order.order_no == decoy_old.order_no).values(
+            order_no="W01-20261120-0004", created_at=later))
+    press(qtbot, "0004", Qt.Key.Key_Return)
+    assert view.order["order_no"] == "W01-20261121-0004"
+    assert view.search_box.text() == "0004"
+    assert "另有 1 个订单的手机尾号是这几位" in view.message.text(), view.message.text()
+    press(qtbot, "1", Qt.Key.Key_Return)  # typed on the tickets: a new search, short tail
+    assert view.search_box.text() == "1"
+    assert view.order["order_no"] == first.order_no
+    assert QApplication.focusWidget() is view.tickets
+    press(qtbot, "0009", Qt.Key.Key_Return)
+    assert view.message.property("kind") == "error"
+    assert view.message.text() == ("今天本窗口没有 W01-20261121-0009 号订单，"
+                                   "也没有手机尾号是 0009 的订单")
+    assert view.order["order_no"] == first.order_no  # nothing else loaded
+    assert view.search_box.selectedText() == "0009"  # the next scan replaces it
+
+
+def test_a_scan_typed_on_the_tickets_opens_the_next_order(view, on_shift, qtbot):
+    one, other = sell_family(on_shift), sell_family(on_shift)
+    press(qtbot, one.order_no, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is view.tickets
+    press(qtbot, other.tickets[1].code, Qt.Key.Key_Return)  # a wedge scanner's burst
+    assert view.order["order_no"] == other.order_no
+    assert view.checked_ids() == [other.tickets[1].ticket_id]
+    assert view.search_box.text() == other.tickets[1].code

@@ -31,10 +31,11 @@ class NotConnected(DomainError):
 
 
 def load_order(ctx: ClientContext, text: str) -> FoundOrder:
-    """The order a scanned code, an order number, a phone or a name means
-    (`refund_routing.find_order_for_refund`)."""
+    """The order a scanned code, today's order tail of this window, an order number, a phone
+    or a name means (`refund_routing.find_order_for_refund`)."""
     with ctx.session() as session:
-        return refund_routing.find_order_for_refund(session, text)
+        return refund_routing.find_order_for_refund(
+            session, text, terminal=ctx.terminal, today=ctx.venue().local_date(ctx.now()))
 
 
 def quote(ctx: ClientContext, order_no: str, ticket_ids: list[str], now: datetime,
@@ -97,6 +98,15 @@ def send_to_store(ctx: ClientContext, order_no: str, ticket_ids: list[str], meth
 
     answer = client.request_refund(order_no, body, key)  # the §8 refund JSON
     return RefundInfo(**{**answer, "ticket_ids": tuple(answer["ticket_ids"])})
+
+
+def check_payout(ctx: ClientContext, refund_no: str, now: datetime) -> Any:
+    """The amount and the drawer's cash the clerk confirms (`window_refunds.check_payout`)."""
+    from app.services.refunds import window_refunds
+
+    with ctx.session() as session:
+        return window_refunds.check_payout(session, refund_no, terminal=ctx.terminal,
+                                           clerk=ctx.user.username, now=now)
 
 
 def pay_out(ctx: ClientContext, refund_no: str, now: datetime) -> Any:

@@ -4,11 +4,15 @@ read the live quote (rule, fee, refund) and confirm with a reason.
 A cash order within the rules is refunded here at once: cash out of the drawer (it opens),
 refund slip printed, the refund synced later if offline. Anything else is sent to the central
 store as a request (approvals list; provider route); an approved cash refund of this window
-shows a pay-out button.
+shows a pay-out button; paying out asks first (amount, the drawer before and after) and is
+refused when the drawer cannot cover it. When an approval for this window arrives (the sync
+engine brings it), the screen says so and lists what waits to be paid out.
 
 Keys: the search box has the focus; Enter (or a scanner's Enter) loads the order with the
-scanned ticket ticked. ↑/↓ walk the tickets, Space ticks one; Tab goes to the reason, Enter
-there (or on 确认退票) requests the refund.
+scanned ticket ticked — a code, an order number, today's order tail (`0012`), a phone — and
+the focus moves to the tickets (the search text stays). There ↑/↓ walk, Space ticks one,
+Ctrl+A ticks all (again: none), typing starts the next search; Enter goes to the reason,
+Enter there (or on 确认退票) requests the refund.
 """
 
 from __future__ import annotations
@@ -18,14 +22,11 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTreeWidget,
-    QTreeWidgetItem,
     QWidget,
 )
 
@@ -38,20 +39,22 @@ from ui import tasks
 from ui.context import ClientContext
 from ui.views import refund_actions as actions
 from ui.views.page import Page
+from ui.views.refund_payouts import PaysOutApproved
+from ui.views.refund_tickets import RefundTicketList
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
-class RefundView(Page):
+class RefundView(PaysOutApproved, Page):
     def __init__(self, ctx: ClientContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "refundView", parent)
         self.order: dict[str, Any] | None = None
         self.current_quote: Any = None
         self.result: Any = None
         self._busy = False
-        self._filling = False
         self._keep_message = False
         self._store_key: tuple[tuple[str, ...], str] | None = None  # one request, one key
+        self._build_payouts()
         self._build()
 
     # -- layout ---------------------------------------------------------------------------------
@@ -63,15 +66,14 @@ class RefundView(Page):
         self.search_box.setMaxLength(64)
         self.search_box.returnPressed.connect(self.search)
         self.order_label = QLabel()
-        self.tickets = QTreeWidget()
-        self.tickets.setObjectName("refundTickets")
-        self.tickets.setRootIsDecorated(False)
-        self.tickets.setHeaderLabels([self.tr("Ticket"), self.tr("Price"), self.tr("Status"),
-                                      self.tr("Rule"), self.tr("Fee rate"), self.tr("Fee"),
-                                      self.tr("Payment fee"), self.tr("Refund")])
-        self.tickets.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tickets.itemChanged.connect(self._ticked)
-        self.tickets.installEventFilter(self)
+        self.select_all_button = QPushButton()
+        self.select_all_button.setObjectName("selectAll")
+        self.select_all_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Ctrl+A in the list
+        self.select_all_button.clicked.connect(self._select_all_clicked)
+        self.tickets = RefundTicketList()
+        self.tickets.ticks_changed.connect(self._ticked)
+        self.tickets.entered.connect(lambda: self.reason_edit.setFocus())
+        self.tickets.typed.connect(self._typed_in_list)
         self.total_label = QLabel()
         self.total_label.setObjectName("total")
         self.approval_label = QLabel()
@@ -84,10 +86,6 @@ class RefundView(Page):
         self.confirm_button.setObjectName("primary")
         self.confirm_button.clicked.connect(self.confirm)
         self.confirm_button.installEventFilter(self)
-        self.payout_button = QPushButton()
-        self.payout_button.setObjectName("payout")
-        self.payout_button.clicked.connect(self.pay_out)
-        self.payout_button.hide()
         self.override_box = QCheckBox(self.tr("Adjust the fee (with evidence)"))
         self.override_box.setObjectName("overrideBox")
         self.override_box.toggled.connect(self._override_toggled)
@@ -117,10 +115,15 @@ class RefundView(Page):
         row.addWidget(self.reason_edit, 1)
         row.addWidget(self.confirm_button)
         row.addWidget(self.payout_button)
-        self.lay_out([self.message, self.search_box, self.order_label, (self.tickets, 1),
-                      self.total_label, self.approval_label, over, row],
-                     keys=self.tr("Scan or type, Enter · ↑/↓ and Space tick tickets · Tab to "
-                                  "the reason · Enter confirms"))
+        heading = QHBoxLayout()
+        heading.addWidget(self.order_label, 1)
+        heading.addWidget(self.select_all_button)
+        self.lay_out([self.message, self.payout_notice, self.search_box, heading,
+                      (self.tickets, 1), self.total_label, self.approval_label, over, row],
+                     keys=self.tr("Scan or type (code, order no., today's 4-digit tail, "
+                                  "phone), Enter · ↑/↓ and Space tick tickets, Ctrl+A all · "
+                                  "Enter to the reason · Enter confirms"))
+        self._show_select_all()
         QWidget.setTabOrder(self.search_box, self.tickets)
         QWidget.setTabOrder(self.tickets, self.reason_edit)
         QWidget.setTabOrder(self.reason_edit, self.confirm_button)
@@ -129,96 +132,88 @@ class RefundView(Page):
     def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
         super().showEvent(event)
         self.search_box.setFocus()
-
-    def status_label(self, status: str) -> str:
-        return {"valid": self.tr("Valid"), "redeeming": self.tr("Redeeming"),
-                "redeemed": self.tr("Redeemed"), "refunding": self.tr("Refunding"),
-                "refunded": self.tr("Refunded"), "void": self.tr("Void")}.get(status, status)
+        self.payouts.refresh()
 
     # -- keyboard -------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress:
-            key = event.key()  # type: ignore[attr-defined]
-            if watched is self.confirm_button and key in _ENTER:
-                self.confirm()
-                return True
-            if watched is self.tickets and key == Qt.Key.Key_Space:
-                item = self.tickets.currentItem()
-                if item is not None:
-                    item.setCheckState(0, Qt.CheckState.Unchecked
-                                       if item.checkState(0) == Qt.CheckState.Checked
-                                       else Qt.CheckState.Checked)
-                return True
-            if watched is self.tickets and key in _ENTER:
-                self.reason_edit.setFocus()
-                return True
+        if (watched is self.confirm_button and event.type() == QEvent.Type.KeyPress
+                and event.key() in _ENTER):  # type: ignore[attr-defined]
+            self.confirm()
+            return True
         return super().eventFilter(watched, event)
 
-    # -- search ---------------------------------------------------------------------------------
-    def search(self) -> None:
-        text = self.search_box.text().strip()
-        if not text:
-            return
-        (tasks.run(actions.load_order, self.ctx, text, owner=self)
-            .on_success(self._loaded)
-            .on_failure(self.show_failure))
+    def _typed_in_list(self, text: str) -> None:
+        """A key typed on the tickets starts the next search (a scanner's burst included)."""
+        if not self.search_box.hasFocus():
+            self.search_box.clear()
+            self.search_box.setFocus()
+        self.search_box.insert(text)
 
-    def _loaded(self, loaded: FoundOrder) -> None:
+    # -- search ---------------------------------------------------------------------------------
+    def search(self, *, to_tickets: bool = True) -> None:
+        """Look up what the search box says; `to_tickets`: the focus goes to the tickets
+        (a clerk's lookup), else it stays where it is (a reload after a refund)."""
+        text = self.search_box.text().strip()
+        if text:
+            self._load(text, to_tickets)
+
+    def _load(self, text: str, to_tickets: bool, keep: tuple[str, ...] = ()) -> None:
+        """`keep`: the tickets to stay ticked (the same order read again)."""
+        (tasks.run(actions.load_order, self.ctx, text, owner=self)
+            .on_success(lambda found: self._loaded(found, to_tickets, keep))
+            .on_failure(self._not_found))
+
+    def _not_found(self, exc: BaseException) -> None:
+        self.show_failure(exc)
+        if self.search_box.hasFocus():
+            self.search_box.selectAll()  # the next scan replaces it
+
+    def _loaded(self, loaded: FoundOrder, to_tickets: bool = True,
+                keep: tuple[str, ...] = ()) -> None:
         self.order = loaded.order
         self.current_quote = None
         o = loaded.order
         self.order_label.setText(self.tr("Order {no} · {total}").format(
             no=o["order_no"], total=format_fen(o.get("total_fen", 0))))
-        self._filling = True
-        self.tickets.clear()
-        for t in o["tickets"]:
-            item = QTreeWidgetItem([t["name"], format_fen(t["price_fen"]),
-                                    self.status_label(t["status"]), "", "", "", "", ""])
-            item.setData(0, Qt.ItemDataRole.UserRole, t["ticket_id"])
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(0, Qt.CheckState.Checked if t["ticket_id"] in loaded.checked
-                               else Qt.CheckState.Unchecked)
-            self.tickets.addTopLevelItem(item)
-        self._filling = False
-        for i in range(self.tickets.columnCount()):
-            self.tickets.resizeColumnToContents(i)
-        if self.tickets.topLevelItemCount():
-            first = next((self.tickets.topLevelItem(i)
-                          for i in range(self.tickets.topLevelItemCount())
-                          if self.tickets.topLevelItem(i).checkState(0)
-                          == Qt.CheckState.Checked), self.tickets.topLevelItem(0))
-            self.tickets.setCurrentItem(first)
-        self.search_box.selectAll()  # the next scan replaces this code
+        self.tickets.fill(o["tickets"], loaded.checked or keep)
+        if to_tickets:  # Space now ticks; the order number stays in the search box
+            self.tickets.setFocus()
+        self._show_select_all()
+        self._say_found(loaded)
+        self._show_payouts()
+        self.refresh_quote()
+
+    def _say_found(self, loaded: FoundOrder) -> None:
         if self._keep_message:
             self._keep_message = False
         elif loaded.others:
             self.show_success(self.tr("{n} more orders of this visitor have valid tickets; "
                                       "showing the newest. Scan a ticket to pick another.")
                               .format(n=loaded.others))
+        elif loaded.phones:
+            self.show_info(self.tr("Today's order {no} of this window. {n} more orders have "
+                                   "a phone ending in these digits: type the whole phone to "
+                                   "see them.").format(no=loaded.order["order_no"],
+                                                       n=loaded.phones))
         else:
             self.clear_message()
-        self._show_payouts()
-        self.refresh_quote()
-
-    def _show_payouts(self) -> None:
-        waiting = refund_routing.cash_payouts_waiting(self.order or {}, self.ctx.terminal)
-        self.payout_button.setVisible(bool(waiting))
-        if waiting:
-            r = waiting[0]
-            self.payout_button.setText(self.tr("Pay out {amount} ({no} approved)").format(
-                amount=format_fen(r["amount_fen"]), no=r["refund_no"]))
 
     def checked_ids(self) -> list[str]:
-        out = []
-        for i in range(self.tickets.topLevelItemCount()):
-            item = self.tickets.topLevelItem(i)
-            if item.checkState(0) == Qt.CheckState.Checked:
-                out.append(item.data(0, Qt.ItemDataRole.UserRole))
-        return out
+        return self.tickets.checked_ids()
 
-    def _ticked(self, *_args: Any) -> None:
-        if not self._filling:
-            self.refresh_quote()
+    def _ticked(self) -> None:
+        self._show_select_all()
+        self.refresh_quote()
+
+    def _select_all_clicked(self) -> None:
+        self.tickets.toggle_all()
+        self.tickets.setFocus()
+
+    def _show_select_all(self) -> None:
+        self.select_all_button.setText(self.tr("Select none (Ctrl+A)")
+                                       if self.tickets.all_ticked()
+                                       else self.tr("Select all (Ctrl+A)"))
+        self.select_all_button.setEnabled(self.tickets.topLevelItemCount() > 0)
 
     # -- fee override ---------------------------------------------------------------------------
     def _override_toggled(self, on: bool) -> None:
@@ -256,18 +251,7 @@ class RefundView(Page):
 
     def _show_quote(self, q: Any) -> None:
         self.current_quote = q
-        per = dict(q.tickets) if q is not None else {}
-        self._filling = True
-        for i in range(self.tickets.topLevelItemCount()):
-            item = self.tickets.topLevelItem(i)
-            tq = per.get(item.data(0, Qt.ItemDataRole.UserRole))
-            cells = (["", "", "", "", ""] if tq is None else
-                     [tq.message, f"{tq.fee_bp / 100:g}%", format_fen(tq.fee_fen),
-                      format_fen(tq.payment_fee_fen), format_fen(tq.refund_fen)])
-            for col, text in enumerate(cells, start=3):
-                item.setText(col, text)
-        self._filling = False
-        self.tickets.resizeColumnToContents(3)
+        self.tickets.show_quote(dict(q.tickets) if q is not None else {})
         if q is None:
             self.total_label.setText("")
             self.approval_label.setText("")
@@ -341,17 +325,6 @@ class RefundView(Page):
             self._store_key = (what, str(uuid.uuid4()))
         return self._store_key[1]
 
-    def pay_out(self) -> None:
-        waiting = refund_routing.cash_payouts_waiting(self.order or {}, self.ctx.terminal)
-        if not waiting or self._busy:
-            return
-        self._busy = True
-        (tasks.write(actions.pay_out, self.ctx, waiting[0]["refund_no"], self.ctx.now(),
-                     owner=self)
-            .on_success(self._refunded)
-            .on_failure(self.show_failure)
-            .on_done(self._idle))
-
     def _idle(self) -> None:
         self._busy = False
 
@@ -372,8 +345,10 @@ class RefundView(Page):
             no=info.refund_no, status=self.refund_status(info.status),
             amount=format_fen(info.amount_fen)))
         self._keep_message = True
-        self.search()  # the tickets show their new status
+        self.search(to_tickets=False)  # the tickets show their new status
         self.search_box.setFocus()
+        self.search_box.selectAll()  # the next visitor's scan replaces it
+        self.payouts.refresh()
 
     def _refused(self, exc: BaseException) -> None:
         self.show_failure(exc)

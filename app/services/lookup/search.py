@@ -14,8 +14,9 @@ Filters (all optional, combined with AND):
   aware `datetime` is an instant (inclusive). Text from a request is parsed by `parse_created`:
   `YYYY-MM-DD`, or an ISO-8601 date-time (without a zone it is venue local time).
 - `q` (trimmed; empty is ignored): a ticket code (`MP1-…`) → its order; 4+ digits → the end of
-  the customer's phone; else an exact order number (case-insensitive), or when none has it, a
-  part of the customer's name (or the order number in another letter case).
+  the customer's phone (the Refund screen reads 1–4 digits as today's order of its window
+  first: `window_order_no_of_tail`); else an exact order number (case-insensitive), or when
+  none has it, a part of the customer's name (or the order number in another letter case).
 - `terminal` / `clerk`: the restriction of a clerk (his window; without one, his own sales).
 
 On PostgreSQL the page walks `ix_orders_created_at` (a clerk: `ix_orders_terminal_created`)
@@ -39,7 +40,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.domain.errors import ValidationError
-from app.domain.ids import CHANNEL_PREFIXES
+from app.domain.ids import CHANNEL_PREFIXES, window_order_no
 from app.domain.lifecycle import OrderStatus
 from app.domain.venue import Venue
 from app.services.journal.orders import orders_json
@@ -53,6 +54,7 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 MAX_TEXT = 64
 PHONE_TAIL_MIN = 4
+ORDER_TAIL_MAX = 4  # W01-20261121-0012: the clerk types 0012 (or 12)
 
 _CODE_RE = re.compile(r"^MP1-[A-Z2-7]{26}$")
 _DIGITS_RE = re.compile(r"^[0-9]+$")
@@ -218,6 +220,16 @@ def _created(f: OrderFilters, venue: Venue) -> list[sa.ColumnElement[bool]]:
 
 def _normalised_q(q: str | None) -> str:
     return unicodedata.normalize("NFKC", q or "").strip()
+
+
+def window_order_no_of_tail(text: str, *, terminal: str, day: date) -> str | None:
+    """The order number a clerk means by the tail of one of his window's orders of `day`
+    (`0012` or `12` at window 01 on 2026-11-21 → `W01-20261121-0012`); None when `text` is
+    not 1–4 digits naming a sequence number."""
+    q = _normalised_q(text)
+    if not (_DIGITS_RE.match(q) and len(q) <= ORDER_TAIL_MAX and int(q) >= 1):
+        return None
+    return window_order_no(terminal, day, int(q))
 
 
 def _order_no_variants(text: str) -> set[str]:

@@ -5,7 +5,11 @@ refund, the tickets `refunded`, the units back, the timeline, the `refund` outbo
 refund slip (which opens the drawer) — or nothing at all. It needs the clerk's open shift (the
 cash comes out of that drawer). A case outside the rules (approval, high risk, 90 days) is
 refused with `NeedsApproval`: it goes to the central store as a request instead, and once the
-approvers let it through `pay_out` hands the cash over at the window that asked, the same way.
+approvers let it through `pay_out` hands the cash over at the window that asked, the same way
+(`check_payout` first: what the clerk confirms, `payouts_waiting`: what is approved for him).
+
+No drawer pays out cash it does not hold: a refund above the open shift's expected cash is
+refused with `DrawerShort` (cash in first, or a supervisor), and nothing is written.
 """
 
 from collections.abc import Mapping, Sequence
@@ -18,15 +22,17 @@ from sqlalchemy.orm import Session
 
 from app.domain import actors
 from app.domain.errors import Conflict, NotFound, ValidationError
-from app.domain.money import split_proportionally
+from app.domain.money import format_fen, split_proportionally
 from app.domain.print_docs import RefundSlipDoc
 from app.domain.refunds import RefundPolicy
 from app.domain.timeline import iso_utc
 from app.domain.venue import Venue
 from app.services.journal import op_changes, outbox, print_queue
 from app.services.journal.order_state import changed, lock_order
-from app.services.refunds import refund_quotes, refund_requests
+from app.services.refunds import refund_queue, refund_quotes, refund_requests
+from app.services.shifts import shifts
 from app.services.shifts.shifts import require_open_shift
+from app.store.db import read_transaction
 from app.store.models import Order, Refund, Ticket
 
 CASH = "cash"
@@ -35,6 +41,29 @@ ROLE_ZH = {"supervisor": "主管", "finance": "财务", "admin": "管理员"}
 
 class NeedsApproval(ValidationError):
     """The refund is outside what a window settles alone."""
+
+
+class DrawerShort(ValidationError):
+    """The drawer's expected cash cannot cover the refund."""
+
+
+def check_drawer(expected_fen: int | None, amount_fen: int) -> None:
+    """DrawerShort unless the drawer (the open shift's expected cash; None: no shift, which
+    `require_open_shift` refuses) holds `amount_fen`."""
+    if expected_fen is not None and amount_fen > expected_fen:
+        raise DrawerShort(f"抽屉应有现金只有 {format_fen(expected_fen)}，不够付现 "
+                          f"{format_fen(amount_fen)}：请先在交接班页存入现金，或请主管处理",
+                          field="amount_fen")
+
+
+@dataclass(frozen=True)
+class PayoutCheck:
+    """What the clerk confirms before an approved refund's cash leaves the drawer."""
+
+    refund_no: str
+    order_no: str
+    amount_fen: int
+    expected_fen: int  # the drawer's expected cash before the payout
 
 
 @dataclass(frozen=True)
@@ -104,9 +133,12 @@ def refund_cash(session: Session, order_no: str, ticket_ids: Sequence[str], reas
                             + "。请提交审批，批准后在本窗口付现", field="approval")
     per = dict(quoted.tickets)
     out: dict[str, Any] = {}
+    # read before the write: the window's database has one writer (no cash moves meanwhile)
+    expected = shifts.expected_now(session, terminal, now=now)
 
     def finish(s: Session, refund: Refund) -> None:
         require_open_shift(s, terminal, clerk)
+        check_drawer(expected, refund.amount_fen)
         if refund.status != "succeeded":
             raise NeedsApproval("此退票需要审批，请提交审批", field="approval")
         if refund.amount_fen != quoted.total_refund_fen:
@@ -130,29 +162,73 @@ def refund_cash(session: Session, order_no: str, ticket_ids: Sequence[str], reas
                         done.payment_fee_fen, out["op_id"], out["jobs"])
 
 
+def _payable(session: Session, refund: Refund, terminal: str) -> None:
+    """Conflict unless the approved cash `refund` is this window's to pay out now."""
+    if refund.status != "approved" or refund.method != CASH:
+        raise Conflict(f"退款 {refund.refund_no} 当前不能付现（{refund.status}）", field="status")
+    if _paid_here(session, refund.refund_id):
+        raise Conflict(f"退款 {refund.refund_no} 已在本窗口付现（等待上传中心）", field="status")
+    where = (refund.override or {}).get("payout_terminal")
+    if where and where != terminal:
+        raise Conflict(f"退款 {refund.refund_no} 由 {where} 号窗口申请，请在该窗口付现",
+                       field="terminal")
+
+
+def _paid_here(session: Session, refund_id: str) -> bool:
+    """Paid out here, its op not in the store yet (a stale copy may still say approved)."""
+    return any(kind == "refund" and p.get("refund_id") == refund_id
+               for kind, p in outbox.unsent(session))
+
+
+def _refund(session: Session, refund_no: str) -> Refund:
+    refund = session.execute(sa.select(Refund).where(Refund.refund_no == refund_no)
+                             .execution_options(populate_existing=True)).scalar()
+    if refund is None:
+        raise NotFound(f"没有找到退款 {refund_no[:80]}")
+    return refund
+
+
+def check_payout(session: Session, refund_no: str, *, terminal: str, clerk: str,
+                 now: datetime) -> PayoutCheck:
+    """What `pay_out` would hand over, read without writing: the amount and the drawer's
+    expected cash. Raises what `pay_out` raises (DrawerShort, Conflict, no open shift)."""
+    expected = shifts.expected_now(session, terminal, now=now)
+    with read_transaction(session):
+        refund = _refund(session, refund_no)
+        _payable(session, refund, terminal)
+        require_open_shift(session, terminal, clerk)
+        check_drawer(expected, refund.amount_fen)
+        order_no = session.execute(sa.select(Order.order_no)
+                                   .where(Order.order_id == refund.order_id)).scalar_one()
+    return PayoutCheck(refund.refund_no, order_no, refund.amount_fen, expected or 0)
+
+
+def payouts_waiting(session: Session, terminal: str) -> list[dict[str, Any]]:
+    """The approved cash refunds this window asked for and has not paid out yet, oldest
+    first (`refund_queue.refund_json`): what its clerk is told about."""
+    waiting = refund_queue.list_refunds(session, status="approved", terminal=terminal)
+    with read_transaction(session):
+        return [r for r in waiting if r["method"] == CASH
+                and not _paid_here(session, r["refund_id"])]
+
+
 def pay_out(session: Session, refund_no: str, *, terminal: str, clerk: str, now: datetime,
             venue: Venue) -> WindowRefund:
     """Hand over the cash of a refund the approvers let through (`approved`, asked at this
     window): it succeeds here, the `refund` op carries it to the store, the slip lists the
-    approvals and opens the drawer. NotFound, Conflict (not approved, another window's)."""
+    approvals and opens the drawer. NotFound, Conflict (not approved, another window's),
+    DrawerShort (the drawer cannot cover it); nothing is written then."""
+    expected = shifts.expected_now(session, terminal, now=now)  # one writer: see refund_cash
     with session.begin():
         order_id = session.execute(sa.select(Refund.order_id)
                                    .where(Refund.refund_no == refund_no)).scalar()
         if order_id is None:
             raise NotFound(f"没有找到退款 {refund_no[:80]}")
         order = lock_order(session, order_id=order_id)
-        refund = session.execute(sa.select(Refund).where(Refund.refund_no == refund_no)
-                                 .execution_options(populate_existing=True)).scalar_one()
-        if refund.status != "approved" or refund.method != CASH:
-            raise Conflict(f"退款 {refund_no} 当前不能付现（{refund.status}）", field="status")
-        if any(kind == "refund" and p.get("refund_id") == refund.refund_id
-               for kind, p in outbox.unsent(session)):  # paid here, op not in yet
-            raise Conflict(f"退款 {refund_no} 已在本窗口付现（等待上传中心）", field="status")
-        where = (refund.override or {}).get("payout_terminal")
-        if where and where != terminal:
-            raise Conflict(f"退款 {refund_no} 由 {where} 号窗口申请，请在该窗口付现",
-                           field="terminal")
+        refund = _refund(session, refund_no)
+        _payable(session, refund, terminal)
         require_open_shift(session, terminal, clerk)
+        check_drawer(expected, refund.amount_fen)
         rows = {t.ticket_id: t for t in session.execute(
             sa.select(Ticket).where(Ticket.ticket_id.in_(list(refund.ticket_ids)))).scalars()}
         tickets = [rows[i] for i in refund.ticket_ids]

@@ -40,3 +40,41 @@ def test_nothing_matching_is_not_found(db, now, venue):
     sell(db, now, venue, ("ADULT", 1))
     with pytest.raises(NotFound):
         find_order_for_refund(db.session(), "W09-20991231-0001")
+
+
+def test_todays_tail_finds_this_windows_order_of_today(db, now, venue):
+    """`0003` at window 01 means W01-{today}-0003, never another window's or another day's
+    order with that tail, nor a visitor whose phone ends in it (named, not shown)."""
+    first, mine = sell(db, now, venue, ("ADULT", 1)), None
+    for _ in range(2):
+        mine = sell(db, now, venue, ("ADULT", 1))
+    other = sell(db, now, venue, ("ADULT", 1), terminal="02")
+    today = venue.local_date(now)
+    assert mine.order_no == f"W01-{today:%Y%m%d}-0003"
+    with db.session() as session, session.begin():  # newer look-alikes
+        session.execute(sa.update(Order).where(Order.order_no == other.order_no).values(
+            order_no=f"W02-{today:%Y%m%d}-0003", created_at=now + timedelta(minutes=1),
+            customer_phone="13900000003"))
+        session.execute(sa.update(Order).where(Order.order_no == first.order_no).values(
+            order_no=f"W01-{today - timedelta(days=1):%Y%m%d}-0003",
+            created_at=now + timedelta(minutes=2)))
+    for typed in ("0003", "3", " 003 "):
+        found = find_order_for_refund(db.session(), typed, terminal="01", today=today)
+        assert found.order["order_no"] == mine.order_no, typed
+    assert find_order_for_refund(db.session(), "0003", terminal="01", today=today).phones == 1
+    at_02 = find_order_for_refund(db.session(), "0003", terminal="02", today=today)
+    assert at_02.order["order_no"] == f"W02-{today:%Y%m%d}-0003"
+    # without a window (the store's lookups) 4 digits stay a phone tail
+    assert find_order_for_refund(db.session(), "0003").order["order_no"] == \
+        f"W02-{today:%Y%m%d}-0003"
+
+
+def test_a_tail_with_no_order_today_says_what_was_looked_for(db, now, venue):
+    sell(db, now, venue, ("ADULT", 1))
+    today = venue.local_date(now)
+    with pytest.raises(NotFound) as refused:
+        find_order_for_refund(db.session(), "0042", terminal="01", today=today)
+    assert refused.value.message == (f"今天本窗口没有 W01-{today:%Y%m%d}-0042 号订单，"
+                                     "也没有手机尾号是 0042 的订单")
+    with pytest.raises(NotFound):
+        find_order_for_refund(db.session(), "0", terminal="01", today=today)

@@ -1,9 +1,11 @@
 """Where a refund asked for at the window goes: pure rules over the order JSON and the quote."""
 
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
 
+from app.services.lookup.search import window_order_no_of_tail
 from app.services.refunds.refund_routing import (
     APPROVAL,
     CASH_HERE,
@@ -11,6 +13,7 @@ from app.services.refunds.refund_routing import (
     cash_payouts_waiting,
     order_method,
     route,
+    tickable,
 )
 
 WITHIN_RULES = SimpleNamespace(needs_approval=False)
@@ -53,3 +56,24 @@ def test_cash_payouts_waiting_for_this_window():
     waiting = cash_payouts_waiting({"refunds": refunds}, "01")
     assert [r["refund_no"] for r in waiting] == ["R1", "R2"]
     assert cash_payouts_waiting({}, "01") == []
+
+
+@pytest.mark.parametrize(("ticket", "can"), [
+    ({"status": "valid", "kind": "regular"}, True),
+    ({"status": "redeemed", "kind": "regular"}, False),  # used: nothing to give back
+    ({"status": "redeemed", "kind": "pass"}, True),  # a pass is quoted by its uses left
+    ({"status": "refunded", "kind": "regular"}, False),
+    ({"status": "refunding", "kind": "regular"}, False),
+    ({"status": "void", "kind": "pass"}, False),
+])
+def test_select_all_ticks_only_what_a_refund_may_still_take(ticket, can):
+    assert tickable(ticket) is can
+
+
+@pytest.mark.parametrize(("typed", "order_no"), [
+    ("0012", "W01-20261121-0012"), ("12", "W01-20261121-0012"), ("１２", "W01-20261121-0012"),
+    (" 7 ", "W01-20261121-0007"), ("0", None), ("0000", None), ("12345", None),
+    ("12a", None), ("", None), ("W01-20261121-0012", None),
+])
+def test_a_tail_of_digits_names_todays_order_of_this_window(typed, order_no):
+    assert window_order_no_of_tail(typed, terminal="01", day=date(2026, 11, 21)) == order_no
