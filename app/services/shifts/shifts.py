@@ -60,6 +60,13 @@ class MovementResult:
 
 
 @dataclass(frozen=True)
+class ShiftSoFar:
+    info: ShiftInfo
+    tally: Tally
+    expected_fen: int
+
+
+@dataclass(frozen=True)
 class ShiftReport:
     shift_id: str
     terminal: str
@@ -178,10 +185,19 @@ def cash_movement(session: Session, *, terminal: str, clerk: str, kind: str, amo
 
 def expected_now(session: Session, terminal: str, *, now: datetime) -> int | None:
     """The open shift's expected cash so far (None when no shift is open)."""
+    so_far = shift_so_far(session, terminal, now=now)
+    return None if so_far is None else so_far.expected_fen
+
+
+def shift_so_far(session: Session, terminal: str, *, now: datetime) -> ShiftSoFar | None:
+    """The terminal's open shift, its tally and expected cash up to `now`, read at once (what
+    the Shift screen shows); None when no shift is open."""
     with read_transaction(session):
         row = _open_row(session, _terminal(terminal))
-        return None if row is None else _expected(_tally(session, row, now),
-                                                  row.opening_float_fen)
+        if row is None:
+            return None
+        t = _tally(session, row, now)
+        return ShiftSoFar(_info(row), t, _expected(t, row.opening_float_fen))
 
 
 def close_shift(session: Session, *, terminal: str, clerk: str, counted: Mapping[int, int],
