@@ -244,3 +244,19 @@ def test_a_pulled_page_of_orders_refreshes_the_screen_once_the_burst_is_over(on_
     for _ in range(5):
         shift.orders_changed([])
     qtbot.waitUntil(lambda: shift.expected_label.text() == "¥600.00")
+
+
+def test_live_with_real_threads(on_shift, qtbot):
+    """As in the app: the sale on the writer thread, the re-read on the pool, the answer on
+    the GUI thread."""
+    tasks.set_inline(False)
+    window = main_window(on_shift, qtbot)
+    shift = window.show_screen("shift")
+    qtbot.waitUntil(lambda: shift.expected_label.text() == "¥500.00")
+    done = []
+    for adults in (1, 2, 3):
+        tasks.write(commit_sale, on_shift, sale_request(on_shift, adults), on_shift.now()
+                    ).on_success(done.append)
+    qtbot.waitUntil(lambda: len(done) == 3)
+    qtbot.waitUntil(lambda: shift.expected_label.text() == "¥1,100.00")
+    assert shift.sales_label.text() == "3 笔，¥600.00"
