@@ -24,7 +24,6 @@ from ui import tasks
 from ui.main_window import MainWindow
 from ui.variance_text import signed_fen
 from ui.views import refund_actions
-from ui.views.sell_view import commit_sale
 
 TODAY = date(2026, 11, 21)
 
@@ -44,6 +43,12 @@ def sale_request(ctx, adults: int, method: str = "cash",
         terminal=ctx.terminal, clerk=ctx.user.username, device_id=ctx.device_id,
         visit_date=visit, lines=(selling.SaleLine("ADULT", adults),),
         tendered_fen=10000 * adults, payment_method=method)
+
+
+def commit_sale(ctx, request: selling.SaleRequest, now) -> selling.SaleResult:
+    """What the Sell screen's worker does (one local transaction, into the open shift)."""
+    with ctx.session() as session:
+        return selling.sell(session, request, now=now, venue=ctx.venue(), require_shift=True)
 
 
 def sell(ctx, adults: int, method: str = "cash", visit: date = TODAY) -> selling.SaleResult:
