@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -134,8 +133,8 @@ class ShiftView(Page):
         for w, stretch in ((self.kind_box, 0), (self.amount_edit, 1), (self.reason_edit, 2),
                            (self.move_button, 0)):
             move_row.addWidget(w, stretch)
-        self.table = make_table("movements", self.movements, resize=QHeaderView.ResizeMode.Stretch,
-                                stretch=None, focus=Qt.FocusPolicy.ClickFocus, tab_keys=True)
+        self.table = make_table("movements", self.movements, focus=Qt.FocusPolicy.ClickFocus,
+                                tab_keys=True)  # the details column takes the room left
         self.summary = ShiftSummary()
         summary = self.summary  # the figures the tests and the other screens' tests read
         self.float_label, self.sales_label = summary.float_label, summary.sales_label
