@@ -202,6 +202,13 @@ def denomination_label(fen: int) -> str:
     return f"{fen // 10}角" if fen % 10 == 0 else f"{fen}分"
 
 
+def take_over_rows(doc: ShiftReportDoc) -> list[Block]:
+    """Who closed another clerk's shift, and why (a supervisor's take-over)."""
+    if not doc.closed_by or doc.closed_by == doc.clerk:
+        return []
+    return [Row("代交班", doc.closed_by), Text(f"原因：{doc.close_reason}")]
+
+
 def shift_report_blocks(doc: ShiftReportDoc) -> list[Block]:
     """The Z report: sales by method, refunds, cash in/out, expected vs counted, variance."""
     noncash = [Row(f"{PAYMENT_METHOD_LABELS.get(s['method'], s['method'])} {s['count']} 笔",
@@ -215,10 +222,12 @@ def shift_report_blocks(doc: ShiftReportDoc) -> list[Block]:
     return [
         Text(doc.venue_name, "center", 2, True),
         Text("交接班报表（Z）", "center", 1, True),
+        *reprint_mark(doc.reprint_no),
         Row("终端", doc.terminal),
         Row("收银员", doc.clerk),
         Row("开班", doc.opened_at),
         Row("交班", doc.closed_at),
+        *take_over_rows(doc),
         Rule(),
         Row("备用金", format_fen_paper(doc.float_fen)),
         Row(f"现金售票 {doc.cash_sales_count} 笔", format_fen_paper(doc.cash_sales_fen)),

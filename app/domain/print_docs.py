@@ -85,7 +85,8 @@ class ShiftReportDoc(_Doc):
     """The Z report of one closed shift (交接班报表). `noncash_sales`: dicts of `method`,
     `count`, `amount_fen`; `movements`: dicts of `kind` (in|out), `amount_fen`, `reason`;
     `counted`: dicts of `denomination_fen`, `count`. `variance_fen` = counted − expected
-    (> 0 长款, < 0 短款)."""
+    (> 0 长款, < 0 短款). `closed_by` other than `clerk`: a supervisor's take-over, with its
+    `close_reason`."""
 
     venue_name: str
     shift_id: str
@@ -107,3 +108,6 @@ class ShiftReportDoc(_Doc):
     counted_fen: int
     variance_fen: int
     printed_at: str = ""
+    closed_by: str = ""  # who counted and closed: the clerk, or a supervisor taking over
+    close_reason: str = ""  # why a supervisor closed another clerk's shift
+    reprint_no: int = 0  # >0 prints 重打 N

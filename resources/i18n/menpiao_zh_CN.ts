@@ -1626,6 +1626,22 @@
     <context>
         <name>CashMovementsModel</name>
         <message>
+            <source>Cash refund</source>
+            <translation>现金退票</translation>
+        </message>
+        <message>
+            <source>Approved payout</source>
+            <translation>审批付现</translation>
+        </message>
+        <message>
+            <source>Order {order} · refund {refund}</source>
+            <translation>订单 {order} · 退款单 {refund}</translation>
+        </message>
+        <message>
+            <source>Details</source>
+            <translation>说明</translation>
+        </message>
+        <message>
             <source>Time</source>
             <translation>时间</translation>
         </message>
@@ -1636,10 +1652,6 @@
         <message>
             <source>Amount</source>
             <translation>金额</translation>
-        </message>
-        <message>
-            <source>Reason</source>
-            <translation>原因</translation>
         </message>
         <message>
             <source>Cash in</source>
@@ -1653,8 +1665,36 @@
     <context>
         <name>ShiftView</name>
         <message>
-            <source>Enter opens the shift · Tab walks the fields · Enter in a count moves on · Enter on Close shift confirms</source>
-            <translation>Enter 开班 · Tab 切换输入框 · 清点时 Enter 跳到下一面额 · 在“交班”上按 Enter 确认交班</translation>
+            <source>This shift</source>
+            <translation>本班</translation>
+        </message>
+        <message>
+            <source>Past shifts</source>
+            <translation>历史班次</translation>
+        </message>
+        <message>
+            <source>Enter opens the shift · Tab walks the fields · Enter in a count moves on · Enter on Close shift asks, Tab then Enter closes · Ctrl+Tab past shifts, Enter reprints a Z report</source>
+            <translation>Enter 开班 · Tab 切换输入框 · 清点时 Enter 跳到下一面额 · 在“交班”上按 Enter 先确认，再按 Tab、Enter 才交班 · Ctrl+Tab 历史班次，Enter 补打 Z 报表</translation>
+        </message>
+        <message>
+            <source>Drawer: cash in / out, refunds, payouts</source>
+            <translation>钱箱流水：存取、退款、付现</translation>
+        </message>
+        <message>
+            <source>{clerk} has not closed this shift. Count the drawer, give the reason and take it over.</source>
+            <translation>{clerk} 的班次尚未交班。请清点钱箱、填写原因后代为交班。</translation>
+        </message>
+        <message>
+            <source>This shift is {clerk}&apos;s and is still open. Only {clerk} or a supervisor can close it: ask a supervisor to take it over.</source>
+            <translation>本窗口的班次由 {clerk} 开班，尚未交班。只有 {clerk} 本人或主管可以交班，请找主管代为交班。</translation>
+        </message>
+        <message>
+            <source>Give the reason for taking this shift over.</source>
+            <translation>请填写代交班原因。</translation>
+        </message>
+        <message>
+            <source>Z report of {clerk}&apos;s shift closed {closed} printed again (reprint {n}).</source>
+            <translation>已补打 {clerk} 于 {closed} 交班的 Z 报表（重打 {n}）。</translation>
         </message>
         <message>
             <source>Open shift</source>
@@ -1667,22 +1707,6 @@
         <message>
             <source>No shift is open at this window. Count the float into the drawer and open a shift.</source>
             <translation>本窗口还没有开班。请把备用金放入钱箱后开班。</translation>
-        </message>
-        <message>
-            <source>Shift</source>
-            <translation>班次</translation>
-        </message>
-        <message>
-            <source>Float</source>
-            <translation>备用金</translation>
-        </message>
-        <message>
-            <source>Cash sales</source>
-            <translation>现金销售</translation>
-        </message>
-        <message>
-            <source>Expected cash now</source>
-            <translation>当前应有现金</translation>
         </message>
         <message>
             <source>Cash in</source>
@@ -1705,50 +1729,6 @@
             <translation>登记</translation>
         </message>
         <message>
-            <source>Cash in / out</source>
-            <translation>现金存取</translation>
-        </message>
-        <message>
-            <source>Count the drawer and close</source>
-            <translation>清点钱箱并交班</translation>
-        </message>
-        <message>
-            <source>pcs</source>
-            <translation>张</translation>
-        </message>
-        <message>
-            <source>Counted</source>
-            <translation>实点现金</translation>
-        </message>
-        <message>
-            <source>Expected</source>
-            <translation>应有现金</translation>
-        </message>
-        <message>
-            <source>Variance</source>
-            <translation>差额</translation>
-        </message>
-        <message>
-            <source>Close shift</source>
-            <translation>交班</translation>
-        </message>
-        <message>
-            <source>Clerk</source>
-            <translation>收银员</translation>
-        </message>
-        <message>
-            <source>Opened</source>
-            <translation>开班时间</translation>
-        </message>
-        <message>
-            <source>Closed</source>
-            <translation>交班时间</translation>
-        </message>
-        <message>
-            <source>Cash refunds</source>
-            <translation>现金退款</translation>
-        </message>
-        <message>
             <source>Open a new shift</source>
             <translation>开新班</translation>
         </message>
@@ -1757,40 +1737,12 @@
             <translation>已交班，Z 报表已送打印机。</translation>
         </message>
         <message>
-            <source>{n} yuan</source>
-            <translation>{n}元</translation>
-        </message>
-        <message>
-            <source>{n} jiao</source>
-            <translation>{n}角</translation>
-        </message>
-        <message>
-            <source>{clerk} · terminal {terminal} · since {at}</source>
-            <translation>{clerk} · 终端 {terminal} · {at} 开班</translation>
-        </message>
-        <message>
-            <source>{n} sales, {amount}</source>
-            <translation>{n} 笔，{amount}</translation>
-        </message>
-        <message>
             <source>Shift opened with a float of {amount}</source>
             <translation>已开班，备用金 {amount}</translation>
         </message>
         <message>
             <source>{what} {amount} recorded; expected cash {expected}</source>
             <translation>已登记{what} {amount}，应有现金 {expected}</translation>
-        </message>
-        <message>
-            <source>Over</source>
-            <translation>长款</translation>
-        </message>
-        <message>
-            <source>Short</source>
-            <translation>短款</translation>
-        </message>
-        <message>
-            <source>Even</source>
-            <translation>无差异</translation>
         </message>
         <message>
             <source>Shift closed; Z report queued for printing.</source>
@@ -2252,6 +2204,299 @@ The drawer should hold {before}; after the payout {after}. Count the notes out t
         <message>
             <source>To pay out: {n}</source>
             <translation>待付现 {n}</translation>
+        </message>
+    </context>
+    <context>
+        <name>CountBox</name>
+        <message>
+            <source>Count the drawer and close</source>
+            <translation>清点钱箱并交班</translation>
+        </message>
+        <message>
+            <source>pcs</source>
+            <translation>张</translation>
+        </message>
+        <message>
+            <source>{n} yuan</source>
+            <translation>{n}元</translation>
+        </message>
+        <message>
+            <source>{n} jiao</source>
+            <translation>{n}角</translation>
+        </message>
+        <message>
+            <source>Counted</source>
+            <translation>实点现金</translation>
+        </message>
+        <message>
+            <source>Expected</source>
+            <translation>应有现金</translation>
+        </message>
+        <message>
+            <source>Variance</source>
+            <translation>差额</translation>
+        </message>
+        <message>
+            <source>Why you close this shift (required)</source>
+            <translation>代交班原因（必填）</translation>
+        </message>
+        <message>
+            <source>Take-over reason</source>
+            <translation>代交班原因</translation>
+        </message>
+        <message>
+            <source>Close shift</source>
+            <translation>交班</translation>
+        </message>
+        <message>
+            <source>Take over and close</source>
+            <translation>代为交班</translation>
+        </message>
+    </context>
+    <context>
+        <name>Variance</name>
+        <message>
+            <source>Over</source>
+            <translation>长款</translation>
+        </message>
+        <message>
+            <source>Short</source>
+            <translation>短款</translation>
+        </message>
+        <message>
+            <source>Even</source>
+            <translation>无差异</translation>
+        </message>
+    </context>
+    <context>
+        <name>CloseConfirmDialog</name>
+        <message>
+            <source>Close the shift?</source>
+            <translation>确认交班</translation>
+        </message>
+        <message>
+            <source>Shift of</source>
+            <translation>班次收银员</translation>
+        </message>
+        <message>
+            <source>Counted</source>
+            <translation>实点现金</translation>
+        </message>
+        <message>
+            <source>Expected</source>
+            <translation>应有现金</translation>
+        </message>
+        <message>
+            <source>Variance</source>
+            <translation>差额</translation>
+        </message>
+        <message>
+            <source>Taken over by</source>
+            <translation>代交班人</translation>
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation>代交班原因</translation>
+        </message>
+        <message>
+            <source>Closing cannot be undone. Enter goes back to counting; to close, press Tab, then Enter.</source>
+            <translation>交班后不能撤销。按 Enter 返回清点；确认交班请先按 Tab，再按 Enter。</translation>
+        </message>
+        <message>
+            <source>Back to counting</source>
+            <translation>返回清点</translation>
+        </message>
+        <message>
+            <source>Close shift</source>
+            <translation>交班</translation>
+        </message>
+        <message>
+            <source>Take over and close</source>
+            <translation>代为交班</translation>
+        </message>
+    </context>
+    <context>
+        <name>ShiftReportForm</name>
+        <message>
+            <source>Clerk</source>
+            <translation>收银员</translation>
+        </message>
+        <message>
+            <source>Opened</source>
+            <translation>开班时间</translation>
+        </message>
+        <message>
+            <source>Closed</source>
+            <translation>交班时间</translation>
+        </message>
+        <message>
+            <source>Float</source>
+            <translation>备用金</translation>
+        </message>
+        <message>
+            <source>Cash sales</source>
+            <translation>现金销售</translation>
+        </message>
+        <message>
+            <source>Cash refunds and payouts</source>
+            <translation>现金退款（含付现）</translation>
+        </message>
+        <message>
+            <source>Cash in</source>
+            <translation>存入</translation>
+        </message>
+        <message>
+            <source>Cash out</source>
+            <translation>取出</translation>
+        </message>
+        <message>
+            <source>Expected</source>
+            <translation>应有现金</translation>
+        </message>
+        <message>
+            <source>Counted</source>
+            <translation>实点现金</translation>
+        </message>
+        <message>
+            <source>Variance</source>
+            <translation>差额</translation>
+        </message>
+        <message>
+            <source>Taken over by</source>
+            <translation>代交班人</translation>
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation>代交班原因</translation>
+        </message>
+        <message>
+            <source>{n} sales, {amount}</source>
+            <translation>{n} 笔，{amount}</translation>
+        </message>
+        <message>
+            <source>{n}, {amount}</source>
+            <translation>{n} 笔，{amount}</translation>
+        </message>
+    </context>
+    <context>
+        <name>PastShiftsModel</name>
+        <message>
+            <source>Clerk</source>
+            <translation>收银员</translation>
+        </message>
+        <message>
+            <source>Opened</source>
+            <translation>开班</translation>
+        </message>
+        <message>
+            <source>Closed</source>
+            <translation>交班</translation>
+        </message>
+        <message>
+            <source>Float</source>
+            <translation>备用金</translation>
+        </message>
+        <message>
+            <source>Expected</source>
+            <translation>应有现金</translation>
+        </message>
+        <message>
+            <source>Counted</source>
+            <translation>实点现金</translation>
+        </message>
+        <message>
+            <source>Variance</source>
+            <translation>差额</translation>
+        </message>
+        <message>
+            <source>Closed by</source>
+            <translation>交班人</translation>
+        </message>
+        <message>
+            <source>{who} (took over)</source>
+            <translation>{who}（代交班）</translation>
+        </message>
+    </context>
+    <context>
+        <name>PastShiftsPanel</name>
+        <message>
+            <source>Reprint Z report</source>
+            <translation>补打 Z 报表</translation>
+        </message>
+        <message>
+            <source>No shift has been closed at this window yet.</source>
+            <translation>本窗口还没有已交班的班次。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ShiftSummary</name>
+        <message>
+            <source>Shift</source>
+            <translation>班次</translation>
+        </message>
+        <message>
+            <source>Float</source>
+            <translation>备用金</translation>
+        </message>
+        <message>
+            <source>Cash sales</source>
+            <translation>现金销售</translation>
+        </message>
+        <message>
+            <source>Cash refunds</source>
+            <translation>现金退票</translation>
+        </message>
+        <message>
+            <source>Approved payouts</source>
+            <translation>审批付现</translation>
+        </message>
+        <message>
+            <source>Cash in</source>
+            <translation>存入</translation>
+        </message>
+        <message>
+            <source>Cash out</source>
+            <translation>取出</translation>
+        </message>
+        <message>
+            <source>Expected cash now</source>
+            <translation>当前应有现金</translation>
+        </message>
+        <message>
+            <source>Non-cash sales</source>
+            <translation>非现金收款</translation>
+        </message>
+        <message>
+            <source>{clerk} · terminal {terminal} · since {at}</source>
+            <translation>{clerk} · 终端 {terminal} · {at} 开班</translation>
+        </message>
+        <message>
+            <source>{n} sales, {amount}</source>
+            <translation>{n} 笔，{amount}</translation>
+        </message>
+        <message>
+            <source>{n}, {amount}</source>
+            <translation>{n} 笔，{amount}</translation>
+        </message>
+        <message>
+            <source>{method} {n}, {amount}</source>
+            <translation>{method} {n} 笔，{amount}</translation>
+        </message>
+        <message>
+            <source>WeChat Pay</source>
+            <translation>微信支付</translation>
+        </message>
+        <message>
+            <source>Alipay</source>
+            <translation>支付宝</translation>
+        </message>
+        <message>
+            <source>OTA</source>
+            <translation>OTA</translation>
+        </message>
+        <message>
+            <source>Voucher</source>
+            <translation>代金券</translation>
         </message>
     </context>
 </TS>

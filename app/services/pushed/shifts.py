@@ -4,7 +4,10 @@ DESIGN.md §9) in its `shifts` table, as the window sent them.
 Applying is idempotent: the op journal (`applied_ops`) answers a replayed op, and a shift row
 already in the state an op describes is left as it is. A `shift_close` whose `shift_open` never
 arrived still records the closed shift. The shift's terminal and clerk must be the token's
-(DESIGN.md §14): a shift of another window or clerk is `rejected` (Forbidden).
+(DESIGN.md §14): a shift of another window or clerk is `rejected` (Forbidden) — except the
+close of a supervisor's take-over: a supervisor+ on the shift's own window may close another
+clerk's shift when the op names him (`closed_by`) and gives a `close_reason`; the stored Z
+report then records who closed it and why.
 """
 
 from collections.abc import Callable, Mapping
@@ -12,8 +15,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.domain.errors import Conflict
+from app.domain.errors import Conflict, Forbidden
 from app.domain.ids import normalize_terminal
+from app.services.shifts.shifts import MAX_REASON, may_take_over
 from app.store.models import Shift
 
 from .payload import Fields, Pushed
@@ -33,9 +37,12 @@ def _shift_fields(p: Fields) -> dict[str, Any]:
 
 
 def _close_fields(p: Fields) -> dict[str, Any]:
-    report = p.optional_nested("report")
-    return {"status": "closed", "closed_at": p.instant("closed_at"),
-            "report": None if report is None else dict(report.raw),
+    report = None if (nested := p.optional_nested("report")) is None else dict(nested.raw)
+    closed_by = p.optional_text("closed_by", 64)
+    if closed_by not in (None, p.raw.get("clerk")):  # a take-over: who closed it, and why
+        report = (report or {}) | {"closed_by": closed_by,
+                                   "close_reason": p.text("close_reason", MAX_REASON)}
+    return {"status": "closed", "closed_at": p.instant("closed_at"), "report": report,
             "cash_expected_fen": p.fen("cash_expected_fen", signed=True),
             "cash_counted_fen": p.fen("cash_counted_fen"),
             "variance_fen": p.fen("variance_fen", signed=True)}
@@ -54,10 +61,26 @@ def record_open(session: Session, payload: Mapping[str, Any], pushed: Pushed,
     return apply_shift_op(session, "shift_open", payload, before_commit=keep)
 
 
+def _own_or_taken_over(payload: Mapping[str, Any], pushed: Pushed) -> None:
+    """The token's own shift, or a take-over by the token's supervisor+ on its window."""
+    p = Fields(payload, RECORD)
+    closed_by = payload.get("closed_by")
+    if closed_by is None or closed_by == payload.get("clerk"):
+        _own(payload, pushed)
+        return
+    p.own("terminal", pushed.terminal, "登录窗口的终端号")
+    p.own("closed_by", pushed.user, "登录用户")
+    if not may_take_over(pushed.role):
+        raise Forbidden(f"只有主管可以代交他人的班次，{pushed.user} 不能代交 "
+                        f"{str(payload.get('clerk'))[:64]} 的班次，已拒绝")
+    p.text("close_reason", MAX_REASON)  # a take-over says why
+
+
 def record_close(session: Session, payload: Mapping[str, Any], pushed: Pushed,
                  keep: Callable[[Session, int], None]) -> int:
-    """The `shift_close` recorder of `apply.RECORDERS` (the token's window and clerk)."""
-    _own(payload, pushed)
+    """The `shift_close` recorder of `apply.RECORDERS` (the token's window and clerk, or a
+    supervisor+ of that window taking the shift over)."""
+    _own_or_taken_over(payload, pushed)
     return apply_shift_op(session, "shift_close", payload, before_commit=keep)
 
 

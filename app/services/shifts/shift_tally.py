@@ -11,6 +11,7 @@ from app.store.models import CashMovement, Order, Payment, Refund
 
 CASH = "cash"
 TAKEN = ("succeeded", "refunded")  # the money came in, even if refunded later
+REFUND, PAYOUT = "refund", "payout"  # settled at the window / approved, then paid out here
 
 
 @dataclass(frozen=True)
@@ -18,11 +19,17 @@ class Tally:
     cash_sales_count: int
     cash_sales_fen: int
     noncash_sales: tuple[dict, ...]  # {method, count, amount_fen}
-    refunds_count: int
+    refunds_count: int  # every cash refund paid out of this drawer (window refunds + payouts)
     refunds_fen: int
     cash_in_fen: int
     cash_out_fen: int
     movements: tuple[dict, ...]  # {kind, amount_fen, reason, at}
+    refunds: tuple[dict, ...] = ()  # {kind: refund|payout, refund_no, order_no, amount_fen, at}
+
+    def refunds_of(self, kind: str) -> tuple[int, int]:
+        """(count, fen) of the refund lines of `kind` (REFUND or PAYOUT)."""
+        lines = [r for r in self.refunds if r["kind"] == kind]
+        return len(lines), sum(r["amount_fen"] for r in lines)
 
 
 def tally(session: Session, *, shift_id: str, terminal: str, start: datetime,
@@ -38,15 +45,7 @@ def tally(session: Session, *, shift_id: str, terminal: str, start: datetime,
         .group_by(Payment.method).order_by(Payment.method)).all()
     by_method = {method: (int(n), int(total)) for method, n, total in sales}
     cash_n, cash_fen = by_method.pop(CASH, (0, 0))
-    # A refund counts where and when its cash left a drawer (older rows: the selling window,
-    # when it was asked).
-    paid_where = sa.func.coalesce(Refund.paid_out_terminal, Order.terminal)
-    paid_when = sa.func.coalesce(Refund.paid_out_at, Refund.created_at)
-    refunds = session.execute(
-        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(Refund.amount_fen), 0))
-        .join(Order, Order.order_id == Refund.order_id)
-        .where(paid_where == terminal, Refund.method == CASH,
-               Refund.status == "succeeded", paid_when >= start, paid_when <= end)).one()
+    refunds = _refund_lines(session, terminal, start, end)
     rows = session.execute(sa.select(CashMovement).where(CashMovement.shift_id == shift_id)
                            .order_by(CashMovement.at, CashMovement.movement_id)).scalars()
     movements = tuple({"kind": m.kind, "amount_fen": m.amount_fen, "reason": m.reason,
@@ -54,7 +53,26 @@ def tally(session: Session, *, shift_id: str, terminal: str, start: datetime,
     return Tally(
         cash_n, cash_fen,
         tuple({"method": m, "count": n, "amount_fen": f} for m, (n, f) in by_method.items()),
-        int(refunds[0]), int(refunds[1]),
+        len(refunds), sum(r["amount_fen"] for r in refunds),
         sum(m["amount_fen"] for m in movements if m["kind"] == "in"),
         sum(m["amount_fen"] for m in movements if m["kind"] == "out"),
-        movements)
+        movements, refunds)
+
+
+def _refund_lines(session: Session, terminal: str, start: datetime,
+                  end: datetime) -> tuple[dict, ...]:
+    """The cash refunds that left this drawer in [start, end], oldest first. A refund counts
+    where and when its cash left a drawer (older rows: the selling window, when it was
+    asked); one with approvals was paid out after the approvers let it through."""
+    paid_where = sa.func.coalesce(Refund.paid_out_terminal, Order.terminal)
+    paid_when = sa.func.coalesce(Refund.paid_out_at, Refund.created_at)
+    rows = session.execute(
+        sa.select(Refund.refund_no, Order.order_no, Refund.amount_fen, Refund.approvals,
+                  Refund.paid_out_at, Refund.created_at)
+        .join(Order, Order.order_id == Refund.order_id)
+        .where(paid_where == terminal, Refund.method == CASH,
+               Refund.status == "succeeded", paid_when >= start, paid_when <= end)
+        .order_by(paid_when, Refund.refund_no)).all()
+    return tuple({"kind": PAYOUT if r.approvals else REFUND, "refund_no": r.refund_no,
+                  "order_no": r.order_no, "amount_fen": int(r.amount_fen),
+                  "at": (r.paid_out_at or r.created_at).isoformat()} for r in rows)

@@ -4,6 +4,10 @@ by counting notes and coins → expected vs counted and the variance, the Z repo
 Each use case is one transaction that also writes its outbox op (`shift_open`,
 `shift_close`), so the central store learns of every shift; the Z report is a print job in
 that same transaction. One open shift per terminal at a time.
+
+Only the clerk who opened a shift works it. A shift left open blocks the window until a
+supervisor+ closes it for him (`take_over_shift`): he counts the drawer and gives a reason,
+which the Z report and the `shift_close` op carry (`closed_by`, `close_reason`).
 """
 
 from collections.abc import Mapping
@@ -17,6 +21,7 @@ from sqlalchemy.orm import Session
 from app.domain.cash import check_amount, counted_total, expected_cash
 from app.domain.errors import Conflict, Forbidden, IllegalTransition, ValidationError
 from app.domain.ids import new_id, normalize_terminal
+from app.domain.money import format_fen
 from app.domain.print_docs import ShiftReportDoc
 from app.domain.venue import Venue
 from app.services.journal import op_changes, outbox, print_queue
@@ -26,6 +31,7 @@ from app.store.models import CashMovement, Shift
 
 MOVEMENT_KINDS = {"in": "存入", "out": "取出"}
 MAX_REASON = 200
+TAKE_OVER_ROLES = ("supervisor", "finance", "admin")  # "supervisor+" of DESIGN.md §8
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,13 @@ class MovementResult:
 
 
 @dataclass(frozen=True)
+class ShiftSoFar:
+    info: ShiftInfo
+    tally: Tally
+    expected_fen: int
+
+
+@dataclass(frozen=True)
 class ShiftReport:
     shift_id: str
     terminal: str
@@ -63,6 +76,7 @@ class ShiftReport:
     variance_fen: int  # counted − expected: > 0 长款, < 0 短款
     report: dict[str, Any]  # the ShiftReportDoc as a dict (stored on the shift, printed)
     print_job_ids: tuple[str, ...]
+    closed_by: str = ""  # the clerk, or the supervisor who took the shift over
 
     @property
     def changes(self) -> op_changes.OpChanges:
@@ -98,8 +112,14 @@ def _own_open_shift(session: Session, terminal: str, clerk: str) -> Shift:
     if row is None:
         raise IllegalTransition(f"终端 {terminal} 还没有开班，请先开班", field="shift")
     if row.clerk != clerk:
-        raise Forbidden(f"当前班次由 {row.clerk} 开班，只能由本人操作或交班", field="clerk")
+        raise Forbidden(f"当前班次由 {row.clerk} 开班，只能由本人操作；请 {row.clerk} 交班，"
+                        "或请主管代为交班", field="clerk")
     return row
+
+
+def may_take_over(role: str | None) -> bool:
+    """Whether `role` may close another clerk's shift (supervisor+)."""
+    return role in TAKE_OVER_ROLES
 
 
 def require_open_shift(session: Session, terminal: str, clerk: str) -> Shift:
@@ -123,8 +143,8 @@ def open_shift(session: Session, *, terminal: str, clerk: str, float_fen: int,
     check_amount(float_fen, "备用金", allow_zero=True)
     with session.begin():
         if (other := _open_row(session, terminal, lock=True)) is not None:
-            raise Conflict(f"终端 {terminal} 已有 {other.clerk} 未交班的班次，请先交班",
-                           field="shift")
+            raise Conflict(f"终端 {terminal} 已有 {other.clerk} 未交班的班次，请 {other.clerk} "
+                           "交班，或请主管代为交班", field="shift")
         row = Shift(shift_id=new_id(), terminal=terminal, clerk=clerk, status="open",
                     opening_float_fen=float_fen, opened_at=now)
         session.add(row)
@@ -165,40 +185,92 @@ def cash_movement(session: Session, *, terminal: str, clerk: str, kind: str, amo
 
 def expected_now(session: Session, terminal: str, *, now: datetime) -> int | None:
     """The open shift's expected cash so far (None when no shift is open)."""
+    so_far = shift_so_far(session, terminal, now=now)
+    return None if so_far is None else so_far.expected_fen
+
+
+def shift_so_far(session: Session, terminal: str, *, now: datetime) -> ShiftSoFar | None:
+    """The terminal's open shift, its tally and expected cash up to `now`, read at once (what
+    the Shift screen shows); None when no shift is open."""
     with read_transaction(session):
         row = _open_row(session, _terminal(terminal))
-        return None if row is None else _expected(_tally(session, row, now),
-                                                  row.opening_float_fen)
+        if row is None:
+            return None
+        t = _tally(session, row, now)
+        return ShiftSoFar(_info(row), t, _expected(t, row.opening_float_fen))
 
 
 def close_shift(session: Session, *, terminal: str, clerk: str, counted: Mapping[int, int],
-                now: datetime, venue: Venue | None = None) -> ShiftReport:
+                now: datetime, venue: Venue | None = None,
+                expected_fen: int | None = None) -> ShiftReport:
     """Close the clerk's open shift with the drawer counted by denomination (fen → pieces):
-    stores the Z report on the shift, queues it for printing and the `shift_close` op."""
+    stores the Z report on the shift, queues it for printing and the `shift_close` op.
+    `expected_fen`: the expected cash the clerk confirmed — Conflict when the drawer has
+    moved since (a sale meanwhile), so the variance recorded is the one he saw."""
     terminal, clerk = _terminal(terminal), _clerk(clerk)
-    venue = venue or Venue()
     counted_fen = counted_total(counted)
     with session.begin():
         row = _own_open_shift(session, terminal, clerk)
-        if now < row.opened_at:
-            raise ValidationError("交班时间早于开班时间，请检查系统时间", field="now")
-        t = _tally(session, row, now)
-        expected = _expected(t, row.opening_float_fen)
-        doc = _report_doc(row, t, counted, venue=venue, now=now, expected=expected,
-                          counted_fen=counted_fen).to_dict()
-        row.status, row.closed_at, row.report = "closed", now, doc
-        row.cash_expected_fen, row.cash_counted_fen = expected, counted_fen
-        row.variance_fen = counted_fen - expected
-        session.flush()
-        outbox.append(session, "shift_close", {
-            "shift_id": row.shift_id, "terminal": terminal, "clerk": clerk,
-            "opening_float_fen": row.opening_float_fen,
-            "opened_at": row.opened_at.isoformat(), "closed_at": now.isoformat(),
-            "cash_expected_fen": expected, "cash_counted_fen": counted_fen,
-            "variance_fen": row.variance_fen, "report": doc}, now=now)
-        jobs = print_queue.enqueue(session, [("shift_report", doc)], order_no=None, now=now)
-        return ShiftReport(row.shift_id, terminal, clerk, expected, counted_fen,
-                           row.variance_fen, doc, jobs)
+        return _close(session, row, counted, counted_fen, closed_by=clerk, reason="",
+                      now=now, venue=venue or Venue(), confirmed=expected_fen)
+
+
+def take_over_shift(session: Session, *, terminal: str, supervisor: str, role: str,
+                    reason: str, counted: Mapping[int, int], now: datetime,
+                    venue: Venue | None = None,
+                    expected_fen: int | None = None) -> ShiftReport:
+    """A supervisor+ closes the shift another clerk left open at `terminal`, with the drawer
+    counted and a reason; the shift stays the clerk's, the Z report and the `shift_close` op
+    name who closed it and why. Forbidden (not supervisor+), ValidationError (no reason, his
+    own shift), IllegalTransition (none open), Conflict (`expected_fen` no longer true)."""
+    terminal, supervisor = _terminal(terminal), _clerk(supervisor)
+    if not may_take_over(role):
+        raise Forbidden("只有主管可以代交他人的班次，请找主管", field="role")
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise ValidationError("代交班必须填写原因", field="reason")
+    counted_fen = counted_total(counted)
+    with session.begin():
+        row = _open_row(session, terminal, lock=True)
+        if row is None:
+            raise IllegalTransition(f"终端 {terminal} 没有未交班的班次", field="shift")
+        if row.clerk == supervisor:
+            raise ValidationError("这是您本人的班次，直接交班即可", field="clerk")
+        return _close(session, row, counted, counted_fen, closed_by=supervisor,
+                      reason=reason[:MAX_REASON], now=now, venue=venue or Venue(),
+                      confirmed=expected_fen)
+
+
+def _close(session: Session, row: Shift, counted: Mapping[int, int], counted_fen: int, *,
+           closed_by: str, reason: str, now: datetime, venue: Venue,
+           confirmed: int | None) -> ShiftReport:
+    """Inside the caller's transaction: the shift closed, its Z report stored and queued,
+    its `shift_close` op."""
+    if now < row.opened_at:
+        raise ValidationError("交班时间早于开班时间，请检查系统时间", field="now")
+    t = _tally(session, row, now)
+    expected = _expected(t, row.opening_float_fen)
+    if confirmed is not None and confirmed != expected:
+        raise Conflict(f"应有现金已变为 {format_fen(expected)}（刚有收付款），请核对后重新交班",
+                       field="expected_fen")
+    doc = _report_doc(row, t, counted, venue=venue, now=now, expected=expected,
+                      counted_fen=counted_fen, closed_by=closed_by, reason=reason).to_dict()
+    row.status, row.closed_at, row.report = "closed", now, doc
+    row.cash_expected_fen, row.cash_counted_fen = expected, counted_fen
+    row.variance_fen = counted_fen - expected
+    session.flush()
+    payload: dict[str, Any] = {
+        "shift_id": row.shift_id, "terminal": row.terminal, "clerk": row.clerk,
+        "opening_float_fen": row.opening_float_fen,
+        "opened_at": row.opened_at.isoformat(), "closed_at": now.isoformat(),
+        "cash_expected_fen": expected, "cash_counted_fen": counted_fen,
+        "variance_fen": row.variance_fen, "report": doc}
+    if closed_by != row.clerk:  # a take-over: the store checks who may (pushed.shifts)
+        payload |= {"closed_by": closed_by, "close_reason": reason}
+    outbox.append(session, "shift_close", payload, now=now)
+    jobs = print_queue.enqueue(session, [("shift_report", doc)], order_no=None, now=now)
+    return ShiftReport(row.shift_id, row.terminal, row.clerk, expected, counted_fen,
+                       row.variance_fen, doc, jobs, closed_by)
 
 
 def _tally(session: Session, row: Shift, now: datetime) -> Tally:
@@ -213,7 +285,8 @@ def _expected(t: Tally, float_fen: int) -> int:
 
 
 def _report_doc(row: Shift, t: Tally, counted: Mapping[int, int], *, venue: Venue,
-                now: datetime, expected: int, counted_fen: int) -> ShiftReportDoc:
+                now: datetime, expected: int, counted_fen: int, closed_by: str,
+                reason: str) -> ShiftReportDoc:
     def local(at: datetime) -> str:
         return venue.local(at).strftime("%Y-%m-%d %H:%M:%S")
 
@@ -224,4 +297,5 @@ def _report_doc(row: Shift, t: Tally, counted: Mapping[int, int], *, venue: Venu
         [{k: m[k] for k in ("kind", "amount_fen", "reason")} for m in t.movements],
         expected,
         [{"denomination_fen": d, "count": n} for d, n in sorted(counted.items(), reverse=True)],
-        counted_fen, counted_fen - expected, local(now))
+        counted_fen, counted_fen - expected, local(now), closed_by=closed_by,
+        close_reason=reason)

@@ -99,3 +99,46 @@ def test_the_same_shift_id_from_another_window_is_a_conflict(live):
     (result,) = push(live, live.login("clerk1", terminal="02", device_id="dev-2"), [other],
                      device_id="dev-2")
     assert result["status"] == "conflict" and "已属于终端 01" in result["error"]["message"]
+
+
+def take_over(closing, by="supervisor", reason="售票员1 离岗未交班"):
+    payload = {**closing["payload"], "closed_by": by, "close_reason": reason,
+               "report": {**closing["payload"]["report"], "closed_by": by,
+                          "close_reason": reason}}
+    return op("shift_close", payload, 3)
+
+
+def test_a_supervisor_on_the_window_closes_the_shift_a_clerk_left_open(live):
+    opening, closing = shift_ops()
+    sid = opening["payload"]["shift_id"]
+    assert push(live, live.login("clerk1"), [opening])[0]["status"] == "applied"
+    (result,) = push(live, live.login("supervisor", terminal="01"), [take_over(closing)])
+    assert (result["status"], result["server_version"]) == ("applied", 2), result
+    row = shift(live, sid)
+    assert (row.status, row.clerk, row.variance_fen) == ("closed", "clerk1", -100)
+    assert (row.report["closed_by"], row.report["close_reason"]) == (
+        "supervisor", "售票员1 离岗未交班")
+
+
+def test_a_clerk_may_not_close_another_clerks_shift_nor_a_supervisor_unsaid(live):
+    opening, closing = shift_ops()
+    sid = opening["payload"]["shift_id"]
+    assert push(live, live.login("clerk1"), [opening])[0]["status"] == "applied"
+    before = snapshot(live.db)
+    sup = live.login("supervisor", terminal="01")
+    refused = [
+        (live.login("clerk2"), take_over(closing, by="clerk2"), "只有主管"),
+        (sup, closing, "与登录用户"),  # closing clerk1's shift without saying it is a take-over
+        (sup, take_over(closing, by="admin"), "与登录用户"),  # naming someone else
+        (sup, take_over(closing, reason=" "), "close_reason"),  # no reason
+    ]
+    for headers, pushed_op, words in refused:
+        (result,) = push(live, headers, [pushed_op])
+        assert result["status"] == "rejected", result
+        assert words in result["error"]["message"], result
+    assert shift(live, sid).status == "open"
+    after = snapshot(live.db)["counts"]  # a bad payload's refusal is kept; a forbidden one not
+    assert {**after, "applied_ops": 0} == {**before["counts"], "applied_ops": 0}
+    other = push(live, live.login("supervisor", terminal="02", device_id="dev-2"),
+                 [take_over(closing)], device_id="dev-2")
+    assert other[0]["status"] == "rejected" and "终端号" in other[0]["error"]["message"]

@@ -6,6 +6,7 @@ from app.domain.print_docs import RefundSlipDoc, ShiftReportDoc
 from printing import escpos_text as et
 from printing.layouts import (
     Row,
+    Text,
     denomination_label,
     fee_rate,
     refund_slip_blocks,
@@ -78,6 +79,17 @@ def test_shift_report_shows_expected_counted_and_a_signed_variance(paper_mm):
     assert b"-" + gbk("￥") + b"1.00" in data
     assert gbk("5角") not in data  # denominations not counted are left off
     assert et.DRAWER_PULSE not in data
+
+
+def test_a_taken_over_shift_says_who_closed_it_and_why_and_a_reprint_is_marked():
+    blocks = shift_report_blocks(report(closed_by="supervisor", close_reason="售票员1 离岗",
+                                        reprint_no=2))
+    assert Row("代交班", "supervisor") in blocks
+    assert Text("原因：售票员1 离岗") in blocks
+    assert Text("重打 2", "center", 2, True) in blocks
+    own = shift_report_blocks(report(closed_by="clerk1"))
+    assert not any(isinstance(b, Row) and b.left == "代交班" for b in own)
+    assert not any(isinstance(b, Text) and b.text.startswith("重打") for b in own)
 
 
 def test_blocks_are_data():
