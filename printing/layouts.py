@@ -366,9 +366,16 @@ RENDERERS: Mapping[str, Renderer] = {
         refund_slip_blocks(RefundSlipDoc.from_dict(dict(payload))), profile),
     "shift_report": lambda payload, profile: compose(
         shift_report_blocks(ShiftReportDoc.from_dict(dict(payload))), profile),
+    "void_slip": lambda payload, profile: _void_slip(payload, profile),
     "drawer": lambda payload, profile: drawer_kick(),
     "sample": lambda payload, profile: render_sample(profile),
 }
+
+
+def _void_slip(payload: Mapping[str, Any], profile: PrinterProfile) -> bytes:
+    from .void_slip import VoidSlipDoc, void_slip_blocks  # it builds on the blocks above
+
+    return compose(void_slip_blocks(VoidSlipDoc.from_dict(dict(payload))), profile)
 
 
 def render_job(kind: str, payload: Mapping[str, Any], profile: PrinterProfile) -> bytes:

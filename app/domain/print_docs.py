@@ -107,3 +107,21 @@ class ShiftReportDoc(_Doc):
     counted_fen: int
     variance_fen: int
     printed_at: str = ""
+
+
+@dataclass(frozen=True)
+class VoidSlipDoc(_Doc):
+    """The void slip (撤销凭证) of a sale voided at the window: its tickets (now void at the
+    gate), the cash handed back (no fee), who, where, when. `tickets` are dicts of `name`,
+    `code`, `price_fen`."""
+
+    venue_name: str
+    order_no: str
+    refund_no: str
+    tickets: list[dict[str, Any]]
+    refund_fen: int
+    sold_at: str  # local time "YYYY-MM-DD HH:MM:SS"
+    clerk: str
+    terminal: str
+    printed_at: str  # local time "YYYY-MM-DD HH:MM:SS"
+    kick_drawer: bool = True
