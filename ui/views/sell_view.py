@@ -42,6 +42,7 @@ from ui.views.page import Page, make_table
 from ui.views.payment_panel import PaymentPanel
 from ui.views.print_jobs_panel import PrintJobsPanel
 from ui.views.ticket_tiles import TILE_KEYS, TilesPanel
+from ui.views.void_action import install as install_void_action
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _TILE_KEYS = tuple(getattr(Qt.Key, f"Key_F{n}") for n in range(1, TILE_KEYS + 1))
@@ -99,6 +100,7 @@ class SellView(Page):
         self.cart.rowsRemoved.connect(self._cart_changed)
         self.cart.dataChanged.connect(self._cart_changed)
         self._build()
+        self.void_action = install_void_action(self)  # 撤销上一单: Ctrl+Z
         self.qty_entry.installEventFilter(self)
         self._offline = selling_offline(ctx)
         if ctx.sync is not None:
