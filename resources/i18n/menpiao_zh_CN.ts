@@ -2146,9 +2146,11 @@
             <translation>撤销刚售出的一单：整单退现金，不收手续费，限售出后几分钟内</translation>
         </message>
         <message>
-            <source>Void {order_no} (sold at {time}): {lines}.
+            <source>Void {order_no} (sold at {time})?
+{lines}
 Give back {amount} in cash; its tickets will not be admitted. No fee.</source>
-            <translation>撤销 {order_no}（{time} 售出）：{lines}。
+            <translation>撤销 {order_no}（{time} 售出）？
+{lines}
 退还现金 {amount}，门票作废，不收手续费。</translation>
         </message>
         <message>

@@ -75,7 +75,7 @@ def test_ctrl_z_then_enter_voids_the_sale_just_made(view, on_shift, qtbot):
 
     ctrl_z(qtbot)
     box = the_question(view, qtbot)
-    assert box.text().startswith(f"撤销 {order.order_no}（10:00:00 售出）：成人票 ×2。")
+    assert box.text().startswith(f"撤销 {order.order_no}（10:00:00 售出）？\n成人票 ×2\n")
     assert "退还现金 ¥200.00" in box.text() and "不收手续费" in box.text()
     assert box.defaultButton().text() == "撤销并退现金"
     box.activateWindow()  # as the window manager does with a new dialog

@@ -113,7 +113,7 @@ class VoidAction(QAction):
         lines = "、".join(f"{name} ×{qty}" for name, qty in last.lines)
         box = QMessageBox(
             QMessageBox.Icon.Question, self.tr("Void last sale"),
-            self.tr("Void {order_no} (sold at {time}): {lines}.\nGive back {amount} in cash; "
+            self.tr("Void {order_no} (sold at {time})?\n{lines}\nGive back {amount} in cash; "
                     "its tickets will not be admitted. No fee.").format(
                 order_no=last.order_no, lines=lines, amount=format_fen(last.paid_fen),
                 time=self.ctx.venue().local(last.sold_at).strftime("%H:%M:%S")),
