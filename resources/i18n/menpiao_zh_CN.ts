@@ -169,6 +169,18 @@
     <context>
         <name>AnomalyLabels</name>
         <message>
+            <source>Sale voided</source>
+            <translation>撤销上一单</translation>
+        </message>
+        <message>
+            <source>Void of the last sale</source>
+            <translation>撤销上一单</translation>
+        </message>
+        <message>
+            <source>Void rule broken</source>
+            <translation>不符合的撤销规则</translation>
+        </message>
+        <message>
             <source>Amount</source>
             <translation>金额</translation>
         </message>

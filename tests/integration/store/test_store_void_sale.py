@@ -161,3 +161,15 @@ def test_a_shift_with_no_sale_has_nothing_to_void(db, now):
         window_voids.last_sale(db.session(), terminal="01", clerk="clerk1", role="clerk",
                                now=now)
     assert e.value.message == "本班次还没有售票，没有可撤销的订单"
+
+
+def test_the_z_report_counts_the_void_as_cash_back(db, now, venue):
+    sale = sell(db, now, venue, ("ADULT", 2), tendered=20000)
+    void(db, sale.order_no, now + timedelta(minutes=1), venue)
+    report = shifts.close_shift(db.session(), terminal="01", clerk="clerk1",
+                                counted={10000: 5}, now=now + timedelta(minutes=5),
+                                venue=venue)
+    z = report.report
+    assert (z["cash_sales_count"], z["cash_sales_fen"]) == (1, 20000)
+    assert (z["refunds_count"], z["refunds_fen"]) == (1, 20000)
+    assert (report.expected_fen, report.variance_fen) == (50_000, 0)
