@@ -14,7 +14,8 @@ from typing import Any, Protocol
 
 from .profile import PrinterProfile
 
-JOB_KINDS = ("ticket", "receipt", "refund_slip", "shift_report", "drawer", "sample")
+JOB_KINDS = ("ticket", "receipt", "refund_slip", "void_slip", "shift_report", "drawer",
+             "sample")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Ticket, receipt, refund slip and shift report layouts → ESC/POS bytes.
+"""Ticket, receipt, refund slip and shift report layouts → ESC/POS bytes (the void slip:
+`printing.void_slip`).
 
 A layout is a small function that turns a document (`app.domain.print_docs`) into a list of
 blocks — plain values such as `Text`, `Row`, `Qr`, `Cut` — and `compose` turns blocks into
@@ -11,7 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.domain.money import format_fen_paper
-from app.domain.print_docs import ReceiptDoc, RefundSlipDoc, ShiftReportDoc, TicketDoc
+from app.domain.print_docs import (
+    ReceiptDoc,
+    RefundSlipDoc,
+    ShiftReportDoc,
+    TicketDoc,
+    VoidSlipDoc,
+)
 
 from . import escpos_text as et
 from .escpos_text import Align
@@ -375,9 +382,16 @@ RENDERERS: Mapping[str, Renderer] = {
         refund_slip_blocks(RefundSlipDoc.from_dict(dict(payload))), profile),
     "shift_report": lambda payload, profile: compose(
         shift_report_blocks(ShiftReportDoc.from_dict(dict(payload))), profile),
+    "void_slip": lambda payload, profile: _void_slip(payload, profile),
     "drawer": lambda payload, profile: drawer_kick(),
     "sample": lambda payload, profile: render_sample(profile),
 }
+
+
+def _void_slip(payload: Mapping[str, Any], profile: PrinterProfile) -> bytes:
+    from .void_slip import void_slip_blocks  # built of the blocks above: imported late
+
+    return compose(void_slip_blocks(VoidSlipDoc.from_dict(dict(payload))), profile)
 
 
 def render_job(kind: str, payload: Mapping[str, Any], profile: PrinterProfile) -> bytes:

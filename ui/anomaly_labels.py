@@ -86,6 +86,7 @@ def action_label(action: str) -> str:
         "ticket.refunded": translate("AnomalyLabels", "Ticket refunded"),
         "ticket.reprinted": translate("AnomalyLabels", "Ticket reprinted"),
         "receipt.reprinted": translate("AnomalyLabels", "Receipt reprinted"),
+        "sale.voided": translate("AnomalyLabels", "Sale voided"),
         "refund.requested": translate("AnomalyLabels", "Refund requested"),
         "refund.approved": translate("AnomalyLabels", "Refund approved"),
         "refund.succeeded": translate("AnomalyLabels", "Refund succeeded"),
@@ -143,6 +144,8 @@ def _evidence_names() -> dict[str, str]:
         "refunded_fen": translate("AnomalyLabels", "Amount refunded"),
         "quote_fen": translate("AnomalyLabels", "Store's quote"),
         "difference_fen": translate("AnomalyLabels", "Difference"),
+        "void": translate("AnomalyLabels", "Void of the last sale"),
+        "void_rule": translate("AnomalyLabels", "Void rule broken"),
         # what timeline events carry besides
         "channel": translate("AnomalyLabels", "Channel"),
         "external_id": translate("AnomalyLabels", "Channel order no."),

@@ -111,3 +111,21 @@ class ShiftReportDoc(_Doc):
     closed_by: str = ""  # who counted and closed: the clerk, or a supervisor taking over
     close_reason: str = ""  # why a supervisor closed another clerk's shift
     reprint_no: int = 0  # >0 prints 重打 N
+
+
+@dataclass(frozen=True)
+class VoidSlipDoc(_Doc):
+    """The void slip (撤销凭证) of a sale voided at the window: its tickets (now void at the
+    gate), the cash handed back (no fee), who, where, when. `tickets` are dicts of `name`,
+    `code`, `price_fen`."""
+
+    venue_name: str
+    order_no: str
+    refund_no: str
+    tickets: list[dict[str, Any]]
+    refund_fen: int
+    sold_at: str  # local time "YYYY-MM-DD HH:MM:SS"
+    clerk: str
+    terminal: str
+    printed_at: str  # local time "YYYY-MM-DD HH:MM:SS"
+    kick_drawer: bool = True

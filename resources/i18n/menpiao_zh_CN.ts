@@ -169,6 +169,18 @@
     <context>
         <name>AnomalyLabels</name>
         <message>
+            <source>Sale voided</source>
+            <translation>撤销上一单</translation>
+        </message>
+        <message>
+            <source>Void of the last sale</source>
+            <translation>撤销上一单</translation>
+        </message>
+        <message>
+            <source>Void rule broken</source>
+            <translation>不符合的撤销规则</translation>
+        </message>
+        <message>
             <source>Amount</source>
             <translation>金额</translation>
         </message>
@@ -870,6 +882,10 @@
     </context>
     <context>
         <name>PrintJobsModel</name>
+        <message>
+            <source>Void slip</source>
+            <translation>撤销凭证</translation>
+        </message>
         <message>
             <source>Ticket</source>
             <translation>门票</translation>
@@ -2497,6 +2513,45 @@ The drawer should hold {before}; after the payout {after}. Count the notes out t
         <message>
             <source>Voucher</source>
             <translation>代金券</translation>
+        </message>
+    </context>
+    <context>
+        <name>VoidAction</name>
+        <message>
+            <source>Void last sale</source>
+            <translation>撤销上一单</translation>
+        </message>
+        <message>
+            <source>Void the sale just made: the whole sale, no fee, within minutes</source>
+            <translation>撤销刚售出的一单：整单退现金，不收手续费，限售出后几分钟内</translation>
+        </message>
+        <message>
+            <source>Void {order_no} (sold at {time})?
+{lines}
+Give back {amount} in cash; its tickets will not be admitted. No fee.</source>
+            <translation>撤销 {order_no}（{time} 售出）？
+{lines}
+退还现金 {amount}，门票作废，不收手续费。</translation>
+        </message>
+        <message>
+            <source>Void and give cash back</source>
+            <translation>撤销并退现金</translation>
+        </message>
+        <message>
+            <source>Keep the sale</source>
+            <translation>不撤销</translation>
+        </message>
+        <message>
+            <source>Not voided: {order_no}</source>
+            <translation>未撤销：{order_no}</translation>
+        </message>
+        <message>
+            <source>Voided {order_no}: give back {amount} in cash</source>
+            <translation>已撤销 {order_no}，请退还现金 {amount}</translation>
+        </message>
+        <message>
+            <source>Ctrl+Z void last sale</source>
+            <translation>Ctrl+Z 撤销上一单</translation>
         </message>
     </context>
 </TS>

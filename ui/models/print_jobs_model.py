@@ -22,6 +22,7 @@ def kind_label(kind: str) -> str:
         "ticket": translate("PrintJobsModel", "Ticket"),
         "receipt": translate("PrintJobsModel", "Receipt"),
         "refund_slip": translate("PrintJobsModel", "Refund slip"),
+        "void_slip": translate("PrintJobsModel", "Void slip"),
         "shift_report": translate("PrintJobsModel", "Shift report"),
         "drawer": translate("PrintJobsModel", "Cash drawer"),
         "sample": translate("PrintJobsModel", "Test page"),

@@ -38,6 +38,7 @@ from ui.views.sell_keys import SellKeys
 from ui.views.sell_work import Stock, commit_sale, load_stock, selling_offline, shift_open
 from ui.views.ticket_tiles import TILE_KEYS, TilesPanel
 from ui.views.visit_date import VisitDateEdit
+from ui.views.void_action import install as install_void_action
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _TILE_KEYS = tuple(getattr(Qt.Key, f"Key_F{n}") for n in range(1, TILE_KEYS + 1))
@@ -64,6 +65,7 @@ class SellView(Page):
         self.cart.clamped.connect(self._clamped)
         self._build()
         self.keys = SellKeys(self)
+        self.void_action = install_void_action(self)  # 撤销上一单: Ctrl+Z
         self._offline = selling_offline(ctx)
         if ctx.sync is not None:
             ctx.sync.changed.connect(self._sync_changed)

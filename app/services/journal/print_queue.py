@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from app.domain.ids import new_id
 from app.store.models import PrintJobRow
 
-JOB_KINDS = ("ticket", "receipt", "refund_slip", "shift_report", "drawer", "sample")
+JOB_KINDS = ("ticket", "receipt", "refund_slip", "void_slip", "shift_report", "drawer",
+             "sample")
 _INSERT = sa.insert(PrintJobRow.__table__)
 
 

@@ -22,7 +22,8 @@ from app.store.models import PrintJobRow
 
 _jobs = PrintJobRow.__table__
 KIND_LABELS = {"ticket": "门票", "receipt": "收据", "refund_slip": "退票单",
-               "shift_report": "交班报表", "drawer": "开钱箱", "sample": "测试页"}
+               "void_slip": "撤销凭证", "shift_report": "交班报表", "drawer": "开钱箱",
+               "sample": "测试页"}
 STATUS_LABELS = {"pending": "等待打印", "printing": "正在打印", "done": "已打印",
                  "failed": "打印失败"}
 RECOVERED_ERROR = "程序上次退出时正在打印，已重新排队"

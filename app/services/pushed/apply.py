@@ -36,7 +36,7 @@ from app.services.journal.outbox import OP_KINDS, payload_digest
 from app.store.db import read_transaction
 from app.store.models import Order, User
 
-from . import refunds, reprints, sales, shifts
+from . import refunds, reprints, sales, shifts, voids
 from .payload import Pushed
 
 APPLIED, DUPLICATE, REJECTED, CONFLICT = "applied", "duplicate", "rejected", "conflict"
@@ -47,11 +47,19 @@ _BAD_SIGNATURE = "操作的签名与签名人 {who} 不符，已拒绝"
 Keep = Callable[[Session, int], None]  # claims the op inside the recorder's transaction
 Recorder = Callable[[Session, Mapping[str, Any], Pushed, Keep], int]  # → server_version
 
+
+def record_refund(session: Session, payload: Mapping[str, Any], pushed: Pushed,
+                  keep: Keep) -> int:
+    """A `refund` op; one with `rule: "void"` is a void of the sale just made (`voids`)."""
+    recorder = voids.record if voids.is_void(payload) else refunds.record
+    return recorder(session, payload, pushed, keep)
+
+
 # kind → recorder; a kind of OP_KINDS missing here (`redeem`: gates use POST /redemptions)
 # is rejected.
 RECORDERS: dict[str, Recorder] = {
     "sale": sales.record,
-    "refund": refunds.record,
+    "refund": record_refund,
     "shift_open": shifts.record_open,
     "shift_close": shifts.record_close,
     "reprint": reprints.record,

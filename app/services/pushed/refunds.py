@@ -127,8 +127,10 @@ def store_quote(session: Session, order: Order, op: OfflineRefund, venue: Venue,
     return StoreQuote(total, ",".join(sorted(names)))
 
 
-def _refund_row(session: Session, order: Order, op: OfflineRefund, rule: str,
-                now: datetime) -> Refund:
+def refund_row(session: Session, order: Order, op: OfflineRefund, rule: str,
+               now: datetime) -> Refund:
+    """The refund as the window paid it (cash, `succeeded`); a `refund_no` already taken
+    gets the order's next number."""
     taken = session.execute(sa.select(Refund.refund_id)
                             .where(Refund.refund_no == op.refund_no)).first()
     refund_no = next_refund_no(session, order) if taken else op.refund_no
@@ -160,9 +162,10 @@ def _crossed(session: Session, order: Order, t: Ticket, op: OfflineRefund, venue
         amount_fen=op.amount_fen, now=now, dedupe_key=f"redeemed_after_refund:{t.ticket_id}")
 
 
-def _apply_tickets(session: Session, order: Order, op: OfflineRefund, venue: Venue,
-                   now: datetime) -> tuple[list[Ticket], list[str]]:
-    """Tickets still refundable become `refunded`; the others are kept as they are."""
+def apply_tickets(session: Session, order: Order, op: OfflineRefund, venue: Venue,
+                  now: datetime) -> tuple[list[Ticket], list[str]]:
+    """Tickets still refundable become `refunded`; the others are kept as they are (a
+    redeemed one raises `redeemed_after_refund`)."""
     rows = {t.ticket_id: t for t in session.execute(
         sa.select(Ticket).where(Ticket.order_id == order.order_id)
         .execution_options(populate_existing=True)).scalars()}
@@ -233,8 +236,8 @@ def _record_new(session: Session, order: Order, op: OfflineRefund, venue: Venue,
                 now: datetime) -> None:
     """The refund as it happened, next to the store's quote (inside the transaction)."""
     store = store_quote(session, order, op, venue, now)
-    moved, kept = _apply_tickets(session, order, op, venue, now)
-    refund = _refund_row(session, order, op, store.rules, now)
+    moved, kept = apply_tickets(session, order, op, venue, now)
+    refund = refund_row(session, order, op, store.rules, now)
     order.refunded_fen += op.amount_fen
     restored = return_stock(session, order, moved, now, venue.local_date(now))
     detail = {"refund_no": refund.refund_no, "window_refund_no": op.refund_no,

@@ -1,4 +1,5 @@
-"""Refund slips and shift reports on a real ESC/POS printer (emupos), Chinese decoded."""
+"""Refund slips, void slips and shift reports on a real ESC/POS printer (emupos), Chinese
+decoded."""
 
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ from printing.layouts import render_job
 from printing.profile import PrinterProfile
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "unit" / "printing"))
-from test_printing_cash_layouts import report, slip  # noqa: E402
+from test_printing_cash_layouts import report, slip, void_slip  # noqa: E402
 
 pytestmark = pytest.mark.printer
 
@@ -41,3 +42,17 @@ def test_shift_report_shows_expected_counted_and_variance(emupos, paper_mm):
                      "差额（短款）", "-￥1.00", "100元×8", "补零钱", "微信支付2笔"):
         assert expected in flat, expected
     assert printer.state()["drawer"] == "closed"
+
+
+@pytest.mark.parametrize("paper_mm", [80, 58])
+def test_void_slip_shows_the_void_tickets_and_the_cash_back_and_opens_the_drawer(emupos,
+                                                                                  paper_mm):
+    printer = emupos.printer(paper_mm)
+    send(printer.uri, render_job("void_slip", void_slip().to_dict(),
+                                 PrinterProfile(paper_mm=paper_mm)))
+    (paper,) = printer.new_receipts(1)
+    flat = "".join(printer.text(paper["id"]).split())
+    for expected in ("撤销凭证", "本单已撤销，以下门票作废", "W01-20261121-0007-R1", "成人票",
+                     "MP1-ADULTONE作废", "手续费￥0.00", "退还现金￥150.00", "收银员clerk1"):
+        assert expected in flat, expected
+    assert printer.state()["drawer"] == "open"

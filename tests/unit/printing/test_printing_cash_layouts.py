@@ -108,3 +108,31 @@ def test_blocks_are_data():
 ])
 def test_small_formatters(value, text):
     assert value == text
+
+
+def void_slip(**changes):
+    from app.domain.print_docs import VoidSlipDoc
+
+    base = dict(venue_name="门票景区", order_no="W01-20261121-0007",
+                refund_no="W01-20261121-0007-R1",
+                tickets=[{"name": "成人票", "code": "MP1-ADULTONE", "price_fen": 10000},
+                         {"name": "儿童票", "code": "MP1-CHILDONE", "price_fen": 5000}],
+                refund_fen=15000, sold_at="2026-11-21 10:00:00", clerk="clerk1",
+                terminal="01", printed_at="2026-11-21 10:03:00")
+    return VoidSlipDoc(**{**base, **changes})
+
+
+@pytest.mark.parametrize("paper_mm", [80, 58])
+def test_void_slip_says_void_no_fee_the_cash_back_and_opens_the_drawer(paper_mm):
+    data = render_job("void_slip", void_slip().to_dict(), PrinterProfile(paper_mm=paper_mm))
+    for text in ("撤销凭证", "本单已撤销，以下门票作废", "成人票", "儿童票", "作废", "手续费",
+                 "退还现金", "售出时间", "撤销时间", "收银员"):
+        assert gbk(text) in data, text
+    assert b"MP1-ADULTONE" in data and b"W01-20261121-0007-R1" in data
+    assert gbk("￥") + b"150.00" in data and gbk("￥") + b"0.00" in data
+    assert data.startswith(et.INIT + et.LINE_SPACING_DEFAULT + et.DRAWER_PULSE)
+
+
+def test_void_slip_without_the_drawer():
+    data = render_job("void_slip", void_slip(kick_drawer=False).to_dict(), PrinterProfile())
+    assert et.DRAWER_PULSE not in data
