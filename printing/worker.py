@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from .devices import PrinterDevice, PrinterUnavailable, open_device
 from .jobs import (
@@ -29,6 +30,7 @@ from .jobs import (
     PrintJob,
 )
 from .layouts import render_job
+from .preview import PreviewDevice, page_name
 from .status import STATUS_TIMEOUT_S, read_status
 from .uris import parse_printer_uri
 
@@ -181,6 +183,9 @@ class PrintWorker:
         if device is None:
             self._hold(job, self.state_message)
             return
+        if isinstance(device, PreviewDevice):
+            printed_at = self.clock().astimezone(ZoneInfo(config.zone))
+            device.name = page_name(printed_at, job.kind, job.payload)
         try:
             self._send(job, device, data)
         finally:
