@@ -61,6 +61,7 @@ class PrintWorker:
         self.state = PrinterState.UNKNOWN
         self.state_message = ""
         self._last_probe = float("-inf")  # monotonic time of the last status check
+        self._probed_uri: str | None = None  # the printer that check was of
         self._stopping = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -123,9 +124,11 @@ class PrintWorker:
 
     def _idle_check(self, config: PrinterConfig) -> None:
         """While idle, read a printer that can answer now and then, so the status bar is
-        right (paper out, cover open) before the next sale rather than after it."""
+        right (paper out, cover open) before the next sale rather than after it. A printer
+        not checked yet (at start, or just chosen in the settings) is opened once even when
+        it cannot answer: reachable is 就绪, unreachable 脱机 — not 未知 until the first job."""
         due = time.monotonic() - self._last_probe >= self.idle_check_interval
-        if due and parse_printer_uri(config.uri).can_read:
+        if config.uri != self._probed_uri or (due and parse_printer_uri(config.uri).can_read):
             self._probe(config)
 
     def _config(self) -> PrinterConfig | None:
@@ -139,7 +142,7 @@ class PrintWorker:
 
     def _probe(self, config: PrinterConfig) -> bool:
         """Check the printer without printing; True when jobs may be sent."""
-        self._last_probe = time.monotonic()
+        self._last_probe, self._probed_uri = time.monotonic(), config.uri
         device = self._open(config)
         if device is None:
             return False
