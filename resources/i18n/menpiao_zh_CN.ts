@@ -922,6 +922,10 @@
     <context>
         <name>PrintJobsPanel</name>
         <message>
+            <source>Print the tickets and receipt of this window&apos;s last sale, {order_no}, again, marked as a reprint</source>
+            <translation>重新打印本窗口上一单 {order_no} 的门票和小票（标注“重打”）</translation>
+        </message>
+        <message>
             <source>Retry</source>
             <translation>重试</translation>
         </message>

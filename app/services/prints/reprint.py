@@ -17,6 +17,7 @@ from app.domain.timeline import iso_utc
 from app.services.journal import op_changes, outbox, print_queue, timeline
 from app.services.prints import ticket_docs
 from app.services.prints.settings import read as read_settings
+from app.store.db import read_transaction
 from app.store.models import Order, PrintJobRow, Ticket, TicketTypeRow
 
 SOURCE = "window"
@@ -161,3 +162,15 @@ def _reprint(session: Session, order: Any, order_no: str, tickets: list[Ticket],
     ids = print_queue.enqueue(session, jobs, order_no=order_no, now=now)
     numbers = [t.reprint_count for t in tickets] + ([order.receipt_reprint_count] if receipt else [])
     return ReprintResult(ids, max(numbers))
+
+
+def last_sale(session: Session, *, terminal: str, device_id: str) -> str | None:
+    """The order number of this window's (`terminal`, `device_id`) last sale that still stands
+    (not cancelled): what 重打上一单 reprints, whatever the print queue shows selected."""
+    with read_transaction(session):
+        return session.execute(
+            sa.select(_orders.c.order_no)
+            .where(_orders.c.terminal == terminal, _orders.c.device_id == device_id,
+                   _orders.c.channel == "window", _orders.c.cancelled.is_(False))
+            .order_by(_orders.c.created_at.desc(), _orders.c.order_no.desc())
+            .limit(1)).scalar()
