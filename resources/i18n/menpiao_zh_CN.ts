@@ -652,6 +652,10 @@
     <context>
         <name>LoginDialog</name>
         <message>
+            <source>This account has not signed in at this window while the central store could be reached, so it cannot be checked offline. Sign in once the network is back.</source>
+            <translation>此账号尚未在本窗口联网登录过，无法离线核对密码。请在网络恢复后登录。</translation>
+        </message>
+        <message>
             <source>The central store does not accept this window as a device (not registered, deactivated, or a wrong device secret). Check 「This window&apos;s device…」 with an administrator.</source>
             <translation>中心服务器不接受本窗口设备（未登记、已停用或设备密钥错误）。请与管理员一起检查「本窗口设备…」。</translation>
         </message>
