@@ -107,14 +107,17 @@ class PrinterConfig:
 
     uri: str = "none"
     profile: PrinterProfile = field(default_factory=PrinterProfile)
+    zone: str = "Asia/Shanghai"  # the venue's: preview pages are named in its local time
 
     @classmethod
     def from_settings(cls, printer_uri: str, *, preview_dir: str, paper_mm: int = 80,
                       qr_native: bool = False, encoding: str = "gbk",
-                      chinese_as_image: bool = False) -> "PrinterConfig":
+                      chinese_as_image: bool = False,
+                      zone: str = "Asia/Shanghai") -> "PrinterConfig":
         """From the window's settings: an empty URI means `preview:{preview_dir}`."""
         uri = printer_uri.strip() or f"preview:{preview_dir}"
-        return cls(uri, PrinterProfile(paper_mm, qr_native, encoding.lower(), chinese_as_image))
+        return cls(uri, PrinterProfile(paper_mm, qr_native, encoding.lower(), chinese_as_image),
+                   zone)
 
 
 Clock = Callable[[], datetime]

@@ -90,8 +90,27 @@ def reprint_mark(reprint_no: int) -> list[Block]:
     return [Text(f"重打 {reprint_no}", "center", 2, True)] if reprint_no > 0 else []
 
 
+def ticket_price(doc: TicketDoc) -> Row:
+    """票价 ￥100.00; a package component: the set's price, 套票价 ￥130.00/套（2 张）.
+
+    A component's own share of the package (¥86.67 of ¥130) is an allocation for the books
+    (refunds, reports), not a price anyone was quoted: on paper it would read as the price of
+    a 成人票 and make two tickets look like two prices. Every ticket of the set says what the
+    visitor paid for the set, marked as such, so no one adds it up per ticket."""
+    if not doc.package_name:
+        return Row("票价", format_fen_paper(doc.price_fen), emphasised=True)
+    size = f"（{doc.package_size} 张）" if doc.package_size > 1 else ""
+    return Row("套票价", f"{format_fen_paper(doc.package_price_fen)}/套{size}", emphasised=True)
+
+
+def ticket_place(doc: TicketDoc) -> list[Block]:
+    """本单 第 2/4 张: which of the order's tickets this is (nothing for an older document)."""
+    return [Row("本单", f"第 {doc.number}/{doc.count} 张")] if doc.number and doc.count else []
+
+
 def ticket_blocks(doc: TicketDoc) -> list[Block]:
-    """The admission ticket: venue, type, date, price, order, QR + code, notice."""
+    """The admission ticket: venue, type, date, price (a package's, per set), order and the
+    ticket's place in it (i/N), QR + code, notice."""
     uses = [Row("可用次数", f"{doc.uses_total} 次")] if doc.uses_total > 1 else []
     return [
         Text(doc.venue_name, "center", 2, True),
@@ -99,9 +118,10 @@ def ticket_blocks(doc: TicketDoc) -> list[Block]:
         *reprint_mark(doc.reprint_no),
         Rule(),
         Row("游玩日期", doc.visit_date),
-        Row("票价", format_fen_paper(doc.price_fen), emphasised=True),
+        ticket_price(doc),
         *uses,
         Row("订单号", doc.order_no),
+        *ticket_place(doc),
         Feed(),
         Qr(doc.code),
         Text(doc.code, "center"),
@@ -351,7 +371,7 @@ def sample_docs() -> tuple[TicketDoc, ReceiptDoc]:
     """A ticket and a receipt with plausible data, for the test page and previews."""
     ticket = TicketDoc(venue_name="门票景区", ticket_type_name="成人票", visit_date="2026-11-21",
                        price_fen=10000, order_no="W01-20261121-0001",
-                       code="MP1-SAMPLETESTPAGE234567ABCDEF")
+                       code="MP1-SAMPLETESTPAGE234567ABCDEF", number=1, count=3)
     lines = [{"name": "成人票", "qty": 2, "unit_fen": 10000, "amount_fen": 20000},
              {"name": "儿童票", "qty": 1, "unit_fen": 5000, "amount_fen": 5000}]
     receipt = ReceiptDoc(venue_name="门票景区", order_no=ticket.order_no, lines=lines,

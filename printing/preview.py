@@ -6,9 +6,12 @@ the preview is what a printer would print — from the very same bytes.
 """
 
 import io
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 
@@ -180,8 +183,31 @@ class PreviewRenderer:
         return out.getvalue()
 
 
+def page_name(printed_at: datetime, kind: str, payload: Mapping[str, Any]) -> str:
+    """A preview page's file name without `.png`, from the job it prints: the venue-local time
+    it printed, its order number when it has one, the kind, a ticket's place in the order and
+    a reprint's number — `20261121-103015_W01-20261121-0007_ticket-2of4`, sorted in printing
+    order and found by order number."""
+    parts = [printed_at.strftime("%Y%m%d-%H%M%S")]
+    order_no = str(payload.get("order_no") or "")
+    if order_no:
+        parts.append(_SAFE.sub("_", order_no))
+    what = kind
+    if kind == "ticket" and payload.get("number") and payload.get("count"):
+        what += f"-{payload['number']}of{payload['count']}"
+    parts.append(what)
+    if payload.get("reprint_no"):
+        parts.append(f"reprint{payload['reprint_no']}")
+    return "_".join(parts)
+
+
+_SAFE = re.compile(r"[^A-Za-z0-9-]+")
+
+
 class PreviewDevice:
-    """A printer that writes each cut-off page as `DIR/YYYYmmdd-HHMMSS-ffffff-N.png`."""
+    """A printer that writes each cut-off page as a PNG in `folder`, named by `name` (see
+    `page_name`; the worker names each job's pages), else by the machine's local time. A
+    name already taken gets `-2`, `-3`…: a page is never overwritten."""
 
     can_read = False
 
@@ -189,6 +215,7 @@ class PreviewDevice:
         self.folder = folder
         self.folder.mkdir(parents=True, exist_ok=True)
         self.files: list[Path] = []
+        self.name: str | None = None
         self._renderer = PreviewRenderer(profile)
 
     def write(self, data: bytes) -> None:
@@ -205,7 +232,14 @@ class PreviewDevice:
 
     def _save(self, pages: list[bytes]) -> None:
         for page in pages:
-            stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-            path = self.folder / f"{stamp}-{len(self.files) + 1}.png"
+            stem = self.name or datetime.now().astimezone().strftime("%Y%m%d-%H%M%S-%f")
+            path = self._free(stem)
             path.write_bytes(page)
             self.files.append(path)
+
+    def _free(self, stem: str) -> Path:
+        path, n = self.folder / f"{stem}.png", 1
+        while path.exists():
+            n += 1
+            path = self.folder / f"{stem}-{n}.png"
+        return path

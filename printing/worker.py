@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from .devices import PrinterDevice, PrinterUnavailable, open_device
 from .jobs import (
@@ -29,6 +30,7 @@ from .jobs import (
     PrintJob,
 )
 from .layouts import render_job
+from .preview import PreviewDevice, page_name
 from .status import STATUS_TIMEOUT_S, read_status
 from .uris import parse_printer_uri
 
@@ -59,6 +61,7 @@ class PrintWorker:
         self.state = PrinterState.UNKNOWN
         self.state_message = ""
         self._last_probe = float("-inf")  # monotonic time of the last status check
+        self._probed_uri: str | None = None  # the printer that check was of
         self._stopping = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -121,9 +124,11 @@ class PrintWorker:
 
     def _idle_check(self, config: PrinterConfig) -> None:
         """While idle, read a printer that can answer now and then, so the status bar is
-        right (paper out, cover open) before the next sale rather than after it."""
+        right (paper out, cover open) before the next sale rather than after it. A printer
+        not checked yet (at start, or just chosen in the settings) is opened once even when
+        it cannot answer: reachable is 就绪, unreachable 脱机 — not 未知 until the first job."""
         due = time.monotonic() - self._last_probe >= self.idle_check_interval
-        if due and parse_printer_uri(config.uri).can_read:
+        if config.uri != self._probed_uri or (due and parse_printer_uri(config.uri).can_read):
             self._probe(config)
 
     def _config(self) -> PrinterConfig | None:
@@ -137,7 +142,7 @@ class PrintWorker:
 
     def _probe(self, config: PrinterConfig) -> bool:
         """Check the printer without printing; True when jobs may be sent."""
-        self._last_probe = time.monotonic()
+        self._last_probe, self._probed_uri = time.monotonic(), config.uri
         device = self._open(config)
         if device is None:
             return False
@@ -181,6 +186,9 @@ class PrintWorker:
         if device is None:
             self._hold(job, self.state_message)
             return
+        if isinstance(device, PreviewDevice):
+            printed_at = self.clock().astimezone(ZoneInfo(config.zone))
+            device.name = page_name(printed_at, job.kind, job.payload)
         try:
             self._send(job, device, data)
         finally:

@@ -20,10 +20,12 @@ from app.services.journal import audit
 from app.store.db import Database
 
 from .app import create_app
+from .feed import ChangeNotifier
 
 log = logging.getLogger(__name__)
 DEMO_SECRET = "demo-secret"
 START_TIMEOUT = 30.0
+GRACE_S = 2.0  # at stop, cancel what still runs then (a push cut short stays in the outbox)
 
 
 @dataclass
@@ -33,6 +35,7 @@ class EmbeddedStore:
     server: uvicorn.Server
     thread: threading.Thread
     clock: Callable[[], datetime]
+    notifier: ChangeNotifier
     secret: str = DEMO_SECRET
 
     def enroll_window(self, device_id: str, terminal: str) -> str:
@@ -42,6 +45,10 @@ class EmbeddedStore:
             return register_window(session, device_id, terminal, now=self.clock())
 
     def stop(self, timeout: float = 10.0) -> None:
+        """Stop serving; returns once uvicorn's thread is gone. The window's long-poll held
+        open at that moment is answered first (an empty page, nothing cut): uvicorn waits for
+        every request in flight, and would otherwise wait out the poll's 25 s."""
+        self.notifier.close()
         self.server.should_exit = True
         self.thread.join(timeout)
         self.db.dispose()
@@ -65,7 +72,8 @@ def start(home: Path, clock: Callable[[], datetime], *, venue: Venue | None = No
     seed_demo(db.session(), now=clock(), venue=venue)  # idempotent: adds the missing days
     port = port or _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", access_log=False))
+                                           log_level="warning", access_log=False,
+                                           timeout_graceful_shutdown=GRACE_S))
     thread = threading.Thread(target=server.run, name="menpiao-embedded-store", daemon=True)
     thread.start()
     deadline = time.monotonic() + START_TIMEOUT
@@ -75,4 +83,5 @@ def start(home: Path, clock: Callable[[], datetime], *, venue: Venue | None = No
             raise RuntimeError("内置中心库未能启动")
         time.sleep(0.01)
     log.info("embedded store on 127.0.0.1:%d (%s)", port, home / "store.sqlite3")
-    return EmbeddedStore(f"http://127.0.0.1:{port}/api/v1", db, server, thread, clock)
+    return EmbeddedStore(f"http://127.0.0.1:{port}/api/v1", db, server, thread, clock,
+                         app.state.notifier)

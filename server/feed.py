@@ -42,6 +42,13 @@ class ChangeNotifier:
         self._lock = threading.Lock()
         self._subs: set[Subscription] = set()
         self.latest = 0
+        self.closing = False  # the store is stopping: long-polls answer now, hold no more
+
+    def close(self) -> None:
+        """The store is stopping: every waiting long-poll answers at once with what it has
+        (a shutdown never waits out a client's `wait`), and new ones do not wait."""
+        self.closing = True
+        self.notify()
 
     def notify(self, seq: int = 0) -> None:
         with self._lock:

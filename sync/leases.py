@@ -1,10 +1,11 @@
 """Keeping leases topped up while online (DESIGN.md §4), so the window can sell offline.
 
-For each non-package ticket type and each visit date of the window (today, plus
-`extra_days`), the device keeps one active lease with at least `low_water` units left
-(granted − used), topping it up to `target` with POST /leases. The store tops up the device's
-active lease of that type and day and grants what is free; 409 `sold_out` means nothing is
-free, which is normal: that type and day are left alone for `pause` before asking again.
+For each non-package ticket type and each visit date of the window (its selling day — today
+until closing, then the next day — plus `extra_days`), the device keeps one active lease with
+at least `low_water` units left (granted − used), topping it up to `target` with POST /leases.
+The store tops up the device's active lease of that type and day and grants what is free; 409
+`sold_out` means nothing is free, which is normal: that type and day are left alone for
+`pause` before asking again.
 
 The store's leases live hours, not days (DESIGN.md §14): each top-up renews one. A lease due
 to expire within `renew_before` (and before the day's closing time, which no renewal passes)
@@ -141,10 +142,16 @@ class LeaseKeeper:
     _paused: dict[tuple[str, date], datetime] = field(default_factory=dict)
 
     def days(self, now: datetime) -> list[date]:
-        """Visit dates to keep leases for; today only until closing time."""
+        """Visit dates to keep leases for: the selling day — today until its closing time,
+        then the next day (an evening window sells tomorrow's tickets, offline too) — and
+        `extra_days` after it."""
+        return [self.selling_day(now) + timedelta(days=i) for i in range(self.extra_days + 1)]
+
+    def selling_day(self, now: datetime) -> date:
+        """The visit date a window sells at `now` by default: today, or tomorrow once today
+        has closed (`Venue.check_visit_date` refuses today then)."""
         today = self.venue.local_date(now)
-        days = [today + timedelta(days=i) for i in range(self.extra_days + 1)]
-        return [d for d in days if now < self.venue.closing_at(d)]
+        return today if now < self.venue.closing_at(today) else today + timedelta(days=1)
 
     def keep(self, now: datetime | None = None) -> int:
         """Expire old local leases and top up the low ones. Returns how many were topped up."""

@@ -2,7 +2,8 @@
 be reached: the user it accepts is kept — argon2 hash and role — so the same clerk can sign in
 offline later; a user it refuses (disabled, or the password changed: DESIGN.md §14) does not
 get in, and a remembered one whose password still matched here is dropped from the window.
-Only while the store cannot be reached do the window's own users sign in offline.
+Only while the store cannot be reached do the window's own users sign in offline; a user the
+window has never seen is then told so (`NotSignedInHere`), not that the password is wrong.
 """
 
 from __future__ import annotations
@@ -12,8 +13,12 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
+import sqlalchemy as sa
+
 from app.domain.errors import Unauthorized
 from app.services.admin import auth, devices
+from app.store.db import read_transaction
+from app.store.models import User
 
 from .transport import PermanentError, StoreClient, TransientError, api_base
 
@@ -38,20 +43,28 @@ class DeviceRefused(Unauthorized):
     secret is wrong): no password can help until the device settings are right."""
 
 
+class NotSignedInHere(Unauthorized):
+    """The store cannot be reached and this user never signed in at this window while it
+    could: the window has nothing to check the password against (it is not a wrong one)."""
+
+
 DEVICE_REFUSALS = (devices.BAD_DEVICE, auth.DEVICE_NEEDED)
+NOT_HERE_YET = "此账号尚未在本窗口联网登录过，请在网络恢复后登录"
 
 
 class Verdict(Enum):
     ACCEPTED = "accepted"  # and remembered here
     REFUSED = "refused"  # 401: wrong password, unknown or disabled user
-    NONE = "none"  # not reached, or refused for another reason (no word on the user)
+    UNREACHABLE = "unreachable"  # no answer (connection, timeout, 5xx): no word on the user
+    NONE = "none"  # refused for another reason (no word on the user)
 
 
 def sign_in(window: Window, username: str, password: str, *, now: datetime) -> auth.UserInfo:
     """The user, signed in. Raises Unauthorized (refused by the store; or, while it cannot be
-    reached or without one, not a user of this window with this password). The ops queued
-    from now on are signed with the user's op key, when the store gave this window one
-    (`window.db.op_signer`, cleared by `sign_out`)."""
+    reached or without one, not a user of this window with this password) —
+    `NotSignedInHere` when the store cannot be reached and the user never signed in here.
+    The ops queued from now on are signed with the user's op key, when the store gave this
+    window one (`window.db.op_signer`, cleared by `sign_out`)."""
     if window.store_url:
         verdict = store_verdict(window, username, password, now=now)
         if verdict is Verdict.REFUSED:
@@ -59,6 +72,8 @@ def sign_in(window: Window, username: str, password: str, *, now: datetime) -> a
                 with window.db.session() as session:
                     auth.forget_user(session, username, now=now)
             raise Unauthorized(auth.BAD_LOGIN)
+        if verdict is Verdict.UNREACHABLE and not _known_here(window, username):
+            raise NotSignedInHere(NOT_HERE_YET)
     user = _local(window, username, password, now)
     with window.db.session() as session:
         key = auth.window_op_key(session, user.username, password)
@@ -85,13 +100,21 @@ def store_verdict(window: Window, username: str, password: str, *, now: datetime
     except TransientError as exc:
         if exc.status == 429:
             raise Unauthorized("登录失败次数过多，请稍后再试") from None
-        return Verdict.NONE
+        return Verdict.UNREACHABLE
     finally:
         client.close()
     with window.db.session() as session:
         auth.remember_user(session, username, password, who["role"], who.get("display_name"),
                            now=now, op_key=who.get("op_key"))
     return Verdict.ACCEPTED
+
+
+def _known_here(window: Window, username: str) -> bool:
+    """Whether the window keeps this user (the store accepted them here once; a user the
+    store refused since is kept, inactive, and gets the usual wrong-password answer)."""
+    with window.db.session() as session, read_transaction(session):
+        return session.execute(sa.select(User.username).where(
+            User.username == (username or "").strip())).first() is not None
 
 
 def _matches_here(window: Window, username: str, password: str, now: datetime) -> bool:

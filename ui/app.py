@@ -94,7 +94,7 @@ def printer_config(ctx: ClientContext) -> Any:
     profile = PrinterProfile(paper_mm=s.paper_mm, qr_native=s.qr_native,
                              encoding=s.printer_encoding,
                              chinese_as_image=bool(getattr(s, "chinese_as_image", False)))
-    return PrinterConfig(uri=ctx.printer_uri(), profile=profile)
+    return PrinterConfig(uri=ctx.printer_uri(), profile=profile, zone=ctx.venue().zone)
 
 
 class ClientApp(QObject):

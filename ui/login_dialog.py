@@ -135,8 +135,14 @@ class LoginDialog(QDialog):
 
     def _refused(self, exc: BaseException) -> None:
         from app.domain.errors import Unauthorized
-        from sync.sign_in import DeviceRefused
+        from sync.sign_in import DeviceRefused, NotSignedInHere
 
+        if isinstance(exc, NotSignedInHere):  # not a wrong password: kept for Enter later
+            self.show_error(self.tr("This account has not signed in at this window while the "
+                                    "central store could be reached, so it cannot be checked "
+                                    "offline. Sign in once the network is back."))
+            self.password.setFocus()
+            return
         if isinstance(exc, DeviceRefused):
             self.show_error(self.tr("The central store does not accept this window as a device "
                                     "(not registered, deactivated, or a wrong device secret). "

@@ -18,6 +18,11 @@ class _Doc:
 
 @dataclass(frozen=True)
 class TicketDoc(_Doc):
+    """One admission ticket. A package component (`package_name` set) prints the package's
+    price for one set (`package_price_fen`, `package_size` tickets), never its own share of it
+    (`price_fen`, an allocation no visitor was quoted). `number` of `count` is its place among
+    the order's tickets (第 2/4 张); 0 prints nothing (documents queued before it existed)."""
+
     venue_name: str
     ticket_type_name: str  # e.g. 成人票, or 亲子套票·儿童票 for a package component
     visit_date: str  # YYYY-MM-DD
@@ -27,6 +32,11 @@ class TicketDoc(_Doc):
     notice: str = "当日有效，一人一票，凭码入园；请妥善保管，勿折叠。"
     uses_total: int = 1
     reprint_no: int = 0  # >0 prints 重打 N
+    package_name: str = ""  # 亲子套票: this ticket is one admission of a package
+    package_price_fen: int = 0  # the package's price, one set
+    package_size: int = 0  # tickets in one set
+    number: int = 0  # this ticket's place in the order, 1-based
+    count: int = 0  # the order's tickets
 
 
 @dataclass(frozen=True)

@@ -664,6 +664,10 @@
     <context>
         <name>LoginDialog</name>
         <message>
+            <source>This account has not signed in at this window while the central store could be reached, so it cannot be checked offline. Sign in once the network is back.</source>
+            <translation>此账号尚未在本窗口联网登录过，无法离线核对密码。请在网络恢复后登录。</translation>
+        </message>
+        <message>
             <source>The central store does not accept this window as a device (not registered, deactivated, or a wrong device secret). Check 「This window&apos;s device…」 with an administrator.</source>
             <translation>中心服务器不接受本窗口设备（未登记、已停用或设备密钥错误）。请与管理员一起检查「本窗口设备…」。</translation>
         </message>
@@ -949,6 +953,10 @@
     </context>
     <context>
         <name>PrintJobsPanel</name>
+        <message>
+            <source>Print the tickets and receipt of this window&apos;s last sale, {order_no}, again, marked as a reprint</source>
+            <translation>重新打印本窗口上一单 {order_no} 的门票和小票（标注“重打”）</translation>
+        </message>
         <message>
             <source>Retry</source>
             <translation>重试</translation>

@@ -90,8 +90,10 @@ async def get_changes(request: Request, user: AnyRole,
         deadline = time.monotonic() + wait
         while not page["changes"] and (left := deadline - time.monotonic()) > 0:
             if not page["has_more"]:
+                if notifier.closing:  # stopping: answer now rather than hold the shutdown
+                    break
                 await sub.wait(min(left, RECHECK))
-                if await request.is_disconnected():
+                if await request.is_disconnected() or notifier.closing:
                     break
             page = await run_in_threadpool(_page, request, int(page["next_cursor"]), limit,
                                            scope)

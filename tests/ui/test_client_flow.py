@@ -38,6 +38,22 @@ def test_sale_then_printing_on_the_preview_printer(make_client, home, qtbot):
         return len(jobs) == 3 and all(j.status == "done" for j in jobs)
 
     qtbot.waitUntil(printed, timeout=20_000)
-    assert len(list((home / "preview").glob("*.png"))) >= 3
+    names = sorted(p.name for p in (home / "preview").glob("*.png"))
+    assert names == ["20261121-100000_W01-20261121-0001_receipt.png",  # 02:00 UTC at the venue
+                     "20261121-100000_W01-20261121-0001_ticket-1of2.png",
+                     "20261121-100000_W01-20261121-0001_ticket-2of2.png"]
     qtbot.waitUntil(lambda: window.printer_label.text() == "打印机：就绪", timeout=10_000)
     assert sell.tiles.tiles[0].stock_label.text() == "余 998 张"
+
+
+def test_the_printer_state_shows_before_the_first_job(make_client, qtbot):
+    """Issue 12: 打印机：未知 until the first job. The worker checks the (preview) printer as
+    it starts, off the GUI thread: the status bar says 就绪 with nothing printed."""
+    tasks.set_inline(False)
+    client = make_client()
+    qtbot.keyClicks(client.login.username, "clerk1")
+    qtbot.keyClicks(client.login.password, "clerk1")
+    qtbot.keyClick(client.login.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: client.window is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: client.window.printer_label.text() == "打印机：就绪", timeout=10_000)
+    assert client.window.pages["sell"].jobs.model.jobs() == []  # nothing printed to learn it

@@ -141,3 +141,16 @@ def test_each_role_lands_on_its_own_work_in_a_maximized_window(ctx, qtbot, role,
     assert window.stack.currentWidget() is window.pages[landing]
     assert window.nav.currentRow() == window.keys.index(landing)
     assert window.windowState() & Qt.WindowState.WindowMaximized
+
+
+def test_offline_a_clerk_never_signed_in_here_is_told_so(make_client, qtbot):
+    """Issue 12: a window of a real store that cannot reach it, and a clerk it has never
+    seen: the dialog says the account has not signed in here online yet — not 用户名或密码错误
+    — and keeps the password for Enter once the network is back."""
+    client = make_client(store="http://127.0.0.1:9")  # nothing listens there: offline
+    dialog = client.login
+    sign_in(qtbot, dialog, "clerk9", "clerk9-password")
+    qtbot.waitUntil(dialog.error.isVisible, timeout=10_000)
+    assert dialog.error.text() == ("此账号尚未在本窗口联网登录过，无法离线核对密码。"
+                                   "请在网络恢复后登录。")
+    assert dialog.password.text() == "clerk9-password" and client.window is None

@@ -1,8 +1,8 @@
 """Recent print jobs under the Sell view: what printed, what waits and why; retry and reprint.
 
 A printer problem never blocks a sale: jobs wait in the database and the worker prints them
-when the printer is back. Here the clerk sees that and can retry a failed job or reprint the
-last order (logged as 重打 N in the order's timeline).
+when the printer is back. Here the clerk sees that and can retry a failed job or reprint this
+window's last sale (logged as 重打 N in the order's timeline).
 """
 
 from __future__ import annotations
@@ -29,11 +29,16 @@ from ui.views.page import make_table
 RECENT = 20
 
 
-def load_recent(ctx: ClientContext) -> list[Any]:
-    from app.services.prints import print_jobs
+def load_recent(ctx: ClientContext) -> tuple[list[Any], str | None]:
+    """The newest jobs, and the order number of this window's last sale (what 重打上一单
+    reprints)."""
+    from app.services.prints import print_jobs, reprint
 
     with ctx.session() as session:
-        return list(print_jobs.recent(session, RECENT))
+        jobs = list(print_jobs.recent(session, RECENT))
+    with ctx.session() as session:
+        last = reprint.last_sale(session, terminal=ctx.terminal, device_id=ctx.device_id)
+    return jobs, last
 
 
 def retry_job(ctx: ClientContext, job_id: str, now: Any) -> Any:
@@ -69,8 +74,6 @@ class PrintJobsPanel(QWidget):
         self.retry_button.setToolTip(self.tr("Print the selected failed job again"))
         self.retry_button.clicked.connect(self.retry_selected)
         self.reprint_button = QPushButton(self.tr("Reprint last order"))
-        self.reprint_button.setToolTip(self.tr("Print the tickets and receipt of the last order "
-                                               "again, marked as a reprint"))
         self.reprint_button.clicked.connect(self.reprint_last)
         for button in (self.retry_button, self.reprint_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -100,11 +103,11 @@ class PrintJobsPanel(QWidget):
             .on_success(self._loaded)
             .on_failure(lambda exc: self.status.setText(user_message(exc))))
 
-    def _loaded(self, jobs: list[Any]) -> None:
+    def _loaded(self, loaded: tuple[list[Any], str | None]) -> None:
+        jobs, self.last_order_no = loaded
+        self._say_what_reprints()
         selected = self.selected_job()
         self.model.set_jobs(jobs)
-        if self.last_order_no is None:
-            self.last_order_no = next((j.order_no for j in jobs if j.order_no), None)
         failed = sum(1 for j in jobs if j.status == "failed")
         waiting = sum(1 for j in jobs if j.status in ("pending", "printing"))
         parts = []
@@ -137,9 +140,18 @@ class PrintJobsPanel(QWidget):
             .on_success(lambda _r: self._after(self.tr("Job queued again.")))
             .on_failure(lambda exc: self.status.setText(user_message(exc))))
 
+    def _say_what_reprints(self) -> None:
+        if self.last_order_no:
+            self.reprint_button.setToolTip(self.tr(
+                "Print the tickets and receipt of this window's last sale, {order_no}, again, "
+                "marked as a reprint").format(order_no=self.last_order_no))
+        else:
+            self.reprint_button.setToolTip(self.tr("No order to reprint yet."))
+
     def reprint_last(self) -> None:
-        job = self.selected_job()
-        order_no = (job.order_no if job is not None and job.order_no else self.last_order_no)
+        """This window's last sale — not the order of the job selected in the list (the
+        button says 上一单; a refund slip or another clerk's job may be selected)."""
+        order_no = self.last_order_no
         if not order_no:
             self.status.setText(self.tr("No order to reprint yet."))
             return

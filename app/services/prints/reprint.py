@@ -12,15 +12,18 @@ from sqlalchemy.orm import Session
 from app.domain import actors
 from app.domain.errors import IllegalTransition, NotFound, ValidationError
 from app.domain.lifecycle import TICKET_LABELS_ZH, TicketState
-from app.domain.print_docs import ReceiptDoc, TicketDoc
+from app.domain.print_docs import ReceiptDoc
 from app.domain.timeline import iso_utc
 from app.services.journal import op_changes, outbox, print_queue, timeline
+from app.services.prints import ticket_docs
 from app.services.prints.settings import read as read_settings
-from app.store.models import Order, PrintJobRow, Ticket
+from app.store.db import read_transaction
+from app.store.models import Order, PrintJobRow, Ticket, TicketTypeRow
 
 SOURCE = "window"
 _orders = Order.__table__
 _tickets = Ticket.__table__
+_types = TicketTypeRow.__table__
 
 
 @dataclass(frozen=True)
@@ -78,14 +81,37 @@ def _originals(session: Session, order_no: str) -> dict[str, dict[str, Any]]:
     return found
 
 
+@dataclass(frozen=True)
+class _Order:
+    """What every ticket of an order shares on paper: how many tickets, which packages."""
+
+    count: int
+    packages: dict[str, ticket_docs.Package]
+
+
+def _order_layout(session: Session, order_id: str) -> _Order:
+    rows = session.execute(sa.select(_tickets.c.sold_as, _tickets.c.ticket_type,
+                                     _tickets.c.price_fen)
+                           .where(_tickets.c.order_id == order_id)).all()
+    codes = {r.sold_as for r in rows if r.sold_as != r.ticket_type}
+    listed = {} if not codes else {
+        r.code: (r.name, len(r.components or ())) for r in session.execute(
+            sa.select(_types.c.code, _types.c.name, _types.c.components)
+            .where(_types.c.code.in_(codes)))}
+    return _Order(len(rows), ticket_docs.packages_paid(rows, listed))
+
+
 def _ticket_payload(t: Ticket, original: dict[str, Any] | None, order_no: str,
-                    visit_date: str, venue_name: str) -> dict[str, Any]:
+                    visit_date: str, venue_name: str, order: _Order) -> dict[str, Any]:
+    package = order.packages.get(t.sold_as) if t.sold_as != t.ticket_type else None
     if original:
-        doc = TicketDoc.from_dict(original)
+        payload = ticket_docs.placed(original, number=t.position, count=order.count,
+                                     package=package)
     else:  # the order came from elsewhere: lay the ticket out from its row
-        doc = TicketDoc(venue_name, t.name, visit_date, t.price_fen, order_no, t.code,
-                        uses_total=t.uses_total)
-    return {**doc.to_dict(), "reprint_no": t.reprint_count}
+        payload = ticket_docs.ticket_payload(
+            venue_name, t.name, visit_date, t.price_fen, order_no, t.code,
+            uses_total=t.uses_total, number=t.position, count=order.count, package=package)
+    return {**payload, "reprint_no": t.reprint_count}
 
 
 def _receipt_payload(original: dict[str, Any] | None, order_no: str, n: int) -> dict[str, Any]:
@@ -116,7 +142,9 @@ def _reprint(session: Session, order: Any, order_no: str, tickets: list[Ticket],
     originals = _originals(session, order_no)
     venue_name = read_settings(session).venue_name
     day = order.visit_date.isoformat()
-    jobs = [("ticket", _ticket_payload(t, originals.get(t.code), order_no, day, venue_name))
+    layout = _order_layout(session, order.order_id)
+    jobs = [("ticket", _ticket_payload(t, originals.get(t.code), order_no, day, venue_name,
+                                       layout))
             for t in tickets]
     entries = [("ticket.reprinted", {"ticket_id": t.ticket_id, "code": t.code,
                                      "reprint_no": t.reprint_count}) for t in tickets]
@@ -134,3 +162,15 @@ def _reprint(session: Session, order: Any, order_no: str, tickets: list[Ticket],
     ids = print_queue.enqueue(session, jobs, order_no=order_no, now=now)
     numbers = [t.reprint_count for t in tickets] + ([order.receipt_reprint_count] if receipt else [])
     return ReprintResult(ids, max(numbers))
+
+
+def last_sale(session: Session, *, terminal: str, device_id: str) -> str | None:
+    """The order number of this window's (`terminal`, `device_id`) last sale that still stands
+    (not cancelled): what 重打上一单 reprints, whatever the print queue shows selected."""
+    with read_transaction(session):
+        return session.execute(
+            sa.select(_orders.c.order_no)
+            .where(_orders.c.terminal == terminal, _orders.c.device_id == device_id,
+                   _orders.c.channel == "window", _orders.c.cancelled.is_(False))
+            .order_by(_orders.c.created_at.desc(), _orders.c.order_no.desc())
+            .limit(1)).scalar()

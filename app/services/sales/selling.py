@@ -17,11 +17,12 @@ from app.domain.errors import Conflict, SoldOut, ValidationError
 from app.domain.ids import new_id, new_ticket_code, normalize_terminal, window_order_no
 from app.domain.lifecycle import PaymentState, TicketState, derive_status
 from app.domain.money import MAX_FEN, format_fen
-from app.domain.print_docs import ReceiptDoc, ReceiptLine, TicketDoc
+from app.domain.print_docs import ReceiptDoc, ReceiptLine
 from app.domain.timeline import iso_utc
 from app.domain.venue import Venue
 from app.services.journal import changes, op_changes, outbox, print_queue, timeline
 from app.services.journal.orders import mask_id_no, mask_phone
+from app.services.prints import ticket_docs
 from app.services.shifts.shifts import require_open_shift
 from app.services.stock import stock_writes
 from app.services.stock.catalog import load_catalog
@@ -280,12 +281,13 @@ def sale_payload(req: SaleRequest, plan: SalePlan, order_id: str, order_no: str,
 def _print_jobs(req: SaleRequest, plan: SalePlan, order_no: str, sold: tuple[SoldTicket, ...],
                 catalog: Mapping[str, TicketType], now: datetime,
                 venue: Venue) -> list[tuple[str, dict[str, Any]]]:
-    day = req.visit_date.isoformat()
-    # vars() is TicketDoc.to_dict() for these flat documents, without asdict's deep copies.
+    day, count = req.visit_date.isoformat(), len(sold)
     jobs: list[tuple[str, dict[str, Any]]] = [
-        ("ticket", dict(vars(TicketDoc(venue.name, t.name, day, t.price_fen, order_no, t.code,
-                                       uses_total=s.uses_total))))
-        for t, s in zip(sold, plan.specs, strict=True)]
+        ("ticket", ticket_docs.ticket_payload(
+            venue.name, t.name, day, t.price_fen, order_no, t.code, uses_total=s.uses_total,
+            number=i, count=count, package=ticket_docs.package_of(s.sold_as, s.ticket_type,
+                                                                  catalog)))
+        for i, (t, s) in enumerate(zip(sold, plan.specs, strict=True), start=1)]
     lines = []
     for ln in req.lines:
         unit = catalog[ln.ticket_type].price_fen

@@ -92,3 +92,20 @@ def test_chinese_as_image_for_printers_without_a_chinese_font(emupos):
     assert "成人票" not in text and "[image 384x" in text  # Chinese lines are pictures
     assert CODE in text  # ASCII lines stay text
     assert qr_texts(printer.image(receipt["id"])) == [CODE]
+
+
+@pytest.mark.parametrize("paper_mm", [80, 58])
+def test_a_package_ticket_prints_the_set_price_and_its_place(emupos, paper_mm):
+    """Issue 12: the child ticket of a ¥130 亲子套票 reads 套票价 ￥130.00/套, never its ¥43.33
+    share, and says which of the order's tickets it is."""
+    printer = emupos.printer(paper_mm)
+    child = ticket(ticket_type_name="亲子套票·儿童票", price_fen=4333, package_name="亲子套票",
+                   package_price_fen=13000, package_size=2, number=2, count=4)
+    send(printer.uri, render_ticket(child, PrinterProfile(paper_mm=paper_mm)))
+
+    (receipt,) = printer.new_receipts(1)
+    lines = printer.text(receipt["id"]).splitlines()
+    price = next(line for line in lines if "套票价" in line)
+    assert "￥130.00/套（2 张）" in price
+    assert not any("43.33" in line or line.startswith("票价") for line in lines)
+    assert any("本单" in line and "第 2/4 张" in line for line in lines)

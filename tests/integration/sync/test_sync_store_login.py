@@ -146,3 +146,20 @@ def test_ops_a_clerk_left_unsent_reach_the_store_as_his_with_the_next_clerk(live
     with w.db.engine.connect() as conn:
         rows = dict(conn.execute(sa.text("SELECT signed_by, state FROM outbox")).all())
     assert rows == {"clerk1": "acked", None: "rejected", "clerk2": "acked"}
+
+
+def test_offline_a_user_never_seen_here_is_told_so_not_wrong_password(live, db, now):
+    """Issue 12: with the store out of reach, a clerk who never signed in at this window gets
+    「此账号尚未在本窗口联网登录过…」, not 用户名或密码错误; one the window knows, with a wrong
+    password, still gets the wrong-password answer."""
+    from sync.sign_in import NOT_HERE_YET, NotSignedInHere
+
+    sign_in(window(db, live.base, registered(live)), "clerk1", "clerk1", now=now)
+    offline = window(db, GONE)
+    with pytest.raises(NotSignedInHere) as never_here:
+        sign_in(offline, "clerk2", "clerk2", now=now)
+    assert never_here.value.message == NOT_HERE_YET
+    with pytest.raises(Unauthorized) as wrong:
+        sign_in(offline, "clerk1", "wrong", now=now)
+    assert not isinstance(wrong.value, NotSignedInHere) and wrong.value.message == auth.BAD_LOGIN
+    assert auth.list_users(db.session())[0].username == "clerk1"  # nothing else remembered
