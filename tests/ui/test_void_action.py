@@ -67,7 +67,7 @@ def nothing_voided(ctx):
     assert [op.kind for op in rows(ctx, OutboxOp)] == ["shift_open", "sale"]
 
 
-def test_ctrl_z_then_enter_voids_the_sale_just_made(view, on_shift, qtbot):
+def test_ctrl_z_then_tab_enter_voids_the_sale_just_made(view, on_shift, qtbot):
     before = adults_sold(on_shift)
     order = sell_two_adults(view, qtbot)
     assert adults_sold(on_shift) == before + 2
@@ -77,10 +77,10 @@ def test_ctrl_z_then_enter_voids_the_sale_just_made(view, on_shift, qtbot):
     box = the_question(view, qtbot)
     assert box.text().startswith(f"撤销 {order.order_no}（10:00:00 售出）？\n成人票 ×2\n")
     assert "退还现金 ¥200.00" in box.text() and "不收手续费" in box.text()
-    assert box.defaultButton().text() == "撤销并退现金"
+    assert box.defaultButton().text() == "不撤销"
     box.activateWindow()  # as the window manager does with a new dialog
     qtbot.waitUntil(lambda: box.isAncestorOf(QApplication.focusWidget()))
-    press(qtbot, Qt.Key.Key_Return)  # where the focus is: the dialog's default button
+    press(qtbot, Qt.Key.Key_Tab, Qt.Key.Key_Return)  # Tab to 撤销并退现金, then Enter
 
     qtbot.waitUntil(lambda: view.void_action.last_result is not None)
     assert view.message.text() == f"已撤销 {order.order_no}，请退还现金 ¥200.00"
@@ -100,6 +100,21 @@ def test_ctrl_z_then_enter_voids_the_sale_just_made(view, on_shift, qtbot):
     # the screen follows: the tile has the units again, the slip is in the print list
     assert view.tiles.tiles[0].stock_label.text() == f"余 {1000 - before} 张"
     assert any(j.kind == "void_slip" for j in view.jobs.model.rows())
+
+
+def test_a_stray_enter_on_the_question_keeps_the_sale(view, on_shift, qtbot):
+    """The clerk already typing the next visitor's sale (`2 F1 3 0 0 Enter`) into the
+    question: nothing is voided."""
+    order = sell_two_adults(view, qtbot)
+    ctrl_z(qtbot)
+    box = the_question(view, qtbot)
+    box.activateWindow()
+    qtbot.waitUntil(lambda: box.isAncestorOf(QApplication.focusWidget()))
+    press(qtbot, Qt.Key.Key_2, Qt.Key.Key_F1, Qt.Key.Key_3, Qt.Key.Key_0, Qt.Key.Key_0,
+          Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.void_action.confirm_box is None)
+    assert view.message.text() == f"未撤销：{order.order_no}"
+    nothing_voided(on_shift)
 
 
 def test_keep_the_sale_writes_nothing(view, on_shift, qtbot):

@@ -121,7 +121,9 @@ class VoidAction(QAction):
         box.setObjectName("confirmVoid")
         box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Void and give cash back"))
         box.button(QMessageBox.StandardButton.Cancel).setText(self.tr("Keep the sale"))
-        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        # a stray Enter (the next visitor's sale typed into the question) keeps the sale:
+        # voiding is Tab, then Enter — as closing a shift is
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.finished.connect(lambda result: self._answered(box, result, last.order_no))
         self.confirm_box = box
         box.open()
