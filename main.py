@@ -134,6 +134,9 @@ def _users(args: argparse.Namespace) -> int:
         db.dispose()
 
 
+CLI_ACTOR = "cli"  # the admin log's actor of `main.py users` (run on the store's machine)
+
+
 def _users_command(session: object, args: argparse.Namespace) -> str:
     """One `users` subcommand; what to print. Passwords are read from stdin."""
     from datetime import UTC, datetime
@@ -145,13 +148,14 @@ def _users_command(session: object, args: argparse.Namespace) -> str:
         return "\n".join(f"{u.username}\t{u.role}\t{u.display_name}"
                          for u in auth.list_users(session))
     if args.users_command == "disable":
-        user = accounts.disable(session, args.name, now=now)
+        user = accounts.disable(session, args.name, now=now, actor=CLI_ACTOR)
         return f"已停用用户 {user.username}，其登录凭证已全部失效"
     password = sys.stdin.readline().rstrip("\r\n")
     if args.users_command == "passwd":
-        user = accounts.change_password(session, args.name, password, now=now)
+        user = accounts.change_password(session, args.name, password, now=now, actor=CLI_ACTOR)
         return f"已修改用户 {user.username} 的密码，其登录凭证已全部失效"
-    added = auth.add_user(session, args.name, password, args.role, args.display_name, now=now)
+    added = accounts.add_account(session, args.name, password, args.role, args.display_name,
+                                 now=now, actor=CLI_ACTOR)
     return f"已添加用户 {added.username}（{auth.ROLE_LABELS_ZH[added.role]}）"
 
 

@@ -24,6 +24,9 @@ from . import access_log
 from .errors import install_error_handlers
 from .feed import ChangeNotifier, PgListener, pg_conninfo
 from .routes import (
+    admin_log as admin_log_routes,
+)
+from .routes import (
     anomalies,
     auth,
     catalog,
@@ -130,6 +133,6 @@ def create_app(db: Database, *, clock: Callable[[], datetime] | None = None,
     access_log.install()  # no phone or ID number in the access log
     for module in (health, auth, users, catalog, orders, sync_routes, lease_routes, channels,
                    payments, redemptions, refunds, devices, anomalies, refund_rules,
-                   audit_routes):
+                   audit_routes, admin_log_routes):
         app.include_router(module.router, prefix=API)
     return app

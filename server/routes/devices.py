@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.domain import actors
 from app.domain.errors import Forbidden
 from app.services.admin import devices
 
@@ -71,19 +72,20 @@ def heartbeat(device_id: code_path(64), user: GateOrStaff, s: Db, now: Now,
 
 
 @router.post("/devices", status_code=201)
-def register(body: NewDeviceBody, _: Admin, s: Db, now: Now) -> dict[str, Any]:
+def register(body: NewDeviceBody, admin: Admin, s: Db, now: Now) -> dict[str, Any]:
     """Register a device: `{device_id, device_secret, device}`; the secret is shown this
     once (the store keeps only its SHA-256). 409 when the device is registered already."""
     done = devices.register(s, body.device_id, kind=body.kind, location=body.location,
-                            terminal=body.terminal, now=now)
+                            terminal=body.terminal, now=now,
+                            actor=actors.user(admin.username))
     return {"device_id": done.device.device_id, "device_secret": done.device_secret,
             "device": done.device.to_dict()}
 
 
 @router.put("/devices/{device_id}")
-def change(device_id: code_path(64), body: DeviceChange, _: Admin, s: Db,
+def change(device_id: code_path(64), body: DeviceChange, admin: Admin, s: Db,
            now: Now) -> dict[str, Any]:
     """Move a device or take it out of (or back into) service; never its kind, window or
     secret. Fields left out stay as they are."""
-    return devices.update(s, device_id, now=now,
+    return devices.update(s, device_id, now=now, actor=actors.user(admin.username),
                           **body.model_dump(exclude_unset=True)).to_dict()

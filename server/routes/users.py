@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.domain import actors
 from app.domain.errors import ValidationError
 from app.services.admin import accounts
 
@@ -44,17 +45,19 @@ def list_users(_: Admin, s: Db) -> dict[str, Any]:
 
 
 @router.post("/users", status_code=201)
-def add_user(_: Admin, s: Db, now: Now, body: NewUser) -> dict[str, Any]:
-    """A new user; the password rule applies (422 `validation_error`); 409 when taken."""
+def add_user(admin: Admin, s: Db, now: Now, body: NewUser) -> dict[str, Any]:
+    """A new user; the password rule applies (422 `validation_error`); 409 when taken.
+    Logged in the admin log."""
+    actor = actors.user(admin.username)
     added = accounts.add_account(s, body.username, body.password, body.role,
-                                 body.display_name, now=now)
+                                 body.display_name, now=now, actor=actor)
     if not body.active:
-        added = accounts.disable(s, added.username, now=now)
+        added = accounts.disable(s, added.username, now=now, actor=actor)
     return added.to_dict()
 
 
 @router.put("/users/{username}")
-def change_user(username: code_path(64), _: Admin, s: Db, now: Now,
+def change_user(username: code_path(64), admin: Admin, s: Db, now: Now,
                 body: UserChange) -> dict[str, Any]:
     """Change name, role, password or active; a new password or `active: false` revokes
     every token of the user."""
@@ -62,4 +65,5 @@ def change_user(username: code_path(64), _: Admin, s: Db, now: Now,
         raise ValidationError("不能修改用户名", field="username")
     change = accounts.Change(display_name=body.display_name, role=body.role,
                              password=body.password, active=body.active)
-    return accounts.update_account(s, username, change, now=now).to_dict()
+    return accounts.update_account(s, username, change, now=now,
+                                   actor=actors.user(admin.username)).to_dict()

@@ -9,8 +9,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.domain import actors
 from app.domain.errors import Conflict, NotFound, ValidationError
 from app.services.admin import auth
+from app.services.journal import admin_log
 from app.store.db import read_transaction
 from app.store.models import ApiToken, User
 
@@ -61,12 +63,25 @@ def list_accounts(session: Session) -> list[Account]:
                 session.execute(sa.select(User).order_by(User.username)).scalars()]
 
 
+def _logged(session: Session, actor: str, action: str, before: Account | None,
+            after: Account, now: datetime, *, password: bool = False) -> None:
+    """The admin log entry of a user change; a new password shows as `password_changed`
+    (never the password)."""
+    after_dict = after.to_dict() | ({"password_changed": True} if password else {})
+    admin_log.record(session, actor=actor, entity="user", key=after.username, action=action,
+                     before=before.to_dict() if before else None, after=after_dict, at=now)
+
+
 def add_account(session: Session, username: str, password: str, role: str,
-                display_name: str | None = None, *, now: datetime) -> Account:
-    """A new active user; the password rule applies. Conflict when the name is taken."""
+                display_name: str | None = None, *, now: datetime,
+                actor: str = actors.SYSTEM) -> Account:
+    """A new active user; the password rule applies. Conflict when the name is taken.
+    Logged in the admin log as `actor`'s."""
     with session.begin():
-        return _account(auth.create_user(session, username, password, role, display_name,
-                                         now=now))
+        added = _account(auth.create_user(session, username, password, role, display_name,
+                                          now=now))
+        _logged(session, actor, "create", None, added, now)
+        return added
 
 
 def _locked(session: Session, username: str) -> User:
@@ -102,26 +117,31 @@ def _apply(user: User, change: Change) -> None:
 
 
 def update_account(session: Session, username: str, change: Change, *,
-                   now: datetime) -> Account:
+                   now: datetime, actor: str = actors.SYSTEM) -> Account:
     """Change a user; a new password or a deactivation revokes all of the user's tokens
     (its windows re-check with the store and drop it). NotFound, ValidationError (password
     rule, role), Conflict (the last active admin)."""
     with session.begin():
         user = _locked(session, username)
+        before = _account(user)
         _keep_an_admin(session, user, change)
         _apply(user, change)
         user.updated_at = now
         if change.password is not None or not user.active:
             _revoke_all(session, user.username, now)
-        return _account(user)
+        after = _account(user)
+        _logged(session, actor, "update", before, after, now,
+                password=change.password is not None)
+        return after
 
 
 def change_password(session: Session, username: str, password: str, *,
-                    now: datetime) -> Account:
+                    now: datetime, actor: str = actors.SYSTEM) -> Account:
     """A new password (the rule applies); every token of the user is revoked."""
-    return update_account(session, username, Change(password=password), now=now)
+    return update_account(session, username, Change(password=password), now=now, actor=actor)
 
 
-def disable(session: Session, username: str, *, now: datetime) -> Account:
+def disable(session: Session, username: str, *, now: datetime,
+            actor: str = actors.SYSTEM) -> Account:
     """Deactivate a user: no sign-in, every token revoked."""
-    return update_account(session, username, Change(active=False), now=now)
+    return update_account(session, username, Change(active=False), now=now, actor=actor)

@@ -23,9 +23,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.domain import actors
 from app.domain.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationError
 from app.domain.ids import normalize_terminal
 from app.domain.timeline import iso_utc
+from app.services.journal import admin_log
 from app.store.db import read_transaction
 from app.store.models import Device
 
@@ -209,8 +211,15 @@ class Registered:
     device_secret: str  # shown this once; the store keeps only its SHA-256
 
 
+def _log_record(device: Device) -> dict[str, Any]:
+    """What the admin log keeps of a device (its registration, not its heartbeat)."""
+    return {"device_id": device.device_id, "kind": device.kind, "terminal": device.terminal,
+            "location": device.location, "active": bool(device.active)}
+
+
 def register(session: Session, device_id: str, *, kind: str, location: str | None,
-             now: datetime, terminal: str | None = None) -> Registered:
+             now: datetime, terminal: str | None = None,
+             actor: str = actors.SYSTEM) -> Registered:
     """An admin registers a device: kind, window number (windows only, one active window per
     number) and location; a new secret, returned this once. Conflict when the device is
     registered already; ValidationError for a bad id, kind, terminal or location."""
@@ -225,6 +234,8 @@ def register(session: Session, device_id: str, *, kind: str, location: str | Non
         device = provision(session, device_id, kind=kind, terminal=terminal,
                            location=location, secret=secret, now=now)
         session.flush()
+        admin_log.record(session, actor=actor, entity="device", key=device_id,
+                         action="register", before=None, after=_log_record(device), at=now)
         return Registered(info(device, now), secret)
 
 
@@ -232,7 +243,7 @@ _UNSET: Any = object()
 
 
 def update(session: Session, device_id: str, *, now: datetime, location: Any = _UNSET,
-           active: bool | None = None) -> DeviceInfo:
+           active: bool | None = None, actor: str = actors.SYSTEM) -> DeviceInfo:
     """An admin moves a device (`location`) or takes it out of or back into service
     (`active`: a deactivated device's tokens stop working at once). NotFound when unknown."""
     location = _UNSET if location is _UNSET else _check_location(location)
@@ -240,6 +251,7 @@ def update(session: Session, device_id: str, *, now: datetime, location: Any = _
         device = session.get(Device, device_id)
         if device is None:
             raise NotFound(f"没有这台设备：{device_id[:64]}")
+        before = _log_record(device)
         if location is not _UNSET:
             device.location = location
         if active is not None:
@@ -247,6 +259,8 @@ def update(session: Session, device_id: str, *, now: datetime, location: Any = _
                 _terminal_taken(session, device_id, device.terminal)
             device.active = active
         session.flush()
+        admin_log.record(session, actor=actor, entity="device", key=device_id,
+                         action="update", before=before, after=_log_record(device), at=now)
         return info(device, now)
 
 

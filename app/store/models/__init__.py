@@ -5,6 +5,7 @@ from .base import Base
 from .catalog import Device, Inventory, LeaseRow, Setting, TicketTypeRow, User
 from .intake import ReceivedRequest
 from .ops import (
+    AdminChange,
     ApiToken,
     AppliedOp,
     CashMovement,
@@ -20,7 +21,7 @@ from .ops import (
 from .orders import Anomaly, AuditCheckpoint, Order, Payment, Refund, Ticket, TimelineEvent
 
 __all__ = [
-    "ApiToken", "AppliedOp", "Anomaly", "AuditCheckpoint", "Base", "CashMovement", "ChangeLog", "Counter", "Device",
+    "AdminChange", "ApiToken", "AppliedOp", "Anomaly", "AuditCheckpoint", "Base", "CashMovement", "ChangeLog", "Counter", "Device",
     "IdempotencyKey", "Inventory", "LeaseRow", "Order", "OrderCounter", "OutboxOp", "Payment",
     "PrintJobRow", "ReceivedRequest", "Refund", "Setting", "Shift", "SignInFailure", "SyncState", "Ticket",
     "TicketTypeRow", "TimelineEvent", "User",

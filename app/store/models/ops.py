@@ -145,6 +145,24 @@ class ChangeLog(Base):
     at: Mapped[datetime]
 
 
+class AdminChange(Base):
+    """Server side: the admin log (DESIGN.md §15) — who changed which user, device, ticket
+    type, capacity, refund policy or force-majeure day, when, and the record before and after
+    (no password, hash or secret ever)."""
+
+    __tablename__ = "admin_changes"
+    __table_args__ = (sa.Index("ix_admin_changes_entity", "entity", "entity_key", "seq"),)
+
+    seq: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = short(80)
+    entity: Mapped[str] = short(32)
+    entity_key: Mapped[str] = short(80)
+    action: Mapped[str] = short(32)
+    before: Mapped[dict[str, Any] | None]
+    after: Mapped[dict[str, Any] | None]
+
+
 class ApiToken(Base):
     """Server side: a bearer token of the HTTP API, stored as the SHA-256 of the opaque token
     (a stolen database copy holds no usable token). Bound to the device and window it logged

@@ -102,3 +102,9 @@ def test_users_passwd_and_disable_revoke_the_users_tokens(live):
     assert requests.post(live.url("/auth/login"), json=body, timeout=10).status_code == 401
     missing = _main("users", "disable", "nobody", "--database", url)
     assert missing.returncode == 1 and "没有用户" in missing.stderr
+    # both changes are in the admin log, as the command line's
+    r = requests.get(live.url("/admin/changes"), params={"entity": "user"}, timeout=10,
+                     headers=live.login("admin", terminal=None))
+    logged = [(c["key"], c["actor"], c["after"].get("active"), c["after"].get("password_changed"))
+              for c in r.json()["changes"]]
+    assert logged == [("clerk2", "cli", False, None), ("clerk1", "cli", True, True)]
