@@ -20,7 +20,9 @@ An order change carries the whole order (Order JSON with the extras of
 store's (rows of that order the store does not have are removed from the cache). Customer
 data arrives masked and is stored masked. The timeline is not written here: it is read from
 the store. Within a page, catalog changes are applied first, then inventory, orders and
-anomalies, so a row never waits for its parent.
+anomalies, so a row never waits for its parent. A `policy` change (the refund policy,
+DESIGN.md §15) is kept in the window's `settings` (`refund_policy.mirror`): the window's own
+quotes read it there, online or not.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.services.journal.outbox import unsent as unsent_ops
+from app.services.refunds import refund_policy
 from app.store.db import read_transaction
 from app.store.models import (
     Anomaly,
@@ -61,7 +64,7 @@ def stream_for(role: str) -> str:
     """The cursor a window keeps for the feed `role` is given."""
     return WHOLE_FEED if role in ("supervisor", "finance", "admin") else STREAM
 START = "0"
-_APPLY_ORDER = {"catalog": 0, "inventory": 1, "order": 2, "anomaly": 3}
+_APPLY_ORDER = {"policy": 0, "catalog": 1, "inventory": 2, "order": 3, "anomaly": 4}
 
 _orders, _tickets = Order.__table__, Ticket.__table__
 _payments, _refunds = Payment.__table__, Refund.__table__
@@ -78,6 +81,7 @@ class Applied:
     anomalies: tuple[str, ...]
     catalog: tuple[str, ...]
     cursor: str
+    policy: bool = False  # the refund policy changed
 
 
 def _at(text: str | None) -> datetime | None:
@@ -300,6 +304,19 @@ def _apply_catalog(session: Session, changes: list[Mapping[str, Any]],
     return [r["code"] for r in rows]
 
 
+def _apply_policy(session: Session, changes: list[Mapping[str, Any]], now: datetime) -> bool:
+    """The newest refund policy of the page, unless the kept one is newer."""
+    newest = _newest(c for c in changes if c["id"] == refund_policy.KEY)
+    change = newest.get(refund_policy.KEY)
+    if change is None:
+        return False
+    try:
+        return refund_policy.mirror(session, change["data"], int(change["version"]), now=now)
+    except (KeyError, TypeError, ValueError):  # the window keeps the policy it had
+        log.exception("refund policy from the store is malformed; left out")
+        return False
+
+
 # -- the page --------------------------------------------------------------------------------
 
 def _store_cursor(session: Session, cursor: str, now: datetime, stream: str) -> None:
@@ -319,12 +336,14 @@ def apply_page(session: Session, page: Mapping[str, Any], *, now: datetime,
             log.warning("unknown change entity %r skipped", change.get("entity"))
     cursor = str(page["next_cursor"])
     with session.begin():
+        policy = _apply_policy(session, by_entity["policy"], now)
         catalog = _apply_catalog(session, by_entity["catalog"], now)
         inventory = _apply_inventory(session, by_entity["inventory"], now)
         orders = _apply_orders(session, by_entity["order"])
         anomalies = _apply_anomalies(session, by_entity["anomaly"])
         _store_cursor(session, cursor, now, stream)
-    return Applied(tuple(orders), tuple(inventory), tuple(anomalies), tuple(catalog), cursor)
+    return Applied(tuple(orders), tuple(inventory), tuple(anomalies), tuple(catalog), cursor,
+                   policy)
 
 
 def apply_fetched(session: Session, *, orders: Iterable[Mapping[str, Any]] = (),

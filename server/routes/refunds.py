@@ -8,11 +8,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.domain.errors import Forbidden
-from app.domain.refunds import RefundPolicy
-from app.domain.venue import Venue
 from app.services.journal import read_scope
 from app.services.keyed import keyed_requests
-from app.services.refunds import refund_queue, refund_quotes, refund_requests
+from app.services.refunds import refund_policy, refund_queue, refund_quotes, refund_requests
 
 from ..deps import AtVenue, Db, Now, Staff, require
 from ..fields import code_path, text
@@ -60,17 +58,14 @@ class RejectBody(BaseModel):
     reason: text(200)
 
 
-def policy_of(venue: Venue) -> RefundPolicy:
-    return RefundPolicy(zone=venue.zone, opening=venue.opening, closing=venue.closing)
-
-
 @router.post("/orders/{order_no}/refund-quote")
 def refund_quote(order_no: OrderNo, body: QuoteBody, user: Staff, s: Db, now: Now,
                  venue: AtVenue) -> dict[str, Any]:
     """What refunding these tickets would pay back, by rule (nothing written); a clerk asks
     only of his window's orders."""
     read_scope.check_order(s, scope_of(user), order_no, refused=read_scope.REFUND_REFUSED)
-    q = refund_quotes.quote(s, order_no, body.ticket_ids, now=now, policy=policy_of(venue))
+    q = refund_quotes.quote(s, order_no, body.ticket_ids, now=now,
+                            policy=refund_policy.of_venue(venue))
     return {"tickets": [{"ticket_id": tid, "refundable": tq.refundable,
                          "needs_approval": tq.needs_approval, "rule": tq.rule,
                          "fee_bp": tq.fee_bp, "fee_fen": tq.fee_fen,
@@ -93,7 +88,7 @@ def request_refund(order_no: OrderNo, body: RefundBody, user: Staff, s: Db, now:
         body.override.model_dump() if body.override else None, body.model_dump(mode="json"))
     return answer(keyed_requests.request_refund(
         s, ask, username=user.username, role=user.role, terminal=user.terminal, key=key,
-        now=now, today=venue.local_date(now), policy=policy_of(venue)))
+        now=now, today=venue.local_date(now), policy=refund_policy.of_venue(venue)))
 
 
 @router.post("/refunds/{refund_no}/approve")

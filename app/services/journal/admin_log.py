@@ -81,3 +81,14 @@ def changes(session: Session, *, entity: str | None = None, key: str | None = No
         rows = session.execute(q).scalars().all()
     return [Change(r.seq, r.at, r.actor, r.entity, r.entity_key, r.action, r.before, r.after)
             for r in rows]
+
+
+def first_after(session: Session, *, entity: str, key: str, at: datetime) -> Change | None:
+    """The oldest change of `entity` `key` made after `at` (inside the caller's transaction):
+    its `before` is the record as it stood at `at`."""
+    r = session.execute(
+        sa.select(AdminChange).where(AdminChange.entity == entity,
+                                     AdminChange.entity_key == key, AdminChange.at > at)
+        .order_by(AdminChange.seq).limit(1)).scalar_one_or_none()
+    return None if r is None else Change(r.seq, r.at, r.actor, r.entity, r.entity_key,
+                                         r.action, r.before, r.after)

@@ -28,9 +28,17 @@ from app.domain.timeline import iso_utc
 from app.services.journal import orders as order_reads
 from app.store.counters import next_values
 from app.store.db import EMIT_CHANGES as _ENABLED
-from app.store.models import Anomaly, ChangeLog, Counter, Inventory, Order, TicketTypeRow
+from app.store.models import (
+    Anomaly,
+    ChangeLog,
+    Counter,
+    Inventory,
+    Order,
+    Setting,
+    TicketTypeRow,
+)
 
-ENTITIES = ("order", "inventory", "anomaly", "catalog")
+ENTITIES = ("order", "inventory", "anomaly", "catalog", "policy")
 COUNTER = "change_log"
 CHANNEL = "menpiao_changes"  # PostgreSQL NOTIFY channel
 _PENDING = "menpiao.changes.pending"
@@ -61,7 +69,9 @@ def enable(session: Session) -> Session:
 def touch(session: Session, entity: str, entity_id: str, *, now: datetime) -> None:
     """Record that `entity` `entity_id` changed in the current transaction; its final state is
     written to the feed at commit. Inventory ids are `TYPE:YYYY-MM-DD`; order ids are
-    order_id; anomaly ids anomaly_id; catalog ids the ticket type code."""
+    order_id; anomaly ids anomaly_id; catalog ids the ticket type code; policy ids the key
+    of the `settings` row windows keep a copy of (`refund_policy`), whose JSON holds its
+    `version`."""
     if entity not in ENTITIES:
         raise ValueError(f"unknown change entity: {entity}")
     if not session.info.get(_ENABLED):
@@ -144,8 +154,13 @@ def _catalog(session: Session, code: str) -> tuple[int, dict[str, Any]] | None:
     return None if t is None else (t.version, catalog_json(t))
 
 
+def _policy(session: Session, key: str) -> tuple[int, dict[str, Any]] | None:
+    row = session.get(Setting, key, populate_existing=True)
+    return None if row is None else (int(row.value.get("version", 0)), dict(row.value))
+
+
 _SERIALISERS = {"order": _order, "inventory": _inventory, "anomaly": _anomaly,
-                "catalog": _catalog}
+                "catalog": _catalog, "policy": _policy}
 
 
 def _emit(session: Session) -> None:

@@ -27,7 +27,7 @@ CLERK, GATE = "clerk", "gate"
 WINDOW = "window"  # the channel of window sales
 READ_REFUSED = "售票员只能查看本窗口售出的订单"
 REFUND_REFUSED = "售票员只能为本窗口售出的订单办理退款，其他订单请找值班主管"
-_FEED = {CLERK: ("catalog", "inventory", "order"), GATE: ("catalog",)}
+_FEED = {CLERK: ("catalog", "inventory", "order", "policy"), GATE: ("catalog",)}
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,9 @@ go into the timeline.
 
 Checked, not trusted (DESIGN.md §14): the clerk and the drawer that paid (`paid_out_terminal`)
 are the token's; a ticket already refunded, being refunded, void, or not refundable by the
-store's own quote at the refund's instant is `rejected` — except a ticket a gate redeemed that
-the window could not know of (quoted as the window saw it, unredeemed). An amount above the
+store's own quote at the refund's instant (by the refund policy in force then) is `rejected`
+— except a ticket a gate redeemed that the window could not know of (quoted as the window saw
+it, unredeemed). An amount above the
 store's quote is recorded (the cash left the drawer) and raises `refund_mismatch`. A payout of
 an approved refund is taken only from its `payout_terminal`."""
 
@@ -24,13 +25,13 @@ from sqlalchemy.orm import Session
 from app.domain import actors
 from app.domain.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.domain.money import format_fen
-from app.domain.refunds import RefundPolicy
 from app.domain.timeline import iso_utc
 from app.domain.venue import Venue
 from app.services.journal import timeline
 from app.services.journal.anomaly_log import open_anomaly
 from app.services.journal.order_state import changed, lock_order
 from app.services.journal.read_scope import REFUND_REFUSED, Scope
+from app.services.refunds import refund_policy
 from app.services.refunds.refund_quotes import (
     FINAL_STATES,
     force_majeure_rules,
@@ -105,9 +106,10 @@ def store_quote(session: Session, order: Order, op: OfflineRefund, venue: Venue,
     tickets = list(session.execute(
         sa.select(Ticket).where(Ticket.order_id == order.order_id).order_by(Ticket.position)
         .execution_options(populate_existing=True)).scalars())
-    policy = RefundPolicy(zone=venue.zone, opening=venue.opening, closing=venue.closing)
     # never before the sale: a refund backdated past it would be quoted cheaper
     method, at = payment_method(session, order.order_id), max(op.created_at, order.created_at)
+    # the policy the window was bound by then, not one an admin set after the refund
+    policy = refund_policy.in_force_at(session, refund_policy.of_venue(venue), at)
     group = sum(1 for t in tickets if t.kind == "group")
     rules = {r.visit_date: r for r in force_majeure_rules(session)}
     total, names = 0, set()

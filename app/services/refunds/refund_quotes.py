@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.domain.errors import NotFound, ValidationError
 from app.domain.money import apply_bp, format_fen
 from app.domain.refunds import RefundFacts, RefundPolicy, RefundQuote, quote_refund
+from app.services.refunds import refund_policy
 from app.services.refunds.refund_rules import ForceMajeure, force_majeure_rules
 from app.store.db import read_transaction
 from app.store.models import Order, Payment, Refund, Ticket
@@ -231,7 +232,10 @@ def quote_tickets(session: Session, order: Order, ticket_ids: Sequence[str], *, 
                   policy: RefundPolicy, override: Override | None = None, role: str = "clerk",
                   strict: bool = False, second_person: bool = False) -> RequestQuote:
     """Quote the request; `strict` (a request, not a preview) refuses a ticket that is
-    refunded, refunding, void or not refundable by the rules, naming the rule."""
+    refunded, refunding, void or not refundable by the rules, naming the rule. `policy`
+    gives the zone and hours: the holidays, fees and dual-approval line are the stored ones
+    (`refund_policy.in_force`, read in this transaction; the defaults when none are set)."""
+    policy = refund_policy.in_force(session, policy)
     tickets = list(session.execute(
         sa.select(Ticket).where(Ticket.order_id == order.order_id).order_by(Ticket.position)
         .execution_options(populate_existing=True)).scalars())
@@ -279,7 +283,8 @@ def quote(session: Session, order_no: str, ticket_ids: Sequence[str], *, now: da
           policy: RefundPolicy = DEFAULT_POLICY, override: Mapping[str, Any] | None = None,
           role: str = "clerk", second_person: bool = False) -> RequestQuote:
     """A live quote of refunding `ticket_ids` of the order (nothing written), with the fee
-    `override` ({fee_bp, reason, evidence_no}) `role` would ask for, if any."""
+    `override` ({fee_bp, reason, evidence_no}) `role` would ask for, if any; by the stored
+    refund policy in `policy`'s zone and hours (see `quote_tickets`)."""
     ov = check_override(override)
     with read_transaction(session):
         order = load_order(session, order_no)

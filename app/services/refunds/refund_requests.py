@@ -26,6 +26,7 @@ from app.domain.lifecycle import next_ticket_state
 from app.domain.refunds import RefundPolicy
 from app.services.journal import changes, timeline
 from app.services.journal.order_state import changed, lock_order
+from app.services.refunds.refund_policy import PAYMENT_METHODS
 from app.services.refunds.refund_quotes import (
     DEFAULT_POLICY,
     FINANCE,
@@ -39,7 +40,7 @@ from app.services.stock import stock_writes
 from app.store.models import Order, Refund, Ticket
 
 SOURCE = "server"
-METHODS = ("cash", "wechat", "alipay", "ota", "voucher")
+METHODS = PAYMENT_METHODS
 APPROVERS = (SUPERVISOR, FINANCE, "admin")
 # Where a refund goes once nobody has to approve it.
 ROUTE = {"cash": "succeeded", "voucher": "succeeded", "wechat": "processing",

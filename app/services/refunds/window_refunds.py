@@ -29,7 +29,7 @@ from app.domain.timeline import iso_utc
 from app.domain.venue import Venue
 from app.services.journal import op_changes, outbox, print_queue
 from app.services.journal.order_state import changed, lock_order
-from app.services.refunds import refund_queue, refund_quotes, refund_requests
+from app.services.refunds import refund_policy, refund_queue, refund_quotes, refund_requests
 from app.services.shifts import shifts
 from app.services.shifts.shifts import require_open_shift
 from app.store.db import read_transaction
@@ -83,7 +83,8 @@ class WindowRefund:
 
 
 def policy_of(venue: Venue) -> RefundPolicy:
-    return RefundPolicy(zone=venue.zone, opening=venue.opening, closing=venue.closing)
+    """The venue's zone and hours; the quotes fill in the stored holidays, fees and line."""
+    return refund_policy.of_venue(venue)
 
 
 def _op_payload(order: Order, refund: Refund, clerk: str, now: datetime) -> dict[str, Any]:
