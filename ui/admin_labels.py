@@ -203,6 +203,12 @@ def _weekdays(value: Any) -> str:
     return _plain(value)
 
 
+def _kind(value: Any) -> str:
+    """A ticket type's kind, or a device's (the log's `kind` is either)."""
+    text = ticket_kind_label(str(value))
+    return device_kind_label(str(value)) if text == value else text
+
+
 def _password(value: Any) -> str:
     return translate("AdminLabels", "reset") if value else "—"
 
@@ -211,7 +217,7 @@ _VALUES: dict[str, Callable[[Any], str]] = {
     "role": lambda v: role_label(str(v)),
     "active": active_label,
     "password_changed": _password,
-    "kind": lambda v: ticket_kind_label(str(v)),
+    "kind": _kind,
     "status": _rule_status,
     "holidays": _holidays,
     "payment_fee_bp": _fees,

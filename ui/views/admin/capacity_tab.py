@@ -130,6 +130,7 @@ class CapacityTab(AdminTab):
         grid.addWidget(QLabel(self.tr("Weekdays")), 1, 0)
         grid.addLayout(days, 1, 1, 1, 5)
         grid.addWidget(self.apply_button, 1, 7)
+        grid.setColumnStretch(8, 1)  # the fields keep their width, the room goes right
         return box
 
     def eventFilter(self, watched: Any, event: Any) -> bool:

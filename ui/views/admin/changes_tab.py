@@ -24,7 +24,8 @@ class ChangesTab(ListTab):
     writers = ()
 
     def __init__(self, ctx: ClientContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, "changesTab", AdminChangesModel(ctx.venue().local), parent)
+        super().__init__(ctx, "changesTab", AdminChangesModel(ctx.venue().local),
+                         AdminChangesModel.CHANGE, parent)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setWordWrap(False)
         self.next_before: int | None = None

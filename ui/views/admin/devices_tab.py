@@ -17,7 +17,7 @@ from ui.views.admin.list_tab import ListTab
 
 class DevicesTab(ListTab):
     def __init__(self, ctx: ClientContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, "devicesTab", DevicesModel(), parent)
+        super().__init__(ctx, "devicesTab", DevicesModel(), None, parent)
         self.dialog: FormDialog | None = None
         self.secret_dialog: SecretDialog | None = None
         self.register_button = QPushButton(self.tr("Register a device (Ctrl+N)"))

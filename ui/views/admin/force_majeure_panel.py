@@ -36,6 +36,7 @@ class ForceMajeurePanel(AdminTab):
         super().__init__(ctx, "forceMajeurePanel", parent)
         self.model = ForceMajeureModel(self)
         self.table = make_table("forceMajeureTable", self.model,
+                                stretch=ForceMajeureModel.LABEL,
                                 selection=QAbstractItemView.SelectionMode.SingleSelection)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._chosen())
         self.day = QDateEdit(QDate(ctx.today()))

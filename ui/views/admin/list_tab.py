@@ -21,11 +21,11 @@ _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 class ListTab(AdminTab):
     """Subclasses give `model`, `key_of(row)`, `edit_current()` and their buttons."""
 
-    def __init__(self, ctx: ClientContext, name: str, model: TableModel,
+    def __init__(self, ctx: ClientContext, name: str, model: TableModel, stretch: int | None,
                  parent: QWidget | None = None) -> None:
         super().__init__(ctx, name, parent)
         self.model = model
-        self.table = make_table(f"{name}Table", model,
+        self.table = make_table(f"{name}Table", model, stretch=stretch,
                                 selection=QAbstractItemView.SelectionMode.SingleSelection)
         self.table.installEventFilter(self)
         self.table.doubleClicked.connect(lambda _i: self.edit_current())

@@ -95,7 +95,7 @@ class RefundPolicyTab(AdminTab):
         form.addRow(self.tr("Two approvers from (yuan)"), self.dual_line)
         form.addRow(self.tr("Payment fees kept"), fees)
         self.holiday_table = make_table(
-            "holidayTable", self.holidays,
+            "holidayTable", self.holidays, stretch=None,
             selection=QAbstractItemView.SelectionMode.SingleSelection)
         self.holiday_table.installEventFilter(self)
         today = QDate(self.ctx.today())

@@ -19,7 +19,8 @@ from ui.views.admin.ticket_type_dialog import TicketTypeDialog
 
 class TicketTypesTab(ListTab):
     def __init__(self, ctx: ClientContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, "ticketTypesTab", TicketTypesModel(), parent)
+        super().__init__(ctx, "ticketTypesTab", TicketTypesModel(), None,
+                         parent)
         self.dialog: FormDialog | None = None
         self.new_button = QPushButton(self.tr("New ticket type (Ctrl+N)"))
         self.new_button.setObjectName("newTicketType")

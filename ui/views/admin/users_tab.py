@@ -19,7 +19,7 @@ from ui.views.admin.user_dialogs import EditUserDialog, NewUserDialog, PasswordD
 
 class UsersTab(ListTab):
     def __init__(self, ctx: ClientContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, "usersTab", UsersModel(), parent)
+        super().__init__(ctx, "usersTab", UsersModel(), None, parent)
         self.dialog: FormDialog | None = None
         self.new_button = QPushButton(self.tr("New user (Ctrl+N)"))
         self.new_button.setObjectName("newUser")
