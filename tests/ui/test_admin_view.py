@@ -293,3 +293,17 @@ def test_offline_says_so_and_writes_are_off(admin, qtbot):
     admin.store = None
     view.update_online()
     assert all(not tab.writable for tab in view.pages.values())
+
+
+def test_the_store_is_asked_off_the_gui_thread(admin, qtbot):
+    import threading
+
+    from ui import tasks
+
+    asked_on = []
+    users = admin.store.users
+    admin.store.users = lambda: asked_on.append(threading.current_thread()) or users()
+    tasks.set_inline(False)  # as in the running client: the pool answers later
+    view = open_view(admin, qtbot)
+    qtbot.waitUntil(lambda: view.users.model.rowCount() == 6, timeout=10_000)
+    assert asked_on and threading.main_thread() not in asked_on

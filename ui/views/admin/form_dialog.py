@@ -75,6 +75,11 @@ class FormDialog(QDialog):
             return
         task.on_done(lambda: self.ok.setEnabled(True))
 
+    def reject(self) -> None:  # Esc, or Cancel
+        if not self.ok.isEnabled():
+            return  # the store is answering: its answer decides (the write may be done)
+        super().reject()
+
     def succeeded(self, answer: Any) -> None:
         self.answer = answer
         super().accept()
