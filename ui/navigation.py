@@ -29,6 +29,7 @@ def screen_title(key: str) -> str:
         "anomalies": translate("Navigation", "Anomalies"),
         "dashboard": translate("Navigation", "Dashboard"),
         "settings": translate("Navigation", "Settings"),
+        "admin": translate("Navigation", "Admin"),
     }[key]
 
 
@@ -87,6 +88,12 @@ def _settings(ctx: ClientContext) -> QWidget:
     return SettingsView(ctx)
 
 
+def _admin(ctx: ClientContext) -> QWidget:
+    from ui.views.admin.admin_view import AdminView
+
+    return AdminView(ctx)
+
+
 def _placeholder(key: str) -> Callable[[ClientContext], QWidget]:
     def build(ctx: ClientContext) -> QWidget:
         from ui.views.placeholder_view import PlaceholderView
@@ -105,21 +112,22 @@ SCREENS: dict[str, Screen] = {
     "anomalies": Screen("anomalies", _anomalies),
     "dashboard": Screen("dashboard", _placeholder("dashboard")),
     "settings": Screen("settings", _settings),
+    "admin": Screen("admin", _admin),
 }
 
 _CLERK = ("sell", "refund", "orders", "shift")
 ROLE_SCREENS: dict[str, tuple[str, ...]] = {
     "clerk": _CLERK,
-    "supervisor": _CLERK + ("approvals", "anomalies", "dashboard"),
+    "supervisor": _CLERK + ("approvals", "anomalies", "dashboard", "admin"),
     "finance": ("refund", "orders", "shift", "approvals", "dashboard"),
-    "admin": _CLERK + ("approvals", "anomalies", "dashboard", "settings"),
+    "admin": _CLERK + ("approvals", "anomalies", "dashboard", "admin", "settings"),
 }
 
 
 # Each role lands on its own work: a clerk sells, a supervisor looks at what went wrong,
-# finance at the refunds waiting for its approval, an admin at the settings.
+# finance at the refunds waiting for its approval, an admin at 管理 (DESIGN.md §11).
 LANDING: dict[str, str] = {"clerk": "sell", "supervisor": "anomalies", "finance": "approvals",
-                           "admin": "settings"}
+                           "admin": "admin"}
 
 
 def screens_for(role: str) -> tuple[str, ...]:

@@ -774,6 +774,10 @@
     <context>
         <name>Navigation</name>
         <message>
+            <source>Admin</source>
+            <translation>管理</translation>
+        </message>
+        <message>
             <source>Sell</source>
             <translation>售票</translation>
         </message>
@@ -2560,6 +2564,1086 @@ Give back {amount} in cash; its tickets will not be admitted. No fee.</source>
         <message>
             <source>Ctrl+Z void last sale</source>
             <translation>Ctrl+Z 撤销上一单</translation>
+        </message>
+    </context>
+    <context>
+        <name>AdminLabels</name>
+        <message>
+            <source>Active</source>
+            <translation>启用</translation>
+        </message>
+        <message>
+            <source>Administrator</source>
+            <translation>管理员</translation>
+        </message>
+        <message>
+            <source>Alipay</source>
+            <translation>支付宝</translation>
+        </message>
+        <message>
+            <source>Capacity</source>
+            <translation>库存</translation>
+        </message>
+        <message>
+            <source>Cash</source>
+            <translation>现金</translation>
+        </message>
+        <message>
+            <source>Changed</source>
+            <translation>修改</translation>
+        </message>
+        <message>
+            <source>Clerk</source>
+            <translation>售票员</translation>
+        </message>
+        <message>
+            <source>Code</source>
+            <translation>代码</translation>
+        </message>
+        <message>
+            <source>Components</source>
+            <translation>组成</translation>
+        </message>
+        <message>
+            <source>Confirmed</source>
+            <translation>确认</translation>
+        </message>
+        <message>
+            <source>Confirmed by</source>
+            <translation>确认人</translation>
+        </message>
+        <message>
+            <source>Created</source>
+            <translation>新建</translation>
+        </message>
+        <message>
+            <source>Deactivated</source>
+            <translation>停用</translation>
+        </message>
+        <message>
+            <source>Device</source>
+            <translation>设备</translation>
+        </message>
+        <message>
+            <source>Display name</source>
+            <translation>显示名</translation>
+        </message>
+        <message>
+            <source>Dual approval from</source>
+            <translation>双人审批金额</translation>
+        </message>
+        <message>
+            <source>Fault</source>
+            <translation>故障</translation>
+        </message>
+        <message>
+            <source>Fee</source>
+            <translation>手续费</translation>
+        </message>
+        <message>
+            <source>Finance</source>
+            <translation>财务</translation>
+        </message>
+        <message>
+            <source>Force majeure</source>
+            <translation>不可抗力</translation>
+        </message>
+        <message>
+            <source>Fri</source>
+            <translation>周五</translation>
+        </message>
+        <message>
+            <source>From</source>
+            <translation>开始</translation>
+        </message>
+        <message>
+            <source>Gate</source>
+            <translation>闸机</translation>
+        </message>
+        <message>
+            <source>Group</source>
+            <translation>团队票</translation>
+        </message>
+        <message>
+            <source>Holidays</source>
+            <translation>节假日</translation>
+        </message>
+        <message>
+            <source>Kind</source>
+            <translation>类型</translation>
+        </message>
+        <message>
+            <source>Location</source>
+            <translation>位置</translation>
+        </message>
+        <message>
+            <source>Maintenance</source>
+            <translation>维护中</translation>
+        </message>
+        <message>
+            <source>Minimum group</source>
+            <translation>最少人数</translation>
+        </message>
+        <message>
+            <source>Mon</source>
+            <translation>周一</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>名称</translation>
+        </message>
+        <message>
+            <source>Note</source>
+            <translation>说明</translation>
+        </message>
+        <message>
+            <source>OTA platform</source>
+            <translation>OTA 平台</translation>
+        </message>
+        <message>
+            <source>Office</source>
+            <translation>办公室</translation>
+        </message>
+        <message>
+            <source>Offline</source>
+            <translation>离线</translation>
+        </message>
+        <message>
+            <source>Online</source>
+            <translation>在线</translation>
+        </message>
+        <message>
+            <source>Package</source>
+            <translation>套票</translation>
+        </message>
+        <message>
+            <source>Pass (uses)</source>
+            <translation>次卡/年卡</translation>
+        </message>
+        <message>
+            <source>Password</source>
+            <translation>密码</translation>
+        </message>
+        <message>
+            <source>Password reset</source>
+            <translation>密码已重置</translation>
+        </message>
+        <message>
+            <source>Payment fees</source>
+            <translation>支付手续费</translation>
+        </message>
+        <message>
+            <source>Price</source>
+            <translation>价格</translation>
+        </message>
+        <message>
+            <source>Proposed</source>
+            <translation>提议</translation>
+        </message>
+        <message>
+            <source>Proposed by</source>
+            <translation>提议人</translation>
+        </message>
+        <message>
+            <source>Refund policy</source>
+            <translation>退票规则</translation>
+        </message>
+        <message>
+            <source>Registered</source>
+            <translation>登记</translation>
+        </message>
+        <message>
+            <source>Regular</source>
+            <translation>普通票</translation>
+        </message>
+        <message>
+            <source>Role</source>
+            <translation>角色</translation>
+        </message>
+        <message>
+            <source>Same-day fee</source>
+            <translation>当天退票手续费</translation>
+        </message>
+        <message>
+            <source>Sat</source>
+            <translation>周六</translation>
+        </message>
+        <message>
+            <source>Server</source>
+            <translation>服务器</translation>
+        </message>
+        <message>
+            <source>Set</source>
+            <translation>设置</translation>
+        </message>
+        <message>
+            <source>Special offer</source>
+            <translation>特价票</translation>
+        </message>
+        <message>
+            <source>State</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <source>Sun</source>
+            <translation>周日</translation>
+        </message>
+        <message>
+            <source>Supervisor</source>
+            <translation>值班主管</translation>
+        </message>
+        <message>
+            <source>Thu</source>
+            <translation>周四</translation>
+        </message>
+        <message>
+            <source>Ticket type</source>
+            <translation>票种</translation>
+        </message>
+        <message>
+            <source>Ticket window</source>
+            <translation>售票窗口</translation>
+        </message>
+        <message>
+            <source>To</source>
+            <translation>结束</translation>
+        </message>
+        <message>
+            <source>Tue</source>
+            <translation>周二</translation>
+        </message>
+        <message>
+            <source>User</source>
+            <translation>用户</translation>
+        </message>
+        <message>
+            <source>User name</source>
+            <translation>用户名</translation>
+        </message>
+        <message>
+            <source>Uses</source>
+            <translation>次数</translation>
+        </message>
+        <message>
+            <source>Visit date</source>
+            <translation>游玩日期</translation>
+        </message>
+        <message>
+            <source>Voucher</source>
+            <translation>代金券</translation>
+        </message>
+        <message>
+            <source>WeChat Pay</source>
+            <translation>微信支付</translation>
+        </message>
+        <message>
+            <source>Wed</source>
+            <translation>周三</translation>
+        </message>
+        <message>
+            <source>Weekdays</source>
+            <translation>星期</translation>
+        </message>
+        <message>
+            <source>Window no.</source>
+            <translation>窗口号</translation>
+        </message>
+        <message>
+            <source>command line</source>
+            <translation>命令行</translation>
+        </message>
+        <message>
+            <source>in force</source>
+            <translation>已生效</translation>
+        </message>
+        <message>
+            <source>no</source>
+            <translation>否</translation>
+        </message>
+        <message>
+            <source>no change</source>
+            <translation>无变化</translation>
+        </message>
+        <message>
+            <source>none</source>
+            <translation>无</translation>
+        </message>
+        <message>
+            <source>reset</source>
+            <translation>已重置</translation>
+        </message>
+        <message>
+            <source>system</source>
+            <translation>系统</translation>
+        </message>
+        <message>
+            <source>waiting for a second person</source>
+            <translation>待第二人确认</translation>
+        </message>
+        <message>
+            <source>yes</source>
+            <translation>是</translation>
+        </message>
+    </context>
+    <context>
+        <name>AdminChangesModel</name>
+        <message>
+            <source>Action</source>
+            <translation>操作</translation>
+        </message>
+        <message>
+            <source>Before → after</source>
+            <translation>变更前 → 变更后</translation>
+        </message>
+        <message>
+            <source>By</source>
+            <translation>操作人</translation>
+        </message>
+        <message>
+            <source>Record</source>
+            <translation>对象</translation>
+        </message>
+        <message>
+            <source>Time</source>
+            <translation>时间</translation>
+        </message>
+    </context>
+    <context>
+        <name>AdminRequests</name>
+        <message>
+            <source>Not connected to the central store: administration is done there.</source>
+            <translation>未连接中心服务器：管理操作须在中心服务器上完成。</translation>
+        </message>
+    </context>
+    <context>
+        <name>AdminView</name>
+        <message>
+            <source>Alt+1…{n} choose a tab · F5 reloads it</source>
+            <translation>Alt+1…{n} 切换标签 · F5 刷新</translation>
+        </message>
+        <message>
+            <source>Capacity calendar</source>
+            <translation>库存日历</translation>
+        </message>
+        <message>
+            <source>Change log</source>
+            <translation>变更记录</translation>
+        </message>
+        <message>
+            <source>Devices</source>
+            <translation>设备</translation>
+        </message>
+        <message>
+            <source>Not connected to the central store: users, devices, catalog, capacity and the refund policy are kept there, so nothing can be changed now. What is shown was read before.</source>
+            <translation>未连接中心服务器：用户、设备、票种、库存和退票规则都保存在中心服务器，现在不能修改。下面显示的是之前读取的内容。</translation>
+        </message>
+        <message>
+            <source>Read only: administrators change users, devices, ticket types, capacity and the refund policy. Supervisors may propose and confirm force-majeure days.</source>
+            <translation>只读：用户、设备、票种、库存和退票规则由管理员修改。主管可以提议和确认不可抗力日。</translation>
+        </message>
+        <message>
+            <source>Refund rules</source>
+            <translation>退票规则</translation>
+        </message>
+        <message>
+            <source>Ticket types</source>
+            <translation>票种</translation>
+        </message>
+        <message>
+            <source>Users</source>
+            <translation>用户</translation>
+        </message>
+    </context>
+    <context>
+        <name>CapacityCalendarModel</name>
+        <message>
+            <source>Capacity {capacity} · sold {sold} · held by windows {held} · left {available}</source>
+            <translation>库存 {capacity} · 已售 {sold} · 窗口预留 {held} · 剩余 {available}</translation>
+        </message>
+        <message>
+            <source>Date</source>
+            <translation>日期</translation>
+        </message>
+        <message>
+            <source>Not open for sale: no capacity set</source>
+            <translation>未开放售票：尚未设置库存</translation>
+        </message>
+        <message>
+            <source>{capacity} (sold {sold}, held {held})</source>
+            <translation>{capacity}（售 {sold} · 留 {held}）</translation>
+        </message>
+    </context>
+    <context>
+        <name>CapacityTab</name>
+        <message>
+            <source>At most one year at a time.</source>
+            <translation>一次最多设置一年。</translation>
+        </message>
+        <message>
+            <source>Capacity per day</source>
+            <translation>每日库存</translation>
+        </message>
+        <message>
+            <source>From</source>
+            <translation>从</translation>
+        </message>
+        <message>
+            <source>Next month (PgDn) ▶</source>
+            <translation>下个月 (PgDn) ▶</translation>
+        </message>
+        <message>
+            <source>PgUp/PgDn month · arrows and Shift choose days of one type · Tab to the form · Enter or Ctrl+S sets the capacity · F5 reload</source>
+            <translation>PgUp/PgDn 换月 · 方向键加 Shift 选同一票种的多天 · Tab 到下方表单 · Enter 或 Ctrl+S 设置库存 · F5 刷新</translation>
+        </message>
+        <message>
+            <source>Set (Ctrl+S)</source>
+            <translation>设置 (Ctrl+S)</translation>
+        </message>
+        <message>
+            <source>Set capacity for a date range</source>
+            <translation>按日期范围设置库存</translation>
+        </message>
+        <message>
+            <source>The end date is before the start date.</source>
+            <translation>结束日期早于开始日期。</translation>
+        </message>
+        <message>
+            <source>Tick at least one weekday.</source>
+            <translation>请至少勾选一个星期几。</translation>
+        </message>
+        <message>
+            <source>Ticket type</source>
+            <translation>票种</translation>
+        </message>
+        <message>
+            <source>To</source>
+            <translation>到</translation>
+        </message>
+        <message>
+            <source>Weekdays</source>
+            <translation>星期</translation>
+        </message>
+        <message>
+            <source>{month}/{year}</source>
+            <translation>{year}年{month}月</translation>
+        </message>
+        <message>
+            <source>{name}: capacity {capacity} set on {n} days.</source>
+            <translation>{name}：已将 {n} 天的库存设为 {capacity}。</translation>
+        </message>
+        <message>
+            <source>◀ Previous month (PgUp)</source>
+            <translation>◀ 上个月 (PgUp)</translation>
+        </message>
+    </context>
+    <context>
+        <name>ChangesTab</name>
+        <message>
+            <source>All</source>
+            <translation>全部</translation>
+        </message>
+        <message>
+            <source>Earlier (End)</source>
+            <translation>更早的记录 (End)</translation>
+        </message>
+        <message>
+            <source>↑/↓ read · Alt+F kind of record · End loads earlier changes · F5 reload</source>
+            <translation>↑/↓ 查看 · Alt+F 选择对象类型 · End 加载更早的记录 · F5 刷新</translation>
+        </message>
+    </context>
+    <context>
+        <name>DevicesModel</name>
+        <message>
+            <source>Device</source>
+            <translation>设备</translation>
+        </message>
+        <message>
+            <source>In service</source>
+            <translation>使用状态</translation>
+        </message>
+        <message>
+            <source>Kind</source>
+            <translation>类型</translation>
+        </message>
+        <message>
+            <source>Last user: {user}</source>
+            <translation>最后使用者：{user}</translation>
+        </message>
+        <message>
+            <source>Location</source>
+            <translation>位置</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <source>Window no.</source>
+            <translation>窗口号</translation>
+        </message>
+    </context>
+    <context>
+        <name>DevicesTab</name>
+        <message>
+            <source>Back into service (Ctrl+D)</source>
+            <translation>恢复使用 (Ctrl+D)</translation>
+        </message>
+        <message>
+            <source>Device {device} registered.</source>
+            <translation>设备 {device} 已登记。</translation>
+        </message>
+        <message>
+            <source>Location (Enter)</source>
+            <translation>修改位置 (Enter)</translation>
+        </message>
+        <message>
+            <source>Register a device (Ctrl+N)</source>
+            <translation>登记设备 (Ctrl+N)</translation>
+        </message>
+        <message>
+            <source>Take out of service (Ctrl+D)</source>
+            <translation>停用设备 (Ctrl+D)</translation>
+        </message>
+        <message>
+            <source>{device} is back in service.</source>
+            <translation>{device} 已恢复使用。</translation>
+        </message>
+        <message>
+            <source>{device} is out of service: it can no longer sign in.</source>
+            <translation>{device} 已停用，不能再登录。</translation>
+        </message>
+        <message>
+            <source>{device} now stands at {location}.</source>
+            <translation>{device} 的位置已改为 {location}。</translation>
+        </message>
+        <message>
+            <source>↑/↓ choose a device · Ctrl+N register · Enter location · Ctrl+D out of or back into service · F5 reload</source>
+            <translation>↑/↓ 选择设备 · Ctrl+N 登记 · Enter 修改位置 · Ctrl+D 停用或恢复 · F5 刷新</translation>
+        </message>
+    </context>
+    <context>
+        <name>EditUserDialog</name>
+        <message>
+            <source>Change user {name}</source>
+            <translation>修改用户 {name}</translation>
+        </message>
+        <message>
+            <source>Display name</source>
+            <translation>显示名</translation>
+        </message>
+        <message>
+            <source>Nothing changed.</source>
+            <translation>没有修改任何内容。</translation>
+        </message>
+        <message>
+            <source>Role</source>
+            <translation>角色</translation>
+        </message>
+        <message>
+            <source>User name</source>
+            <translation>用户名</translation>
+        </message>
+    </context>
+    <context>
+        <name>ForceMajeureModel</name>
+        <message>
+            <source>Fee</source>
+            <translation>手续费</translation>
+        </message>
+        <message>
+            <source>In force (confirmed by {who})</source>
+            <translation>已生效（确认人 {who}）</translation>
+        </message>
+        <message>
+            <source>Proposed by</source>
+            <translation>提议人</translation>
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation>原因</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <source>Visit date</source>
+            <translation>游玩日期</translation>
+        </message>
+        <message>
+            <source>Waiting for a second person</source>
+            <translation>等待第二人确认</translation>
+        </message>
+    </context>
+    <context>
+        <name>ForceMajeurePanel</name>
+        <message>
+            <source>Force-majeure days</source>
+            <translation>不可抗力日</translation>
+        </message>
+        <message>
+            <source>Please give the reason (it is shown on every refund of that day).</source>
+            <translation>请填写原因（当天每笔退票都会显示）。</translation>
+        </message>
+        <message>
+            <source>Propose or confirm (Enter)</source>
+            <translation>提议或确认 (Enter)</translation>
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation>原因</translation>
+        </message>
+        <message>
+            <source>Refund fee</source>
+            <translation>退票手续费</translation>
+        </message>
+        <message>
+            <source>Two people: a supervisor or admin proposes; another one enters the same date, fee and reason to put it in force.</source>
+            <translation>需两人：一位主管或管理员提议，另一位输入相同的日期、手续费和原因后生效。</translation>
+        </message>
+        <message>
+            <source>Visit date</source>
+            <translation>游玩日期</translation>
+        </message>
+        <message>
+            <source>e.g. 暴雨闭园，全额退票</source>
+            <translation>例如：暴雨闭园，全额退票</translation>
+        </message>
+        <message>
+            <source>{day}: in force from now on, confirmed by {who}.</source>
+            <translation>{day}：即日起生效，确认人 {who}。</translation>
+        </message>
+        <message>
+            <source>{day}: proposed; another supervisor or admin must confirm it.</source>
+            <translation>{day}：已提议，需另一位主管或管理员确认。</translation>
+        </message>
+    </context>
+    <context>
+        <name>HolidaysModel</name>
+        <message>
+            <source>From</source>
+            <translation>开始</translation>
+        </message>
+        <message>
+            <source>Same-day refund fee</source>
+            <translation>当天退票手续费</translation>
+        </message>
+        <message>
+            <source>To</source>
+            <translation>结束</translation>
+        </message>
+    </context>
+    <context>
+        <name>MoveDeviceDialog</name>
+        <message>
+            <source>Location</source>
+            <translation>位置</translation>
+        </message>
+        <message>
+            <source>Location of {device}</source>
+            <translation>{device} 的位置</translation>
+        </message>
+    </context>
+    <context>
+        <name>NewUserDialog</name>
+        <message>
+            <source>At least 8 characters, not the user name.</source>
+            <translation>至少 8 个字符，不能与用户名相同。</translation>
+        </message>
+        <message>
+            <source>Display name</source>
+            <translation>显示名</translation>
+        </message>
+        <message>
+            <source>New user</source>
+            <translation>新建用户</translation>
+        </message>
+        <message>
+            <source>Password</source>
+            <translation>密码</translation>
+        </message>
+        <message>
+            <source>Password again</source>
+            <translation>再次输入密码</translation>
+        </message>
+        <message>
+            <source>Please enter the user name.</source>
+            <translation>请输入用户名。</translation>
+        </message>
+        <message>
+            <source>Role</source>
+            <translation>角色</translation>
+        </message>
+        <message>
+            <source>The two passwords differ.</source>
+            <translation>两次输入的密码不一致。</translation>
+        </message>
+        <message>
+            <source>User name</source>
+            <translation>用户名</translation>
+        </message>
+    </context>
+    <context>
+        <name>PasswordDialog</name>
+        <message>
+            <source>At least 8 characters, not the user name. The user is signed out everywhere.</source>
+            <translation>至少 8 个字符，不能与用户名相同。该用户将在所有设备上退出登录。</translation>
+        </message>
+        <message>
+            <source>New password</source>
+            <translation>新密码</translation>
+        </message>
+        <message>
+            <source>New password for {name}</source>
+            <translation>为 {name} 设置新密码</translation>
+        </message>
+        <message>
+            <source>Password again</source>
+            <translation>再次输入密码</translation>
+        </message>
+        <message>
+            <source>The two passwords differ.</source>
+            <translation>两次输入的密码不一致。</translation>
+        </message>
+    </context>
+    <context>
+        <name>RefundPolicyTab</name>
+        <message>
+            <source>Add holiday</source>
+            <translation>添加节假日</translation>
+        </message>
+        <message>
+            <source>Holiday added; Ctrl+S saves the policy.</source>
+            <translation>已添加节假日，按 Ctrl+S 保存规则。</translation>
+        </message>
+        <message>
+            <source>Holiday removed; Ctrl+S saves the policy.</source>
+            <translation>已删除节假日，按 Ctrl+S 保存规则。</translation>
+        </message>
+        <message>
+            <source>Holidays: a same-day refund costs the holiday&apos;s rate</source>
+            <translation>节假日：当天退票按节假日费率收取手续费</translation>
+        </message>
+        <message>
+            <source>Payment fees kept</source>
+            <translation>不退的支付手续费</translation>
+        </message>
+        <message>
+            <source>Refund policy</source>
+            <translation>退票规则</translation>
+        </message>
+        <message>
+            <source>Refund policy saved: refunds asked from now on use it.</source>
+            <translation>退票规则已保存，此后申请的退票按新规则计算。</translation>
+        </message>
+        <message>
+            <source>Remove (Del)</source>
+            <translation>删除 (Del)</translation>
+        </message>
+        <message>
+            <source>Save policy (Ctrl+S)</source>
+            <translation>保存规则 (Ctrl+S)</translation>
+        </message>
+        <message>
+            <source>Tab moves through the form · Enter in the holiday dates adds the holiday · Del removes the chosen holiday · Ctrl+S saves the policy · F5 reload</source>
+            <translation>Tab 在表单中移动 · 在节假日日期中按 Enter 添加 · Del 删除选中的节假日 · Ctrl+S 保存规则 · F5 刷新</translation>
+        </message>
+        <message>
+            <source>The holiday ends before it starts.</source>
+            <translation>节假日结束日期早于开始日期。</translation>
+        </message>
+        <message>
+            <source>Two approvers from (yuan)</source>
+            <translation>需双人审批的金额（元）</translation>
+        </message>
+        <message>
+            <source>yuan, e.g. 5000</source>
+            <translation>元，例如 5000</translation>
+        </message>
+    </context>
+    <context>
+        <name>RegisterDeviceDialog</name>
+        <message>
+            <source>A ticket window needs its window number.</source>
+            <translation>售票窗口需要填写窗口号。</translation>
+        </message>
+        <message>
+            <source>Device id</source>
+            <translation>设备编号</translation>
+        </message>
+        <message>
+            <source>Kind</source>
+            <translation>类型</translation>
+        </message>
+        <message>
+            <source>Location</source>
+            <translation>位置</translation>
+        </message>
+        <message>
+            <source>Please enter the device id (letters, digits, . _ -).</source>
+            <translation>请输入设备编号（字母、数字、. _ -）。</translation>
+        </message>
+        <message>
+            <source>Register a device</source>
+            <translation>登记设备</translation>
+        </message>
+        <message>
+            <source>Window no.</source>
+            <translation>窗口号</translation>
+        </message>
+        <message>
+            <source>e.g. 03</source>
+            <translation>例如 03</translation>
+        </message>
+        <message>
+            <source>e.g. 南门售票厅</source>
+            <translation>例如：南门售票厅</translation>
+        </message>
+    </context>
+    <context>
+        <name>SecretDialog</name>
+        <message>
+            <source>Copied to the clipboard.</source>
+            <translation>已复制到剪贴板。</translation>
+        </message>
+        <message>
+            <source>Copy (Ctrl+C)</source>
+            <translation>复制 (Ctrl+C)</translation>
+        </message>
+        <message>
+            <source>Device secret of {device}</source>
+            <translation>{device} 的设备密钥</translation>
+        </message>
+        <message>
+            <source>I have noted it — close</source>
+            <translation>已记下，关闭</translation>
+        </message>
+        <message>
+            <source>The secret is shown this once: the store keeps only a fingerprint of it. Lost, the device must be registered again.</source>
+            <translation>密钥只显示这一次：中心服务器只保存它的指纹。遗失后只能重新登记设备。</translation>
+        </message>
+        <message>
+            <source>{device} ({where}) is registered. Enter this secret on that device when it signs in for the first time.</source>
+            <translation>{device}（{where}）已登记。该设备第一次登录时请输入此密钥。</translation>
+        </message>
+    </context>
+    <context>
+        <name>TicketTypeDialog</name>
+        <message>
+            <source>A new price applies to sales after it; orders already sold keep theirs.</source>
+            <translation>新价格只用于此后的销售，已售订单价格不变。</translation>
+        </message>
+        <message>
+            <source>A package is made of at least two ticket types, e.g. ADULT+CHILD.</source>
+            <translation>套票至少由两种票组成，例如 ADULT+CHILD。</translation>
+        </message>
+        <message>
+            <source>Change ticket type {code}</source>
+            <translation>修改票种 {code}</translation>
+        </message>
+        <message>
+            <source>Code</source>
+            <translation>代码</translation>
+        </message>
+        <message>
+            <source>Components</source>
+            <translation>组成</translation>
+        </message>
+        <message>
+            <source>Kind</source>
+            <translation>类型</translation>
+        </message>
+        <message>
+            <source>Minimum group size</source>
+            <translation>最少人数</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>名称</translation>
+        </message>
+        <message>
+            <source>New ticket type</source>
+            <translation>新建票种</translation>
+        </message>
+        <message>
+            <source>On sale</source>
+            <translation>在售</translation>
+        </message>
+        <message>
+            <source>Please enter the code (letters and digits, e.g. ADULT).</source>
+            <translation>请输入代码（字母和数字，例如 ADULT）。</translation>
+        </message>
+        <message>
+            <source>Please enter the name printed on the ticket.</source>
+            <translation>请输入印在票面上的名称。</translation>
+        </message>
+        <message>
+            <source>Price (yuan)</source>
+            <translation>价格（元）</translation>
+        </message>
+        <message>
+            <source>Types on sale: {codes}</source>
+            <translation>在售票种：{codes}</translation>
+        </message>
+        <message>
+            <source>Uses per pass</source>
+            <translation>可用次数</translation>
+        </message>
+        <message>
+            <source>codes joined by +, e.g. ADULT+CHILD</source>
+            <translation>用 + 连接代码，例如 ADULT+CHILD</translation>
+        </message>
+        <message>
+            <source>yuan, e.g. 120 or 99.5</source>
+            <translation>元，例如 120 或 99.5</translation>
+        </message>
+    </context>
+    <context>
+        <name>TicketTypesModel</name>
+        <message>
+            <source>At least {n} people</source>
+            <translation>至少 {n} 人</translation>
+        </message>
+        <message>
+            <source>Code</source>
+            <translation>代码</translation>
+        </message>
+        <message>
+            <source>Details</source>
+            <translation>说明</translation>
+        </message>
+        <message>
+            <source>Kind</source>
+            <translation>类型</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>名称</translation>
+        </message>
+        <message>
+            <source>Price</source>
+            <translation>价格</translation>
+        </message>
+        <message>
+            <source>Set of {parts}</source>
+            <translation>含 {parts}</translation>
+        </message>
+        <message>
+            <source>State</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <source>{n} uses</source>
+            <translation>{n} 次</translation>
+        </message>
+    </context>
+    <context>
+        <name>TicketTypesTab</name>
+        <message>
+            <source>Back on sale (Ctrl+D)</source>
+            <translation>恢复销售 (Ctrl+D)</translation>
+        </message>
+        <message>
+            <source>Change (Enter)</source>
+            <translation>修改 (Enter)</translation>
+        </message>
+        <message>
+            <source>New ticket type (Ctrl+N)</source>
+            <translation>新建票种 (Ctrl+N)</translation>
+        </message>
+        <message>
+            <source>Take off sale (Ctrl+D)</source>
+            <translation>停售 (Ctrl+D)</translation>
+        </message>
+        <message>
+            <source>Ticket type {code} {name} ({kind}) created.</source>
+            <translation>已新建票种 {code} {name}（{kind}）。</translation>
+        </message>
+        <message>
+            <source>Ticket type {code} {name} ({kind}) saved.</source>
+            <translation>票种 {code} {name}（{kind}）已保存。</translation>
+        </message>
+        <message>
+            <source>{name} is off sale; its orders stay as they are.</source>
+            <translation>{name} 已停售，已售订单不受影响。</translation>
+        </message>
+        <message>
+            <source>{name} is on sale again.</source>
+            <translation>{name} 已恢复销售。</translation>
+        </message>
+        <message>
+            <source>↑/↓ choose a type · Enter change · Ctrl+N new type · Ctrl+D off or back on sale · F5 reload</source>
+            <translation>↑/↓ 选择票种 · Enter 修改 · Ctrl+N 新建 · Ctrl+D 停售或恢复 · F5 刷新</translation>
+        </message>
+    </context>
+    <context>
+        <name>UsersModel</name>
+        <message>
+            <source>Display name</source>
+            <translation>显示名</translation>
+        </message>
+        <message>
+            <source>Role</source>
+            <translation>角色</translation>
+        </message>
+        <message>
+            <source>State</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <source>User name</source>
+            <translation>用户名</translation>
+        </message>
+    </context>
+    <context>
+        <name>UsersTab</name>
+        <message>
+            <source>Deactivate (Ctrl+D)</source>
+            <translation>停用 (Ctrl+D)</translation>
+        </message>
+        <message>
+            <source>Name and role (Enter)</source>
+            <translation>修改姓名和角色 (Enter)</translation>
+        </message>
+        <message>
+            <source>New password (Ctrl+R)</source>
+            <translation>重置密码 (Ctrl+R)</translation>
+        </message>
+        <message>
+            <source>New password set for {name}; signed out everywhere.</source>
+            <translation>已为 {name} 设置新密码，并已在所有设备上退出登录。</translation>
+        </message>
+        <message>
+            <source>New user (Ctrl+N)</source>
+            <translation>新建用户 (Ctrl+N)</translation>
+        </message>
+        <message>
+            <source>Reactivate (Ctrl+D)</source>
+            <translation>重新启用 (Ctrl+D)</translation>
+        </message>
+        <message>
+            <source>User {name} ({role}) created.</source>
+            <translation>已新建用户 {name}（{role}）。</translation>
+        </message>
+        <message>
+            <source>{name} deactivated and signed out everywhere (Ctrl+D reactivates).</source>
+            <translation>{name} 已停用，并已在所有设备上退出登录（Ctrl+D 可重新启用）。</translation>
+        </message>
+        <message>
+            <source>{name} is now {role}, shown as {display}.</source>
+            <translation>{name} 现为{role}，显示名 {display}。</translation>
+        </message>
+        <message>
+            <source>{name} reactivated: may sign in again.</source>
+            <translation>{name} 已重新启用，可以再次登录。</translation>
+        </message>
+        <message>
+            <source>↑/↓ choose a user · Enter name and role · Ctrl+N new user · Ctrl+R new password · Ctrl+D deactivate or reactivate · F5 reload</source>
+            <translation>↑/↓ 选择用户 · Enter 修改姓名和角色 · Ctrl+N 新建 · Ctrl+R 重置密码 · Ctrl+D 停用或启用 · F5 刷新</translation>
         </message>
     </context>
 </TS>
