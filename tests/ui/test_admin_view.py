@@ -307,3 +307,42 @@ def test_the_store_is_asked_off_the_gui_thread(admin, qtbot):
     view = open_view(admin, qtbot)
     qtbot.waitUntil(lambda: view.users.model.rowCount() == 6, timeout=10_000)
     assert asked_on and threading.main_thread() not in asked_on
+
+
+def test_the_refund_policy_tab_writes_the_stores_policy(admin, ui_store, qtbot):
+    """退票规则 against the real store's GET/PUT /refund-policy: a holiday and a new approval
+    line saved by keyboard are what the store then quotes with (and logs); an overlapping
+    holiday is the store's refusal in words, nothing written."""
+    import requests
+    from PySide6.QtCore import QDate
+
+    view = open_view(admin, qtbot)
+    key(qtbot, Key.Key_5, ALT)
+    tab = view.refund_policy
+    qtbot.waitUntil(lambda: tab.dual_line.text() == "5,000.00")
+    tab.holiday_from.setDate(QDate(2026, 10, 1))
+    tab.holiday_to.setDate(QDate(2026, 10, 7))
+    tab.holiday_rate.setFocus()
+    tab.holiday_rate.selectAll()
+    qtbot.keyClicks(tab.holiday_rate, "50")
+    qtbot.keyClick(tab.holiday_rate, Key.Key_Return)  # Enter adds the holiday
+    tab.dual_line.setFocus()
+    tab.dual_line.selectAll()
+    qtbot.keyClicks(tab.dual_line, "3000")
+    qtbot.keyClick(tab.dual_line, Key.Key_S, CTRL)
+    qtbot.waitUntil(lambda: tab.message.text() == "退票规则已保存，此后申请的退票按新规则计算。")
+    stored = requests.get(ui_store.base + "/refund-policy", timeout=10,
+                          headers=ui_store.login("supervisor")).json()
+    assert stored["holidays"] == [{"start": "2026-10-01", "end": "2026-10-07",
+                                   "same_day_fee_bp": 5000}]
+    assert stored["dual_approval_fen"] == 300_000
+    [logged] = log_rows(ui_store, "refund_policy")
+    assert logged.actor == "user:admin" and logged.after["dual_approval_fen"] == 300_000
+
+    tab.holiday_from.setDate(QDate(2026, 10, 5))
+    tab.holiday_to.setDate(QDate(2026, 10, 8))
+    qtbot.keyClick(tab.holiday_to, Key.Key_Return)
+    qtbot.keyClick(tab.dual_line, Key.Key_S, CTRL)
+    qtbot.waitUntil(lambda: tab.message.property("kind") == "error")
+    assert "重叠" in tab.message.text()
+    assert len(log_rows(ui_store, "refund_policy")) == 1  # nothing written
