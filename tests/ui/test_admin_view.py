@@ -277,6 +277,9 @@ def test_force_majeure_needs_a_second_person(admin, ui_store, qtbot):
     rules = supervisor.force_majeure_rules()
     assert [(r["status"], r["set_by"], r["confirmed_by"]) for r in rules] == [
         ("active", "admin", "supervisor")]
+    logged = [(c.actor, c.action, c.after["status"]) for c in log_rows(ui_store, "force_majeure")]
+    assert logged == [("user:admin", "propose", "pending"),
+                      ("user:supervisor", "confirm", "active")]
     supervisor.close()
 
 

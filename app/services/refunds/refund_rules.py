@@ -12,7 +12,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.domain import actors
 from app.domain.errors import Forbidden, ValidationError
+from app.services.journal import admin_log
 from app.store.models import Setting
 
 RULES_KEY = "refund_rules"
@@ -80,5 +82,9 @@ def set_force_majeure(session: Session, visit_date: date, *, fee_bp: int = 0, la
                 "active"
         else:
             done, pending, status = item, [*_without(pending, day), item], "pending"
+        before = next((r for r in row.value.get("rules", []) if r["visit_date"] == day), None)
         row.value, row.updated_at = {"rules": rules, "pending": pending}, now
+        admin_log.record(session, actor=actors.user(actor), entity="force_majeure", key=day,
+                         action="confirm" if status == "active" else "propose",
+                         before=before, after=done | {"status": status}, at=now)
     return _rule(done, status)
