@@ -14,7 +14,7 @@ from app.domain.venue import Venue
 from app.store.types import UTCDateTime
 
 MAX_DAYS = 366
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 @dataclass(frozen=True)
