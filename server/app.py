@@ -38,6 +38,7 @@ from .routes import (
     redemptions,
     refund_rules,
     refunds,
+    reports,
     users,
 )
 from .routes import (
@@ -133,6 +134,6 @@ def create_app(db: Database, *, clock: Callable[[], datetime] | None = None,
     access_log.install()  # no phone or ID number in the access log
     for module in (health, auth, users, catalog, orders, sync_routes, lease_routes, channels,
                    payments, redemptions, refunds, devices, anomalies, refund_rules,
-                   audit_routes, admin_log_routes):
+                   audit_routes, admin_log_routes, reports):
         app.include_router(module.router, prefix=API)
     return app

@@ -1,0 +1,47 @@
+"""Reports (DESIGN.md §15): the day, the KPIs of a period, refund and anomaly analytics — for
+supervisors, finance and admins. Dates are venue-local `YYYY-MM-DD`; the services parse them
+(a bad date, `from` after `to` or more than 366 days: 422 in Chinese)."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+
+from app.services.reports import anomaly_report, day_report, kpi_report, refund_report
+
+from ..deps import SUPERVISORS, AtVenue, Db, Now, require
+from ..tokens import Principal
+
+router = APIRouter()
+Reader = Annotated[Principal, Depends(require(*SUPERVISORS))]
+Day = Annotated[str | None, Query(alias="date", max_length=32)]
+From = Annotated[str | None, Query(alias="from", max_length=32)]
+To = Annotated[str | None, Query(alias="to", max_length=32)]
+
+
+@router.get("/reports/day")
+def day(_: Reader, s: Db, now: Now, venue: AtVenue, date: Day = None) -> dict[str, Any]:
+    """`{date, orders, tickets, revenue_fen, refunds_fen, entries, capacity, by_channel,
+    by_hour, status_mix, anomalies_open, approvals_waiting, devices_offline}`."""
+    return day_report.day_report(s, date, now=now, venue=venue).to_dict()
+
+
+@router.get("/reports/kpis")
+def kpis(_: Reader, s: Db, venue: AtVenue, first: From = None,
+         last: To = None) -> dict[str, Any]:
+    """`{days, valid_orders, valid_orders_per_day, revenue_fen, aov_fen, refund_rate_bp,
+    repeat_rate_bp}`."""
+    return kpi_report.kpis(s, first, last, venue=venue).to_dict()
+
+
+@router.get("/reports/refunds")
+def refunds(_: Reader, s: Db, venue: AtVenue, first: From = None,
+            last: To = None) -> dict[str, Any]:
+    """Refund requests by hour, ticket kind, rule and route; the reasons of interventions."""
+    return refund_report.refund_report(s, first, last, venue=venue)
+
+
+@router.get("/reports/anomalies")
+def anomalies(_: Reader, s: Db, venue: AtVenue, first: From = None,
+              last: To = None) -> dict[str, Any]:
+    """Anomalies by kind: opened, resolved, share, median minutes to resolve, came back."""
+    return anomaly_report.anomaly_report(s, first, last, venue=venue)
