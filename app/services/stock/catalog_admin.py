@@ -137,10 +137,10 @@ def create_type(session: Session, code: str, fields: TypeFields, *, now: datetim
     non-package type has no capacity until it is set (`capacity.set_capacity_range`).
     Refused, nothing written: ValidationError (the rules), Conflict (code or name taken)."""
     code = catalog_rules.normalize_code(code)
-    for field, value in (("name", fields.name), ("kind", fields.kind),
-                         ("price_fen", fields.price_fen)):
+    for field, label, value in (("name", "名称", fields.name), ("kind", "类型", fields.kind),
+                                ("price_fen", "票价", fields.price_fen)):
         if value is None:
-            raise ValidationError(f"新票种必须填写 {field}", field=field)
+            raise ValidationError(f"新票种必须填写{label}（{field}）", field=field)
     if catalog_rules.parse_kind(fields.kind) is TicketKind.PASS and fields.uses_total is None:
         raise ValidationError("年卡/次卡必须填写可用次数 uses_total", field="uses_total")
     blank = TicketType(code, "", TicketKind.REGULAR, 0)
