@@ -48,12 +48,16 @@ class TicketSpec:
 
 
 def expand_line(
-    catalog: Mapping[str, TicketType], code: str, qty: int
+    catalog: Mapping[str, TicketType], code: str, qty: int, *, sold_already: bool = False
 ) -> list[TicketSpec]:
-    """The tickets one sale line creates (a package: one ticket per component per person)."""
+    """The tickets one sale line creates (a package: one ticket per component per person).
+    A type taken off sale is refused, unless the sale `sold_already` happened (a window
+    offline that had not heard of it yet: money changed hands)."""
     tt = catalog.get(code)
-    if tt is None or not tt.active:
+    if tt is None:
         raise ValidationError(f"没有这种票：{code}", field="ticket_type")
+    if not tt.active and not sold_already:
+        raise ValidationError(f"{tt.name}已停售", field="ticket_type")
     if not isinstance(qty, int) or qty < 1:
         raise ValidationError(f"{tt.name}的数量必须是正整数", field="qty")
     if qty > MAX_LINE_QTY:

@@ -6,6 +6,7 @@ these functions are the rules it implements and the model the property tests che
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 from .errors import SoldOut, ValidationError
 
@@ -133,6 +134,30 @@ def set_capacity(stock: Stock, capacity: int) -> Stock:
         raise ValidationError(
             f"容量不能小于已售加预留（{stock.sold + stock.held}）", field="capacity")
     return replace(stock, capacity=capacity)
+
+
+MAX_RANGE_DAYS = 366  # one capacity change covers at most a (leap) year
+
+
+def capacity_days(first: date, last: date, weekdays: Sequence[int] | None = None) -> list[date]:
+    """The days from `first` to `last` (both included) a capacity change covers, only those
+    on ISO `weekdays` (1 Monday … 7 Sunday) when given. ValidationError for a range that is
+    backwards, longer than MAX_RANGE_DAYS, or holds none of the weekdays."""
+    if first > last:
+        raise ValidationError("开始日期不能晚于结束日期", field="from")
+    span = (last - first).days + 1
+    if span > MAX_RANGE_DAYS:
+        raise ValidationError(f"一次最多设置 {MAX_RANGE_DAYS} 天（所选 {span} 天）", field="to")
+    days = [first + timedelta(days=i) for i in range(span)]
+    if weekdays is None:
+        return days
+    chosen = set(weekdays)
+    if not chosen or not chosen <= set(range(1, 8)) or len(chosen) != len(weekdays):
+        raise ValidationError("星期必须是 1（周一）到 7（周日）中不重复的数字", field="weekdays")
+    days = [d for d in days if d.isoweekday() in chosen]
+    if not days:
+        raise ValidationError("所选日期范围内没有所选的星期", field="weekdays")
+    return days
 
 
 def _positive(qty: int) -> None:

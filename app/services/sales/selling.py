@@ -137,11 +137,13 @@ def _check_request(req: SaleRequest, now: datetime, venue: Venue, check_date: bo
 def plan_sale(req: SaleRequest, catalog: Mapping[str, TicketType], *, now: datetime,
               venue: Venue, check_date: bool = True) -> SalePlan:
     """Validate a request against the catalog and price it; raises ValidationError.
-    `check_date=False` for a sale that already happened (a pushed op may be days old)."""
+    `check_date=False` for a sale that already happened (a pushed op may be days old; a type
+    taken off sale since is still recorded)."""
     terminal = _check_request(req, now, venue, check_date)
     specs: list[TicketSpec] = []
     for line in req.lines:
-        specs.extend(expand_line(catalog, line.ticket_type, line.qty))
+        specs.extend(expand_line(catalog, line.ticket_type, line.qty,
+                                 sold_already=not check_date))
     if sum(line.qty for line in req.lines) > MAX_LINE_QTY:
         raise ValidationError(f"一次最多售 {MAX_LINE_QTY} 张", field="qty")
     total = sum(s.price_fen for s in specs)

@@ -1,6 +1,6 @@
-"""What can be sold and how much is left: ticket types, availability, daily capacity."""
+"""What can be sold and how much is left: ticket types, availability, daily stock
+(`set_capacity` and `StockItem` live in `capacity`, re-exported here)."""
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -8,24 +8,13 @@ from sqlalchemy.orm import Session
 
 from app.domain import inventory as inv_rules
 from app.domain.catalog import TicketKind, TicketType
-from app.domain.errors import NotFound, ValidationError
-from app.services.journal import changes
+from app.services.stock.capacity import StockItem, set_capacity
 from app.store.db import read_transaction
 from app.store.models import Inventory, LeaseRow, TicketTypeRow
 
+__all__ = ["StockItem", "availability", "load_catalog", "set_capacity", "stock", "ticket_types"]
 _types = TicketTypeRow.__table__
 _inventory = Inventory.__table__
-
-
-@dataclass(frozen=True)
-class StockItem:
-    ticket_type: str
-    visit_date: date
-    capacity: int
-    sold: int
-    held: int
-    available: int
-
 
 _SELECT_TYPES = sa.select(
     _types.c.code, _types.c.name, _types.c.kind, _types.c.price_fen, _types.c.components,
@@ -100,31 +89,3 @@ def stock(session: Session, visit_date: date) -> list[StockItem]:
         rows = _stock_rows(session, visit_date)
     return [StockItem(code, visit_date, s.capacity, s.sold, s.held, s.available)
             for code, s in sorted(rows.items())]
-
-
-def set_capacity(session: Session, ticket_type: str, visit_date: date, capacity: int, *,
-                 now: datetime) -> StockItem:
-    """Set the daily capacity of a (non-package) type; never below what is sold and held."""
-    if not isinstance(capacity, int) or capacity < 0:
-        raise ValidationError("容量必须是非负整数", field="capacity")
-    with session.begin():
-        tt = session.get(TicketTypeRow, ticket_type)
-        if tt is None:
-            raise NotFound(f"没有这种票：{ticket_type}")
-        if tt.components:
-            raise ValidationError(f"{tt.name}是套票，库存取自其组成票种", field="ticket_type")
-        row = session.execute(
-            sa.select(Inventory).where(Inventory.ticket_type == ticket_type,
-                                       Inventory.visit_date == visit_date).with_for_update()
-        ).scalar_one_or_none()
-        if row is None:
-            row = Inventory(ticket_type=ticket_type, visit_date=visit_date, capacity=0,
-                            sold=0, held=0, oversold=0, version=0, updated_at=now)
-            session.add(row)
-        current = inv_rules.Stock(row.capacity, row.sold, row.held, row.oversold)
-        inv_rules.set_capacity(current, capacity)
-        row.capacity, row.version, row.updated_at = capacity, row.version + 1, now
-        changes.touch_inventory(session, [ticket_type], visit_date, now=now)
-        item = StockItem(ticket_type, visit_date, capacity, row.sold, row.held,
-                         max(0, capacity - row.sold - row.held))
-    return item
