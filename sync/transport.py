@@ -335,6 +335,11 @@ class StoreClient:
         uses_total, min_group_size}` (and `active` where the store says)."""
         return list(self._request("GET", "/catalog")["ticket_types"])
 
+    def ticket_types(self) -> list[dict[str, Any]]:
+        """GET /catalog/ticket-types (supervisor+) → every type, on sale or not, with
+        `active`, `sort_order` and `sold` (the 管理 screen's list)."""
+        return list(self._request("GET", "/catalog/ticket-types")["ticket_types"])
+
     def add_ticket_type(self, body: Mapping[str, Any]) -> dict[str, Any]:
         """POST /catalog/ticket-types {code, name, kind, price_fen, components?, uses_total?,
         min_group_size?, active} → the type."""

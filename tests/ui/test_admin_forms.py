@@ -47,6 +47,9 @@ class SpecStore:
 
     # reads
     def catalog(self) -> list[dict[str, Any]]:
+        return [dict(t) for t in self.types.values() if t.get("active", True)]
+
+    def ticket_types(self) -> list[dict[str, Any]]:  # on sale or not
         return [dict(t) for t in self.types.values()]
 
     def inventory(self, day: str) -> dict[str, Any]:

@@ -349,3 +349,57 @@ def test_the_refund_policy_tab_writes_the_stores_policy(admin, ui_store, qtbot):
     qtbot.waitUntil(lambda: tab.message.property("kind") == "error")
     assert "重叠" in tab.message.text()
     assert len(log_rows(ui_store, "refund_policy")) == 1  # nothing written
+
+
+def test_ticket_types_and_capacity_against_the_real_store(admin, ui_store, qtbot):
+    """票种 and 库存日历 over the store's own POST/PUT /catalog/ticket-types and
+    PUT /inventory/{type}: a new type typed in, taken off sale and still listed; a week's
+    weekdays set to 800 while the weekend keeps its capacity — checked in the store's tables."""
+    from PySide6.QtCore import QDate
+
+    from app.store.models import Inventory, TicketTypeRow
+
+    view = open_view(admin, qtbot)
+    key(qtbot, Key.Key_3, ALT)
+    tab = view.ticket_types
+    qtbot.waitUntil(lambda: tab.model.rowCount() >= 6)
+    tab.table.setFocus()
+    qtbot.keyClick(tab.table, Key.Key_N, CTRL)
+    dialog = modal(qtbot, "ticketTypeDialog")
+    qtbot.keyClicks(dialog.code, "evening")
+    dialog.name.setText("夜场票")
+    qtbot.keyClicks(dialog.price, "60")
+    qtbot.keyClick(dialog.price, Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    back(qtbot, view, tab.table)
+    with ui_store.db.session() as s:
+        row = s.get(TicketTypeRow, "EVENING")
+        assert (row.name, row.price_fen, row.active) == ("夜场票", 6000, True)
+    qtbot.waitUntil(lambda: tab.current() is not None and tab.current()["code"] == "EVENING")
+    qtbot.keyClick(tab.table, Key.Key_D, CTRL)  # off sale
+    qtbot.waitUntil(lambda: tab.message.text() == "夜场票 已停售，已售订单不受影响。")
+    with ui_store.db.session() as s:
+        assert s.get(TicketTypeRow, "EVENING").active is False
+    tab.reload()  # still listed, and can go back on sale
+    qtbot.waitUntil(lambda: tab.model.find(lambda r: r["code"] == "EVENING") >= 0)
+    assert [c.action for c in log_rows(ui_store, "ticket_type")] == ["create", "update"]
+
+    key(qtbot, Key.Key_4, ALT)
+    cal = view.capacity
+    qtbot.waitUntil(lambda: cal.model.rowCount() == 30)
+    cal.type_box.setCurrentIndex(cal.type_box.findData("ADULT"))
+    cal.from_date.setDate(QDate(2026, 11, 23))
+    cal.to_date.setDate(QDate(2026, 11, 29))
+    cal.capacity.setFocus()
+    cal.capacity.selectAll()
+    qtbot.keyClicks(cal.capacity, "800")
+    for iso in (6, 7):  # weekends keep theirs
+        cal.weekdays[iso].setChecked(False)
+    qtbot.keyClick(cal.capacity, Key.Key_S, CTRL)
+    qtbot.waitUntil(lambda: cal.message.text() == "成人票（ADULT）：已将 5 天的库存设为 800。")
+    with ui_store.db.session() as s:
+        caps = dict(s.execute(sa.select(Inventory.visit_date, Inventory.capacity).where(
+            Inventory.ticket_type == "ADULT")).all())
+    week = {d: caps[d] for d in caps if "2026-11-23" <= d.isoformat() <= "2026-11-29"}
+    assert sorted(week.values()) == [800] * 5 + [1000] * 2
+    assert all(caps[d] == 1000 for d in week if d.isoweekday() >= 6)

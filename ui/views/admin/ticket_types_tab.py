@@ -50,7 +50,7 @@ class TicketTypesTab(ListTab):
             else self.tr("Take off sale (Ctrl+D)"))
 
     def reload(self) -> None:
-        self.ask("catalog", done=self.show_rows)
+        self.ask("ticket_types", done=self.show_rows)
 
     def codes(self) -> list[str]:
         return [r["code"] for r in self.model.rows()
@@ -77,7 +77,7 @@ class TicketTypesTab(ListTab):
         text = (self.tr("Ticket type {code} {name} ({kind}) created.") if before is None
                 else self.tr("Ticket type {code} {name} ({kind}) saved."))
         self.show_success(text.format(code=t["code"], name=t["name"], kind=kind))
-        self.ask("catalog", done=lambda rows: self.show_rows(rows, select=t["code"]))
+        self.ask("ticket_types", done=lambda rows: self.show_rows(rows, select=t["code"]))
         self.table.setFocus()
 
     def toggle_active(self) -> None:
@@ -95,4 +95,4 @@ class TicketTypesTab(ListTab):
         text = (self.tr("{name} is on sale again.") if t.get("active", True)
                 else self.tr("{name} is off sale; its orders stay as they are."))
         self.show_success(text.format(name=t["name"]))
-        self.ask("catalog", done=lambda rows: self.show_rows(rows, select=t["code"]))
+        self.ask("ticket_types", done=lambda rows: self.show_rows(rows, select=t["code"]))
