@@ -94,8 +94,9 @@ def free_port() -> int:
 
 @contextmanager
 def running_store(db_url: str, now: datetime, *, provider: RefundProvider | None = None,
-                  sweep_interval: float = 30.0) -> Iterator[Live]:
-    """A running store with the demo users, catalog and 30 days of capacity; `provider`
+                  sweep_interval: float = 30.0, demo: bool = True) -> Iterator[Live]:
+    """A running store with the demo users, catalog and 30 days of capacity (`demo=False`:
+    an empty store, as `main.py server` without `--demo` starts); `provider`
     answers its refund and payment-query calls (default: a fresh SandboxProvider); its own
     sweep runs every `sweep_interval` seconds of real time."""
     venue = Venue()
@@ -104,7 +105,8 @@ def running_store(db_url: str, now: datetime, *, provider: RefundProvider | None
     provider = provider or SandboxProvider()
     app = create_app(db, clock=clock, venue=venue, refund_provider=provider,
                      sweep_interval=sweep_interval)
-    seeding.seed_demo(db.session(), now=now, venue=venue)  # through the feed, as a store does
+    if demo:
+        seeding.seed_demo(db.session(), now=now, venue=venue)  # through the feed, as a store does
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
                                            log_level="warning"))
