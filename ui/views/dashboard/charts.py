@@ -42,7 +42,7 @@ class BarChart(_Chart):
                                          brush=color, pen=None))
         self.getAxis("bottom").setTicks([[(x, label) for x, (label, _) in zip(xs, bars,
                                                                                strict=True)]])
-        self.setXRange(-0.6, max(len(bars) - 0.4, 0.6), padding=0)
+        self.setXRange(-0.6, max(len(bars), 4) - 0.4, padding=0)  # one bar stays a bar
         self.setYRange(0, max([v for _, v in bars] + [1]) * 1.15, padding=0)
 
     def values(self) -> list[tuple[str, float]]:
@@ -66,7 +66,6 @@ class HourChart(_Chart):
         self._values = {name: list(heights)} | {n: list(v) for n, v in lines}
         self.addItem(pg.BarGraphItem(x=hours, height=list(heights), width=0.7, brush=BAR,
                                      pen=None, name=name))
-        self.legend.addItem(pg.BarGraphItem(x=[0], height=[0], width=1, brush=BAR), name)
         for (line_name, ys), color in zip(lines, LINES, strict=False):
             self.plot(hours, list(ys), pen=pg.mkPen(color, width=2), name=line_name,
                       symbol="o", symbolSize=4, symbolBrush=color, symbolPen=None)
