@@ -25,6 +25,15 @@ class _Chart(pg.PlotWidget):
         self.setMinimumHeight(180)
         self.showGrid(y=True, alpha=0.2)
 
+    def _y_range(self, top: float) -> None:
+        """0 to a little above the top; small counts tick by whole numbers."""
+        axis = self.getAxis("left")
+        if top <= 10:
+            axis.setTickSpacing(2 if top > 5 else 1, 1)
+        else:
+            axis.setTickSpacing()
+        self.setYRange(0, max(top, 1) * 1.15, padding=0)
+
 
 class BarChart(_Chart):
     """One bar per labelled category."""
@@ -43,7 +52,7 @@ class BarChart(_Chart):
         self.getAxis("bottom").setTicks([[(x, label) for x, (label, _) in zip(xs, bars,
                                                                                strict=True)]])
         self.setXRange(-0.6, max(len(bars), 4) - 0.4, padding=0)  # one bar stays a bar
-        self.setYRange(0, max([v for _, v in bars] + [1]) * 1.15, padding=0)
+        self._y_range(max([v for _, v in bars] + [1]))
 
     def values(self) -> list[tuple[str, float]]:
         return list(self._values)
@@ -72,7 +81,7 @@ class HourChart(_Chart):
         self.getAxis("bottom").setTicks([[(h, f"{h}") for h in range(0, 24, 2)]])
         top = max([v for values in self._values.values() for v in values] + [1])
         self.setXRange(-0.6, 23.6, padding=0)
-        self.setYRange(0, top * 1.15, padding=0)
+        self._y_range(top)
 
     def values(self) -> dict[str, list[float]]:
         return {k: list(v) for k, v in self._values.items()}
