@@ -391,5 +391,27 @@ class StoreClient:
                                     ("limit", limit)) if v is not None}
         return self._request("GET", "/admin/changes", params=params)
 
+    # -- reports (DESIGN.md §15): supervisor, finance, admin -------------------------------
+
+    def day_report(self, day: str) -> dict[str, Any]:
+        """GET /reports/day?date= → {date, orders, tickets, revenue_fen, refunds_fen, entries,
+        capacity, by_channel, by_hour (24), status_mix, anomalies_open, approvals_waiting,
+        devices_offline}."""
+        return self._request("GET", "/reports/day", params={"date": day})
+
+    def kpis(self, first: str, last: str) -> dict[str, Any]:
+        """GET /reports/kpis?from=&to= → {days, valid_orders, valid_orders_per_day,
+        revenue_fen, aov_fen, refund_rate_bp, repeat_rate_bp}."""
+        return self._request("GET", "/reports/kpis", params={"from": first, "to": last})
+
+    def refund_report(self, first: str, last: str) -> dict[str, Any]:
+        """GET /reports/refunds?from=&to= → refund requests by status, hour, kind, rule and
+        route, and the interventions with their reasons."""
+        return self._request("GET", "/reports/refunds", params={"from": first, "to": last})
+
+    def anomaly_report(self, first: str, last: str) -> dict[str, Any]:
+        """GET /reports/anomalies?from=&to= → {opened, resolved, by_kind, came_back}."""
+        return self._request("GET", "/reports/anomalies", params={"from": first, "to": last})
+
     def close(self) -> None:
         self._http.close()

@@ -94,6 +94,12 @@ def _admin(ctx: ClientContext) -> QWidget:
     return AdminView(ctx)
 
 
+def _dashboard(ctx: ClientContext) -> QWidget:
+    from ui.views.dashboard.dashboard_view import DashboardView
+
+    return DashboardView(ctx)
+
+
 def _placeholder(key: str) -> Callable[[ClientContext], QWidget]:
     def build(ctx: ClientContext) -> QWidget:
         from ui.views.placeholder_view import PlaceholderView
@@ -110,7 +116,7 @@ SCREENS: dict[str, Screen] = {
     "shift": Screen("shift", _shift),
     "approvals": Screen("approvals", _approvals),
     "anomalies": Screen("anomalies", _anomalies),
-    "dashboard": Screen("dashboard", _placeholder("dashboard")),
+    "dashboard": Screen("dashboard", _dashboard),
     "settings": Screen("settings", _settings),
     "admin": Screen("admin", _admin),
 }

@@ -3646,4 +3646,262 @@ Give back {amount} in cash; its tickets will not be admitted. No fee.</source>
             <translation>↑/↓ 选择用户 · Enter 修改姓名和角色 · Ctrl+N 新建 · Ctrl+R 重置密码 · Ctrl+D 停用或启用 · F5 刷新</translation>
         </message>
     </context>
+    <context>
+        <name>TodayPanel</name>
+        <message>
+            <source>Revenue today</source>
+            <translation>今日收入</translation>
+        </message>
+        <message>
+            <source>Valid orders</source>
+            <translation>有效订单</translation>
+        </message>
+        <message>
+            <source>Entries / capacity</source>
+            <translation>入园 / 容量</translation>
+        </message>
+        <message>
+            <source>Refunded today</source>
+            <translation>今日退款</translation>
+        </message>
+        <message>
+            <source>Anomalies open</source>
+            <translation>待处理异常</translation>
+        </message>
+        <message>
+            <source>Refunds awaiting approval</source>
+            <translation>待审批退款</translation>
+        </message>
+        <message>
+            <source>Devices offline</source>
+            <translation>离线设备</translation>
+        </message>
+        <message>
+            <source>Revenue by channel (yuan)</source>
+            <translation>各渠道收入（元）</translation>
+        </message>
+        <message>
+            <source>Orders by hour</source>
+            <translation>分时订单</translation>
+        </message>
+        <message>
+            <source>Status of today&apos;s orders</source>
+            <translation>今日订单状态</translation>
+        </message>
+        <message>
+            <source>{n} tickets</source>
+            <translation>{n} 张票</translation>
+        </message>
+        <message>
+            <source>{p} of capacity</source>
+            <translation>占容量 {p}</translation>
+        </message>
+        <message>
+            <source>Today</source>
+            <translation>今日</translation>
+        </message>
+        <message>
+            <source>Yesterday</source>
+            <translation>昨日</translation>
+        </message>
+        <message>
+            <source>Same day last week</source>
+            <translation>上周同日</translation>
+        </message>
+    </context>
+    <context>
+        <name>KpiStrip</name>
+        <message>
+            <source>Today</source>
+            <translation>今日</translation>
+        </message>
+        <message>
+            <source>This week</source>
+            <translation>本周</translation>
+        </message>
+        <message>
+            <source>This month</source>
+            <translation>本月</translation>
+        </message>
+        <message>
+            <source>Custom…</source>
+            <translation>自定义…</translation>
+        </message>
+        <message>
+            <source>&amp;Period</source>
+            <translation>时段(&amp;P)</translation>
+        </message>
+        <message>
+            <source>Valid orders / day</source>
+            <translation>日均有效订单</translation>
+        </message>
+        <message>
+            <source>Revenue</source>
+            <translation>收入</translation>
+        </message>
+        <message>
+            <source>Average order</source>
+            <translation>客单价</translation>
+        </message>
+        <message>
+            <source>Refund rate</source>
+            <translation>退票率</translation>
+        </message>
+        <message>
+            <source>Repeat buyers</source>
+            <translation>复购率</translation>
+        </message>
+        <message>
+            <source>{n} in {d} days</source>
+            <translation>{d} 天共 {n} 单</translation>
+        </message>
+    </context>
+    <context>
+        <name>RefundsPanel</name>
+        <message>
+            <source>Refund requests by hour</source>
+            <translation>分时退票申请</translation>
+        </message>
+        <message>
+            <source>Requests</source>
+            <translation>申请数</translation>
+        </message>
+        <message>
+            <source>Refunded</source>
+            <translation>退款金额</translation>
+        </message>
+        <message>
+            <source>Fees kept</source>
+            <translation>手续费</translation>
+        </message>
+        <message>
+            <source>Ticket kind</source>
+            <translation>票种类别</translation>
+        </message>
+        <message>
+            <source>Tickets</source>
+            <translation>票数</translation>
+        </message>
+        <message>
+            <source>Rule</source>
+            <translation>退票规则</translation>
+        </message>
+        <message>
+            <source>Intervention</source>
+            <translation>人工介入</translation>
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation>原因</translation>
+        </message>
+        <message>
+            <source>Amount</source>
+            <translation>金额</translation>
+        </message>
+        <message>
+            <source>{first} to {last}: {n} refund requests, {paid} paid back, {fee} in fees</source>
+            <translation>{first} 至 {last}：{n} 笔退票申请，退款 {paid}，手续费 {fee}</translation>
+        </message>
+        <message>
+            <source>Fee set by hand</source>
+            <translation>手工调整手续费</translation>
+        </message>
+        <message>
+            <source>Approval</source>
+            <translation>审批</translation>
+        </message>
+        <message>
+            <source>Force majeure</source>
+            <translation>不可抗力</translation>
+        </message>
+        <message>
+            <source>Whole payment</source>
+            <translation>整笔支付退回</translation>
+        </message>
+    </context>
+    <context>
+        <name>AnomaliesPanel</name>
+        <message>
+            <source>Kind</source>
+            <translation>异常类型</translation>
+        </message>
+        <message>
+            <source>Opened</source>
+            <translation>新增</translation>
+        </message>
+        <message>
+            <source>Share</source>
+            <translation>占比</translation>
+        </message>
+        <message>
+            <source>Still open</source>
+            <translation>未处理</translation>
+        </message>
+        <message>
+            <source>Resolved</source>
+            <translation>已解决</translation>
+        </message>
+        <message>
+            <source>Dismissed</source>
+            <translation>已忽略</translation>
+        </message>
+        <message>
+            <source>Median minutes to resolve</source>
+            <translation>处理时长中位数（分钟）</translation>
+        </message>
+        <message>
+            <source>Came back</source>
+            <translation>复发</translation>
+        </message>
+        <message>
+            <source>Order no.</source>
+            <translation>订单号</translation>
+        </message>
+        <message>
+            <source>Times</source>
+            <translation>次数</translation>
+        </message>
+        <message>
+            <source>Came back on the same order</source>
+            <translation>同一订单复发</translation>
+        </message>
+        <message>
+            <source>{first} to {last}: {opened} opened, {resolved} resolved</source>
+            <translation>{first} 至 {last}：新增 {opened} 条，解决 {resolved} 条</translation>
+        </message>
+    </context>
+    <context>
+        <name>DashboardView</name>
+        <message>
+            <source>Today</source>
+            <translation>今日看板</translation>
+        </message>
+        <message>
+            <source>Refund analytics</source>
+            <translation>退票分析</translation>
+        </message>
+        <message>
+            <source>Anomaly analytics</source>
+            <translation>异常分析</translation>
+        </message>
+        <message>
+            <source>F5 reloads · Alt+P chooses the period · Alt+1…3 choose a tab · the numbers follow the sales live</source>
+            <translation>F5 刷新 · Alt+P 选择时段 · Alt+1…3 切换页签 · 数据随销售实时更新</translation>
+        </message>
+        <message>
+            <source>Not connected to the central store: the reports are made there. F5 tries again.</source>
+            <translation>未连接中心服务器：报表由中心服务器生成。按 F5 重试。</translation>
+        </message>
+        <message>
+            <source>Not connected to the central store: the numbers below were read at {time} and are not live. F5 tries again.</source>
+            <translation>未连接中心服务器：以下数据读取于 {time}，不是实时数据。按 F5 重试。</translation>
+        </message>
+    </context>
+    <context>
+        <name>DashboardLoads</name>
+        <message>
+            <source>Not connected to the central store: the reports are made there.</source>
+            <translation>未连接中心服务器：报表由中心服务器生成。</translation>
+        </message>
+    </context>
 </TS>

@@ -63,14 +63,16 @@ def test_navigation_by_role(ctx, qtbot, role, screens):
     assert window.nav_titles() == screens
 
 
-def test_screens_not_built_yet_say_so(ctx, qtbot):
+def test_the_dashboard_is_built_and_says_when_no_store_is_connected(ctx, qtbot):
     from app.services.admin.auth import UserInfo
 
     ctx.user = UserInfo("supervisor", "supervisor", "supervisor")
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     page = window.show_screen("dashboard")
-    assert page.findChild(QLabel, "comingSoon").text() == "此功能将在后续版本提供。"
+    assert page.objectName() == "dashboardView"
+    assert page.findChild(QLabel, "comingSoon") is None
+    assert page.offline_label.text().startswith("未连接中心服务器")
 
 
 @pytest.mark.lang("en")
