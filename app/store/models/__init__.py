@@ -2,8 +2,8 @@
 
 from .accounts import SignInFailure
 from .base import Base
-from .closing import DayClose, SettlementLine
 from .catalog import Device, Inventory, LeaseRow, Setting, TicketTypeRow, User
+from .closing import DayClose, SettlementLine
 from .intake import ReceivedRequest
 from .ops import (
     AdminChange,
