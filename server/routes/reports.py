@@ -5,14 +5,24 @@ supervisors, finance and admins. Dates are venue-local `YYYY-MM-DD`; the service
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field
 
-from app.services.reports import anomaly_report, day_report, kpi_report, refund_report
+from app.services.reports import (
+    anomaly_report,
+    day_close,
+    day_report,
+    kpi_report,
+    refund_report,
+    settlements,
+)
 
 from ..deps import SUPERVISORS, AtVenue, Db, Now, require
 from ..tokens import Principal
 
 router = APIRouter()
 Reader = Annotated[Principal, Depends(require(*SUPERVISORS))]
+Closer = Annotated[Principal, Depends(require("finance", "admin"))]
+Finance = Annotated[Principal, Depends(require("finance"))]
 Day = Annotated[str | None, Query(alias="date", max_length=32)]
 From = Annotated[str | None, Query(alias="from", max_length=32)]
 To = Annotated[str | None, Query(alias="to", max_length=32)]
@@ -45,3 +55,35 @@ def anomalies(_: Reader, s: Db, venue: AtVenue, first: From = None,
               last: To = None) -> dict[str, Any]:
     """Anomalies by kind: opened, resolved, share, median minutes to resolve, came back."""
     return anomaly_report.anomaly_report(s, first, last, venue=venue)
+
+
+class SettlementFile(BaseModel):
+    """A settlement file: `source` (the channel or provider, e.g. `wechat`, `ota_meituan`)
+    and `csv`, its text with the header `order_no,txn_id,amount_fen,fee_fen,date`."""
+
+    source: str = Field(min_length=1, max_length=32)
+    csv: str = Field(min_length=1, max_length=20_000_000)
+
+
+@router.get("/reports/day-close")
+def day_close_report(_: Closer, s: Db, now: Now, venue: AtVenue,
+                     date: Day = None) -> dict[str, Any]:
+    """`{date, closed_by, closed_at, windows, methods, channels, totals, discrepancies,
+    late_entries, late_totals}` (finance, admin); a closed day shows its closed figures."""
+    return day_close.day_close(s, date, now=now, venue=venue)
+
+
+@router.post("/reports/day-close/{date}")
+def close(user: Finance, s: Db, now: Now, venue: AtVenue, date: str) -> dict[str, Any]:
+    """Finance closes the day (who, when); 409 `conflict` when it is already closed."""
+    return day_close.close_day(s, date, actor=user.username, now=now, venue=venue)
+
+
+@router.post("/reports/settlements")
+def import_settlements(user: Finance, s: Db, now: Now, body: SettlementFile) -> dict[str, Any]:
+    """Import one settlement file (finance). CSV columns: `order_no` (the store's order
+    number), `txn_id` (the provider's transaction id), `amount_fen`, `fee_fen` (integers,
+    fen), `date` (the settlement's local date, YYYY-MM-DD). → `{source, lines, matched,
+    unknown_order, amount_differs, skipped}`; a bad file: 422, nothing stored."""
+    return settlements.import_settlement(s, body.source, body.csv, actor=user.username,
+                                         now=now).to_dict()

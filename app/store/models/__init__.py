@@ -3,6 +3,7 @@
 from .accounts import SignInFailure
 from .base import Base
 from .catalog import Device, Inventory, LeaseRow, Setting, TicketTypeRow, User
+from .closing import DayClose, SettlementLine
 from .intake import ReceivedRequest
 from .ops import (
     AdminChange,
@@ -21,8 +22,8 @@ from .ops import (
 from .orders import Anomaly, AuditCheckpoint, Order, Payment, Refund, Ticket, TimelineEvent
 
 __all__ = [
-    "AdminChange", "ApiToken", "AppliedOp", "Anomaly", "AuditCheckpoint", "Base", "CashMovement", "ChangeLog", "Counter", "Device",
+    "AdminChange", "ApiToken", "AppliedOp", "Anomaly", "AuditCheckpoint", "Base", "CashMovement", "ChangeLog", "Counter", "DayClose", "Device",
     "IdempotencyKey", "Inventory", "LeaseRow", "Order", "OrderCounter", "OutboxOp", "Payment",
-    "PrintJobRow", "ReceivedRequest", "Refund", "Setting", "Shift", "SignInFailure", "SyncState", "Ticket",
+    "PrintJobRow", "ReceivedRequest", "Refund", "Setting", "Shift", "SettlementLine", "SignInFailure", "SyncState", "Ticket",
     "TicketTypeRow", "TimelineEvent", "User",
 ]

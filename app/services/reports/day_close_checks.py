@@ -1,0 +1,158 @@
+"""The discrepancies of a day close (DESIGN.md §15): what finance must look at before the
+day's money can be trusted, each `{kind, order_no, amount_fen, reason}` with a Chinese
+reason. Read inside the caller's transaction, as of now (a discrepancy resolved later
+disappears, also from a closed day):
+
+- `unsettled` / `ota_unsettled`: a wechat, alipay or OTA payment paid in that day that no
+  imported settlement line matched (OTA: the order's channel is an OTA);
+- `settlement_unknown_order` / `settlement_amount_differs`: a settlement line of that day
+  (its `date`) naming no order of the store, or an amount no payment of the order has;
+- `refund_processing`: a provider refund asked for by the end of the day and still
+  `processing` (wechat, alipay) or `submitted` (OTA);
+- `cash_refund_other_drawer`: a cash refund paid that day by a window other than the one
+  that sold the order (or for an order no window sold);
+- `shift_open`: a shift opened that day the store has not seen closed (amount: its expected
+  cash so far);
+- `sync_behind`: the window of such a shift — the store cannot see a window's outbox, so
+  it says when the last op of that window's devices arrived: anything after it (at least the
+  `shift_close`) is still on the window;
+- `payment_ticket_mismatch`: an order with money paid in that day whose paid-in payments do
+  not add up to the prices of its tickets (paid twice, paid short, tickets missing)."""
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.domain.money import format_fen
+from app.domain.venue import Venue
+from app.store.models import AppliedOp, Device, Order, Payment, Refund, SettlementLine, Ticket
+
+from . import measures
+from .periods import Period
+
+SETTLED_METHODS = ("wechat", "alipay", "ota")
+MATCHED = "matched"
+
+
+def discrepancies(session: Session, period: Period, shifts: list[dict[str, Any]],
+                  ) -> list[dict[str, Any]]:
+    """Every discrepancy of the day, in the order of the module docstring."""
+    return (_unsettled(session, period) + _bad_lines(session, period)
+            + _refunds_waiting(session, period) + _other_drawer(session, period)
+            + _open_shifts(session, shifts, period.venue) + _mismatched(session, period))
+
+
+def _d(kind: str, order_no: str | None, amount: int, reason: str) -> dict[str, Any]:
+    return {"kind": kind, "order_no": order_no, "amount_fen": int(amount), "reason": reason}
+
+
+def _unsettled(session: Session, period: Period) -> list[dict[str, Any]]:
+    settled = sa.select(SettlementLine.payment_id).where(
+        SettlementLine.status == MATCHED, SettlementLine.payment_id.is_not(None))
+    rows = session.execute(
+        sa.select(Order.order_no, Order.channel, Payment.method, Payment.amount_fen)
+        .join(Order, Order.order_id == Payment.order_id)
+        .where(measures.paid_in(period), Payment.method.in_(SETTLED_METHODS),
+               Payment.payment_id.not_in(settled))
+        .order_by(Payment.at, Payment.payment_no)).all()
+    out = []
+    for r in rows:
+        if r.channel.startswith("ota_"):
+            out.append(_d("ota_unsettled", r.order_no, r.amount_fen,
+                          f"OTA 订单已收款 {format_fen(r.amount_fen)}，渠道结算单中没有这笔"))
+        else:
+            out.append(_d("unsettled", r.order_no, r.amount_fen,
+                          f"{r.method} 已收款 {format_fen(r.amount_fen)}，支付机构结算单中没有这笔"))
+    return out
+
+
+def _bad_lines(session: Session, period: Period) -> list[dict[str, Any]]:
+    rows = session.execute(
+        sa.select(SettlementLine, Payment.amount_fen)
+        .outerjoin(Payment, Payment.payment_id == SettlementLine.payment_id)
+        .where(SettlementLine.settled_on == period.first, SettlementLine.status != MATCHED)
+        .order_by(SettlementLine.source, SettlementLine.order_no)).all()
+    out = []
+    for line, ours in rows:
+        if line.status == "unknown_order":
+            out.append(_d("settlement_unknown_order", line.order_no, line.amount_fen,
+                          f"{line.source} 结算单有 {format_fen(line.amount_fen)}（交易号 "
+                          f"{line.txn_id}），本系统没有这个订单"))
+        else:
+            have = "没有收款" if ours is None else f"收款 {format_fen(ours)}"
+            out.append(_d("settlement_amount_differs", line.order_no, line.amount_fen,
+                          f"{line.source} 结算 {format_fen(line.amount_fen)}，本系统该订单"
+                          f"{have}，金额不符"))
+    return out
+
+
+def _refunds_waiting(session: Session, period: Period) -> list[dict[str, Any]]:
+    rows = session.execute(
+        sa.select(Order.order_no, Refund.refund_no, Refund.status, Refund.method,
+                  Refund.amount_fen)
+        .join(Order, Order.order_id == Refund.order_id)
+        .where(Refund.status.in_(("processing", "submitted")), Refund.created_at < period.end)
+        .order_by(Refund.created_at, Refund.refund_no)).all()
+    word = {"processing": "支付机构退款处理中", "submitted": "已提交渠道，等待渠道退款"}
+    return [_d("refund_processing", r.order_no, r.amount_fen,
+               f"退款 {r.refund_no}（{r.method}）{word[r.status]}，钱还没有退回")
+            for r in rows]
+
+
+def _other_drawer(session: Session, period: Period) -> list[dict[str, Any]]:
+    rows = session.execute(
+        sa.select(Order.order_no, Order.terminal, Refund.paid_out_terminal, Refund.amount_fen)
+        .join(Order, Order.order_id == Refund.order_id)
+        .where(measures.refunded_in(period), Refund.method == "cash",
+               Refund.paid_out_terminal.is_not(None),
+               sa.or_(Order.terminal.is_(None), Order.terminal != Refund.paid_out_terminal))
+        .order_by(Refund.paid_out_at, Refund.refund_no)).all()
+    return [_d("cash_refund_other_drawer", r.order_no, r.amount_fen,
+               f"现金退款由终端 {r.paid_out_terminal} 的钱箱付出，订单"
+               + (f"由终端 {r.terminal} 售出" if r.terminal else "不是窗口售出"))
+            for r in rows]
+
+
+def _open_shifts(session: Session, shifts: list[dict[str, Any]],
+                 venue: Venue) -> list[dict[str, Any]]:
+    out = []
+    for s in shifts:
+        if s["closed_at"] is not None:
+            continue
+        opened = venue.local(datetime.fromisoformat(s["opened_at"])).strftime("%H:%M")
+        out.append(_d("shift_open", None, s["expected_fen"],
+                      f"终端 {s['terminal']} {s['clerk']} 的班次（{opened} 开班）还没有交班，"
+                      f"现金未清点"))
+        last = _last_op(session, s["terminal"])
+        when = venue.local(last).strftime("%m-%d %H:%M") if last else "从未"
+        out.append(_d("sync_behind", None, 0,
+                      f"终端 {s['terminal']} 最后一次同步操作在 {when}，之后的操作（至少交班）"
+                      f"还在窗口上，未同步到中心"))
+    return out
+
+
+def _last_op(session: Session, terminal: str) -> datetime | None:
+    return session.execute(
+        sa.select(sa.func.max(AppliedOp.applied_at))
+        .join(Device, Device.device_id == AppliedOp.device_id)
+        .where(Device.terminal == terminal)).scalar()
+
+
+def _mismatched(session: Session, period: Period) -> list[dict[str, Any]]:
+    touched = sa.select(Payment.order_id).where(measures.paid_in(period))
+    paid = (sa.select(Payment.order_id, sa.func.sum(Payment.amount_fen).label("fen"))
+            .where(Payment.status.in_(measures.PAID_IN), Payment.order_id.in_(touched))
+            .group_by(Payment.order_id).subquery())
+    priced = (sa.select(Ticket.order_id, sa.func.sum(Ticket.price_fen).label("fen"))
+              .where(Ticket.order_id.in_(touched)).group_by(Ticket.order_id).subquery())
+    rows = session.execute(
+        sa.select(Order.order_no, paid.c.fen, sa.func.coalesce(priced.c.fen, 0))
+        .join(paid, paid.c.order_id == Order.order_id)
+        .outerjoin(priced, priced.c.order_id == Order.order_id)
+        .where(paid.c.fen != sa.func.coalesce(priced.c.fen, 0))
+        .order_by(Order.order_no)).all()
+    return [_d("payment_ticket_mismatch", no, int(p) - int(t),
+               f"订单收款 {format_fen(int(p))}，票价合计 {format_fen(int(t))}，收款与门票不一致")
+            for no, p, t in rows]
