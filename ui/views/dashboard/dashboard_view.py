@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QTabWidget, QWidget
 
 from ui import tasks
 from ui.context import ClientContext
@@ -26,6 +26,14 @@ from ui.views.dashboard.refunds_panel import RefundsPanel
 from ui.views.dashboard.today_panel import TodayPanel
 from ui.views.page import Page
 
+
+def _scrolling(panel: QWidget) -> QScrollArea:
+    """The panel in a scroll area: charts keep their height on a small screen."""
+    area = QScrollArea()
+    area.setWidget(panel)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    return area
 
 class DashboardView(Page):
     def __init__(self, ctx: ClientContext, parent: QWidget | None = None,
@@ -50,7 +58,7 @@ class DashboardView(Page):
         for n, (panel, title) in enumerate(((self.today, self.tr("Today")),
                                             (self.refunds, self.tr("Refund analytics")),
                                             (self.anomalies, self.tr("Anomaly analytics")))):
-            self.tabs.addTab(panel, title)
+            self.tabs.addTab(_scrolling(panel), title)  # a 1366×768 desk sees all of it
             self.tabs.setTabToolTip(n, f"Alt+{n + 1}")
             QShortcut(QKeySequence(f"Alt+{n + 1}"), self,
                       lambda i=n: self.tabs.setCurrentIndex(i),
