@@ -119,6 +119,7 @@ def running_store(db_url: str, now: datetime, *, provider: RefundProvider | None
     try:
         yield Live(f"http://127.0.0.1:{port}/api/v1", db, clock, venue, provider)
     finally:
+        app.state.notifier.close()  # held long-polls answer now: uvicorn need not wait for them
         server.should_exit = True
         thread.join(10)
         db.dispose()
