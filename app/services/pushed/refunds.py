@@ -40,7 +40,12 @@ from app.services.refunds.refund_quotes import (
     quote_ticket,
     ticket_facts,
 )
-from app.services.refunds.refund_requests import complete, next_refund_no, return_stock
+from app.services.refunds.refund_requests import (
+    complete,
+    next_refund_no,
+    return_stock,
+    ticket_refunded,
+)
 from app.store.models import Order, Refund, Ticket
 
 from .payload import Fields, Pushed
@@ -252,9 +257,7 @@ def _record_new(session: Session, order: Order, op: OfflineRefund, venue: Venue,
               "above_paid": order.refunded_fen > order.paid_fen, "stock_returned": restored,
               "reason": op.reason}
     entries = [("refund.requested", detail), ("refund.succeeded", detail)]
-    entries += [("ticket.refunded", {"ticket_id": t.ticket_id, "code": t.code,
-                                     "name": t.name, "refund_no": refund.refund_no})
-                for t in moved]
+    entries += [ticket_refunded(t, refund.refund_no) for t in moved]
     timeline.append(session, order.order_id, entries, at=now, actor=actors.user(op.clerk),
                     source=SOURCE)
     if op.amount_fen > store.refund_fen:

@@ -26,7 +26,7 @@ from app.services.journal import timeline
 from app.services.journal.anomaly_log import open_anomaly
 from app.services.journal.order_state import changed, lock_order, tickets_of
 from app.services.journal.read_scope import REFUND_REFUSED, Scope
-from app.services.refunds.refund_requests import return_stock
+from app.services.refunds.refund_requests import return_stock, ticket_refunded
 from app.services.refunds.window_voids import sale_facts
 from app.store.models import Order, Refund
 
@@ -108,9 +108,7 @@ def _record(session: Session, order: Order, op: refunds.OfflineRefund,
               "stock_returned": restored, "store_check": broken.code if broken else "ok",
               "reason": op.reason}
     entries = [("sale.voided", detail), ("refund.succeeded", detail)]
-    entries += [("ticket.refunded", {"ticket_id": t.ticket_id, "code": t.code,
-                                     "name": t.name, "refund_no": refund.refund_no})
-                for t in moved]
+    entries += [ticket_refunded(t, refund.refund_no) for t in moved]
     timeline.append(session, order.order_id, entries, at=now, actor=actors.user(op.clerk),
                     source=SOURCE)
     if broken is not None and quote is not None:

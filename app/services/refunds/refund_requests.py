@@ -141,6 +141,12 @@ def complete(session: Session, order: Order, refund: Refund, *, actor: str, now:
     timeline.append(session, order.order_id, entries, at=now, actor=actor, source=source)
 
 
+def ticket_refunded(ticket: Ticket, refund_no: str) -> tuple[str, dict[str, Any]]:
+    """The timeline entry of one ticket refunded by `refund_no` (every refund route)."""
+    return ("ticket.refunded", {"ticket_id": ticket.ticket_id, "code": ticket.code,
+                                "name": ticket.name, "refund_no": refund_no})
+
+
 def _succeed(session: Session, order: Order, refund: Refund, tickets: Sequence[Ticket], *,
              now: datetime, today: Any) -> list[tuple[str, dict[str, Any]]]:
     """The money is back: tickets `refunded`, `refunded_fen` up, stock returned; the
@@ -151,8 +157,7 @@ def _succeed(session: Session, order: Order, refund: Refund, tickets: Sequence[T
             _move(t, "refund_start", now)
         if t.status == "refunding":
             _move(t, "refund_done", now)
-        entries.append(("ticket.refunded", {"ticket_id": t.ticket_id, "code": t.code,
-                                            "name": t.name, "refund_no": refund.refund_no}))
+        entries.append(ticket_refunded(t, refund.refund_no))
     order.refunded_fen += refund.amount_fen
     restored = return_stock(session, order, tickets, now, today)
     entries.insert(0, ("refund.succeeded", _detail(refund) | {"stock_returned": restored}))
