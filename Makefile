@@ -11,6 +11,8 @@ SYS_PKGS := fonts-wqy-microhei xvfb libegl1 libgl1 libxkbcommon0 libxkbcommon-x1
 	libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 \
 	libxcb-image0 libdbus-1-3 libfontconfig1
 QM := resources/i18n/menpiao_zh_CN.qm
+# The suite runs in one pytest process per core (pytest-xdist); PYTEST_ARGS="-n 0 tests/ui" for one.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: run test test-anyhour bench lint sysdeps venv emupos translations screenshots clean
 
