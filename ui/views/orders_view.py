@@ -218,7 +218,12 @@ class OrdersView(Page):
 
     # -- selection and detail -------------------------------------------------------------------
     def selected_row(self) -> int:
-        rows = self.table.selectionModel().selectedRows()
+        """The current row when selected (several may be: 批量标记异常), else the first."""
+        selection = self.table.selectionModel()
+        current = selection.currentIndex()
+        if current.isValid() and selection.isRowSelected(current.row()):
+            return current.row()
+        rows = selection.selectedRows()
         return rows[0].row() if rows else -1
 
     def move_selection(self, step: int) -> None:
