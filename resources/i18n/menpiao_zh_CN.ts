@@ -4057,12 +4057,12 @@ Give back {amount} in cash; its tickets will not be admitted. No fee.</source>
             <translation>需要连接中心服务器（当前离线）</translation>
         </message>
         <message>
-            <source>Flag selected anomalous…</source>
-            <translation>批量标记异常…</translation>
-        </message>
-        <message>
             <source>Select the orders to flag first.</source>
             <translation>请先选择要标记的订单。</translation>
+        </message>
+        <message>
+            <source>Flag selected anomalous… (Ctrl+M)</source>
+            <translation>批量标记异常…（Ctrl+M）</translation>
         </message>
     </context>
 </TS>

@@ -142,7 +142,7 @@ class BatchFlag:
         self.view = view
         self.dialog: FlagDialog | None = None
         view.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.button = QPushButton(translate("FlagDialog", "Flag selected anomalous…"))
+        self.button = QPushButton(translate("FlagDialog", "Flag selected anomalous… (Ctrl+M)"))
         self.button.setObjectName("batchFlag")
         self.button.setToolTip("Ctrl+M")
         self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
