@@ -415,3 +415,19 @@ class StoreClient:
 
     def close(self) -> None:
         self._http.close()
+
+    # -- actions from an order's detail (cancel unpaid, flag by hand) ----------------------
+
+    def cancel_order(self, order_no: str, key: str, reason: str | None = None
+                     ) -> dict[str, Any]:
+        """POST /orders/{order_no}/cancel {reason?} with the Idempotency-Key `key` → the
+        cancelled order (supervisor+; 409 `conflict` unless it is `pending_payment`)."""
+        body = {"reason": reason} if reason else {}
+        return self._request("POST", f"/orders/{_seg(order_no)}/cancel", json=body,
+                             headers={"Idempotency-Key": key})
+
+    def flag_orders(self, order_nos: list[str], category: str, reason: str) -> dict[str, Any]:
+        """POST /anomalies/flag {order_nos, category, reason} → {flagged: [{order_no,
+        anomaly_id, anomaly}], already: [order_no], unknown: [order_no]} (supervisor+)."""
+        return self._request("POST", "/anomalies/flag", json={
+            "order_nos": list(order_nos), "category": category, "reason": reason})

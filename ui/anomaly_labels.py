@@ -31,6 +31,7 @@ _KIND_EN = {
     "Refund not processed", "refund_failed": "Refund failed",
     "refund_inventory_not_restored": "Refund, stock not restored", "oversold": "Oversold",
     "price_mismatch": "Paid other than the price", "refund_mismatch": "Refund above the quote",
+    "manual_flag": "Flagged by hand",
 }
 _CATEGORY_EN = {"payment": "Payment", "redemption": "Redemption", "refund": "Refund",
                 "inventory": "Inventory"}
@@ -160,6 +161,7 @@ def _evidence_names() -> dict[str, str]:
         "uses_left": translate("AnomalyLabels", "Uses left"),
         "total_fen": translate("AnomalyLabels", "Total"),
         "note": translate("AnomalyLabels", "Note"),
+        "flagged_by": translate("AnomalyLabels", "Flagged by"),
         "action": translate("AnomalyLabels", "Fix"),
     }
 

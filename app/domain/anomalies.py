@@ -21,6 +21,10 @@ class AnomalyStatus(StrEnum):
     DISMISSED = "dismissed"
 
 
+MANUAL_FLAG = "manual_flag"
+FLAG_REASON_MAX = 200  # characters of a manual flag's reason
+
+
 @dataclass(frozen=True)
 class Kind:
     code: str
@@ -48,6 +52,9 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     # recorded and flagged; a supervisor finds out why and notes it.
     Kind("price_mismatch", Category.PAYMENT, ("mark_resolved",), "售价与定价不符"),
     Kind("refund_mismatch", Category.REFUND, ("mark_resolved",), "退款超出应退"),
+    # A supervisor's own judgement (seed 000 批量标记异常): raised by hand with a reason, in
+    # the category the supervisor chose (this one is the default), resolved by hand.
+    Kind(MANUAL_FLAG, Category.PAYMENT, ("mark_resolved",), "人工标记异常"),
 )}
 
 CATEGORY_LABELS_ZH = {"payment": "支付", "redemption": "核销", "refund": "退款",
@@ -61,10 +68,11 @@ MONEY_MOVING_FIXES = frozenset({"refund_payment", "refund_duplicate", "retry_ref
 NOTE_REQUIRED_FIXES = frozenset({"mark_resolved", "change_refund_method"})
 
 
-def priority(kind: str, amount_fen: int, detected_at: datetime, now: datetime) -> int:
+def priority(kind: str, amount_fen: int, detected_at: datetime, now: datetime,
+             category: str | None = None) -> int:
     """Higher first: category weight, then amount (up to +900 at ¥900), then age (+1 per 10 min,
-    up to +500)."""
-    weight = _CATEGORY_WEIGHT[KINDS[kind].category]
+    up to +500). `category`: the anomaly's own, when it is not its kind's (a manual flag)."""
+    weight = _CATEGORY_WEIGHT[Category(category) if category else KINDS[kind].category]
     money = min(max(amount_fen, 0) // 100, 900)
     age = min(max(now - detected_at, timedelta(0)) // timedelta(minutes=10), 500)
     return weight + money + age

@@ -560,6 +560,10 @@
             <source>Uses left</source>
             <translation>剩余次数</translation>
         </message>
+        <message>
+            <source>Flagged by</source>
+            <translation>标记人</translation>
+        </message>
     </context>
     <context>
         <name>AnomalyQueueModel</name>
@@ -668,11 +672,11 @@
             <translation>此账号尚未在本窗口联网登录过，无法离线核对密码。请在网络恢复后登录。</translation>
         </message>
         <message>
-            <source>The central store does not accept this window as a device (not registered, deactivated, or a wrong device secret). Check 「This window&apos;s device…」 with an administrator.</source>
+            <source>The central store does not accept this window as a device (not registered, deactivated, or a wrong device secret). Check 「This window's device…」 with an administrator.</source>
             <translation>中心服务器不接受本窗口设备（未登记、已停用或设备密钥错误）。请与管理员一起检查「本窗口设备…」。</translation>
         </message>
         <message>
-            <source>This window&apos;s device…</source>
+            <source>This window's device…</source>
             <translation>本窗口设备…</translation>
         </message>
         <message>
@@ -958,7 +962,7 @@
     <context>
         <name>PrintJobsPanel</name>
         <message>
-            <source>Print the tickets and receipt of this window&apos;s last sale, {order_no}, again, marked as a reprint</source>
+            <source>Print the tickets and receipt of this window's last sale, {order_no}, again, marked as a reprint</source>
             <translation>重新打印本窗口上一单 {order_no} 的门票和小票（标注“重打”）</translation>
         </message>
         <message>
@@ -1713,7 +1717,7 @@
             <translation>{clerk} 的班次尚未交班。请清点钱箱、填写原因后代为交班。</translation>
         </message>
         <message>
-            <source>This shift is {clerk}&apos;s and is still open. Only {clerk} or a supervisor can close it: ask a supervisor to take it over.</source>
+            <source>This shift is {clerk}'s and is still open. Only {clerk} or a supervisor can close it: ask a supervisor to take it over.</source>
             <translation>本窗口的班次由 {clerk} 开班，尚未交班。只有 {clerk} 本人或主管可以交班，请找主管代为交班。</translation>
         </message>
         <message>
@@ -1721,7 +1725,7 @@
             <translation>请填写代交班原因。</translation>
         </message>
         <message>
-            <source>Z report of {clerk}&apos;s shift closed {closed} printed again (reprint {n}).</source>
+            <source>Z report of {clerk}'s shift closed {closed} printed again (reprint {n}).</source>
             <translation>已补打 {clerk} 于 {closed} 交班的 Z 报表（重打 {n}）。</translation>
         </message>
         <message>
@@ -1784,11 +1788,11 @@
             <translation>票码</translation>
         </message>
         <message>
-            <source>Scan or type (code, order no., today&apos;s 4-digit tail, phone), Enter · ↑/↓ and Space tick tickets, Ctrl+A all · Enter to the reason · Enter confirms</source>
+            <source>Scan or type (code, order no., today's 4-digit tail, phone), Enter · ↑/↓ and Space tick tickets, Ctrl+A all · Enter to the reason · Enter confirms</source>
             <translation>扫码或输入（票码、订单号、今日单号后四位、手机号）后回车 · ↑/↓ 选票，空格勾选，Ctrl+A 全选 · 回车到退票原因 · 回车确认</translation>
         </message>
         <message>
-            <source>Today&apos;s order {no} of this window. {n} more orders have a phone ending in these digits: type the whole phone to see them.</source>
+            <source>Today's order {no} of this window. {n} more orders have a phone ending in these digits: type the whole phone to see them.</source>
             <translation>已找到本窗口今日订单 {no}。另有 {n} 个订单的手机尾号是这几位，输入完整手机号可查看。</translation>
         </message>
         <message>
@@ -3325,7 +3329,7 @@ Give back {amount} in cash; its tickets will not be admitted. No fee.</source>
             <translation>已删除节假日，按 Ctrl+S 保存规则。</translation>
         </message>
         <message>
-            <source>Holidays: a same-day refund costs the holiday&apos;s rate</source>
+            <source>Holidays: a same-day refund costs the holiday's rate</source>
             <translation>节假日：当天退票按节假日费率收取手续费</translation>
         </message>
         <message>
@@ -3685,7 +3689,7 @@ Give back {amount} in cash; its tickets will not be admitted. No fee.</source>
             <translation>分时订单</translation>
         </message>
         <message>
-            <source>Status of today&apos;s orders</source>
+            <source>Status of today's orders</source>
             <translation>今日订单状态</translation>
         </message>
         <message>
@@ -3902,6 +3906,163 @@ Give back {amount} in cash; its tickets will not be admitted. No fee.</source>
         <message>
             <source>Not connected to the central store: the reports are made there.</source>
             <translation>未连接中心服务器：报表由中心服务器生成。</translation>
+        </message>
+    </context>
+    <context>
+        <name>OrderActions</name>
+        <message>
+            <source>The order is cancelled</source>
+            <translation>订单已取消</translation>
+        </message>
+        <message>
+            <source>The order is not paid</source>
+            <translation>订单未支付</translation>
+        </message>
+        <message>
+            <source>No valid ticket left to refund</source>
+            <translation>没有可退的有效票</translation>
+        </message>
+        <message>
+            <source>No valid ticket to reprint</source>
+            <translation>没有可重打的有效票</translation>
+        </message>
+        <message>
+            <source>A payment has started: wait for its result, or fix the order's payment anomaly</source>
+            <translation>订单已开始支付：请等待支付结果，或处理该订单的支付异常</translation>
+        </message>
+        <message>
+            <source>Only an unpaid order can be cancelled</source>
+            <translation>只有待支付的订单可以取消</translation>
+        </message>
+        <message>
+            <source>The order has no open anomaly</source>
+            <translation>订单没有未处理的异常</translation>
+        </message>
+        <message>
+            <source>Your role does not refund</source>
+            <translation>你的角色不办理退票</translation>
+        </message>
+        <message>
+            <source>Your role does not print tickets</source>
+            <translation>你的角色不打印门票</translation>
+        </message>
+        <message>
+            <source>Your role does not work the anomaly queue</source>
+            <translation>你的角色不处理异常队列</translation>
+        </message>
+        <message>
+            <source>Only a supervisor may do this</source>
+            <translation>只有主管可以执行此操作</translation>
+        </message>
+        <message>
+            <source>Needs the central store (offline now)</source>
+            <translation>需要连接中心服务器（当前离线）</translation>
+        </message>
+    </context>
+    <context>
+        <name>OrderActionsBar</name>
+        <message>
+            <source>&amp;Refund…</source>
+            <translation>退票(&amp;R)…</translation>
+        </message>
+        <message>
+            <source>Re&amp;print tickets</source>
+            <translation>重打门票(&amp;P)</translation>
+        </message>
+        <message>
+            <source>Cancel order (&amp;X)</source>
+            <translation>取消订单(&amp;X)</translation>
+        </message>
+        <message>
+            <source>See &amp;anomaly</source>
+            <translation>查看异常(&amp;A)</translation>
+        </message>
+        <message>
+            <source>Flag anomalous (&amp;M)…</source>
+            <translation>标记异常(&amp;M)…</translation>
+        </message>
+        <message>
+            <source>Open the order from the main window</source>
+            <translation>请从主窗口打开订单</translation>
+        </message>
+        <message>
+            <source>This window has not received the anomaly yet; try again in a moment.</source>
+            <translation>本窗口尚未收到这条异常，请稍后再试。</translation>
+        </message>
+        <message>
+            <source>Tickets sent to the printer, marked reprint {n}.</source>
+            <translation>门票已送打印机，标记为重打 {n}。</translation>
+        </message>
+        <message>
+            <source>Cancel order</source>
+            <translation>取消订单</translation>
+        </message>
+        <message>
+            <source>Cancel unpaid order {no}? Its tickets become void and their stock is released.</source>
+            <translation>取消未支付订单 {no}？其门票将作废，库存将释放。</translation>
+        </message>
+        <message>
+            <source>Order {no} cancelled; its stock is released.</source>
+            <translation>订单 {no} 已取消，库存已释放。</translation>
+        </message>
+    </context>
+    <context>
+        <name>FlagDialog</name>
+        <message>
+            <source>Flagged {n} orders, {m} already flagged</source>
+            <translation>已标记 {n} 单，{m} 单已有标记</translation>
+        </message>
+        <message>
+            <source>; not found: {nos}</source>
+            <translation>；未找到：{nos}</translation>
+        </message>
+        <message>
+            <source>Flag anomalous</source>
+            <translation>标记异常</translation>
+        </message>
+        <message>
+            <source>What is wrong (required, up to 200 characters)</source>
+            <translation>异常原因（必填，最多 200 字）</translation>
+        </message>
+        <message>
+            <source>Flag</source>
+            <translation>标记</translation>
+        </message>
+        <message>
+            <source>Orders</source>
+            <translation>订单</translation>
+        </message>
+        <message>
+            <source>&amp;Category</source>
+            <translation>异常类别(&amp;C)</translation>
+        </message>
+        <message>
+            <source>&amp;Reason</source>
+            <translation>原因(&amp;R)</translation>
+        </message>
+        <message>
+            <source> and {n} more</source>
+            <translation> 等另外 {n} 单</translation>
+        </message>
+        <message>
+            <source>{n} orders: {list}</source>
+            <translation>{n} 单：{list}</translation>
+        </message>
+        <message>
+            <source>Enter the reason first.</source>
+            <translation>请先填写原因。</translation>
+        </message>
+        <message>
+            <source>Needs the central store (offline now)</source>
+            <translation>需要连接中心服务器（当前离线）</translation>
+        </message>
+        <message>
+            <source>Select the orders to flag first.</source>
+            <translation>请先选择要标记的订单。</translation>
+        </message>
+        <message>
+            <source>Flag selected anomalous… (Ctrl+M)</source>
+            <translation>批量标记异常…（Ctrl+M）</translation>
         </message>
     </context>
 </TS>

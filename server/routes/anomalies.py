@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.domain import actors
-from app.services.anomalies import anomaly_fixes, anomaly_queue
+from app.services.anomalies import anomaly_fixes, anomaly_queue, manual_flags
 from app.services.journal import orders
 
 from ..deps import AtVenue, Db, Now, current_user
@@ -75,6 +75,28 @@ def close_many(body: BatchBody, user: Fixer, s: Db, now: Now, venue: AtVenue
                                      role=user.role, note=body.note, now=now, venue=venue)
     closed = sum(1 for i in items if i.outcome in ("resolved", "dismissed"))
     return {"results": [asdict(i) for i in items], "closed": closed}
+
+
+class FlagBody(BaseModel):
+    """POST /anomalies/flag."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    order_nos: Annotated[list[text(64, min_length=1)],
+                         Field(min_length=1, max_length=manual_flags.MAX_ORDERS)]
+    category: text(16) = "payment"
+    reason: text(1000)  # blank or over 200 characters: refused in Chinese by the service
+
+
+@router.post("/anomalies/flag")
+def flag_orders(body: FlagBody, user: Fixer, s: Db, now: Now) -> dict[str, Any]:
+    """Flag orders anomalous by hand (`manual_flag`, in `category`, with `reason`):
+    `{flagged: [{order_no, anomaly_id, anomaly}], already: [order_no], unknown: [order_no]}`;
+    an order with an open manual flag is `already`."""
+    done = manual_flags.flag_orders(s, body.order_nos, category=body.category,
+                                    reason=body.reason, actor=user.username, role=user.role,
+                                    now=now)
+    return asdict(done)
 
 
 @router.get("/anomalies/{anomaly_id}")

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,9 +16,9 @@ from app.domain.money import MAX_FEN
 from app.services.journal import orders, read_scope
 from app.services.keyed import keyed_requests
 from app.services.lookup import search
-from app.services.sales import selling
+from app.services.sales import order_cancel, selling
 
-from ..deps import SUPERVISORS, AtVenue, Db, Now, Staff
+from ..deps import SUPERVISORS, AtVenue, Db, Now, Staff, require
 from ..fields import NO_NUL, code_path, text
 from ..tokens import Principal
 
@@ -156,3 +156,29 @@ def get_timeline(order_no: OrderNo, user: Staff, s: Db) -> dict[str, Any]:
     read_scope.check_order(s, scope_of(user), order_no)
     events, verified = orders.timeline(s, order_no)
     return {"events": events, "verified": verified}
+
+
+class CancelBody(BaseModel):
+    """POST /orders/{order_no}/cancel."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: text(order_cancel.REASON_MAX) | None = None
+
+
+Supervisor = Annotated[Principal, Depends(require(*SUPERVISORS))]
+
+
+@router.post("/orders/{order_no}/cancel")
+def cancel_order(order_no: OrderNo, user: Supervisor, s: Db, now: Now,
+                 idempotency_key: IdemKey = None, body: CancelBody | None = None,
+                 ) -> JSONResponse:
+    """Cancel an unpaid (`pending_payment`) order, supervisor+: its tickets void, its units
+    back, `order.cancelled` on its timeline → the order. 409 `conflict` for any other
+    status; the same Idempotency-Key answers the same order again (`Idempotent-Replayed`)."""
+    reason = (body.reason or "").strip() if body is not None else ""
+    done = order_cancel.cancel_unpaid(s, order_no, username=user.username,
+                                      key=keyed_requests.check_key(idempotency_key),
+                                      reason=reason or None, now=now)
+    headers = {"Idempotent-Replayed": "true"} if done.replayed else None
+    return JSONResponse(done.order, headers=headers)

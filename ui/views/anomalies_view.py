@@ -255,6 +255,14 @@ class AnomaliesView(Page):
         self.order_dialog.finished.connect(self._order_closed)
         self.order_dialog.open()
 
+    def show_anomaly(self, anomaly_id: str) -> None:
+        """Select `anomaly_id` on the All tab (an order's 查看异常)."""
+        if self.tabs.currentIndex() != 0:
+            self.tabs.setCurrentIndex(0)
+        self._place = (anomaly_id, 0)
+        self._changed_ids.add(anomaly_id)
+        self.model.refresh()
+
     def _order_closed(self, _result: int) -> None:
         self.order_dialog = None
         self.table.setFocus()

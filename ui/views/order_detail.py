@@ -36,6 +36,7 @@ from ui.message_label import MessageLabel
 from ui.models.orders_model import ANOMALY_COLOR, channel_label, status_label
 from ui.models.table_model import RowsModel
 from ui.store_reads import TimelineResult, load_timeline, store_online
+from ui.views.order_actions import OrderActionsBar
 from ui.views.page import make_table
 from ui.views.timeline_panel import TimelinePanel
 
@@ -84,13 +85,20 @@ class OrderDetailDialog(QDialog):
                               (self.devices, self.tr("Devices"))):
             self.tabs.addTab(widget, title)
         self.message = MessageLabel()
+        self.actions_bar = OrderActionsBar(ctx, order, self)
+        self.actions_bar.message.connect(self.message.show_message)
+        self.actions_bar.order_changed.connect(self.order_changed)
+        self.actions_bar.leaving.connect(self.close)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(self._summary())
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.actions_bar, 1)
+        bottom.addWidget(buttons)
+        layout.addLayout(bottom)
         self.tickets.setFocus()
         self.load_timeline()
 
@@ -100,10 +108,9 @@ class OrderDetailDialog(QDialog):
     # -- summary --------------------------------------------------------------------------------
     def _summary(self) -> QFormLayout:
         o, form = self.order, QFormLayout()
-        status = QLabel(status_label(o.get("display_status") or o["status"]))
+        self.status_label = status = QLabel()
         status.setObjectName("detailStatus")
-        if o.get("display_status") == "anomaly":
-            status.setStyleSheet(f"color: {ANOMALY_COLOR}; font-weight: bold;")
+        self._show_status()
         window = " · ".join(x for x in (o.get("terminal"), o.get("clerk")) if x)
         form.addRow(self.tr("Order no."), QLabel(o["order_no"]))
         form.addRow(self.tr("Channel"), QLabel(channel_label(o["channel"])))
@@ -118,6 +125,20 @@ class OrderDetailDialog(QDialog):
             refunded=format_fen(o["refunded_fen"]))
         form.addRow(self.tr("Amount"), QLabel(money))
         return form
+
+    def _show_status(self) -> None:
+        o = self.order
+        self.status_label.setText(status_label(o.get("display_status") or o["status"]))
+        self.status_label.setStyleSheet(f"color: {ANOMALY_COLOR}; font-weight: bold;"
+                                        if o.get("display_status") == "anomaly" else "")
+
+    def order_changed(self, order: dict[str, Any]) -> None:
+        """An action changed the order: its status, its tickets, the actions, the timeline."""
+        self.order = order
+        self._show_status()
+        self.tickets.setModel(self._ticket_model())
+        self.actions_bar.set_order(order)
+        self.load_timeline()
 
     def _customer_row(self) -> QWidget:
         c = self.order.get("customer") or {}

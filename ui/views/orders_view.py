@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from app.services.lookup.search import CHANNELS, OrderFilters
 from ui.context import ClientContext
 from ui.models.orders_model import OrdersModel, channel_label, status_label
+from ui.views.flag_dialog import BatchFlag
 from ui.views.order_detail import OrderDetailDialog
 from ui.views.page import Page, make_table
 
@@ -134,9 +135,11 @@ class OrdersView(Page):
         self.table.doubleClicked.connect(lambda index: self.open_detail(index.row()))
         self.count = QLabel()
         self.count.setObjectName("hint")
+        self.batch_flag = BatchFlag(self)  # Ctrl/Shift-click or Ctrl+A, then Ctrl+M
         bottom = QHBoxLayout()
         bottom.addWidget(self.count)
         bottom.addWidget(self.message, 1)
+        bottom.addWidget(self.batch_flag.button)
         self.lay_out([top, (self.table, 1), bottom],
                      keys=self.tr("Ctrl+F search · scan a ticket code · Enter search, then open "
                                   "· ↑/↓ move · Esc close or clear · Alt+C channel · Alt+S "
@@ -215,7 +218,12 @@ class OrdersView(Page):
 
     # -- selection and detail -------------------------------------------------------------------
     def selected_row(self) -> int:
-        rows = self.table.selectionModel().selectedRows()
+        """The current row when selected (several may be: 批量标记异常), else the first."""
+        selection = self.table.selectionModel()
+        current = selection.currentIndex()
+        if current.isValid() and selection.isRowSelected(current.row()):
+            return current.row()
+        rows = selection.selectedRows()
         return rows[0].row() if rows else -1
 
     def move_selection(self, step: int) -> None:

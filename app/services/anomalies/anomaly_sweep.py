@@ -212,15 +212,15 @@ def refresh_priorities(session: Session, *, now: datetime) -> int:
     with session.begin():
         rows = session.execute(
             sa.select(Anomaly.anomaly_id, Anomaly.kind, Anomaly.detected_at, Anomaly.priority,
-                      amount).where(Anomaly.status == str(AnomalyStatus.OPEN))
+                      amount, Anomaly.category).where(Anomaly.status == str(AnomalyStatus.OPEN))
             # one being fixed right now (a provider call may take seconds) ages next round
             .with_for_update(skip_locked=True)).all()
         changed = []
-        for anomaly_id, kind, detected_at, old, fen in rows:
+        for anomaly_id, kind, detected_at, old, fen, category in rows:
             if kind not in KINDS:
                 continue
             fen = _amount(fen)
-            new = priority(kind, fen or 0, detected_at, now)
+            new = priority(kind, fen or 0, detected_at, now, category)
             new = new if fen is not None else max(new, old)
             if new != old:
                 changed.append({"a_id": anomaly_id, "a_priority": new})

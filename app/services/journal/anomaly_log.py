@@ -32,10 +32,13 @@ def _insert(session: Session, values: dict[str, Any]) -> bool:
 
 def open_anomaly(session: Session, kind: str, *, order_id: str | None = None,
                  order_no: str | None = None, reason: str, evidence: Mapping[str, Any],
-                 amount_fen: int = 0, now: datetime, dedupe_key: str) -> str | None:
+                 amount_fen: int = 0, now: datetime, dedupe_key: str,
+                 category: str | None = None, actor: str = actors.SYSTEM) -> str | None:
     """Open an anomaly of `kind` (category, fixes and priority from the catalogue) inside the
     caller's transaction; the new anomaly_id, or None when one with `dedupe_key` already
-    exists (nothing is written then). The evidence always has `amount_fen` (the caller's,
+    exists (nothing is written then). `category`: the anomaly's own when it is not its
+    kind's (a manual flag); `actor`: who raised it (the system, or a supervisor's flag). The
+    evidence always has `amount_fen` (the caller's,
     else `amount_fen`): the sweep recomputes the priority from it as the anomaly ages.
 
     With an order (`order_id`, or an `order_no` that names one; an unknown `order_no` is
@@ -43,24 +46,25 @@ def open_anomaly(session: Session, kind: str, *, order_id: str | None = None,
     `anomaly.detected` (actor `system`, source `server`), its version is bumped and it is
     touched for the changes feed (its display status turns `anomaly`)."""
     spec = KINDS[kind]
+    category = category or str(spec.category)
     evidence = {"amount_fen": amount_fen} | dict(evidence)  # the money part of the priority
     order = _order(session, order_id, order_no)
     anomaly_id = new_id()
     inserted = _insert(session, {
-        "anomaly_id": anomaly_id, "kind": kind, "category": str(spec.category),
+        "anomaly_id": anomaly_id, "kind": kind, "category": category,
         "order_id": order.order_id if order else None,
         "order_no": order.order_no if order else None, "dedupe_key": dedupe_key,
         "reason": reason, "evidence": dict(evidence),
-        "priority": priority(kind, amount_fen, now, now), "status": str(AnomalyStatus.OPEN),
+        "priority": priority(kind, amount_fen, now, now, category), "status": str(AnomalyStatus.OPEN),
         "fixes": list(spec.fixes), "detected_at": now, "version": 1})
     if not inserted:
         return None
     changes.touch(session, "anomaly", anomaly_id, now=now)
     if order is not None:
         timeline.append(session, order.order_id, [("anomaly.detected", {
-            "anomaly_id": anomaly_id, "kind": kind, "category": str(spec.category),
+            "anomaly_id": anomaly_id, "kind": kind, "category": category,
             "reason": reason, "evidence": public_evidence(evidence)})],
-            at=now, actor=actors.SYSTEM, source=SOURCE)
+            at=now, actor=actor, source=SOURCE)
         order.version += 1
         order.updated_at = now
         changes.touch(session, "order", order.order_id, now=now)

@@ -12,13 +12,17 @@ def test_catalogue_matches_design_table():
         "paid_no_order", "payment_failed_order_open", "duplicate_payment",
         "paid_inventory_not_deducted", "redeem_failed", "duplicate_redemption",
         "redeemed_after_refund", "refund_not_processed", "refund_failed",
-        "refund_inventory_not_restored", "oversold", "price_mismatch", "refund_mismatch"}
+        "refund_inventory_not_restored", "oversold", "price_mismatch", "refund_mismatch",
+        "manual_flag"}
     assert KINDS["duplicate_payment"].fixes == ("refund_duplicate",)
     assert KINDS["oversold"].category is Category.INVENTORY
     assert (KINDS["price_mismatch"].category, KINDS["price_mismatch"].fixes) == (
         Category.PAYMENT, ("mark_resolved",))
     assert (KINDS["refund_mismatch"].category, KINDS["refund_mismatch"].fixes) == (
         Category.REFUND, ("mark_resolved",))
+    assert (KINDS["manual_flag"].category, KINDS["manual_flag"].fixes,
+            KINDS["manual_flag"].label_zh) == (Category.PAYMENT, ("mark_resolved",),
+                                               "人工标记异常")
 
 
 def test_priority_orders_by_category_then_amount_then_age():
@@ -28,6 +32,12 @@ def test_priority_orders_by_category_then_amount_then_age():
     assert priority("redeem_failed", 20000, NOW, NOW) > priority("redeem_failed", 100, NOW, NOW)
     older = priority("redeem_failed", 100, NOW - timedelta(hours=1), NOW)
     assert older > priority("redeem_failed", 100, NOW, NOW)
+
+
+def test_a_manual_flag_weighs_as_the_category_chosen():
+    assert priority("manual_flag", 0, NOW, NOW) == 4000  # payment, the kind's default
+    assert priority("manual_flag", 0, NOW, NOW, "inventory") == 1000
+    assert priority("manual_flag", 500, NOW, NOW, "refund") == 3005
 
 
 @pytest.mark.parametrize(("evidence", "devices"), [
