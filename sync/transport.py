@@ -415,3 +415,18 @@ class StoreClient:
 
     def close(self) -> None:
         self._http.close()
+
+    # -- the order search (DESIGN.md §8): what the caller may read ------------------------------
+
+    def search_orders(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """GET /orders?… → {orders (masked Order JSON, newest first), next_cursor}; `channel`
+        and `status` may be several values, comma-separated. Blank values are left out."""
+        return self._request("GET", "/orders", params=_present(params))
+
+    def order_summary(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """GET /orders/summary?… (the filters of `search_orders`) → {orders, amount_fen}."""
+        return self._request("GET", "/orders/summary", params=_present(params))
+
+
+def _present(params: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in params.items() if v is not None and v != ""}
