@@ -668,11 +668,11 @@
             <translation>此账号尚未在本窗口联网登录过，无法离线核对密码。请在网络恢复后登录。</translation>
         </message>
         <message>
-            <source>The central store does not accept this window as a device (not registered, deactivated, or a wrong device secret). Check 「This window&apos;s device…」 with an administrator.</source>
+            <source>The central store does not accept this window as a device (not registered, deactivated, or a wrong device secret). Check 「This window's device…」 with an administrator.</source>
             <translation>中心服务器不接受本窗口设备（未登记、已停用或设备密钥错误）。请与管理员一起检查「本窗口设备…」。</translation>
         </message>
         <message>
-            <source>This window&apos;s device…</source>
+            <source>This window's device…</source>
             <translation>本窗口设备…</translation>
         </message>
         <message>
@@ -958,7 +958,7 @@
     <context>
         <name>PrintJobsPanel</name>
         <message>
-            <source>Print the tickets and receipt of this window&apos;s last sale, {order_no}, again, marked as a reprint</source>
+            <source>Print the tickets and receipt of this window's last sale, {order_no}, again, marked as a reprint</source>
             <translation>重新打印本窗口上一单 {order_no} 的门票和小票（标注“重打”）</translation>
         </message>
         <message>
@@ -1545,6 +1545,18 @@
             <source>Ordered at</source>
             <translation>下单时间</translation>
         </message>
+        <message>
+            <source>Customer</source>
+            <translation>客户</translation>
+        </message>
+        <message>
+            <source>Tickets</source>
+            <translation>票种</translation>
+        </message>
+        <message>
+            <source>Payment</source>
+            <translation>支付</translation>
+        </message>
     </context>
     <context>
         <name>OrdersView</name>
@@ -1591,6 +1603,22 @@
         <message>
             <source>{n} orders</source>
             <translation>共 {n} 单</translation>
+        </message>
+        <message>
+            <source>Order no., ticket code (scan it), phone tail or name</source>
+            <translation>订单号、票码（可扫码）、手机尾号或姓名</translation>
+        </message>
+        <message>
+            <source>Ctrl+F search (as you type) · scan a ticket code · Enter search, then open · ↑/↓ move · Esc close or clear · Alt+C channel · Alt+S status · Alt+T ticket type · Alt+O order date · Alt+D visit date</source>
+            <translation>Ctrl+F 搜索（边输边查）· 扫票码 · Enter 查询，再按打开 · ↑/↓ 移动 · Esc 关闭或清空 · Alt+C 渠道 · Alt+S 状态 · Alt+T 票种 · Alt+O 下单日期 · Alt+D 游玩日期</translation>
+        </message>
+        <message>
+            <source>{n} orders, total {amount}</source>
+            <translation>共 {n} 单，合计 {amount}</translation>
+        </message>
+        <message>
+            <source> ({shown} shown, more below)</source>
+            <translation>（已显示 {shown} 单，向下还有更多）</translation>
         </message>
     </context>
     <context>
@@ -1713,7 +1741,7 @@
             <translation>{clerk} 的班次尚未交班。请清点钱箱、填写原因后代为交班。</translation>
         </message>
         <message>
-            <source>This shift is {clerk}&apos;s and is still open. Only {clerk} or a supervisor can close it: ask a supervisor to take it over.</source>
+            <source>This shift is {clerk}'s and is still open. Only {clerk} or a supervisor can close it: ask a supervisor to take it over.</source>
             <translation>本窗口的班次由 {clerk} 开班，尚未交班。只有 {clerk} 本人或主管可以交班，请找主管代为交班。</translation>
         </message>
         <message>
@@ -1721,7 +1749,7 @@
             <translation>请填写代交班原因。</translation>
         </message>
         <message>
-            <source>Z report of {clerk}&apos;s shift closed {closed} printed again (reprint {n}).</source>
+            <source>Z report of {clerk}'s shift closed {closed} printed again (reprint {n}).</source>
             <translation>已补打 {clerk} 于 {closed} 交班的 Z 报表（重打 {n}）。</translation>
         </message>
         <message>
@@ -1784,11 +1812,11 @@
             <translation>票码</translation>
         </message>
         <message>
-            <source>Scan or type (code, order no., today&apos;s 4-digit tail, phone), Enter · ↑/↓ and Space tick tickets, Ctrl+A all · Enter to the reason · Enter confirms</source>
+            <source>Scan or type (code, order no., today's 4-digit tail, phone), Enter · ↑/↓ and Space tick tickets, Ctrl+A all · Enter to the reason · Enter confirms</source>
             <translation>扫码或输入（票码、订单号、今日单号后四位、手机号）后回车 · ↑/↓ 选票，空格勾选，Ctrl+A 全选 · 回车到退票原因 · 回车确认</translation>
         </message>
         <message>
-            <source>Today&apos;s order {no} of this window. {n} more orders have a phone ending in these digits: type the whole phone to see them.</source>
+            <source>Today's order {no} of this window. {n} more orders have a phone ending in these digits: type the whole phone to see them.</source>
             <translation>已找到本窗口今日订单 {no}。另有 {n} 个订单的手机尾号是这几位，输入完整手机号可查看。</translation>
         </message>
         <message>
@@ -3325,7 +3353,7 @@ Give back {amount} in cash; its tickets will not be admitted. No fee.</source>
             <translation>已删除节假日，按 Ctrl+S 保存规则。</translation>
         </message>
         <message>
-            <source>Holidays: a same-day refund costs the holiday&apos;s rate</source>
+            <source>Holidays: a same-day refund costs the holiday's rate</source>
             <translation>节假日：当天退票按节假日费率收取手续费</translation>
         </message>
         <message>
@@ -3685,7 +3713,7 @@ Give back {amount} in cash; its tickets will not be admitted. No fee.</source>
             <translation>分时订单</translation>
         </message>
         <message>
-            <source>Status of today&apos;s orders</source>
+            <source>Status of today's orders</source>
             <translation>今日订单状态</translation>
         </message>
         <message>
@@ -3902,6 +3930,112 @@ Give back {amount} in cash; its tickets will not be admitted. No fee.</source>
         <message>
             <source>Not connected to the central store: the reports are made there.</source>
             <translation>未连接中心服务器：报表由中心服务器生成。</translation>
+        </message>
+    </context>
+    <context>
+        <name>OrderStatus</name>
+        <message>
+            <source>{status} · payment time is up</source>
+            <translation>{status} · 支付时间已到</translation>
+        </message>
+        <message>
+            <source>{status} · {n} min left to pay</source>
+            <translation>{status} · 剩余支付时间 {n} 分钟</translation>
+        </message>
+        <message>
+            <source>{status} · valid until {date}</source>
+            <translation>{status} · 有效期至 {date}</translation>
+        </message>
+    </context>
+    <context>
+        <name>OrdersSource</name>
+        <message>
+            <source>Offline: only the orders cached on this window are shown</source>
+            <translation>离线：仅显示本机缓存的订单</translation>
+        </message>
+        <message>
+            <source>The central store did not answer ({why}): only the orders cached on this window are shown</source>
+            <translation>中心库没有应答（{why}）：仅显示本机缓存的订单</translation>
+        </message>
+    </context>
+    <context>
+        <name>MultiSelectButton</name>
+        <message>
+            <source>{n} selected</source>
+            <translation>已选 {n} 项</translation>
+        </message>
+    </context>
+    <context>
+        <name>DateRangePicker</name>
+        <message>
+            <source>All dates</source>
+            <translation>全部日期</translation>
+        </message>
+        <message>
+            <source>Today</source>
+            <translation>今日</translation>
+        </message>
+        <message>
+            <source>Yesterday</source>
+            <translation>昨日</translation>
+        </message>
+        <message>
+            <source>This week</source>
+            <translation>本周</translation>
+        </message>
+        <message>
+            <source>Custom…</source>
+            <translation>自定义…</translation>
+        </message>
+    </context>
+    <context>
+        <name>SavedFiltersBox</name>
+        <message>
+            <source>Saved filter name</source>
+            <translation>筛选方案名称</translation>
+        </message>
+        <message>
+            <source>Save filter</source>
+            <translation>保存筛选</translation>
+        </message>
+        <message>
+            <source>Delete</source>
+            <translation>删除</translation>
+        </message>
+    </context>
+    <context>
+        <name>OrderFilterBar</name>
+        <message>
+            <source>All channels</source>
+            <translation>全部渠道</translation>
+        </message>
+        <message>
+            <source>All statuses</source>
+            <translation>全部状态</translation>
+        </message>
+        <message>
+            <source>All ticket types</source>
+            <translation>全部票种</translation>
+        </message>
+        <message>
+            <source>&amp;Channel</source>
+            <translation>渠道(&amp;C)</translation>
+        </message>
+        <message>
+            <source>&amp;Status</source>
+            <translation>状态(&amp;S)</translation>
+        </message>
+        <message>
+            <source>&amp;Ticket type</source>
+            <translation>票种(&amp;T)</translation>
+        </message>
+        <message>
+            <source>&amp;Ordered on</source>
+            <translation>下单日期(&amp;O)</translation>
+        </message>
+        <message>
+            <source>Visit &amp;date</source>
+            <translation>游玩日期(&amp;D)</translation>
         </message>
     </context>
 </TS>
