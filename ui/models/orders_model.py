@@ -72,12 +72,16 @@ def customer_text(order: dict[str, Any]) -> str:
 
 
 def tickets_text(order: dict[str, Any]) -> str:
-    """`成人票×2、儿童票×1`: the tickets by name, in the order sold."""
-    counts: dict[str, int] = {}
-    for ticket in order.get("tickets") or []:
-        name = str(ticket.get("name") or ticket.get("ticket_type") or "")
-        counts[name] = counts.get(name, 0) + 1
-    return "、".join(f"{name}×{n}" for name, n in counts.items())
+    """`成人票×2、儿童票×1`, `亲子套票×1`: what was sold, in the order sold. A package's
+    tickets (named `亲子套票·成人票`, …) count as packages: the fewest of any component."""
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    for t in order.get("tickets") or []:
+        name = str(t.get("name") or t.get("ticket_type") or "")
+        package = t.get("sold_as") not in (None, t.get("ticket_type"))
+        key = (str(t.get("sold_as")), name.split("·")[0]) if package else ("", name)
+        parts = counts.setdefault(key, {})
+        parts[name] = parts.get(name, 0) + 1
+    return "、".join(f"{label}×{min(parts.values())}" for (_, label), parts in counts.items())
 
 
 def payment_text(order: dict[str, Any]) -> str:
