@@ -3991,16 +3991,16 @@ Give back {amount} in cash; its tickets will not be admitted. No fee.</source>
     <context>
         <name>SavedFiltersBox</name>
         <message>
-            <source>Saved filter name</source>
-            <translation>筛选方案名称</translation>
-        </message>
-        <message>
             <source>Save filter</source>
             <translation>保存筛选</translation>
         </message>
         <message>
             <source>Delete</source>
             <translation>删除</translation>
+        </message>
+        <message>
+            <source>Saved filters</source>
+            <translation>筛选方案</translation>
         </message>
     </context>
     <context>

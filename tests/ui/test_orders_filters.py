@@ -80,7 +80,7 @@ def test_the_status_filter_agrees_with_what_is_shown(ctx, now, qtbot):
     status.set_selected(["paid", "anomaly", "refunded"])
     assert column(view, OrdersModel.ORDER_NO) == [
         made[s]["order_no"] for s in ("anomaly", "paid", "refunded")]
-    assert status.text() == "已选 3 项"
+    assert status.text() == "已选 3 项 ▾"
     assert view.count.text() == "共 3 单，合计 ¥300.00"
 
 
@@ -89,7 +89,7 @@ def test_several_channels_at_once_and_with_statuses(ctx, shop, qtbot):  # noqa: 
     bar = view.filter_bar
     bar.channel.action("ota_meituan").trigger()
     bar.channel.action("agency").trigger()
-    assert shown(view, shop) == ["C2", "C5"] and bar.channel.text() == "美团、旅行社"
+    assert shown(view, shop) == ["C2", "C5"] and bar.channel.text() == "美团、旅行社 ▾"
     assert view.count.text() == "共 2 单，合计 ¥450.00"
     bar.status.action("paid").trigger()
     assert shown(view, shop) == ["C5"]  # C2 is 异常, not 已支付未核销
@@ -195,3 +195,21 @@ def test_a_pending_order_counts_down_from_its_creation(ctx, now, qtbot):
              visit_date=ctx.today())
     view = open_view(as_user(ctx, "supervisor", "supervisor"), qtbot)
     assert column(view, OrdersModel.STATUS) == ["待支付 · 剩余支付时间 15 分钟"]  # rounded up
+
+
+def test_the_channel_menu_stays_open_while_ticking(ctx, shop, qtbot):  # noqa: F811
+    view = open_view(as_user(ctx, "supervisor", "supervisor"), qtbot)
+    button = view.filter_bar.channel
+    menu = button.menu()
+    menu.popup(button.mapToGlobal(button.rect().bottomLeft()))
+    qtbot.waitUntil(menu.isVisible)
+    ctrip = button.action("ota_ctrip")
+    menu.setActiveAction(ctrip)
+    qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(ctrip).center())
+    assert menu.isVisible() and shown(view, shop) == ["C1"]
+    menu.setActiveAction(button.action("ota_meituan"))
+    qtbot.keyClick(menu, Qt.Key.Key_Space)  # the keyboard ticks too
+    assert menu.isVisible() and shown(view, shop) == ["C2", "C1"]
+    qtbot.keyClick(menu, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not menu.isVisible())
+    assert button.selected() == ("ota_ctrip", "ota_meituan")

@@ -126,14 +126,14 @@ def test_filters_by_channel_status_visit_date_and_search(ctx, shop, qtbot):
     view = open_view(as_user(ctx, "supervisor", "supervisor"), qtbot)
     bar = view.filter_bar
     bar.channel.action("ota_ctrip").trigger()
-    assert shown(view, shop) == ["C1"] and bar.channel.text() == "携程"
+    assert shown(view, shop) == ["C1"] and bar.channel.text() == "携程 ▾"
     bar.channel.action("ota_ctrip").trigger()
     bar.status.action("anomaly").trigger()
-    assert shown(view, shop) == ["C2"] and bar.status.text() == "异常订单"
+    assert shown(view, shop) == ["C2"] and bar.status.text() == "异常订单 ▾"
     bar.status.set_selected(["redeemed"])
     assert shown(view, shop) == ["C3"]
     bar.status.all_action.trigger()
-    assert bar.status.selected() == () and bar.status.text() == "全部状态"
+    assert bar.status.selected() == () and bar.status.text() == "全部状态 ▾"
     bar.visit.preset.setCurrentIndex(bar.visit.preset.findData("today"))
     assert shown(view, shop) == ["W3", "W1", "C3", "C5", "C1", "C4"]
     bar.visit.preset.setCurrentIndex(bar.visit.preset.findData("custom"))

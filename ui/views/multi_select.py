@@ -40,6 +40,8 @@ class MultiSelectButton(QToolButton):
         self.setObjectName(name)
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        # the arrow is part of the text: the style's indicator overlapped it
+        self.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0px; }")
         self._everything = everything
         self._menu = StayOpenMenu(self)
         self._menu.setObjectName(name + "Menu")
@@ -91,7 +93,7 @@ class MultiSelectButton(QToolButton):
             text = "、".join(names)
         else:
             text = self.tr("{n} selected").format(n=len(names))
-        self.setText(text)
+        self.setText(text + " ▾")
         self.setToolTip("、".join(names) or self._everything)
         self.all_action.setCheckable(True)
         self.all_action.setChecked(not names)

@@ -42,6 +42,7 @@ from ui.views.order_detail import OrderDetailDialog
 from ui.views.order_filters import OrderFilterBar
 from ui.views.orders_source import OrdersQuery, Source
 from ui.views.page import Page, make_table
+from ui.views.status_delegate import StatusDelegate
 
 REFRESH_DELAY_MS = 0  # the sync bridge coalesces bursts already; this merges one turn's signals
 TYPING_DELAY_MS = 300  # search as you type: after the last key
@@ -49,10 +50,10 @@ CLOCK_TICK_MS = 30_000  # the 待支付 countdown is repainted
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _MOVES = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_PageUp: -10,
           Qt.Key.Key_PageDown: 10}
-COLUMN_WIDTHS = {OrdersModel.ORDER_NO: 190, OrdersModel.CHANNEL: 70,
-                 OrdersModel.STATUS: 230, OrdersModel.CUSTOMER: 140,
-                 OrdersModel.TICKETS: 150, OrdersModel.PAYMENT: 130, OrdersModel.VISIT: 95,
-                 OrdersModel.AMOUNT: 90, OrdersModel.CREATED: 130}
+COLUMN_WIDTHS = {OrdersModel.ORDER_NO: 180, OrdersModel.CHANNEL: 64,
+                 OrdersModel.STATUS: 280, OrdersModel.CUSTOMER: 150,
+                 OrdersModel.TICKETS: 130, OrdersModel.PAYMENT: 130, OrdersModel.VISIT: 92,
+                 OrdersModel.AMOUNT: 88, OrdersModel.CREATED: 130}
 
 
 def load_orders(ctx: ClientContext, query: OrdersQuery, cursor: Any,
@@ -117,6 +118,7 @@ class OrdersView(Page):
                                 stretch=OrdersModel.TICKETS, alternate=True)
         for col, width in COLUMN_WIDTHS.items():
             self.table.horizontalHeader().resizeSection(col, width)
+        self.table.setItemDelegateForColumn(OrdersModel.STATUS, StatusDelegate(self.table))
         self.table.doubleClicked.connect(lambda index: self.open_detail(index.row()))
         self.count = QLabel()
         self.count.setObjectName("ordersCount")
