@@ -107,3 +107,20 @@ def test_a_store_that_stops_answering_falls_back_to_the_cache(ctx, ui_store, ord
     assert view.source_note.text().endswith("）：仅显示本机缓存的订单")
     assert set(numbers(view)) == cached(ctx) and view.message.text() == ""
     assert view.count.text().startswith(f"共 {len(cached(ctx))} 单，合计 ¥")
+
+
+def test_a_refresh_follows_the_store_going_away_and_coming_back(ctx, orders, qtbot,
+                                                              monkeypatch):
+    from ui.views import orders_view
+
+    online = [True]  # what the sync bridge says (the engine reached the store or not)
+    monkeypatch.setattr(orders_view, "store_online", lambda _ctx: online[0])
+    view = open_view(ctx, qtbot)
+    assert view.source.from_store
+    online[0] = False
+    view.refresh()
+    assert not view.source.from_store and view.source_note.text() == "离线：仅显示本机缓存的订单"
+    assert orders["meituan"]["order_no"] not in numbers(view)
+    online[0] = True
+    view.refresh()
+    assert view.source.from_store and orders["meituan"]["order_no"] in numbers(view)

@@ -152,9 +152,12 @@ class OrdersModel(AsyncTableModel):
         self.set_rows([])
         self._load(None, PAGE, replace=True)
 
-    def refresh(self) -> None:
-        """Load again as many rows as are shown (at least a page), keeping the filters; a
-        list that was complete stays complete (up to a page of newcomers)."""
+    def refresh(self, filters: Any = None) -> None:
+        """Load again as many rows as are shown (at least a page), keeping the filters (or
+        the same asked another way: `filters`); a list that was complete stays complete (up
+        to a page of newcomers)."""
+        if filters is not None and self._filters is not None:
+            self._filters = filters
         if self._filters is not None:
             want = len(self._rows) + (0 if self._cursor else PAGE)
             self._load(None, max(PAGE, want), replace=True, keep=True)
