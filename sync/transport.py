@@ -431,3 +431,17 @@ class StoreClient:
         anomaly_id, anomaly}], already: [order_no], unknown: [order_no]} (supervisor+)."""
         return self._request("POST", "/anomalies/flag", json={
             "order_nos": list(order_nos), "category": category, "reason": reason})
+    # -- the order search (DESIGN.md §8): what the caller may read ------------------------------
+
+    def search_orders(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """GET /orders?… → {orders (masked Order JSON, newest first), next_cursor}; `channel`
+        and `status` may be several values, comma-separated. Blank values are left out."""
+        return self._request("GET", "/orders", params=_present(params))
+
+    def order_summary(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """GET /orders/summary?… (the filters of `search_orders`) → {orders, amount_fen}."""
+        return self._request("GET", "/orders/summary", params=_present(params))
+
+
+def _present(params: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in params.items() if v is not None and v != ""}

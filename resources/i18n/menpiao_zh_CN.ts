@@ -169,6 +169,10 @@
     <context>
         <name>AnomalyLabels</name>
         <message>
+            <source>Flagged by</source>
+            <translation>标记人</translation>
+        </message>
+        <message>
             <source>Sale voided</source>
             <translation>撤销上一单</translation>
         </message>
@@ -559,10 +563,6 @@
         <message>
             <source>Uses left</source>
             <translation>剩余次数</translation>
-        </message>
-        <message>
-            <source>Flagged by</source>
-            <translation>标记人</translation>
         </message>
     </context>
     <context>
@@ -1549,6 +1549,18 @@
             <source>Ordered at</source>
             <translation>下单时间</translation>
         </message>
+        <message>
+            <source>Customer</source>
+            <translation>客户</translation>
+        </message>
+        <message>
+            <source>Tickets</source>
+            <translation>票种</translation>
+        </message>
+        <message>
+            <source>Payment</source>
+            <translation>支付</translation>
+        </message>
     </context>
     <context>
         <name>OrdersView</name>
@@ -1595,6 +1607,22 @@
         <message>
             <source>{n} orders</source>
             <translation>共 {n} 单</translation>
+        </message>
+        <message>
+            <source>Order no., ticket code (scan it), phone tail or name</source>
+            <translation>订单号、票码（可扫码）、手机尾号或姓名</translation>
+        </message>
+        <message>
+            <source>Ctrl+F search (as you type) · scan a ticket code · Enter search, then open · ↑/↓ move · Esc close or clear · Alt+C channel · Alt+S status · Alt+T ticket type · Alt+O order date · Alt+D visit date</source>
+            <translation>Ctrl+F 搜索（边输边查）· 扫票码 · Enter 查询，再按打开 · ↑/↓ 移动 · Esc 关闭或清空 · Alt+C 渠道 · Alt+S 状态 · Alt+T 票种 · Alt+O 下单日期 · Alt+D 游玩日期</translation>
+        </message>
+        <message>
+            <source>{n} orders, total {amount}</source>
+            <translation>共 {n} 单，合计 {amount}</translation>
+        </message>
+        <message>
+            <source> ({shown} shown, more below)</source>
+            <translation>（已显示 {shown} 单，向下还有更多）</translation>
         </message>
     </context>
     <context>
@@ -4063,6 +4091,112 @@ Give back {amount} in cash; its tickets will not be admitted. No fee.</source>
         <message>
             <source>Flag selected anomalous… (Ctrl+M)</source>
             <translation>批量标记异常…（Ctrl+M）</translation>
+        </message>
+    </context>
+    <context>
+        <name>OrderStatus</name>
+        <message>
+            <source>{status} · payment time is up</source>
+            <translation>{status} · 支付时间已到</translation>
+        </message>
+        <message>
+            <source>{status} · {n} min left to pay</source>
+            <translation>{status} · 剩余支付时间 {n} 分钟</translation>
+        </message>
+        <message>
+            <source>{status} · valid until {date}</source>
+            <translation>{status} · 有效期至 {date}</translation>
+        </message>
+    </context>
+    <context>
+        <name>OrdersSource</name>
+        <message>
+            <source>Offline: only the orders cached on this window are shown</source>
+            <translation>离线：仅显示本机缓存的订单</translation>
+        </message>
+        <message>
+            <source>The central store did not answer ({why}): only the orders cached on this window are shown</source>
+            <translation>中心库没有应答（{why}）：仅显示本机缓存的订单</translation>
+        </message>
+    </context>
+    <context>
+        <name>MultiSelectButton</name>
+        <message>
+            <source>{n} selected</source>
+            <translation>已选 {n} 项</translation>
+        </message>
+    </context>
+    <context>
+        <name>DateRangePicker</name>
+        <message>
+            <source>All dates</source>
+            <translation>全部日期</translation>
+        </message>
+        <message>
+            <source>Today</source>
+            <translation>今日</translation>
+        </message>
+        <message>
+            <source>Yesterday</source>
+            <translation>昨日</translation>
+        </message>
+        <message>
+            <source>This week</source>
+            <translation>本周</translation>
+        </message>
+        <message>
+            <source>Custom…</source>
+            <translation>自定义…</translation>
+        </message>
+    </context>
+    <context>
+        <name>SavedFiltersBox</name>
+        <message>
+            <source>Save filter</source>
+            <translation>保存筛选</translation>
+        </message>
+        <message>
+            <source>Delete</source>
+            <translation>删除</translation>
+        </message>
+        <message>
+            <source>Saved filters</source>
+            <translation>筛选方案</translation>
+        </message>
+    </context>
+    <context>
+        <name>OrderFilterBar</name>
+        <message>
+            <source>All channels</source>
+            <translation>全部渠道</translation>
+        </message>
+        <message>
+            <source>All statuses</source>
+            <translation>全部状态</translation>
+        </message>
+        <message>
+            <source>All ticket types</source>
+            <translation>全部票种</translation>
+        </message>
+        <message>
+            <source>&amp;Channel</source>
+            <translation>渠道(&amp;C)</translation>
+        </message>
+        <message>
+            <source>&amp;Status</source>
+            <translation>状态(&amp;S)</translation>
+        </message>
+        <message>
+            <source>&amp;Ticket type</source>
+            <translation>票种(&amp;T)</translation>
+        </message>
+        <message>
+            <source>&amp;Ordered on</source>
+            <translation>下单日期(&amp;O)</translation>
+        </message>
+        <message>
+            <source>Visit &amp;date</source>
+            <translation>游玩日期(&amp;D)</translation>
         </message>
     </context>
 </TS>

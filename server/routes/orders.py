@@ -15,7 +15,7 @@ from app.domain.errors import Forbidden, ValidationError
 from app.domain.money import MAX_FEN
 from app.services.journal import orders, read_scope
 from app.services.keyed import keyed_requests
-from app.services.lookup import search
+from app.services.lookup import search, summary
 from app.services.sales import order_cancel, selling
 
 from ..deps import SUPERVISORS, AtVenue, Db, Now, Staff, require
@@ -105,11 +105,22 @@ def create_order(body: OrderBody, user: Staff, s: Db, now: Now, venue: AtVenue,
 
 
 SearchText = Annotated[str | None, Query(max_length=search.MAX_TEXT, pattern=NO_NUL)]
+# several values, comma-separated: `channel=ota_meituan,ota_ctrip&status=paid,anomaly`
+ListText = Annotated[str | None, Query(max_length=200, pattern=NO_NUL)]
+
+
+def _filters(user: Principal, venue: Any, params: dict[str, str | None]) -> search.OrderFilters:
+    """The request's filters within what the caller may read: supervisor+ every order, a clerk
+    only his window's (his own sales without one)."""
+    clerk_only = user.role not in SUPERVISORS
+    return search.filters_from_params(
+        params, venue=venue, terminal=user.terminal if clerk_only else None,
+        clerk=user.username if clerk_only else None)
 
 
 @router.get("/orders")
 def search_orders(user: Staff, s: Db, venue: AtVenue,
-                  channel: SearchText = None, status: SearchText = None,
+                  channel: ListText = None, status: ListText = None,
                   ticket_type: SearchText = None, visit_from: SearchText = None,
                   visit_to: SearchText = None, created_from: SearchText = None,
                   created_to: SearchText = None, q: SearchText = None,
@@ -118,17 +129,30 @@ def search_orders(user: Staff, s: Db, venue: AtVenue,
                   cursor: Annotated[str | None, Query(max_length=200, pattern=NO_NUL)] = None,
                   ) -> dict[str, Any]:
     """Orders newest first, one page at a time (`next_cursor` is null on the last page).
-    Supervisor+ search every order; a clerk only his window's (his own sales without one)."""
-    params = {"channel": channel, "status": status, "ticket_type": ticket_type,
-              "visit_from": visit_from, "visit_to": visit_to, "created_from": created_from,
-              "created_to": created_to, "q": q, "anomaly": anomaly}
-    clerk_only = user.role not in SUPERVISORS
-    filters = search.filters_from_params(
-        params, venue=venue, terminal=user.terminal if clerk_only else None,
-        clerk=user.username if clerk_only else None)
+    `channel` and `status` take several values, comma-separated (any of them)."""
+    filters = _filters(user, venue, {
+        "channel": channel, "status": status, "ticket_type": ticket_type,
+        "visit_from": visit_from, "visit_to": visit_to, "created_from": created_from,
+        "created_to": created_to, "q": q, "anomaly": anomaly})
     found, next_cursor = search.search_orders(s, filters, limit=limit, cursor=cursor or None,
                                               venue=venue)
     return {"orders": found, "next_cursor": next_cursor}
+
+
+@router.get("/orders/summary")
+def summarize_orders(user: Staff, s: Db, venue: AtVenue,
+                     channel: ListText = None, status: ListText = None,
+                     ticket_type: SearchText = None, visit_from: SearchText = None,
+                     visit_to: SearchText = None, created_from: SearchText = None,
+                     created_to: SearchText = None, q: SearchText = None,
+                     anomaly: SearchText = None) -> dict[str, Any]:
+    """`{orders, amount_fen}` of every order the same filters find for the same reader (the
+    whole result, not a page). Registered before `/orders/{order_no}`."""
+    filters = _filters(user, venue, {
+        "channel": channel, "status": status, "ticket_type": ticket_type,
+        "visit_from": visit_from, "visit_to": visit_to, "created_from": created_from,
+        "created_to": created_to, "q": q, "anomaly": anomaly})
+    return summary.summarize_orders(s, filters, venue=venue)
 
 
 def scope_of(user: Principal) -> read_scope.Scope:

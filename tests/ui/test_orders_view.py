@@ -72,25 +72,34 @@ def shown(view, shop) -> list[str]:
     return [names[no] for no in column(view, OrdersModel.ORDER_NO)]
 
 
-def test_every_channel_newest_first_with_chinese_labels(ctx, shop, qtbot):
+def test_every_channel_anomalies_first_then_newest_with_chinese_labels(ctx, shop, qtbot):
     view = open_view(as_user(ctx, "supervisor", "supervisor"), qtbot)
     m = view.model
-    assert [m.headerData(c, Qt.Orientation.Horizontal) for c in range(6)] == [
-        "订单号", "渠道", "状态", "游玩日期", "金额", "下单时间"]
-    assert shown(view, shop) == ["W3", "W2", "W1", "C3", "C2", "C5", "C1", "C4"]
+    assert [m.headerData(c, Qt.Orientation.Horizontal) for c in range(9)] == [
+        "订单号", "渠道", "状态", "客户", "票种", "支付", "游玩日期", "金额", "下单时间"]
+    assert shown(view, shop) == ["C2", "W3", "W2", "W1", "C3", "C5", "C1", "C4"]
     assert column(view, OrdersModel.CHANNEL) == [
-        "窗口", "窗口", "窗口", "小程序", "美团", "旅行社", "携程", "官网"]
+        "美团", "窗口", "窗口", "窗口", "小程序", "旅行社", "携程", "官网"]
     assert column(view, OrdersModel.STATUS) == [
-        "已支付未核销", "已支付未核销", "已支付未核销", "已核销", "异常订单", "已支付未核销",
-        "已支付未核销", "待支付"]
-    anomaly = m.index(4, OrdersModel.STATUS)
-    assert anomaly.data(Qt.ItemDataRole.ForegroundRole).name() == "#c62828"
-    assert m.index(0, OrdersModel.STATUS).data(Qt.ItemDataRole.ForegroundRole) is None
-    assert column(view, OrdersModel.AMOUNT)[:3] == ["¥130.00", "¥50.00", "¥200.00"]
-    assert column(view, OrdersModel.VISIT)[:2] == ["2026-11-21", "2026-11-22"]
+        "异常订单", "已支付未核销 · 有效期至 2026-11-21", "已支付未核销 · 有效期至 2026-11-22",
+        "已支付未核销 · 有效期至 2026-11-21", "已核销", "已支付未核销 · 有效期至 2026-11-21",
+        "已支付未核销 · 有效期至 2026-11-21", "待支付 · 支付时间已到"]
+    anomaly = m.index(0, OrdersModel.STATUS)
+    assert anomaly.data(Qt.ItemDataRole.ForegroundRole).name() == "#b3141c"
+    assert anomaly.data(Qt.ItemDataRole.BackgroundRole).name() == "#fdd5d5"
+    assert m.index(0, OrdersModel.ORDER_NO).data(Qt.ItemDataRole.BackgroundRole) is None
+    assert column(view, OrdersModel.CUSTOMER)[0] == "李四 · 139****1234"
+    assert column(view, OrdersModel.TICKETS)[:4] == [
+        "成人票×1、儿童票×1", "亲子套票×1", "儿童票×1", "成人票×2"]
+    assert column(view, OrdersModel.PAYMENT)[:4] == [
+        "OTA 平台 ¥150.00", "现金 ¥130.00", "现金 ¥50.00", "现金 ¥200.00"]
+    assert column(view, OrdersModel.PAYMENT)[7] == ""  # C4 is not paid
+    assert column(view, OrdersModel.AMOUNT)[1:4] == ["¥130.00", "¥50.00", "¥200.00"]
+    assert column(view, OrdersModel.VISIT)[1:3] == ["2026-11-21", "2026-11-22"]
     created = column(view, OrdersModel.CREATED)
-    assert created[2] == "2026-11-21 09:00" and created[3] == "2026-11-21 00:30"  # venue time
-    assert view.count.text() == "共 8 单"
+    assert created[3] == "2026-11-21 09:00" and created[4] == "2026-11-21 00:30"  # venue time
+    assert view.count.text() == "共 8 单，合计 ¥1,090.00"
+    assert view.source_note.text() == "离线：仅显示本机缓存的订单"  # no store: the cache
     assert view.selected_row() == 0 and not m.canFetchMore(QModelIndex())
 
 
@@ -98,8 +107,11 @@ def test_every_channel_newest_first_with_chinese_labels(ctx, shop, qtbot):
 def test_english_labels(ctx, shop, qtbot):
     view = open_view(as_user(ctx, "supervisor", "supervisor"), qtbot)
     assert view.model.headerData(0, Qt.Orientation.Horizontal) == "Order no."
-    assert column(view, OrdersModel.CHANNEL)[3:5] == ["Mini program", "Meituan"]
-    assert column(view, OrdersModel.STATUS)[3:5] == ["Redeemed", "Anomaly"]
+    assert column(view, OrdersModel.CHANNEL)[:5] == ["Meituan", "Window", "Window", "Window",
+                                                    "Mini program"]
+    assert column(view, OrdersModel.STATUS)[4] == "Redeemed"
+    assert column(view, OrdersModel.STATUS)[0] == "Anomaly"
+    assert column(view, OrdersModel.STATUS)[1] == "Paid, not redeemed · valid until 2026-11-21"
 
 
 def test_a_clerk_sees_his_window_only(clerk_ctx, shop, qtbot):
@@ -112,20 +124,23 @@ def test_a_clerk_sees_his_window_only(clerk_ctx, shop, qtbot):
 
 def test_filters_by_channel_status_visit_date_and_search(ctx, shop, qtbot):
     view = open_view(as_user(ctx, "supervisor", "supervisor"), qtbot)
-    view.channel.setCurrentIndex(view.channel.findData("ota_ctrip"))
-    assert shown(view, shop) == ["C1"]
-    view.channel.setCurrentIndex(0)
-    view.status.setCurrentIndex(view.status.findData("anomaly"))
-    assert shown(view, shop) == ["C2"]
-    assert view.status.currentText() == "异常订单"
-    view.status.setCurrentIndex(view.status.findData("redeemed"))
+    bar = view.filter_bar
+    bar.channel.action("ota_ctrip").trigger()
+    assert shown(view, shop) == ["C1"] and bar.channel.text() == "携程 ▾"
+    bar.channel.action("ota_ctrip").trigger()
+    bar.status.action("anomaly").trigger()
+    assert shown(view, shop) == ["C2"] and bar.status.text() == "异常订单 ▾"
+    bar.status.set_selected(["redeemed"])
     assert shown(view, shop) == ["C3"]
-    view.status.setCurrentIndex(0)
-    view.visit_on.setChecked(True)
+    bar.status.all_action.trigger()
+    assert bar.status.selected() == () and bar.status.text() == "全部状态 ▾"
+    bar.visit.preset.setCurrentIndex(bar.visit.preset.findData("today"))
     assert shown(view, shop) == ["W3", "W1", "C3", "C5", "C1", "C4"]
-    view.visit_date.setDate(QDate(2026, 11, 22))
+    bar.visit.preset.setCurrentIndex(bar.visit.preset.findData("custom"))
+    bar.visit.first.setDate(QDate(2026, 11, 22))
+    bar.visit.last.setDate(QDate(2026, 11, 22))
     assert shown(view, shop) == ["W2"]
-    view.visit_on.setChecked(False)
+    bar.visit.preset.setCurrentIndex(0)
     for q, expected in (("5678", ["C1"]), ("李四", ["C2"]), (shop["W2"].lower(), ["W2"]),
                         ("nobody", [])):
         view.search_box.clear()
@@ -172,7 +187,7 @@ def test_scan_a_ticket_code_then_read_the_detail_by_keyboard(ctx, shop, qtbot):
 def test_double_click_and_enter_on_the_list_open_the_detail(ctx, shop, qtbot):
     view = open_view(as_user(ctx, "supervisor", "supervisor"), qtbot)
     view.table.setFocus()
-    view.table.selectRow(2)
+    view.table.selectRow(3)
     qtbot.keyClick(view.table, Qt.Key.Key_Return)
     assert view.detail.order["order_no"] == shop["W1"]
     view.detail.close()
@@ -195,12 +210,14 @@ def test_pages_arrive_as_the_list_scrolls(ctx, qtbot):
     view = open_view(as_user(ctx, "supervisor", "supervisor"), qtbot)
     m = view.model
     assert m.rowCount() == PAGE and m.canFetchMore(QModelIndex())
-    assert view.count.text() == f"已显示 {PAGE} 单，向下还有更多"
+    total = f"¥{(2 * PAGE + 7) * 100:,}.00"
+    assert view.count.text() == f"共 {2 * PAGE + 7} 单，合计 {total}（已显示 {PAGE} 单，向下还有更多）"
     view.table.scrollToBottom()  # the view asks the model for more
     qtbot.waitUntil(lambda: m.rowCount() == 2 * PAGE)
     view.table.selectRow(m.rowCount() - 1)
     qtbot.keyClick(view.search_box, Qt.Key.Key_Down)  # past the last row: the next page
     assert m.rowCount() == 2 * PAGE + 7 and not m.canFetchMore(QModelIndex())
+    assert view.count.text() == f"共 {2 * PAGE + 7} 单，合计 {total}"  # the whole result
     numbers = column(view, OrdersModel.ORDER_NO)
     assert len(set(numbers)) == len(numbers) and numbers[0] == f"CTRIP-BULK{2 * PAGE + 6:04d}"
 
@@ -221,7 +238,7 @@ def test_orders_changed_requeries_once_and_keeps_the_selection(ctx, shop, qtbot,
     assert m.rowCount() == PAGE + 18  # not yet: coalescing
     qtbot.waitUntil(lambda: bool(calls), timeout=3000)
     assert calls == [1] and m.rowCount() == PAGE + 19  # as many as shown, plus the new one
-    assert m.order(0)["order_no"] == fresh.order_no
+    assert m.order(1)["order_no"] == fresh.order_no  # under the anomaly (C2), on top
     assert m.order(view.selected_row())["order_id"] == picked  # same order, one row down
     assert view.selected_row() == 61
 
@@ -245,4 +262,5 @@ def test_searches_run_off_the_gui_thread(ctx, shop, qtbot, monkeypatch):
     qtbot.waitUntil(lambda: view.model.rowCount() == 8)
     view.orders_changed(["x"])
     qtbot.waitUntil(lambda: len(threads) == 2, timeout=3000)
-    assert threads == [False, False] and view.count.text() == "共 8 单"
+    qtbot.waitUntil(lambda: view.count.text() == "共 8 单，合计 ¥1,090.00", timeout=3000)
+    assert threads == [False, False]

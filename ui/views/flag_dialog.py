@@ -152,8 +152,7 @@ class BatchFlag:
         QShortcut(QKeySequence("Ctrl+M"), view, self.open)
 
     def order_nos(self) -> list[str]:
-        rows = sorted(i.row() for i in self.view.table.selectionModel().selectedRows())
-        return [o["order_no"] for o in (self.view.model.order(r) for r in rows) if o]
+        return [o["order_no"] for o in self.view.selected_orders()]
 
     def open(self) -> None:
         if not self.allowed:

@@ -1,13 +1,16 @@
-"""The Orders view (订单查询): orders of every channel from the window's local database (the
-cache the sync engine keeps), newest first, fetched page by page as the list scrolls.
+"""The Orders view (订单查询): orders of every channel, anomalies first, then newest first,
+fetched page by page as the list scrolls. Online the central store answers (every order a
+supervisor may read); offline this window's cache does, and a note says so (orders_source).
 
 Keys (also printed at the bottom of the view):
     Ctrl+F         the search box; typing anywhere in the list goes there too (a scanned code)
-    Enter          in the search box: search; pressed again, open the selected order
+    typing         searches 300 ms after the last key; Enter searches at once (a scanner's
+                   burst ends with Enter), pressed again it opens the selected order
     ↑ / ↓, PgUp/Dn move through the orders (from the search box as well)
     Enter          on the list (or a double-click): the order's detail; Esc closes it
     Esc            in the search box: clear it
-    Alt+C / Alt+S  channel / status;  Alt+D visit date on or off
+    Alt+C / Alt+S / Alt+T  channels / statuses / ticket type;  Alt+O / Alt+D order / visit date
+Under the list: "共 N 单，合计 ¥X" — the count and the sum of the whole result, not the page.
 A clerk sees his window's orders only; a supervisor sees every order.
 The sync engine calls `orders_changed(order_ids)`; bursts are coalesced into one re-query that
 keeps the selected order and the scroll position.
@@ -15,16 +18,13 @@ keeps the selected order and the scroll position.
 
 from __future__ import annotations
 
-from datetime import date
+import logging
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -32,39 +32,38 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.lookup.search import CHANNELS, OrderFilters
+from app.domain.money import format_fen
+from app.services.lookup.search import OrderFilters
+from ui import tasks
 from ui.context import ClientContext
-from ui.models.orders_model import OrdersModel, channel_label, status_label
+from ui.models.orders_model import OrdersModel
+from ui.store_reads import store_online
+from ui.views import orders_source
 from ui.views.flag_dialog import BatchFlag
 from ui.views.order_detail import OrderDetailDialog
+from ui.views.order_filters import OrderFilterBar
+from ui.views.orders_source import OrdersQuery, Source
 from ui.views.page import Page, make_table
+from ui.views.status_delegate import StatusDelegate
+
+log = logging.getLogger(__name__)
 
 REFRESH_DELAY_MS = 0  # the sync bridge coalesces bursts already; this merges one turn's signals
+TYPING_DELAY_MS = 300  # search as you type: after the last key
+CLOCK_TICK_MS = 30_000  # the 待支付 countdown is repainted
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _MOVES = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_PageUp: -10,
           Qt.Key.Key_PageDown: 10}
-STATUS_CHOICES = ("paid", "anomaly", "pending_payment", "paying", "redeeming", "redeemed",
-                  "refunding", "refunded", "cancelled")
-SEARCH_BATCH = 200
-COLUMN_WIDTHS = {OrdersModel.CHANNEL: 110, OrdersModel.STATUS: 140, OrdersModel.VISIT: 130,
-                 OrdersModel.AMOUNT: 130, OrdersModel.CREATED: 180}
+COLUMN_WIDTHS = {OrdersModel.ORDER_NO: 180, OrdersModel.CHANNEL: 64,
+                 OrdersModel.STATUS: 280, OrdersModel.CUSTOMER: 150,
+                 OrdersModel.TICKETS: 130, OrdersModel.PAYMENT: 130, OrdersModel.VISIT: 92,
+                 OrdersModel.AMOUNT: 88, OrdersModel.CREATED: 130}
 
 
-# -- worker: runs off the GUI thread, touches no widget ------------------------------------------
-def load_orders(ctx: ClientContext, filters: OrderFilters, cursor: str | None,
-                want: int) -> tuple[list[dict[str, Any]], str | None]:
-    """`want` orders from `cursor` on (several pages when a refresh needs more than one)."""
-    from app.services.lookup import search
-
-    found: list[dict[str, Any]] = []
-    with ctx.session() as session:
-        while True:
-            page, cursor = search.search_orders(
-                session, filters, limit=min(SEARCH_BATCH, want - len(found)), cursor=cursor,
-                venue=ctx.venue())
-            found += page
-            if cursor is None or len(found) >= want:
-                return found, cursor
+def load_orders(ctx: ClientContext, query: OrdersQuery, cursor: Any,
+                want: int) -> tuple[Any, ...]:
+    """Worker: `want` orders from `cursor` on, from the store online, else the cache."""
+    return orders_source.load_orders(ctx, query, cursor, want)
 
 
 class OrdersView(Page):
@@ -72,12 +71,18 @@ class OrdersView(Page):
         super().__init__(ctx, "ordersView", parent)
         self.detail: OrderDetailDialog | None = None
         self._searched_q: str | None = None
+        self.source: Source | None = None
+        self.summary: dict[str, int] | None = None
+        self._summary_wanted = False
+        self._summary_gen = 0
         self.model = OrdersModel(lambda f, c, n: load_orders(ctx, f, c, n),
-                                 ctx.venue().local, self)
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.setInterval(REFRESH_DELAY_MS)
-        self._refresh_timer.timeout.connect(self.refresh)
+                                 ctx.venue().local, self, now=ctx.now)
+        self._refresh_timer = self._timer(REFRESH_DELAY_MS, self.refresh)
+        self._typing_timer = self._timer(TYPING_DELAY_MS, self._typed)
+        self._clock = QTimer(self)
+        self._clock.setInterval(CLOCK_TICK_MS)
+        self._clock.timeout.connect(lambda: self.model.rows_changed())
+        self._clock.start()
         self._place: tuple[str | None, int] = (None, 0)
         self._build()  # the table connects to the model first: it resets its selection there
         self.model.loading_changed.connect(lambda _l: self._update_count())
@@ -86,105 +91,120 @@ class OrdersView(Page):
         self.model.modelReset.connect(self._select_first)
         self.model.rowsInserted.connect(lambda *_a: self._select_first())
         self.model.refreshed.connect(self._restore_place)
+        self.model.page_source.connect(self._page_arrived)
         self.model.failed.connect(self.show_failure)
         self.search_box.installEventFilter(self)
         self.table.installEventFilter(self)
         self.search()
+
+    def _timer(self, ms: int, slot: Any) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(ms)
+        timer.timeout.connect(slot)
+        return timer
 
     # -- layout ---------------------------------------------------------------------------------
     def _build(self) -> None:
         self.search_box = QLineEdit()
         self.search_box.setObjectName("orderSearch")
         self.search_box.setPlaceholderText(
-            self.tr("Order no., ticket code (scan it), phone tail or name — Enter"))
+            self.tr("Order no., ticket code (scan it), phone tail or name"))
         self.search_box.setClearButtonEnabled(True)
         self.search_box.setMaxLength(64)
         self.search_box.returnPressed.connect(self._search_entered)
-        self.channel = self._combo("channelFilter", self.tr("All channels"),
-                                   [(channel_label(c), c) for c in CHANNELS])
-        self.status = self._combo("statusFilter", self.tr("All statuses"),
-                                  [(status_label(s), s) for s in STATUS_CHOICES])
-        self.visit_on = QCheckBox(self.tr("Visit &date"))
-        self.visit_on.setObjectName("visitFilterOn")
-        self.visit_date = QDateEdit()
-        self.visit_date.setObjectName("visitFilter")
-        self.visit_date.setCalendarPopup(True)
-        self.visit_date.setDisplayFormat("yyyy-MM-dd")
-        today = self.ctx.today()
-        self.visit_date.setDate(QDate(today.year, today.month, today.day))
-        self.visit_date.setEnabled(False)
-        self.visit_on.toggled.connect(self._visit_toggled)
-        self.visit_date.dateChanged.connect(lambda _d: self.search())
-        top = QHBoxLayout()
-        top.addWidget(self.search_box, 3)
-        for text, widget in ((self.tr("&Channel"), self.channel),
-                             (self.tr("&Status"), self.status)):
-            label = QLabel(text)
-            label.setBuddy(widget)
-            top.addWidget(label)
-            top.addWidget(widget, 1)
-        top.addWidget(self.visit_on)
-        top.addWidget(self.visit_date)
-
+        self.search_box.textEdited.connect(lambda _t: self._typing_timer.start())
+        self.filter_bar = OrderFilterBar(self.ctx)
+        self.filter_bar.changed.connect(self.search)
         self.table = make_table("ordersTable", self.model,
                                 selection=QAbstractItemView.SelectionMode.SingleSelection,
                                 resize=QHeaderView.ResizeMode.Interactive,
-                                stretch=OrdersModel.ORDER_NO, alternate=True)
+                                stretch=OrdersModel.TICKETS, alternate=True)
         for col, width in COLUMN_WIDTHS.items():
             self.table.horizontalHeader().resizeSection(col, width)
+        self.table.setItemDelegateForColumn(OrdersModel.STATUS, StatusDelegate(self.table))
         self.table.doubleClicked.connect(lambda index: self.open_detail(index.row()))
         self.count = QLabel()
-        self.count.setObjectName("hint")
+        self.count.setObjectName("ordersCount")
+        self.source_note = QLabel()
+        self.source_note.setObjectName("hint")
         self.batch_flag = BatchFlag(self)  # Ctrl/Shift-click or Ctrl+A, then Ctrl+M
         bottom = QHBoxLayout()
         bottom.addWidget(self.count)
+        bottom.addWidget(self.source_note)
         bottom.addWidget(self.message, 1)
         bottom.addWidget(self.batch_flag.button)
-        self.lay_out([top, (self.table, 1), bottom],
-                     keys=self.tr("Ctrl+F search · scan a ticket code · Enter search, then open "
-                                  "· ↑/↓ move · Esc close or clear · Alt+C channel · Alt+S "
-                                  "status · Alt+D visit date"))
+        self.lay_out([self.search_box, self.filter_bar, (self.table, 1), bottom],
+                     keys=self.tr("Ctrl+F search (as you type) · scan a ticket code · Enter "
+                                  "search, then open · ↑/↓ move · Esc close or clear · Alt+C "
+                                  "channel · Alt+S status · Alt+T ticket type · Alt+O order "
+                                  "date · Alt+D visit date"))
         self.setFocusProxy(self.search_box)
-
-    def _combo(self, name: str, everything: str, choices: list[tuple[str, str]]) -> QComboBox:
-        combo = QComboBox()
-        combo.setObjectName(name)
-        combo.addItem(everything, None)
-        for text, value in choices:
-            combo.addItem(text, value)
-        combo.currentIndexChanged.connect(lambda _i: self.search())
-        return combo
 
     # -- searching ------------------------------------------------------------------------------
     def filters(self) -> OrderFilters:
         """What the widgets ask for, restricted to the window for a clerk."""
-        day = self.visit_date.date() if self.visit_on.isChecked() else None
-        visit = date(day.year(), day.month(), day.day()) if day is not None else None
         clerk = getattr(self.ctx.user, "role", "clerk") == "clerk"
-        return OrderFilters(channel=self.channel.currentData(), status=self.status.currentData(),
-                            visit_from=visit, visit_to=visit, q=self.search_box.text(),
-                            terminal=self.ctx.terminal if clerk else None)
+        return OrderFilters(q=self.search_box.text(),
+                            terminal=self.ctx.terminal if clerk else None,
+                            **self.filter_bar.criteria())
 
     def search(self) -> None:
         self._refresh_timer.stop()
+        self._typing_timer.stop()
         self._searched_q = self.search_box.text().strip()
         self.clear_message()
-        self.model.search(self.filters())
+        self._start_summary()
+        self.model.search(OrdersQuery(self.filters(), store_online(self.ctx)))
+
+    def _typed(self) -> None:
+        if self.search_box.text().strip() != self._searched_q:
+            self.search()
 
     def _select_first(self) -> None:
         if self.selected_row() < 0 and self.model.rowCount():
             self.table.selectRow(0)
 
     def _search_entered(self) -> None:
-        if self.search_box.text().strip() == self._searched_q and self.model.rowCount():
+        typed = self._typing_timer.isActive()
+        if not typed and self.search_box.text().strip() == self._searched_q \
+                and self.model.rowCount():
             self.open_detail(self.selected_row())
         else:
             self.search()
             self.search_box.selectAll()  # the next scan replaces this code
 
-    def _visit_toggled(self, on: bool) -> None:
-        self.visit_date.setEnabled(on)
-        self.search()
+    # -- the count and the sum of the whole result ----------------------------------------------
+    def _start_summary(self) -> None:
+        """The summary is asked once the first page says who answers (store or cache)."""
+        self._summary_gen += 1
+        self._summary_wanted = True
+        self.summary = None
+
+    def _page_arrived(self, source: Source) -> None:
+        self.source = source
+        self.source_note.setText(source.note)
+        if not self._summary_wanted:
+            return
+        self._summary_wanted = False
+        gen = self._summary_gen
+        query = OrdersQuery(self.filters(), source.from_store)
+        (tasks.run(orders_source.load_summary, self.ctx, query, source.from_store, owner=self)
+            .on_success(lambda s: self._summarized(gen, s))
+            .on_failure(lambda exc: self._summary_failed(gen, exc)))
+
+    def _summarized(self, gen: int, summary: dict[str, int]) -> None:
+        if gen == self._summary_gen:
+            self.summary = summary
+            self._update_count()
+
+    def _summary_failed(self, gen: int, exc: BaseException) -> None:
+        """The list stands without its total (an older store has no summary): the count says
+        what is shown."""
+        if gen == self._summary_gen:
+            log.info("order summary not read: %s", exc)
+            self.summary = None
+            self._update_count()
 
     @Slot(list)
     def orders_changed(self, order_ids: list) -> None:
@@ -202,7 +222,8 @@ class OrdersView(Page):
         order = self.model.order(self.selected_row())
         self._place = (order["order_id"] if order else None,
                        self.table.verticalScrollBar().value())
-        self.model.refresh()
+        self._start_summary()
+        self.model.refresh(OrdersQuery(self.filters(), store_online(self.ctx)))
 
     def _restore_place(self) -> None:
         order_id, scroll = self._place
@@ -225,6 +246,11 @@ class OrdersView(Page):
             return current.row()
         rows = selection.selectedRows()
         return rows[0].row() if rows else -1
+
+    def selected_orders(self) -> list[dict[str, Any]]:
+        """The orders selected in the list, top to bottom (for actions on a selection)."""
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        return [o for o in (self.model.order(r) for r in rows) if o is not None]
 
     def move_selection(self, step: int) -> None:
         rows = self.model.rowCount()
@@ -299,6 +325,11 @@ class OrdersView(Page):
             text = self.tr("Searching…")
         elif not n:
             text = self.tr("No orders match.")
+        elif self.summary is not None:
+            text = self.tr("{n} orders, total {amount}").format(
+                n=self.summary["orders"], amount=format_fen(int(self.summary["amount_fen"])))
+            if self.model.has_more:
+                text += self.tr(" ({shown} shown, more below)").format(shown=n)
         elif self.model.has_more:
             text = self.tr("{n} orders shown, more below").format(n=n)
         else:

@@ -6,9 +6,13 @@ order returned, so orders written between two pages never shift the next page (n
 no misses). Results are masked Order JSON.
 
 Filters (all optional, combined with AND):
-- `channel`, `status` (the stored `orders.status`, kept equal to `derive_status` by the services;
-  `anomaly` = has an open anomaly, the `display_status`), `anomaly` (True/False: has / has no
-  open anomaly), `ticket_type` (a ticket of that type, or sold as that package).
+- `channel`: one or several channels (any of them; a request gives them comma-separated).
+- `status`: one or several display statuses (any of them), so the filter agrees with the list:
+  `anomaly` = has an open anomaly (the `display_status`); any other status = the stored
+  `orders.status` (kept equal to `derive_status` by the services) **and no open anomaly** —
+  an order shown as 异常 is found under 异常, never under its stored status.
+- `anomaly` (True/False: has / has no open anomaly), `ticket_type` (a ticket of that type, or
+  sold as that package).
 - `visit_from` / `visit_to`: visit dates, inclusive.
 - `created_from` / `created_to`: a `date` is a whole day in the venue's zone (inclusive); an
   aware `datetime` is an instant (inclusive). Text from a request is parsed by `parse_created`:
@@ -65,10 +69,22 @@ _TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no")
 Instant = date | datetime
 
 
+def _many(value: str | tuple[str, ...] | list[str] | None) -> tuple[str, ...]:
+    """One value, a comma-separated list or a sequence → a tuple of non-blank values, in order,
+    without repeats."""
+    if value is None:
+        return ()
+    parts = value.split(",") if isinstance(value, str) else list(value)
+    return tuple(dict.fromkeys(p.strip() for p in parts if isinstance(p, str) and p.strip()))
+
+
 @dataclass(frozen=True)
 class OrderFilters:
-    channel: str | None = None
-    status: str | None = None
+    """What a search asks for. `channel` and `status` take one value, a comma-separated text
+    or a tuple; they are kept as tuples (empty: no filter)."""
+
+    channel: tuple[str, ...] | str | None = ()
+    status: tuple[str, ...] | str | None = ()
     ticket_type: str | None = None
     visit_from: date | None = None
     visit_to: date | None = None
@@ -78,6 +94,10 @@ class OrderFilters:
     anomaly: bool | None = None
     terminal: str | None = None  # a clerk: his window's orders only
     clerk: str | None = None  # a clerk without a window: his own sales only
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "channel", _many(self.channel))
+        object.__setattr__(self, "status", _many(self.status))
 
 
 # -- parsing request text ------------------------------------------------------------------------
@@ -145,7 +165,7 @@ def filters_from_params(params: Mapping[str, str | None], *, venue: Venue,
         return parse_created(p[name], field=name, venue=venue) if name in p else None
 
     return OrderFilters(
-        channel=p.get("channel", "").strip() or None, status=p.get("status", "").strip() or None,
+        channel=_many(p.get("channel")), status=_many(p.get("status")),
         ticket_type=p.get("ticket_type", "").strip() or None,
         visit_from=day("visit_from"), visit_to=day("visit_to"),
         created_from=created("created_from"), created_to=created("created_to"),
@@ -157,12 +177,16 @@ def filters_from_params(params: Mapping[str, str | None], *, venue: Venue,
 def _check(f: OrderFilters, limit: int) -> None:
     for fld in fields(f):
         value = getattr(f, fld.name)
-        if isinstance(value, str) and ("\x00" in value or len(value) > MAX_TEXT):
-            raise _bad(f"{fld.name} 含有不允许的字符或太长（最多 {MAX_TEXT} 个字符）", fld.name)
-    if f.channel is not None and f.channel not in CHANNELS:
-        raise _bad(f"不认识的渠道：{f.channel}（可选 {', '.join(CHANNELS)}）", "channel")
-    if f.status is not None and f.status not in STATUSES:
-        raise _bad(f"不认识的订单状态：{f.status}（可选 {', '.join(STATUSES)}）", "status")
+        for text in value if isinstance(value, tuple) else (value,):
+            if isinstance(text, str) and ("\x00" in text or len(text) > MAX_TEXT):
+                raise _bad(f"{fld.name} 含有不允许的字符或太长（最多 {MAX_TEXT} 个字符）",
+                           fld.name)
+    for channel in f.channel:
+        if channel not in CHANNELS:
+            raise _bad(f"不认识的渠道：{channel}（可选 {', '.join(CHANNELS)}）", "channel")
+    for status in f.status:
+        if status not in STATUSES:
+            raise _bad(f"不认识的订单状态：{status}（可选 {', '.join(STATUSES)}）", "status")
     for name in ("created_from", "created_to"):
         at = getattr(f, name)
         if isinstance(at, datetime) and at.tzinfo is None:
@@ -256,15 +280,25 @@ def _q_clause(session: Session, q: str) -> sa.ColumnElement[bool]:
                   Order.customer_name.ilike(pattern, escape="\\"))
 
 
+def _status_clause(statuses: tuple[str, ...]) -> sa.ColumnElement[bool]:
+    """Any of the display statuses: `anomaly` is an open anomaly; a stored status counts only
+    while the order has none (the list shows such an order as 异常)."""
+    stored = [s for s in statuses if s != ANOMALY]
+    either = []
+    if stored:
+        either.append(sa.and_(Order.status.in_(stored), ~_open_anomaly()))
+    if ANOMALY in statuses:
+        either.append(_open_anomaly())
+    return sa.or_(*either)
+
+
 def _conditions(session: Session, f: OrderFilters,
                 venue: Venue) -> list[sa.ColumnElement[bool]]:
     out: list[sa.ColumnElement[bool]] = []
     if f.channel:
-        out.append(Order.channel == f.channel)
-    if f.status == ANOMALY:
-        out.append(_open_anomaly())
-    elif f.status:
-        out.append(Order.status == f.status)
+        out.append(Order.channel.in_(f.channel))
+    if f.status:
+        out.append(_status_clause(f.status))
     if f.anomaly is not None:
         out.append(_open_anomaly() if f.anomaly else ~_open_anomaly())
     if f.ticket_type:

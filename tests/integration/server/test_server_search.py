@@ -75,7 +75,8 @@ FILTERS = [
     ({"channel": "window"}, {"W1", "W2", "W3"}),
     ({"channel": "ota_ctrip"}, {"C1"}),
     ({"channel": "agency"}, {"C5"}),
-    ({"status": "paid"}, {"W1", "W2", "W3", "C1", "C2", "C5"}),
+    # C2 is paid but shown as 异常: found under anomaly, not under paid
+    ({"status": "paid"}, {"W1", "W2", "W3", "C1", "C5"}),
     ({"status": "redeemed"}, {"C3"}),
     ({"status": "pending_payment"}, {"C4"}),
     ({"status": "refunded"}, set()),
@@ -98,6 +99,14 @@ FILTERS = [
     ({"channel": "window", "ticket_type": "ADULT", "visit_to": "2026-11-22"}, {"W1"}),
     ({"status": "paid", "anomaly": "false", "channel": "ota_meituan"}, set()),
     ({"channel": "", "q": "   "}, set(NEWEST_FIRST)),  # blank means no filter
+    # several values, comma-separated: any of them
+    ({"channel": "ota_meituan,ota_ctrip"}, {"C1", "C2"}),
+    ({"channel": "window, agency,"}, {"W1", "W2", "W3", "C5"}),
+    ({"status": "paid,anomaly"}, {"W1", "W2", "W3", "C1", "C2", "C5"}),
+    ({"status": "redeemed,pending_payment"}, {"C3", "C4"}),
+    ({"status": "anomaly,refunded"}, {"C2"}),
+    ({"channel": "ota_meituan,agency", "status": "paid"}, {"C5"}),
+    ({"channel": "ota_meituan,agency", "status": "anomaly,pending_payment"}, {"C2"}),
 ]
 
 
@@ -228,6 +237,9 @@ BAD = [
     {"channel": "taobao"},
     {"channel": "WINDOW"},
     {"status": "lost"},
+    {"status": "paid,lost"},
+    {"channel": "window,taobao"},
+    {"channel": ",".join(["window"] * 40)},
     {"status": "paid\x00"},
     {"q": "张三\x00"},
     {"q": "x" * 65},
