@@ -37,14 +37,19 @@ def app_from_env() -> FastAPI:
                       audit_key=os.environ.get("MENPIAO_AUDIT_KEY"))
 
 
+GRACEFUL_SECONDS = 5  # on stop, requests still running after this are cut (long-polls)
+
+
 def serve(database_url: str, *, host: str, port: int, workers: int) -> None:
     """Run `workers` uvicorn processes (one: in this process) until stopped. uvicorn's
-    supervisor starts a new worker when one dies."""
+    supervisor starts a new worker when one dies. A stop waits `GRACEFUL_SECONDS` for the
+    requests in flight, not for every held long-poll's `wait` (the windows poll again)."""
     import uvicorn
 
     os.environ[DATABASE_ENV] = database_url
     uvicorn.run(FACTORY, factory=True, host=host, port=port, workers=workers,
-                log_level="info", log_config=log_config())
+                log_level="info", log_config=log_config(),
+                timeout_graceful_shutdown=GRACEFUL_SECONDS)
 
 
 def log_config() -> dict:
