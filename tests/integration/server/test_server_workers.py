@@ -207,3 +207,17 @@ def _wait_for(probe, ok, timeout: float = 30.0):
         assert time.monotonic() < deadline, value
         time.sleep(0.2)
     return value
+
+
+def test_sqlite_refuses_more_than_one_worker(tmp_path):
+    import subprocess
+    import sys
+
+    from workers_store import ROOT
+
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "server", "--database", url,
+                           "--workers", "2", "--port", "9"], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT)
+    assert done.returncode == 2 and "SQLite" in done.stderr and "PostgreSQL" in done.stderr
+    assert not (tmp_path / "store.sqlite3").exists()  # refused before touching a database
