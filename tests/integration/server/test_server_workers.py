@@ -25,8 +25,10 @@ CAPACITY = 40
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    with fresh_pg() as url, running_workers(url, tmp_path_factory.mktemp("wk") / "store.log") as s:
+def store(tmp_path_factory, pg_store_template):
+    """The demo store's template (migrated, users seeded) served by two workers."""
+    log = tmp_path_factory.mktemp("wk") / "store.log"
+    with fresh_pg(pg_store_template) as url, running_workers(url, log) as s:
         yield s
 
 

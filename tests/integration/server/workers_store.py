@@ -95,11 +95,13 @@ def _cmdline(pid: int) -> str:
 
 
 @contextmanager
-def fresh_pg() -> Iterator[str]:
+def fresh_pg(template: str | None = None) -> Iterator[str]:
+    """A new PostgreSQL database (a copy of `template`), dropped afterwards."""
     name = f"menpiao_test_wk_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'
+                             + (f' TEMPLATE "{template}"' if template else "")))
     try:
         yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     finally:
@@ -110,7 +112,8 @@ def fresh_pg() -> Iterator[str]:
 
 @contextmanager
 def running_workers(url: str, log: Path, workers: int = 2) -> Iterator[WorkersStore]:
-    """`main.py server --workers N --demo` on `url` until every worker answers."""
+    """`main.py server --workers N --demo` on `url` until every worker answers (`--demo`
+    adds the capacity from the real today on, to a store seeded at the tests' fixed day)."""
     port = free_port()
     with log.open("w") as out:
         proc = subprocess.Popen(
