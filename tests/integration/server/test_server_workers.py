@@ -223,3 +223,22 @@ def test_sqlite_refuses_more_than_one_worker(tmp_path):
                           timeout=120, cwd=ROOT)
     assert done.returncode == 2 and "SQLite" in done.stderr and "PostgreSQL" in done.stderr
     assert not (tmp_path / "store.sqlite3").exists()  # refused before touching a database
+
+
+def test_one_sweep_leader_per_database_and_the_next_takes_over(pg_url):
+    from server.feed import pg_conninfo
+    from server.leader import PgLeader
+
+    info = pg_conninfo(sa.make_url(pg_url))
+    with fresh_pg() as other_url:
+        first, second = PgLeader(info), PgLeader(info)
+        elsewhere = PgLeader(pg_conninfo(sa.make_url(other_url)))
+        try:
+            assert first.try_lead() and first.try_lead()  # leads, and keeps leading
+            assert not second.try_lead()  # one leader per database…
+            assert elsewhere.try_lead()  # …another store's database has its own
+            first.release()  # its session ends, as when its process dies
+            assert second.try_lead() and not first.try_lead()
+        finally:
+            for leader in (first, second, elsewhere):
+                leader.release()
