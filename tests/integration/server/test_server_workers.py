@@ -238,7 +238,8 @@ def test_one_sweep_leader_per_database_and_the_next_takes_over(pg_url):
             assert not second.try_lead()  # one leader per database…
             assert elsewhere.try_lead()  # …another store's database has its own
             first.release()  # its session ends, as when its process dies
-            assert second.try_lead() and not first.try_lead()
+            _wait_for(second.try_lead, bool, timeout=10)  # once the server has ended it
+            assert not first.try_lead()
         finally:
             for leader in (first, second, elsewhere):
                 leader.release()
