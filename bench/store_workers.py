@@ -182,8 +182,8 @@ def measure(workers: int, seconds: float = SECONDS) -> dict:
             "p95_ms": round(p95, 1), "store_cpu_ms_per_order": round(store_ms, 2),
             "pg_cpu_ms_per_order": round(pg_ms, 2),
             # what the machine's cores could carry if the store and PostgreSQL had them alone
-            "cpu_bound_orders_per_s": round(min(workers, os.cpu_count() or 1) * 1000 / store_ms
-                                            if workers > 1 else 1000 / store_ms, 1),
+            "cpu_bound_orders_per_s": round(
+                min(workers, os.cpu_count() or 1) * 1000 / store_ms, 1),
             "first_failure": failures[0] if failures else None}
 
 
