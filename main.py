@@ -66,35 +66,47 @@ LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 def _server(args: argparse.Namespace) -> int:
     import os
-    from datetime import UTC, datetime
-
-    import uvicorn
 
     from app.domain.audit import DEMO_KEY as DEMO_AUDIT_KEY
-    from app.domain.venue import Venue
-    from app.services.admin.seeding import seed_demo
-    from app.store.db import Database
-    from server.app import create_app
+    from server import workers
 
     if args.demo and not _loopback(args.host):  # demo passwords are the user names
         print(f"演示模式（--demo）只能在本机地址上运行（127.0.0.1、::1 或 localhost），"
               f"不能监听 {args.host}", file=sys.stderr)
         return 2
-    db = Database.open(args.database)  # runs the migrations
-    clock = lambda: datetime.now(UTC)  # noqa: E731 - the one real clock of the server
-    secret = os.environ.get("MENPIAO_WEBHOOK_SECRET") or ("demo-secret" if args.demo else None)
-    audit_key = os.environ.get("MENPIAO_AUDIT_KEY") or (DEMO_AUDIT_KEY if args.demo else None)
-    app = create_app(db, clock=clock, webhook_secret=secret,  # before seeding: feeds changes
-                     audit_key=audit_key)
-    if args.demo:
-        result = seed_demo(db.session(), now=clock(), venue=Venue())
-        print(f"demo data: {result.users_added} users, {result.ticket_types_added} ticket types, "
-              f"{result.inventory_rows_added} inventory rows added", file=sys.stderr)
+    n = args.workers or workers.default_workers(args.database)
+    if n < 1 or (n > 1 and not workers.is_postgres(args.database)):
+        print(f"--workers {n}：SQLite 只能由一个进程服务（多个进程请用 PostgreSQL 数据库）"
+              if n > 1 else "--workers 至少为 1", file=sys.stderr)
+        return 2
+    if args.demo:  # the workers read these from the environment
+        os.environ.setdefault("MENPIAO_WEBHOOK_SECRET", "demo-secret")
+        os.environ.setdefault("MENPIAO_AUDIT_KEY", DEMO_AUDIT_KEY)
+    _prepare_store(args.database, demo=args.demo)
+    print(f"menpiao store: {n} worker process{'es' if n > 1 else ''} on {args.host}:{args.port}"
+          + ("" if workers.is_postgres(args.database) else " (SQLite: one process only)"),
+          file=sys.stderr)
+    workers.serve(args.database, host=args.host, port=args.port, workers=n)
+    return 0
+
+
+def _prepare_store(url: str, *, demo: bool) -> None:
+    """Migrations, once, before any worker starts; `--demo` seeds through the changes feed."""
+    from datetime import UTC, datetime
+
+    from app.domain.venue import Venue
+    from app.services.admin.seeding import seed_demo
+    from app.store.db import Database
+
+    db = Database.open(url)  # runs the migrations
     try:
-        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+        if demo:
+            db.emit_changes = True  # as the store writes: the windows' feed carries the seed
+            result = seed_demo(db.session(), now=datetime.now(UTC), venue=Venue())
+            print(f"demo data: {result.users_added} users, {result.ticket_types_added} ticket "
+                  f"types, {result.inventory_rows_added} inventory rows added", file=sys.stderr)
     finally:
         db.dispose()
-    return 0
 
 
 def _loopback(host: str) -> bool:
@@ -181,6 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=int, default=8600)
     sv.add_argument("--demo", action="store_true", help="seed demo users, catalog and capacity")
+    sv.add_argument("--workers", type=int, default=None, metavar="N",
+                    help="worker processes (default: the number of cores on PostgreSQL). "
+                         "PostgreSQL only: SQLite runs one process, and more than one is refused")
     sv.set_defaults(func=_server)
 
     sm = sub.add_parser("simulate", help="channel, payment and gate traffic against a store")

@@ -1,7 +1,8 @@
 """The central order store's FastAPI app (DESIGN.md §8): routes under /api/v1, the §8 error
 format for every failure, the OpenAPI document at /api/v1/openapi.json. While it runs, the
 changes feed wakes long-polls (in-process and, on PostgreSQL, through LISTEN/NOTIFY) and a
-sweeper does the time-based work every 30 s."""
+sweeper does the time-based work every 30 s (on PostgreSQL in one worker: the advisory-lock
+leader). `server.workers.app_from_env` builds it in each of `main.py server --workers N`."""
 
 import os
 from collections.abc import AsyncIterator, Callable
@@ -23,6 +24,7 @@ from app.store.db import Database
 from . import access_log
 from .errors import install_error_handlers
 from .feed import ChangeNotifier, PgListener, pg_conninfo
+from .leader import PgLeader
 from .routes import (
     admin_log as admin_log_routes,
 )
@@ -87,13 +89,15 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     db: Database = app.state.db
     notifier: ChangeNotifier = app.state.notifier
     changes.add_listener(notifier.notify)
-    listener = None
-    if db.dialect == "postgresql":
+    listener = leader = None
+    if db.dialect == "postgresql":  # several workers: wake-ups across them, one sweeper
         listener = PgListener(pg_conninfo(db.engine.url), notifier)
         listener.start()
+        leader = PgLeader(pg_conninfo(db.engine.url))
     key = lambda: app.state.audit_key or os.environ.get(audit.KEY_ENV)  # noqa: E731
-    sweeper = Sweeper(db, app.state.clock, sweep_tasks(app.state.venue, app.state.refund_provider,
-                                                       key), interval=app.state.sweep_interval)
+    tasks = sweep_tasks(app.state.venue, app.state.refund_provider, key)
+    sweeper = Sweeper(db, app.state.clock, tasks, interval=app.state.sweep_interval,
+                      leader=leader)
     sweeper.start()
     try:
         yield
