@@ -98,16 +98,18 @@ def no_jit(session: Session) -> None:
         session.execute(sa.text("SET LOCAL jit = off"))
 
 
-def mismatched_rows(session: Session, start: date) -> list[Row]:
-    """Stock rows from `start` on whose `sold + oversold` differs from their live tickets, in
-    one statement (one snapshot: a sale's tickets and units are seen together)."""
+def mismatched_rows(session: Session, start: date, until: date | None = None) -> list[Row]:
+    """Stock rows from `start` on (to `until`, when given) whose `sold + oversold` differs
+    from their live tickets, in one statement (one snapshot: a sale's tickets and units are
+    seen together)."""
     o, t, inv = Order.__table__, Ticket.__table__, Inventory.__table__
     counts = (
         sa.select(t.c.ticket_type, o.c.visit_date,
                   sa.func.sum(sa.case((t.c.status.in_(LIVE), 1), else_=0)).label("live"),
                   sa.func.sum(sa.case((t.c.status == REFUNDED, 1), else_=0)).label("refunded"))
         .select_from(o.join(t, t.c.order_id == o.c.order_id))
-        .where(o.c.visit_date >= start, o.c.cancelled.is_(False))
+        .where(o.c.visit_date >= start, o.c.visit_date <= (until or date.max),
+               o.c.cancelled.is_(False))
         .group_by(t.c.ticket_type, o.c.visit_date).subquery())
     live = sa.func.coalesce(counts.c.live, 0)
     rows = session.execute(
@@ -115,7 +117,8 @@ def mismatched_rows(session: Session, start: date) -> list[Row]:
                   sa.func.coalesce(counts.c.refunded, 0))
         .select_from(inv.outerjoin(counts, sa.and_(counts.c.ticket_type == inv.c.ticket_type,
                                                    counts.c.visit_date == inv.c.visit_date)))
-        .where(inv.c.visit_date >= start, inv.c.sold + inv.c.oversold != live)
+        .where(inv.c.visit_date >= start, inv.c.visit_date <= (until or date.max),
+               inv.c.sold + inv.c.oversold != live)
         .order_by(inv.c.visit_date, inv.c.ticket_type)).all()
     return [Row(r[0], r[1], r[2], r[3], int(r[4]), int(r[5])) for r in rows]
 
