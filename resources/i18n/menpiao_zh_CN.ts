@@ -165,6 +165,10 @@
             <source>{id} · {location} · {status} · last heartbeat {at}</source>
             <translation>{id} · {location} · {status} · 最后心跳 {at}</translation>
         </message>
+        <message>
+            <source>the system</source>
+            <translation>系统</translation>
+        </message>
     </context>
     <context>
         <name>AnomalyLabels</name>
@@ -560,6 +564,246 @@
             <source>Uses left</source>
             <translation>剩余次数</translation>
         </message>
+        <message>
+            <source>Stock deducted</source>
+            <translation>已补扣库存</translation>
+        </message>
+        <message>
+            <source>Stock restored</source>
+            <translation>已恢复库存</translation>
+        </message>
+        <message>
+            <source>Payment moved to another order</source>
+            <translation>支付转入其他订单</translation>
+        </message>
+        <message>
+            <source>Payment queried</source>
+            <translation>查询支付结果</translation>
+        </message>
+        <message>
+            <source>Payment refunded</source>
+            <translation>支付已退回</translation>
+        </message>
+        <message>
+            <source>Payment started</source>
+            <translation>发起支付</translation>
+        </message>
+        <message>
+            <source>Refund approved for payout</source>
+            <translation>退款已批准待付现</translation>
+        </message>
+        <message>
+            <source>Refund method changed</source>
+            <translation>退款方式已变更</translation>
+        </message>
+        <message>
+            <source>Refund rejected</source>
+            <translation>退款已驳回</translation>
+        </message>
+        <message>
+            <source>Refund paid out</source>
+            <translation>退款已付现</translation>
+        </message>
+        <message>
+            <source>Order paid</source>
+            <translation>订单已支付</translation>
+        </message>
+        <message>
+            <source>Order expired</source>
+            <translation>订单超时取消</translation>
+        </message>
+        <message>
+            <source>Payment query</source>
+            <translation>支付查询</translation>
+        </message>
+        <message>
+            <source>Provider's answer</source>
+            <translation>渠道答复</translation>
+        </message>
+        <message>
+            <source>Asked at</source>
+            <translation>查询时间</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <source>Paid</source>
+            <translation>已支付</translation>
+        </message>
+        <message>
+            <source>Tickets</source>
+            <translation>票</translation>
+        </message>
+        <message>
+            <source>Duplicate</source>
+            <translation>重复</translation>
+        </message>
+        <message>
+            <source>Fee</source>
+            <translation>手续费</translation>
+        </message>
+        <message>
+            <source>Payment fee</source>
+            <translation>支付手续费</translation>
+        </message>
+        <message>
+            <source>Refund</source>
+            <translation>退款</translation>
+        </message>
+        <message>
+            <source>Fee rate</source>
+            <translation>手续费率</translation>
+        </message>
+        <message>
+            <source>Quote per ticket</source>
+            <translation>逐张报价</translation>
+        </message>
+        <message>
+            <source>Rule</source>
+            <translation>规则</translation>
+        </message>
+        <message>
+            <source>Attempt</source>
+            <translation>第几次</translation>
+        </message>
+        <message>
+            <source>Error</source>
+            <translation>错误</translation>
+        </message>
+        <message>
+            <source>Next attempt at</source>
+            <translation>下次重试时间</translation>
+        </message>
+        <message>
+            <source>Failed at</source>
+            <translation>失败时间</translation>
+        </message>
+        <message>
+            <source>Units missing</source>
+            <translation>少计张数</translation>
+        </message>
+        <message>
+            <source>Units too many</source>
+            <translation>多计张数</translation>
+        </message>
+        <message>
+            <source>Valid tickets</source>
+            <translation>有效票数</translation>
+        </message>
+        <message>
+            <source>Counted sold</source>
+            <translation>库存已售</translation>
+        </message>
+        <message>
+            <source>Units</source>
+            <translation>张数</translation>
+        </message>
+        <message>
+            <source>Settled at</source>
+            <translation>完成时间</translation>
+        </message>
+        <message>
+            <source>Payment started at</source>
+            <translation>发起支付时间</translation>
+        </message>
+        <message>
+            <source>Requested by</source>
+            <translation>申请人</translation>
+        </message>
+        <message>
+            <source>Requested at</source>
+            <translation>申请时间</translation>
+        </message>
+        <message>
+            <source>Resolution</source>
+            <translation>处理结果</translation>
+        </message>
+        <message>
+            <source>Role</source>
+            <translation>角色</translation>
+        </message>
+        <message>
+            <source>By</source>
+            <translation>操作人</translation>
+        </message>
+        <message>
+            <source>Refunds</source>
+            <translation>退款</translation>
+        </message>
+        <message>
+            <source>Payment</source>
+            <translation>支付</translation>
+        </message>
+        <message>
+            <source>Stock released</source>
+            <translation>释放库存</translation>
+        </message>
+        <message>
+            <source>Confirmed by a query</source>
+            <translation>经查询确认</translation>
+        </message>
+        <message>
+            <source>Amount recorded before</source>
+            <translation>原记录金额</translation>
+        </message>
+        <message>
+            <source>Approvals</source>
+            <translation>审批</translation>
+        </message>
+        <message>
+            <source>Fee override</source>
+            <translation>手续费调整</translation>
+        </message>
+        <message>
+            <source>Evidence no.</source>
+            <translation>凭证号</translation>
+        </message>
+        <message>
+            <source>Payout window</source>
+            <translation>付现窗口</translation>
+        </message>
+        <message>
+            <source>Quantity</source>
+            <translation>数量</translation>
+        </message>
+        <message>
+            <source>Price</source>
+            <translation>单价</translation>
+        </message>
+        <message>
+            <source>As</source>
+            <translation>身份</translation>
+        </message>
+        <message>
+            <source>Time</source>
+            <translation>时间</translation>
+        </message>
+        <message>
+            <source>Customer</source>
+            <translation>游客</translation>
+        </message>
+        <message>
+            <source>Phone</source>
+            <translation>手机</translation>
+        </message>
+        <message>
+            <source>ID no.</source>
+            <translation>证件号</translation>
+        </message>
+        <message>
+            <source>Tendered</source>
+            <translation>实收</translation>
+        </message>
+        <message>
+            <source>Change</source>
+            <translation>找零</translation>
+        </message>
+        <message>
+            <source>Uses</source>
+            <translation>次数</translation>
+        </message>
     </context>
     <context>
         <name>AnomalyQueueModel</name>
@@ -668,11 +912,11 @@
             <translation>此账号尚未在本窗口联网登录过，无法离线核对密码。请在网络恢复后登录。</translation>
         </message>
         <message>
-            <source>The central store does not accept this window as a device (not registered, deactivated, or a wrong device secret). Check 「This window&apos;s device…」 with an administrator.</source>
+            <source>The central store does not accept this window as a device (not registered, deactivated, or a wrong device secret). Check 「This window's device…」 with an administrator.</source>
             <translation>中心服务器不接受本窗口设备（未登记、已停用或设备密钥错误）。请与管理员一起检查「本窗口设备…」。</translation>
         </message>
         <message>
-            <source>This window&apos;s device…</source>
+            <source>This window's device…</source>
             <translation>本窗口设备…</translation>
         </message>
         <message>
@@ -958,7 +1202,7 @@
     <context>
         <name>PrintJobsPanel</name>
         <message>
-            <source>Print the tickets and receipt of this window&apos;s last sale, {order_no}, again, marked as a reprint</source>
+            <source>Print the tickets and receipt of this window's last sale, {order_no}, again, marked as a reprint</source>
             <translation>重新打印本窗口上一单 {order_no} 的门票和小票（标注“重打”）</translation>
         </message>
         <message>
@@ -1713,7 +1957,7 @@
             <translation>{clerk} 的班次尚未交班。请清点钱箱、填写原因后代为交班。</translation>
         </message>
         <message>
-            <source>This shift is {clerk}&apos;s and is still open. Only {clerk} or a supervisor can close it: ask a supervisor to take it over.</source>
+            <source>This shift is {clerk}'s and is still open. Only {clerk} or a supervisor can close it: ask a supervisor to take it over.</source>
             <translation>本窗口的班次由 {clerk} 开班，尚未交班。只有 {clerk} 本人或主管可以交班，请找主管代为交班。</translation>
         </message>
         <message>
@@ -1721,7 +1965,7 @@
             <translation>请填写代交班原因。</translation>
         </message>
         <message>
-            <source>Z report of {clerk}&apos;s shift closed {closed} printed again (reprint {n}).</source>
+            <source>Z report of {clerk}'s shift closed {closed} printed again (reprint {n}).</source>
             <translation>已补打 {clerk} 于 {closed} 交班的 Z 报表（重打 {n}）。</translation>
         </message>
         <message>
@@ -1784,11 +2028,11 @@
             <translation>票码</translation>
         </message>
         <message>
-            <source>Scan or type (code, order no., today&apos;s 4-digit tail, phone), Enter · ↑/↓ and Space tick tickets, Ctrl+A all · Enter to the reason · Enter confirms</source>
+            <source>Scan or type (code, order no., today's 4-digit tail, phone), Enter · ↑/↓ and Space tick tickets, Ctrl+A all · Enter to the reason · Enter confirms</source>
             <translation>扫码或输入（票码、订单号、今日单号后四位、手机号）后回车 · ↑/↓ 选票，空格勾选，Ctrl+A 全选 · 回车到退票原因 · 回车确认</translation>
         </message>
         <message>
-            <source>Today&apos;s order {no} of this window. {n} more orders have a phone ending in these digits: type the whole phone to see them.</source>
+            <source>Today's order {no} of this window. {n} more orders have a phone ending in these digits: type the whole phone to see them.</source>
             <translation>已找到本窗口今日订单 {no}。另有 {n} 个订单的手机尾号是这几位，输入完整手机号可查看。</translation>
         </message>
         <message>
@@ -3325,7 +3569,7 @@ Give back {amount} in cash; its tickets will not be admitted. No fee.</source>
             <translation>已删除节假日，按 Ctrl+S 保存规则。</translation>
         </message>
         <message>
-            <source>Holidays: a same-day refund costs the holiday&apos;s rate</source>
+            <source>Holidays: a same-day refund costs the holiday's rate</source>
             <translation>节假日：当天退票按节假日费率收取手续费</translation>
         </message>
         <message>
@@ -3685,7 +3929,7 @@ Give back {amount} in cash; its tickets will not be admitted. No fee.</source>
             <translation>分时订单</translation>
         </message>
         <message>
-            <source>Status of today&apos;s orders</source>
+            <source>Status of today's orders</source>
             <translation>今日订单状态</translation>
         </message>
         <message>

@@ -70,7 +70,7 @@ def test_queue_by_category_with_counts_and_detail(online, ui_store, qtbot):
     assert actions.count("ticket.redeemed") == 1 and "anomaly.detected" in actions
     by = [pane.timeline.model.index(r, 1).data() for r in range(pane.timeline.model.rowCount())]
     assert "gate-1（南门闸机1号）" in by
-    assert [r[0] for r in pane.stock_model._rows] == ["ADULT"]
+    assert [r[0] for r in pane.stock_model._rows] == ["成人票"]  # by its name
     view.tabs.setCurrentIndex(2)  # 核销
     qtbot.waitUntil(lambda: not view.model.loading)
     assert [r[1] for r in rows(view)] == ["重复核销"]

@@ -20,6 +20,7 @@ from PySide6.QtGui import QColor, QFont
 from app.domain.anomalies import device_ids
 from app.domain.money import format_fen
 from ui.anomaly_labels import age_text, kind_label
+from ui.anomaly_values import method_text
 from ui.models.table_model import RIGHT, ROW_ROLE, AsyncTableModel, Column
 
 Index = QModelIndex | QPersistentModelIndex
@@ -83,8 +84,10 @@ class AnomalyQueueModel(AsyncTableModel):
         if devices:
             return devices[0]
         provider = evidence.get("provider")
+        if not provider:
+            return "—"
         return {"wechat": self.tr("WeChat Pay"), "alipay": self.tr("Alipay")}.get(
-            provider, provider or "—")
+            provider) or method_text(provider)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and self._cursor is not None and not self.loading

@@ -39,6 +39,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.domain.ids import CHANNEL_LABELS_ZH
 from app.domain.lifecycle import PaymentState, TicketState
 from app.domain.money import format_fen
 from app.domain.venue import Venue
@@ -176,7 +177,7 @@ def _not_deducted(session: Session, row: Row, name: str, now: datetime, venue: V
             if order is None or order.payment_state != PaymentState.PAID or order.cancelled:
                 continue
             reason = (
-                f"订单 {order.order_no}（{order.channel}，{_local(venue, order.created_at)} 下单，"
+                f"订单 {order.order_no}（{CHANNEL_LABELS_ZH.get(order.channel, order.channel)}，{_local(venue, order.created_at)} 下单，"
                 f"已支付 {format_fen(order.paid_fen)}）的{name} {len(units)} 张未计入已售库存："
                 f"{row.visit_date:%Y-%m-%d} 的{name}有效票 {row.live} 张，库存只记已售 "
                 f"{row.sold} 张、超售 {row.oversold} 张，少计 {deficit} 张（按下单先后，"
