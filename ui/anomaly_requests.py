@@ -27,14 +27,15 @@ class AnomalyDetail:
 
 
 def load_queue(ctx: ClientContext, category: str | None, cursor: str | None,
-               want: int) -> QueuePage:
-    """The open anomalies of `category` (None: all) after `cursor`, as the store's
-    `GET /anomalies` would answer them, from this window's cache."""
+               want: int, categories: frozenset[str] | None = None) -> QueuePage:
+    """The open anomalies of `category` (None: all of `categories`, None: every one) after
+    `cursor`, as the store's `GET /anomalies` would answer them, from this window's cache."""
     from app.services.anomalies import anomaly_queue
 
     with ctx.session() as session:
         return anomaly_queue.list_anomalies(
-            session, anomaly_queue.QueueFilters(category=category), cursor=cursor,
+            session, anomaly_queue.QueueFilters(category=category, categories=categories),
+            cursor=cursor,
             limit=min(want, anomaly_queue.MAX_LIMIT))
 
 

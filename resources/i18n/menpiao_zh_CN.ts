@@ -71,6 +71,14 @@
             <source>; {n} not: {why}</source>
             <translation>；{n} 条未处理：{why}</translation>
         </message>
+        <message>
+            <source>{n} new (F5)</source>
+            <translation>新增 {n} 条（F5）</translation>
+        </message>
+        <message>
+            <source>↑/↓ choose · Enter runs the recommended fix · Shift/Ctrl select several to mark resolved or dismiss · Ctrl+PgUp/PgDn category · Ctrl+N note, Enter there runs the fix · F5 shows new ones</source>
+            <translation>↑/↓ 选择 · Enter 执行推荐处理 · Shift/Ctrl 多选后可批量标记已处理或忽略 · Ctrl+PgUp/PgDn 切换类别 · Ctrl+N 备注，在备注中按 Enter 执行处理 · F5 显示新增</translation>
+        </message>
     </context>
     <context>
         <name>AnomalyCounter</name>
@@ -850,6 +858,10 @@
         <message>
             <source>WeChat Pay</source>
             <translation>微信支付</translation>
+        </message>
+        <message>
+            <source>Handled</source>
+            <translation>已处理</translation>
         </message>
     </context>
     <context>
