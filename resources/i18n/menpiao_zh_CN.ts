@@ -2316,6 +2316,34 @@ The drawer should hold {before}; after the payout {after}. Count the notes out t
             <source>{h} h {m} min</source>
             <translation>{h} 小时 {m} 分钟</translation>
         </message>
+        <message>
+            <source>Tickets</source>
+            <translation>退票</translation>
+        </message>
+        <message>
+            <source>Visit date</source>
+            <translation>游玩日期</translation>
+        </message>
+        <message>
+            <source>Paid by</source>
+            <translation>支付方式</translation>
+        </message>
+        <message>
+            <source>{n} tickets</source>
+            <translation>{n} 张票</translation>
+        </message>
+        <message>
+            <source>Order {no}: not readable from the store now</source>
+            <translation>订单 {no}：暂时无法从中心库读取</translation>
+        </message>
+        <message>
+            <source>window {terminal}, {clerk}</source>
+            <translation>{terminal} 号窗口 {clerk}</translation>
+        </message>
+        <message>
+            <source>Order {no} · {tickets} · ordered {at} · sold by {seller} · asked by {asker} · visit {visit} · paid {paid} by {method} · refund {amount}</source>
+            <translation>订单 {no} · {tickets} · {at} 下单 · {seller} 售出 · 申请人 {asker} · 游玩日期 {visit} · 实付 {paid}（{method}） · 退款 {amount}</translation>
+        </message>
     </context>
     <context>
         <name>ApprovalsView</name>
@@ -2374,6 +2402,26 @@ The drawer should hold {before}; after the payout {after}. Count the notes out t
         <message>
             <source>{no} {amount}: {status}</source>
             <translation>{no} {amount}：{status}</translation>
+        </message>
+        <message>
+            <source>Confirm: a large refund</source>
+            <translation>确认：大额退款</translation>
+        </message>
+        <message>
+            <source>Refund {no}: {amount} goes back to the visitor.
+{order}
+Approve it?</source>
+            <translation>退款 {no}：将退还游客 {amount}。
+{order}
+确认批准？</translation>
+        </message>
+        <message>
+            <source>Approve {amount}</source>
+            <translation>批准 {amount}</translation>
+        </message>
+        <message>
+            <source>Not approved: {no}</source>
+            <translation>未批准：{no}</translation>
         </message>
     </context>
     <context>
