@@ -234,7 +234,11 @@ def field_label(key: str) -> str:
 
 
 def value_text(key: str, value: Any, local: Callable[[datetime], datetime]) -> str:
-    """One evidence or detail value in words (ui.anomaly_values), nested keys named."""
+    """One evidence or detail value in words (ui.anomaly_values), nested keys named; a
+    provider's answer (`payment_query`) as its sentence and when it was asked."""
+    if isinstance(value, Mapping) and isinstance(value.get("answer"), str):
+        asked = local_text(value.get("asked_at"), local)
+        return value["answer"] + (f"（{asked}）" if asked else "")
     return _value_text(key, value, local, field_label)
 
 

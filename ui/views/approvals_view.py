@@ -34,6 +34,7 @@ from ui.views.page import Page, make_table
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 RELOAD_MS = 15_000
+TEXT_WIDTH = 140  # the reason and the override, so the approvals column stays in sight
 
 
 LARGE_DEFAULT_FEN = 100_000  # ¥1,000 when the store's policy names no dual-approval amount
@@ -200,6 +201,8 @@ class ApprovalsView(Page):
         current = self.current()
         self.model.set_refunds(rows, self.ctx.now)
         self.table.resizeColumnsToContents()
+        for column in (ApprovalsModel.REASON, ApprovalsModel.OVERRIDE):  # whole in the tooltip
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), TEXT_WIDTH))
         self.summary.setText(self.tr("{n} waiting · {amount} in all").format(
             n=len(rows), amount=format_fen(sum(r["amount_fen"] for r in rows))))
         row = self.model.row_of(current["refund_no"]) if current else 0

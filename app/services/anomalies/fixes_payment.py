@@ -150,9 +150,11 @@ def _learned(ctx: FixContext, order: Order, provider: str, answer: PaymentQuery,
     """The provider says the order is not paid (in full): the anomaly stays open with the
     answer in its evidence and `cancel_and_release` recommended; the timeline says who asked
     and what came back."""
-    reply = {"provider": provider, "status": answer.status, "amount_fen": answer.amount_fen,
+    reply = {"provider": provider, "status": answer.status,
              "provider_txn_id": answer.provider_txn_id or ctx.evidence.get("provider_txn_id"),
              "asked_at": iso_utc(ctx.now), "answer": said}
+    if answer.amount_fen:  # what the provider says was paid (another amount)
+        reply["amount_fen"] = answer.amount_fen
     ctx.anomaly.evidence = dict(ctx.evidence) | {"payment_query": reply}
     fixes = list(ctx.anomaly.fixes or [])
     ctx.anomaly.fixes = ["cancel_and_release"] + [f for f in fixes if f != "cancel_and_release"]
