@@ -5,7 +5,6 @@ Chinese, like the order statuses do."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
@@ -13,7 +12,10 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QLocale
 
 from app.domain.anomalies import CATEGORY_LABELS_ZH, KINDS
-from app.domain.money import format_fen
+from ui.anomaly_values import HIDDEN, local_text, readable
+from ui.anomaly_values import value_text as _value_text
+
+__all__ = ["local_text", "value_text"]
 
 translate = QCoreApplication.translate
 
@@ -74,7 +76,7 @@ def status_label(status: str) -> str:
 
 
 def action_label(action: str) -> str:
-    """A timeline action (`payment.succeeded`) in words; unknown ones stay as they are."""
+    """A timeline action (`payment.succeeded`) in words; unknown ones readable."""
     return {
         "order.created": translate("AnomalyLabels", "Order created"),
         "order.cancelled": translate("AnomalyLabels", "Order cancelled"),
@@ -101,7 +103,19 @@ def action_label(action: str) -> str:
         "anomaly.resolved": translate("AnomalyLabels", "Anomaly resolved"),
         "anomaly.dismissed": translate("AnomalyLabels", "Anomaly dismissed"),
         "customer.revealed": translate("AnomalyLabels", "Customer data viewed in full"),
-    }.get(action, action)
+        "inventory.deducted": translate("AnomalyLabels", "Stock deducted"),
+        "inventory.restored": translate("AnomalyLabels", "Stock restored"),
+        "payment.moved": translate("AnomalyLabels", "Payment moved to another order"),
+        "payment.queried": translate("AnomalyLabels", "Payment queried"),
+        "payment.refunded": translate("AnomalyLabels", "Payment refunded"),
+        "payment.started": translate("AnomalyLabels", "Payment started"),
+        "refund.approved_for_payout": translate("AnomalyLabels", "Refund approved for payout"),
+        "refund.method_changed": translate("AnomalyLabels", "Refund method changed"),
+        "refund.rejected": translate("AnomalyLabels", "Refund rejected"),
+        "refund.paid_out": translate("AnomalyLabels", "Refund paid out"),
+        "order.paid": translate("AnomalyLabels", "Order paid"),
+        "order.expired": translate("AnomalyLabels", "Order expired"),
+    }.get(action) or readable(action.replace(".", " "))
 
 
 def device_status_label(status: str | None) -> str:
@@ -163,51 +177,85 @@ def _evidence_names() -> dict[str, str]:
         "note": translate("AnomalyLabels", "Note"),
         "flagged_by": translate("AnomalyLabels", "Flagged by"),
         "action": translate("AnomalyLabels", "Fix"),
+        "payment_query": translate("AnomalyLabels", "Payment query"),
+        "answer": translate("AnomalyLabels", "Provider's answer"),
+        "asked_at": translate("AnomalyLabels", "Asked at"),
+        "status": translate("AnomalyLabels", "Status"),
+        "paid": translate("AnomalyLabels", "Paid"),
+        "tickets": translate("AnomalyLabels", "Tickets"),
+        "duplicate": translate("AnomalyLabels", "Duplicate"),
+        "fee_fen": translate("AnomalyLabels", "Fee"),
+        "payment_fee_fen": translate("AnomalyLabels", "Payment fee"),
+        "refund_fen": translate("AnomalyLabels", "Refund"),
+        "fee_bp": translate("AnomalyLabels", "Fee rate"),
+        "quotes": translate("AnomalyLabels", "Quote per ticket"),
+        "rule": translate("AnomalyLabels", "Rule"),
+        "attempt": translate("AnomalyLabels", "Attempt"),
+        "error": translate("AnomalyLabels", "Error"),
+        "next_attempt_at": translate("AnomalyLabels", "Next attempt at"),
+        "failed_at": translate("AnomalyLabels", "Failed at"),
+        "deficit": translate("AnomalyLabels", "Units missing"),
+        "surplus": translate("AnomalyLabels", "Units too many"),
+        "live": translate("AnomalyLabels", "Valid tickets"),
+        "sold": translate("AnomalyLabels", "Counted sold"),
+        "units": translate("AnomalyLabels", "Units"),
+        "settled_at": translate("AnomalyLabels", "Settled at"),
+        "payment_started_at": translate("AnomalyLabels", "Payment started at"),
+        "requested_by": translate("AnomalyLabels", "Requested by"),
+        "requested_at": translate("AnomalyLabels", "Requested at"),
+        "resolution": translate("AnomalyLabels", "Resolution"),
+        "role": translate("AnomalyLabels", "Role"),
+        "actor": translate("AnomalyLabels", "By"),
+        "refund": translate("AnomalyLabels", "Refund"),
+        "refunds": translate("AnomalyLabels", "Refunds"),
+        "payment": translate("AnomalyLabels", "Payment"),
+        "released": translate("AnomalyLabels", "Stock released"),
+        "confirmed_by_query": translate("AnomalyLabels", "Confirmed by a query"),
+        "recorded_amount_fen": translate("AnomalyLabels", "Amount recorded before"),
+        "approvals": translate("AnomalyLabels", "Approvals"),
+        "override": translate("AnomalyLabels", "Fee override"),
+        "evidence_no": translate("AnomalyLabels", "Evidence no."),
+        "payout_terminal": translate("AnomalyLabels", "Payout window"),
+        "qty": translate("AnomalyLabels", "Quantity"),
+        "price_fen": translate("AnomalyLabels", "Price"),
+        "by": translate("AnomalyLabels", "By"),
+        "as": translate("AnomalyLabels", "As"),
+        "at": translate("AnomalyLabels", "Time"),
+        "customer": translate("AnomalyLabels", "Customer"),
+        "phone_masked": translate("AnomalyLabels", "Phone"),
+        "id_masked": translate("AnomalyLabels", "ID no."),
+        "tendered_fen": translate("AnomalyLabels", "Tendered"),
+        "change_fen": translate("AnomalyLabels", "Change"),
+        "uses_total": translate("AnomalyLabels", "Uses"),
     }
 
 
 def field_label(key: str) -> str:
-    """A detail or evidence field in words; unknown ones keep their code."""
-    return _evidence_names().get(key, key)
+    """A detail or evidence field in words; unknown ones readable (`some_key` → some key)."""
+    return _evidence_names().get(key) or readable(key)
+
+
+def value_text(key: str, value: Any, local: Callable[[datetime], datetime]) -> str:
+    """One evidence or detail value in words (ui.anomaly_values), nested keys named; a
+    provider's answer (`payment_query`) as its sentence and when it was asked."""
+    if isinstance(value, Mapping) and isinstance(value.get("answer"), str):
+        asked = local_text(value.get("asked_at"), local)
+        return value["answer"] + (f"（{asked}）" if asked else "")
+    return _value_text(key, value, local, field_label)
 
 
 # evidence fields that are ids for machines, not for the supervisor
-_HIDDEN = {"ticket_id", "payment_id", "refund_id", "nonce", "attach"}
+_HIDDEN = HIDDEN
 
 
 def evidence_rows(evidence: Mapping[str, Any],
                   local: Callable[[datetime], datetime]) -> list[tuple[str, str]]:
     """(label, value) pairs of the evidence worth reading, known fields first."""
     names = _evidence_names()
-    keys = [k for k in names if k in evidence] + sorted(
+    keys = [k for k in names if k in evidence and k not in _HIDDEN] + sorted(
         k for k in evidence if k not in names and k not in _HIDDEN)
-    return [(names.get(k, k), value_text(k, evidence[k], local)) for k in keys
+    return [(field_label(k), value_text(k, evidence[k], local)) for k in keys
             if evidence[k] not in (None, "", [], {})]
-
-
-def value_text(key: str, value: Any, local: Callable[[datetime], datetime]) -> str:
-    """One value for people: money as ¥, instants in the venue's time, lists joined."""
-    if key.endswith("_fen") and isinstance(value, int):
-        return format_fen(value)
-    if key.endswith("_at") and isinstance(value, str):
-        return local_text(value, local)
-    if isinstance(value, list):
-        return "、".join(value_text(key, v, local) for v in value)
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return str(value)
-
-
-def local_text(iso: str | None, local: Callable[[datetime], datetime],
-               fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
-    """An ISO instant (`…Z` or with an offset) in the venue's time; unparseable text as is."""
-    if not iso:
-        return ""
-    try:
-        at = datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    except ValueError:
-        return iso
-    return local(at).strftime(fmt) if at.tzinfo else iso
 
 
 def age_text(seconds: float) -> str:

@@ -23,17 +23,19 @@ class AnomalyDetail:
     anomaly: dict[str, Any]
     timeline: TimelineResult | None
     devices: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ticket_names: dict[str, str] = field(default_factory=dict)  # ADULT → 成人票
 
 
 def load_queue(ctx: ClientContext, category: str | None, cursor: str | None,
-               want: int) -> QueuePage:
-    """The open anomalies of `category` (None: all) after `cursor`, as the store's
-    `GET /anomalies` would answer them, from this window's cache."""
+               want: int, categories: frozenset[str] | None = None) -> QueuePage:
+    """The open anomalies of `category` (None: all of `categories`, None: every one) after
+    `cursor`, as the store's `GET /anomalies` would answer them, from this window's cache."""
     from app.services.anomalies import anomaly_queue
 
     with ctx.session() as session:
         return anomaly_queue.list_anomalies(
-            session, anomaly_queue.QueueFilters(category=category), cursor=cursor,
+            session, anomaly_queue.QueueFilters(category=category, categories=categories),
+            cursor=cursor,
             limit=min(want, anomaly_queue.MAX_LIMIT))
 
 
@@ -43,13 +45,23 @@ def load_detail(ctx: ClientContext, anomaly_id: str, online: bool) -> AnomalyDet
 
     with ctx.session() as session:
         d = anomaly_queue.anomaly_detail(session, anomaly_id)
+        names = ticket_names(session)
     # the pane and the fixes read one dict: the order's version goes with a fix
     a = d.anomaly | {"order": d.order, "inventory": d.stock}
     timeline = load_timeline(ctx, a["order_no"], online) if a.get("order_no") else None
     devices = timeline.devices if timeline is not None else {}
     if online and device_ids(a["evidence"]) and not devices:
         devices = load_devices(ctx)
-    return AnomalyDetail(a, timeline, devices)
+    return AnomalyDetail(a, timeline, devices, names)
+
+
+def ticket_names(session: Any) -> dict[str, str]:
+    """The catalogue's ticket type names in this window's database."""
+    import sqlalchemy as sa
+
+    from app.store.models import TicketTypeRow
+
+    return dict(session.execute(sa.select(TicketTypeRow.code, TicketTypeRow.name)).all())
 
 
 def send_fix(ctx: ClientContext, anomaly_id: str, action: str, note: str,

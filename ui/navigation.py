@@ -125,7 +125,7 @@ _CLERK = ("sell", "refund", "orders", "shift")
 ROLE_SCREENS: dict[str, tuple[str, ...]] = {
     "clerk": _CLERK,
     "supervisor": _CLERK + ("approvals", "anomalies", "dashboard", "admin"),
-    "finance": ("refund", "orders", "shift", "approvals", "dashboard"),
+    "finance": ("refund", "orders", "shift", "approvals", "anomalies", "dashboard"),
     "admin": _CLERK + ("approvals", "anomalies", "dashboard", "admin", "settings"),
 }
 

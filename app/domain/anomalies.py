@@ -115,3 +115,11 @@ def may_fix(role: str, category: str) -> bool:
         return category in _FINANCE_CATEGORIES
     return role in FIXERS
 
+
+
+def categories_for(role: str) -> frozenset[str] | None:
+    """The categories `role` sees in the queue: finance the payment and refund ones; None for
+    every category (supervisor, admin)."""
+    if role == "finance":
+        return frozenset(str(c) for c in _FINANCE_CATEGORIES)
+    return None

@@ -22,6 +22,8 @@ CHANNEL_PREFIXES = {
     "ota_meituan": "MEITUAN",
     "agency": "AGY",
 }
+CHANNEL_LABELS_ZH = {"window": "售票窗口", "miniprogram": "小程序", "website": "官网",
+                     "ota_ctrip": "携程", "ota_meituan": "美团", "agency": "旅行社"}
 
 
 def new_id() -> str:

@@ -71,6 +71,14 @@
             <source>; {n} not: {why}</source>
             <translation>；{n} 条未处理：{why}</translation>
         </message>
+        <message>
+            <source>{n} new (F5)</source>
+            <translation>新增 {n} 条（F5）</translation>
+        </message>
+        <message>
+            <source>↑/↓ choose · Enter runs the recommended fix · Shift/Ctrl select several to mark resolved or dismiss · Ctrl+PgUp/PgDn category · Ctrl+N note, Enter there runs the fix · F5 shows new ones</source>
+            <translation>↑/↓ 选择 · Enter 执行推荐处理 · Shift/Ctrl 多选后可批量标记已处理或忽略 · Ctrl+PgUp/PgDn 切换类别 · Ctrl+N 备注，在备注中按 Enter 执行处理 · F5 显示新增</translation>
+        </message>
     </context>
     <context>
         <name>AnomalyCounter</name>
@@ -164,6 +172,10 @@
         <message>
             <source>{id} · {location} · {status} · last heartbeat {at}</source>
             <translation>{id} · {location} · {status} · 最后心跳 {at}</translation>
+        </message>
+        <message>
+            <source>the system</source>
+            <translation>系统</translation>
         </message>
     </context>
     <context>
@@ -564,6 +576,246 @@
             <source>Uses left</source>
             <translation>剩余次数</translation>
         </message>
+        <message>
+            <source>Stock deducted</source>
+            <translation>已补扣库存</translation>
+        </message>
+        <message>
+            <source>Stock restored</source>
+            <translation>已恢复库存</translation>
+        </message>
+        <message>
+            <source>Payment moved to another order</source>
+            <translation>支付转入其他订单</translation>
+        </message>
+        <message>
+            <source>Payment queried</source>
+            <translation>查询支付结果</translation>
+        </message>
+        <message>
+            <source>Payment refunded</source>
+            <translation>支付已退回</translation>
+        </message>
+        <message>
+            <source>Payment started</source>
+            <translation>发起支付</translation>
+        </message>
+        <message>
+            <source>Refund approved for payout</source>
+            <translation>退款已批准待付现</translation>
+        </message>
+        <message>
+            <source>Refund method changed</source>
+            <translation>退款方式已变更</translation>
+        </message>
+        <message>
+            <source>Refund rejected</source>
+            <translation>退款已驳回</translation>
+        </message>
+        <message>
+            <source>Refund paid out</source>
+            <translation>退款已付现</translation>
+        </message>
+        <message>
+            <source>Order paid</source>
+            <translation>订单已支付</translation>
+        </message>
+        <message>
+            <source>Order expired</source>
+            <translation>订单超时取消</translation>
+        </message>
+        <message>
+            <source>Payment query</source>
+            <translation>支付查询</translation>
+        </message>
+        <message>
+            <source>Provider's answer</source>
+            <translation>渠道答复</translation>
+        </message>
+        <message>
+            <source>Asked at</source>
+            <translation>查询时间</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <source>Paid</source>
+            <translation>已支付</translation>
+        </message>
+        <message>
+            <source>Tickets</source>
+            <translation>票</translation>
+        </message>
+        <message>
+            <source>Duplicate</source>
+            <translation>重复</translation>
+        </message>
+        <message>
+            <source>Fee</source>
+            <translation>手续费</translation>
+        </message>
+        <message>
+            <source>Payment fee</source>
+            <translation>支付手续费</translation>
+        </message>
+        <message>
+            <source>Refund</source>
+            <translation>退款</translation>
+        </message>
+        <message>
+            <source>Fee rate</source>
+            <translation>手续费率</translation>
+        </message>
+        <message>
+            <source>Quote per ticket</source>
+            <translation>逐张报价</translation>
+        </message>
+        <message>
+            <source>Rule</source>
+            <translation>规则</translation>
+        </message>
+        <message>
+            <source>Attempt</source>
+            <translation>第几次</translation>
+        </message>
+        <message>
+            <source>Error</source>
+            <translation>错误</translation>
+        </message>
+        <message>
+            <source>Next attempt at</source>
+            <translation>下次重试时间</translation>
+        </message>
+        <message>
+            <source>Failed at</source>
+            <translation>失败时间</translation>
+        </message>
+        <message>
+            <source>Units missing</source>
+            <translation>少计张数</translation>
+        </message>
+        <message>
+            <source>Units too many</source>
+            <translation>多计张数</translation>
+        </message>
+        <message>
+            <source>Valid tickets</source>
+            <translation>有效票数</translation>
+        </message>
+        <message>
+            <source>Counted sold</source>
+            <translation>库存已售</translation>
+        </message>
+        <message>
+            <source>Units</source>
+            <translation>张数</translation>
+        </message>
+        <message>
+            <source>Settled at</source>
+            <translation>完成时间</translation>
+        </message>
+        <message>
+            <source>Payment started at</source>
+            <translation>发起支付时间</translation>
+        </message>
+        <message>
+            <source>Requested by</source>
+            <translation>申请人</translation>
+        </message>
+        <message>
+            <source>Requested at</source>
+            <translation>申请时间</translation>
+        </message>
+        <message>
+            <source>Resolution</source>
+            <translation>处理结果</translation>
+        </message>
+        <message>
+            <source>Role</source>
+            <translation>角色</translation>
+        </message>
+        <message>
+            <source>By</source>
+            <translation>操作人</translation>
+        </message>
+        <message>
+            <source>Refunds</source>
+            <translation>退款</translation>
+        </message>
+        <message>
+            <source>Payment</source>
+            <translation>支付</translation>
+        </message>
+        <message>
+            <source>Stock released</source>
+            <translation>释放库存</translation>
+        </message>
+        <message>
+            <source>Confirmed by a query</source>
+            <translation>经查询确认</translation>
+        </message>
+        <message>
+            <source>Amount recorded before</source>
+            <translation>原记录金额</translation>
+        </message>
+        <message>
+            <source>Approvals</source>
+            <translation>审批</translation>
+        </message>
+        <message>
+            <source>Fee override</source>
+            <translation>手续费调整</translation>
+        </message>
+        <message>
+            <source>Evidence no.</source>
+            <translation>凭证号</translation>
+        </message>
+        <message>
+            <source>Payout window</source>
+            <translation>付现窗口</translation>
+        </message>
+        <message>
+            <source>Quantity</source>
+            <translation>数量</translation>
+        </message>
+        <message>
+            <source>Price</source>
+            <translation>单价</translation>
+        </message>
+        <message>
+            <source>As</source>
+            <translation>身份</translation>
+        </message>
+        <message>
+            <source>Time</source>
+            <translation>时间</translation>
+        </message>
+        <message>
+            <source>Customer</source>
+            <translation>游客</translation>
+        </message>
+        <message>
+            <source>Phone</source>
+            <translation>手机</translation>
+        </message>
+        <message>
+            <source>ID no.</source>
+            <translation>证件号</translation>
+        </message>
+        <message>
+            <source>Tendered</source>
+            <translation>实收</translation>
+        </message>
+        <message>
+            <source>Change</source>
+            <translation>找零</translation>
+        </message>
+        <message>
+            <source>Uses</source>
+            <translation>次数</translation>
+        </message>
     </context>
     <context>
         <name>AnomalyQueueModel</name>
@@ -610,6 +862,10 @@
         <message>
             <source>WeChat Pay</source>
             <translation>微信支付</translation>
+        </message>
+        <message>
+            <source>Handled</source>
+            <translation>已处理</translation>
         </message>
     </context>
     <context>
@@ -2092,6 +2348,34 @@ The drawer should hold {before}; after the payout {after}. Count the notes out t
             <source>{h} h {m} min</source>
             <translation>{h} 小时 {m} 分钟</translation>
         </message>
+        <message>
+            <source>Tickets</source>
+            <translation>退票</translation>
+        </message>
+        <message>
+            <source>Visit date</source>
+            <translation>游玩日期</translation>
+        </message>
+        <message>
+            <source>Paid by</source>
+            <translation>支付方式</translation>
+        </message>
+        <message>
+            <source>{n} tickets</source>
+            <translation>{n} 张票</translation>
+        </message>
+        <message>
+            <source>Order {no}: not readable from the store now</source>
+            <translation>订单 {no}：暂时无法从中心库读取</translation>
+        </message>
+        <message>
+            <source>window {terminal}, {clerk}</source>
+            <translation>{terminal} 号窗口 {clerk}</translation>
+        </message>
+        <message>
+            <source>Order {no} · {tickets} · ordered {at} · sold by {seller} · asked by {asker} · visit {visit} · paid {paid} by {method} · refund {amount}</source>
+            <translation>订单 {no} · {tickets} · {at} 下单 · {seller} 售出 · 申请人 {asker} · 游玩日期 {visit} · 实付 {paid}（{method}） · 退款 {amount}</translation>
+        </message>
     </context>
     <context>
         <name>ApprovalsView</name>
@@ -2150,6 +2434,26 @@ The drawer should hold {before}; after the payout {after}. Count the notes out t
         <message>
             <source>{no} {amount}: {status}</source>
             <translation>{no} {amount}：{status}</translation>
+        </message>
+        <message>
+            <source>Confirm: a large refund</source>
+            <translation>确认：大额退款</translation>
+        </message>
+        <message>
+            <source>Refund {no}: {amount} goes back to the visitor.
+{order}
+Approve it?</source>
+            <translation>退款 {no}：将退还游客 {amount}。
+{order}
+确认批准？</translation>
+        </message>
+        <message>
+            <source>Approve {amount}</source>
+            <translation>批准 {amount}</translation>
+        </message>
+        <message>
+            <source>Not approved: {no}</source>
+            <translation>未批准：{no}</translation>
         </message>
     </context>
     <context>

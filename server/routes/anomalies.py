@@ -8,6 +8,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.domain import actors
+from app.domain.anomalies import categories_for, may_fix
+from app.domain.errors import Forbidden
 from app.services.anomalies import anomaly_fixes, anomaly_queue, manual_flags
 from app.services.journal import orders
 
@@ -51,16 +53,18 @@ class BatchBody(BaseModel):
 
 
 @router.get("/anomalies")
-def list_anomalies(_: Fixer, s: Db, category: Filter = None, kind: Filter = None,
+def list_anomalies(user: Fixer, s: Db, category: Filter = None, kind: Filter = None,
                    status: Filter = "open", order_no: Filter = None,
                    limit: Annotated[int, Query(ge=1, le=anomaly_queue.MAX_LIMIT)] = 100,
                    cursor: Annotated[str | None, Query(max_length=300, pattern=NO_NUL)] = None,
                    ) -> dict[str, Any]:
     """`{anomalies, counts, next_cursor}`: highest priority first (the sweep ages open
     ones every 30 s); `counts` are the open anomalies per category; status `open` unless asked
-    (`resolved`, `dismissed`, `all`)."""
+    (`resolved`, `dismissed`, `all`). Finance sees the payment and refund anomalies only
+    (rows and counts)."""
     filters = anomaly_queue.QueueFilters(category=category or None, kind=kind or None,
-                                         status=status or "open", order_no=order_no or None)
+                                         status=status or "open", order_no=order_no or None,
+                                         categories=categories_for(user.role))
     page = anomaly_queue.list_anomalies(s, filters, cursor=cursor or None, limit=limit)
     return {"anomalies": page.anomalies, "counts": page.counts,
             "next_cursor": page.next_cursor}
@@ -100,10 +104,12 @@ def flag_orders(body: FlagBody, user: Fixer, s: Db, now: Now) -> dict[str, Any]:
 
 
 @router.get("/anomalies/{anomaly_id}")
-def anomaly_detail(anomaly_id: AnomalyId, _: Fixer, s: Db) -> dict[str, Any]:
+def anomaly_detail(anomaly_id: AnomalyId, user: Fixer, s: Db) -> dict[str, Any]:
     """`{anomaly, order, devices}`: one anomaly with its evidence, its order (null without
-    one) and the devices its evidence names."""
+    one) and the devices its evidence names; 403 for finance and a gate or stock anomaly."""
     d = anomaly_queue.anomaly_detail(s, anomaly_id)
+    if not may_fix(user.role, d.anomaly["category"]):
+        raise Forbidden("财务只能查看支付和退款类异常")
     return {"anomaly": d.anomaly, "order": d.order, "devices": d.devices}
 
 

@@ -10,7 +10,9 @@ at the south gate and again at the north gate, a gate fails to read a ticket, a 
 refused three times by the provider, a stock row loses two units — each raised on the store by
 its own service and brought to the window by the changes feed. Saves anomalies.png (the queue
 with the duplicate redemption open), order-timeline.png (its order, full details revealed) and
-order-timeline-broken.png (the same order after its log was edited behind the store's back).
+order-timeline-broken.png (the same order after its log was edited behind the store's back),
+anomalies-new.png (a new one waiting behind 新增 1 条) and anomalies-query.png (查询支付结果 answered:
+not paid, cancelling recommended).
 """
 
 from __future__ import annotations
@@ -114,6 +116,7 @@ def take(out: Path) -> None:
         view.pane.note.setText("")
         settle(1.0)
         save(window, out / "anomalies.png")
+        query_shots(store, window, view, out)
         view.open_order()
         dialog = view.order_dialog
         wait_until(lambda: dialog.timeline_result is not None)
@@ -134,6 +137,33 @@ def take(out: Path) -> None:
         dialog.close()
     finally:
         client.shutdown()
+
+
+def query_shots(store: UiStore, window: object, view: object, out: Path) -> None:
+    """A payment fails while the supervisor reads the list: 新增 1 条 waits
+    (anomalies-new.png); let in, 查询支付结果 by Enter, the provider's answer and the new
+    recommendation (anomalies-query.png)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    order = store.channel_order(adults=1, phone="13700002222")
+    store.signed("/payments/wechat/callback", {
+        "provider_txn_id": "WX" + uuid.uuid4().hex[:12].upper(), "order_no": order["order_no"],
+        "amount_fen": order["total_fen"], "status": "failed", "paid_at": store.now.isoformat()})
+    wait_until(lambda: view.new_button.isVisible(), 30)
+    settle(0.5)
+    save(window, out / "anomalies-new.png")
+    view.insert_new()
+    row = next(i for i, a in enumerate(view.model.anomalies())
+               if a["kind"] == "payment_failed_order_open")
+    view.table.selectRow(row)
+    wait_until(lambda: view.pane.detail is not None
+               and view.pane.detail.anomaly["kind"] == "payment_failed_order_open")
+    view.table.setFocus()
+    QTest.keyClick(view.table, Qt.Key.Key_Return)
+    wait_until(lambda: view.pane.recommended() == "cancel_and_release", 30)
+    settle(1.0)
+    save(window, out / "anomalies-query.png")
 
 
 def tamper(store: UiStore, order_no: str) -> None:

@@ -69,13 +69,29 @@ def test_two_approvers_two_people_by_keyboard(ctx, store, qtbot):
     assert view.summary.text() == "1 笔待审批，合计 ¥5,000.00"
     assert "主管 needed" not in view.model.approvals_text(row)
     assert view.model.approvals_text(row) == "需主管审批，需财务审批"
+    # the order, on the line below the list: what, when, who sold and asked, visit, method
+    assert view.order_line.text() == (
+        f"订单 {row['order_no']} · 成人票 ×50 · 2026-11-21 10:00 下单 · 01 号窗口 clerk1 售出 · "
+        "申请人 clerk1 · 游玩日期 2026-11-26 · 实付 ¥5,000.00（现金） · 退款 ¥5,000.00")
+    assert [view.model.index(0, c).data() for c in (2, 3, 4)] == [
+        "成人票 ×50", "2026-11-26", "现金"]
 
+    # ¥5,000 is at the policy's dual-approval amount: Enter asks, and answers Cancel
     qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    box = view.confirm_box
+    assert box is not None and "¥5,000.00" in box.text()
+    assert box.defaultButton() is box.button(box.StandardButton.Cancel)
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert view.confirm_box is None and "未批准" in view.message.text()
+    assert view.model.approvals_text(view.model.refund(0)) == "需主管审批，需财务审批"
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    view.confirm_box.approve_button.click()  # the button that names the amount
     assert view.message.property("kind") == "success", view.message.text()
     assert "仍需另一位审批人" in view.message.text()
     assert view.model.approvals_text(view.model.refund(0)) == "主管 supervisor ✓，需财务审批"
 
     qtbot.keyClick(view.table, Qt.Key.Key_Return)  # the same person again
+    view.confirm_box.approve_button.click()
     assert view.message.property("kind") == "error"
     assert "同一人不能重复审批" in view.message.text()
 
@@ -83,6 +99,7 @@ def test_two_approvers_two_people_by_keyboard(ctx, store, qtbot):
     as_user(ctx, "finance", "finance")
     view.reload()
     qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    view.confirm_box.approve_button.click()
     assert view.message.property("kind") == "success", view.message.text()
     assert "已批准：由窗口付现" in view.message.text()
     assert view.model.rowCount() == 0 and view.summary.text() == "0 笔待审批，合计 ¥0.00"

@@ -52,7 +52,7 @@ def test_sign_out_returns_to_the_login_dialog(make_client, qtbot):
                     "管理"]),
     ("admin", ["售票", "退票", "订单查询", "交接班", "退款审批", "异常订单", "数据看板", "管理",
                "设置"]),
-    ("finance", ["退票", "订单查询", "交接班", "退款审批", "数据看板"]),
+    ("finance", ["退票", "订单查询", "交接班", "退款审批", "异常订单", "数据看板"]),
 ])
 def test_navigation_by_role(ctx, qtbot, role, screens):
     from app.services.admin.auth import UserInfo

@@ -20,15 +20,18 @@ from PySide6.QtGui import QColor, QFont
 from app.domain.anomalies import device_ids
 from app.domain.money import format_fen
 from ui.anomaly_labels import age_text, kind_label
+from ui.anomaly_values import method_text
 from ui.models.table_model import RIGHT, ROW_ROLE, AsyncTableModel, Column
 
 Index = QModelIndex | QPersistentModelIndex
 Loader = Callable[[str | None, str | None, int], Any]  # -> anomaly_queue.QueuePage
 
 PAGE = 100
+MAX_WANT = 500  # anomaly_queue.MAX_LIMIT
 HIGH_PRIORITY = 3000  # payment and refund problems always; redemption ones when big and old
 MID_PRIORITY = 2000
 HIGH_COLOR = "#c62828"
+GONE_COLOR = "#9e9e9e"
 ANOMALY_ROLE = ROW_ROLE
 
 
@@ -41,6 +44,7 @@ class AnomalyQueueModel(AsyncTableModel):
 
     loaded = Signal()  # rows (and counts) replaced
     appended = Signal()  # a further page below the rows (and fresh counts)
+    merged = Signal()  # a live update merged in place (see `update`); `pending` may have grown
 
     def __init__(self, loader: Loader, clock: Callable[[], datetime],
                  parent: Any = None) -> None:
@@ -49,6 +53,8 @@ class AnomalyQueueModel(AsyncTableModel):
         self.counts: dict[str, int] = {}
         self.category: str | None = None
         self._cursor: str | None = None
+        self.pending: list[dict[str, Any]] = []  # arrived while the supervisor works
+        self.keep_id: str | None = None  # the selected anomaly: never leaves under the cursor
 
     def columns(self) -> dict[int, Column]:
         return {
@@ -65,9 +71,15 @@ class AnomalyQueueModel(AsyncTableModel):
         }
 
     def row_data(self, a: dict[str, Any], column: int, role: int) -> Any:
-        return a.get("reason") if role == Qt.ItemDataRole.ToolTipRole else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return a.get("reason")
+        if role == Qt.ItemDataRole.ForegroundRole and a.get("gone"):
+            return QColor(GONE_COLOR)
+        return None
 
     def priority_text(self, a: dict[str, Any]) -> str:
+        if a.get("gone"):
+            return self.tr("Handled")
         priority = int(a.get("priority", 0))
         if priority >= HIGH_PRIORITY:
             return "● " + self.tr("High")
@@ -83,8 +95,10 @@ class AnomalyQueueModel(AsyncTableModel):
         if devices:
             return devices[0]
         provider = evidence.get("provider")
+        if not provider:
+            return "—"
         return {"wechat": self.tr("WeChat Pay"), "alipay": self.tr("Alipay")}.get(
-            provider, provider or "—")
+            provider) or method_text(provider)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and self._cursor is not None and not self.loading
@@ -98,6 +112,7 @@ class AnomalyQueueModel(AsyncTableModel):
         """Start over with one category (None: all)."""
         self.category = category
         self._cursor = None
+        self.pending = []
         self.set_rows([])
         self._load(None, PAGE, replace=True)
 
@@ -106,6 +121,55 @@ class AnomalyQueueModel(AsyncTableModel):
         stays complete (up to a page of newcomers)."""
         want = len(self._rows) + (0 if self._cursor else PAGE)
         self._load(None, max(PAGE, want), replace=True)
+
+    def update(self) -> None:
+        """A live update that never re-sorts under the supervisor: rows still open are
+        refreshed where they stand, closed ones leave (the selected one stays, greyed:
+        `keep_id`), newcomers wait in `pending` until `insert_pending`."""
+        self.request(self._loader, self.category, None,
+                     min(len(self._rows) + PAGE, MAX_WANT), done=self._merge)
+
+    def _merge(self, page: Any) -> None:
+        self.counts = dict(page.counts)
+        self.counts["all"] = sum(page.counts.values())
+        order = [a["id"] for a in page.anomalies]
+        fresh = {a["id"]: a for a in page.anomalies}
+        shown = {a["id"] for a in self._rows}
+        for row in reversed(range(len(self._rows))):
+            a = self._rows[row]
+            if a["id"] in fresh:
+                self._rows[row] = fresh[a["id"]]
+            elif a["id"] == self.keep_id:
+                self._rows[row] = a | {"gone": True}
+            else:
+                self.remove_row(row)
+        self.rows_changed()
+        # newcomers: above the last row shown (below it, an incomplete list just goes on)
+        last = max((i for i, x in enumerate(order) if x in shown), default=len(order) - 1)
+        reach = len(order) if self._cursor is None else last + 1
+        self.pending = [fresh[x] for x in order[:reach] if x not in shown]
+        self.merged.emit()
+
+    def insert_pending(self) -> list[int]:
+        """Put the waiting anomalies in the list, each where its priority puts it among the
+        rows shown (these keep their order); the rows they went to."""
+        rows = []
+        for a in sorted(self.pending, key=lambda a: -int(a.get("priority", 0))):
+            at = next((i for i, r in enumerate(self._rows)
+                       if int(r.get("priority", 0)) < int(a.get("priority", 0))),
+                      len(self._rows))
+            self.beginInsertRows(QModelIndex(), at, at)
+            self._rows.insert(at, a)
+            self.endInsertRows()
+            rows.append(at)
+        self.pending = []
+        return rows
+
+    def drop_gone(self) -> None:
+        """Closed rows kept under the cursor leave once it moved on."""
+        for row in reversed(range(len(self._rows))):
+            if self._rows[row].get("gone") and self._rows[row]["id"] != self.keep_id:
+                self.remove_row(row)
 
     def _load(self, cursor: str | None, want: int, *, replace: bool) -> None:
         self.request(self._loader, self.category, cursor, want,

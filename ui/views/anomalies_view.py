@@ -25,6 +25,7 @@ from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -34,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.anomalies import MONEY_MOVING_FIXES, NOTE_REQUIRED_FIXES
+from app.domain.anomalies import MONEY_MOVING_FIXES, NOTE_REQUIRED_FIXES, categories_for
 from app.services.journal import op_changes
 from ui import tasks
 from ui.anomaly_labels import category_label, fix_label
@@ -71,14 +72,19 @@ class AnomaliesView(Page):
         self._restoring = False
         self._place: tuple[str | None, int] = (None, 0)
         self._changed_ids: set[str] = set()
-        self.model = AnomalyQueueModel(lambda c, at, n: load_queue(ctx, c, at, n), ctx.now,
-                                       self)
+        allowed = categories_for(ctx.user.role if ctx.user else "")
+        # finance works the payment and refund anomalies only (the store says the same)
+        self.categories = tuple(c for c in CATEGORIES if c is None or allowed is None
+                                or c in allowed)
+        self.model = AnomalyQueueModel(lambda c, at, n: load_queue(ctx, c, at, n, allowed),
+                                       ctx.now, self)
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(REFRESH_DELAY_MS)
         self._refresh_timer.timeout.connect(self.refresh)
         self._build()
         self.model.loaded.connect(self._loaded)
+        self.model.merged.connect(self._merged)
         self.model.failed.connect(self.show_failure)
         self.model.appended.connect(self._show_counts)
         if ctx.sync is not None:
@@ -91,19 +97,30 @@ class AnomaliesView(Page):
         self.tabs = QTabBar()
         self.tabs.setObjectName("anomalyTabs")
         self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        for category in CATEGORIES:
+        for category in self.categories:
             self.tabs.setTabData(self.tabs.addTab(""), category)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.table = make_table("anomalyTable", self.model,
                                 selection=QAbstractItemView.SelectionMode.ExtendedSelection,
-                                stretch=AnomalyQueueModel.ORDER_NO, alternate=True)
+                                stretch=AnomalyQueueModel.KIND, alternate=True)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._current_moved())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_moved())
         self.table.doubleClicked.connect(lambda _i: self.open_order())
         self.table.installEventFilter(self)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.table.horizontalHeader().setSectionResizeMode(
+            AnomalyQueueModel.KIND, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(
+            AnomalyQueueModel.ORDER_NO, QHeaderView.ResizeMode.ResizeToContents)
         self.pane = AnomalyDetailPane(self.ctx.venue().local)
         self.pane.fix_requested.connect(self.request_fix)
         self.pane.order_requested.connect(self.open_order)
+        self.pane.note.returnPressed.connect(self.fix_from_note)
+        self.new_button = QPushButton()
+        self.new_button.setObjectName("newAnomalies")
+        self.new_button.clicked.connect(self.insert_new)
+        self.new_button.hide()
         self.count = QLabel()
         self.count.setObjectName("hint")
         self.resolve_button = QPushButton(self.tr("Mark selected resolved"))
@@ -114,6 +131,7 @@ class AnomaliesView(Page):
         self.dismiss_button.clicked.connect(lambda: self.run_batch("dismiss"))
         batch = QHBoxLayout()
         batch.addWidget(self.count, 1)
+        batch.addWidget(self.new_button)
         batch.addWidget(self.resolve_button)
         batch.addWidget(self.dismiss_button)
         left = QWidget()
@@ -124,14 +142,16 @@ class AnomaliesView(Page):
         split = QSplitter()
         split.addWidget(left)
         split.addWidget(self.pane)
-        split.setStretchFactor(0, 5)
-        split.setStretchFactor(1, 6)
+        split.setStretchFactor(0, 6)
+        split.setStretchFactor(1, 5)
         self.lay_out([self.message, self.tabs, (split, 1)], spacing=10,
                      keys=self.tr("↑/↓ choose · Enter runs the recommended fix · Shift/Ctrl "
                                   "select several to mark resolved or dismiss · "
-                                  "Ctrl+PgUp/PgDn category · Ctrl+N note"))
+                                  "Ctrl+PgUp/PgDn category · Ctrl+N note, Enter there runs "
+                                  "the fix · F5 shows new ones"))
         self.message.hide()
         QShortcut(QKeySequence("Ctrl+N"), self, self.pane.note.setFocus)
+        QShortcut(QKeySequence("F5"), self, self.insert_new)
         self.setFocusProxy(self.table)
         self._update_tabs()
 
@@ -142,11 +162,12 @@ class AnomaliesView(Page):
     # -- the list -------------------------------------------------------------------------------
     def _tab_changed(self, index: int) -> None:
         self._place = (None, 0)
+        self.new_button.hide()
         self.model.show(self.tabs.tabData(index))
 
     def _update_tabs(self) -> None:
         counts = self.model.counts
-        for i, category in enumerate(CATEGORIES):
+        for i, category in enumerate(self.categories):
             name = self.tr("All") if category is None else category_label(category)
             n = counts.get(category or "all", 0)
             self.tabs.setTabText(i, f"{name} ({n})")
@@ -172,9 +193,47 @@ class AnomaliesView(Page):
             self.anomalies_changed([])
 
     def refresh(self) -> None:
+        """Live: rows stay where they are (the model merges in place, newcomers wait for
+        `insert_new`); an empty list, or one with nothing selected, simply loads again."""
         current = self.current()
         self._place = (current["id"] if current else None, max(self.current_row(), 0))
-        self.model.refresh()
+        if current is None:
+            self.model.refresh()
+            return
+        self.model.keep_id = current["id"]
+        self.model.update()
+
+    def _merged(self) -> None:
+        self._show_counts()
+        n = len(self.model.pending)
+        self.new_button.setText(self.tr("{n} new (F5)").format(n=n))
+        self.new_button.setVisible(n > 0)
+        changed, self._changed_ids = self._changed_ids, set()
+        current = self.current()
+        if current is not None and (current["id"] in changed or current.get("gone")):
+            self.load_current()
+        self._selection_moved()
+
+    def insert_new(self) -> None:
+        """The anomalies that arrived meanwhile, into the list: the selected row stays
+        selected and where it was on screen."""
+        if not self.model.pending:
+            return
+        row = self.current_row()
+        before = self.table.rowViewportPosition(row) if row >= 0 else None
+        self.model.insert_pending()
+        self.new_button.hide()
+        self._show_counts()
+        row = self.current_row()
+        if before is not None and row >= 0:
+            bar = self.table.verticalScrollBar()
+            bar.setValue(bar.value() + self.table.rowViewportPosition(row) - before)
+
+    def fix_from_note(self) -> None:
+        """Enter in the note: the recommended fix (money moves ask first, as ever)."""
+        fix = self.pane.recommended()
+        if fix is not None:
+            self.request_fix(fix)
 
     def _show_counts(self) -> None:
         self._update_tabs()
@@ -219,6 +278,10 @@ class AnomaliesView(Page):
 
     # -- detail ---------------------------------------------------------------------------------
     def _current_moved(self) -> None:
+        current = self.current()
+        self.model.keep_id = current["id"] if current else None
+        if any(a.get("gone") for a in self.model.rows()):
+            QTimer.singleShot(0, self.model.drop_gone)  # not while Qt moves the cursor
         if not self._restoring:
             self.load_current()
 
@@ -324,7 +387,13 @@ class AnomaliesView(Page):
                     if message and not message.startswith(done) else message or done)
         else:
             text = message or self.tr("Done: {fix}").format(fix=fix_label(fix))
-        self.show_success(text)
+        anomaly = answer.get("anomaly") or {}
+        if anomaly.get("id"):
+            self._changed_ids.add(anomaly["id"])  # the pane shows what it is now
+        if anomaly.get("status") == "open":  # it learned something (查询支付结果): still open
+            self.show_info(text)
+        else:
+            self.show_success(text)
         self.pane.note.clear()
         self._keep(answer)
 

@@ -33,6 +33,7 @@ from ui.anomaly_labels import (
     status_label,
 )
 from ui.anomaly_requests import AnomalyDetail
+from ui.anomaly_values import remember_ticket_names, ticket_type_text
 from ui.models.orders_model import status_label as order_status_label
 from ui.models.table_model import RowsModel
 from ui.views.page import make_table
@@ -131,6 +132,8 @@ class AnomalyDetailPane(QWidget):
     # -- showing --------------------------------------------------------------------------------
     def show_detail(self, detail: AnomalyDetail | None) -> None:
         self.detail = detail
+        if detail is not None:
+            remember_ticket_names(detail.ticket_names)
         a = detail.anomaly if detail else None
         self.title.setText(self._title(a) if a else self.tr("No anomaly selected"))
         self.reason.setText(a["reason"] if a else "")
@@ -161,8 +164,10 @@ class AnomalyDetailPane(QWidget):
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.evidence.addRow(label, text)
         if a and a.get("status") != "open":
+            by = a.get("resolved_by")
+            by = self.tr("the system") if by == "system" else by
             self.evidence.addRow(self.tr("Handled"), QLabel(" · ".join(
-                str(x) for x in (a.get("resolved_by"), a.get("resolution"),
+                str(x) for x in (by, a.get("resolution"),
                                  local_text(a.get("resolved_at"), self._local)) if x)))
 
     def _fill_order(self, a: Mapping[str, Any] | None) -> None:
@@ -194,7 +199,7 @@ class AnomalyDetailPane(QWidget):
 
     def _fill_stock(self, a: Mapping[str, Any] | None) -> None:
         self.stock_model.set_rows([
-            (i["ticket_type"], i["visit_date"], str(i["capacity"]), str(i["sold"]),
+            (ticket_type_text(i["ticket_type"]), i["visit_date"], str(i["capacity"]), str(i["sold"]),
              str(i["held"]), str(i["oversold"]), str(i["available"]))
             for i in (a or {}).get("inventory") or []])
 

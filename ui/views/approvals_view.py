@@ -7,6 +7,7 @@ when the sync engine brings order changes. Without a store the buttons are off a
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QWidget,
 )
@@ -23,17 +25,47 @@ from PySide6.QtWidgets import (
 from app.domain.money import format_fen
 from app.services.journal import op_changes
 from ui import tasks
+from ui.anomaly_requests import ticket_names
+from ui.anomaly_values import remember_ticket_names
 from ui.context import ClientContext
 from ui.models.approvals_model import ApprovalsModel
+from ui.views.large_refund_confirm import large_refund_box
 from ui.views.page import Page, make_table
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 RELOAD_MS = 15_000
+TEXT_WIDTH = 140  # the reason and the override, so the approvals column stays in sight
+
+
+LARGE_DEFAULT_FEN = 100_000  # ¥1,000 when the store's policy names no dual-approval amount
+
+
+@dataclass(frozen=True)
+class Waiting:
+    refunds: list[dict[str, Any]]  # each with its `order` (Order JSON) when the store gave it
+    large_fen: int  # from this amount an approval is confirmed explicitly
+    ticket_names: dict[str, str] = field(default_factory=dict)  # this window's catalogue
 
 
 # -- workers: off the GUI thread ---------------------------------------------------------------
-def load_waiting(ctx: ClientContext) -> list[dict[str, Any]]:
-    return ctx.store.refunds("awaiting_approval")
+def load_waiting(ctx: ClientContext) -> Waiting:
+    """The refunds waiting, each with its order (what, when, who, visit date, method), and
+    the policy's dual-approval amount."""
+    rows = ctx.store.refunds("awaiting_approval")
+    orders: dict[str, dict[str, Any] | None] = {}
+    for r in rows:
+        if r["order_no"] not in orders:
+            try:
+                orders[r["order_no"]] = ctx.store.get_order(r["order_no"])
+            except Exception:  # noqa: BLE001 - the list still shows; the order says "—"
+                orders[r["order_no"]] = None
+    try:
+        large = int(ctx.store.refund_policy().get("dual_approval_fen") or LARGE_DEFAULT_FEN)
+    except Exception:  # noqa: BLE001 - no policy to read: the safe default
+        large = LARGE_DEFAULT_FEN
+    with ctx.session() as session:
+        names = ticket_names(session)
+    return Waiting([r | {"order": orders.get(r["order_no"])} for r in rows], large, names)
 
 
 def approve(ctx: ClientContext, refund_no: str) -> dict[str, Any]:
@@ -53,7 +85,9 @@ class ApprovalsView(Page):
         super().__init__(ctx, "approvalsView", parent)
         self._busy = False
         self._keep_message = False
-        self.model = ApprovalsModel(self)
+        self.large_fen = LARGE_DEFAULT_FEN
+        self.confirm_box: QMessageBox | None = None
+        self.model = ApprovalsModel(ctx.venue().local, self)
         self._build()
         self.timer = QTimer(self)
         self.timer.setInterval(RELOAD_MS)
@@ -74,6 +108,10 @@ class ApprovalsView(Page):
         self.table.installEventFilter(self)
         self.summary = QLabel()
         self.summary.setObjectName("total")
+        self.order_line = QLabel()
+        self.order_line.setObjectName("approvalOrder")
+        self.order_line.setWordWrap(True)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_order())
         self.approve_button = QPushButton(self.tr("Approve (Enter)"))
         self.approve_button.setObjectName("primary")
         self.approve_button.clicked.connect(self.approve_current)
@@ -91,7 +129,8 @@ class ApprovalsView(Page):
         row.addWidget(self.reject_reason, 1)
         row.addWidget(self.reject_button)
         row.addWidget(self.reload_button)
-        self.lay_out([self.message, self.offline_label, (self.table, 1), self.summary, row],
+        self.lay_out([self.message, self.offline_label, (self.table, 1), self.order_line,
+                      self.summary, row],
                      keys=self.tr("↑/↓ choose a refund · Enter approves · Tab to the reason, "
                                   "Enter rejects · F5 reloads"))
         self.setFocusProxy(self.table)
@@ -156,10 +195,14 @@ class ApprovalsView(Page):
             .on_success(self._loaded)
             .on_failure(self.show_failure))
 
-    def _loaded(self, rows: list[dict[str, Any]]) -> None:
+    def _loaded(self, waiting: Waiting) -> None:
+        rows, self.large_fen = waiting.refunds, waiting.large_fen
+        remember_ticket_names(waiting.ticket_names)
         current = self.current()
         self.model.set_refunds(rows, self.ctx.now)
         self.table.resizeColumnsToContents()
+        for column in (ApprovalsModel.REASON, ApprovalsModel.OVERRIDE):  # whole in the tooltip
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), TEXT_WIDTH))
         self.summary.setText(self.tr("{n} waiting · {amount} in all").format(
             n=len(rows), amount=format_fen(sum(r["amount_fen"] for r in rows))))
         row = self.model.row_of(current["refund_no"]) if current else 0
@@ -170,6 +213,11 @@ class ApprovalsView(Page):
             self.table.setCurrentIndex(self.model.index(-1, -1))
         if self._keep_message:
             self._keep_message = False
+        self._show_order()
+
+    def _show_order(self) -> None:
+        r = self.current()
+        self.order_line.setText(self.model.order_text(r) if r else "")
 
     def current(self) -> dict[str, Any] | None:
         index = self.table.currentIndex()
@@ -180,6 +228,29 @@ class ApprovalsView(Page):
         r = self.current()
         if r is None or self._busy or not self.connected():
             return
+        if r["amount_fen"] >= self.large_fen:
+            self._confirm_large(r)
+            return
+        self._approve(r)
+
+    def _confirm_large(self, r: dict[str, Any]) -> None:
+        """A large refund: approved only by clicking the button that names the amount (Enter
+        and Esc answer Cancel)."""
+        box = large_refund_box(self, r, self.model.order_text(r))
+        box.finished.connect(lambda _result: self._large_answered(box, r))
+        self.confirm_box = box
+        box.open()
+
+    def _large_answered(self, box: QMessageBox, r: dict[str, Any]) -> None:
+        self.confirm_box = None
+        box.deleteLater()
+        if box.clickedButton() is box.approve_button:
+            self._approve(r)
+        else:
+            self.show_info(self.tr("Not approved: {no}").format(no=r["refund_no"]))
+            self.table.setFocus()
+
+    def _approve(self, r: dict[str, Any]) -> None:
         self._start()
         (tasks.run(approve, self.ctx, r["refund_no"], owner=self,
                    changes=op_changes.REFUND_DECIDED)

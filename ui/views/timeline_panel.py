@@ -14,22 +14,22 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ui.anomaly_labels import action_label, field_label, local_text, value_text
+from ui.anomaly_values import actor_text as _actor_text
+from ui.anomaly_values import source_text
 from ui.models.table_model import Column, TableModel
 from ui.views.page import make_table
 
 BROKEN_COLOR = "#c62828"
 BROKEN_BACKGROUND = "#ffebee"
 VERIFIED_COLOR = "#1b7a34"
-_SKIPPED = {"ticket_id", "payment_id", "refund_id", "nonce", "anomaly_id", "evidence"}
+_SKIPPED = {"ticket_id", "payment_id", "refund_id", "nonce", "anomaly_id", "evidence",
+            "ticket_ids", "order_id", "sealed"}
 
 
 def actor_text(actor: str, devices: Mapping[str, Mapping[str, Any]]) -> str:
-    """`device:gate-1` with its location when known: `gate-1（南门闸机1号）`."""
-    kind, _, name = actor.partition(":")
-    if kind == "device" and name:
-        where = (devices.get(name) or {}).get("location")
-        return f"{name}（{where}）" if where else name
-    return name or actor
+    """`device:gate-1` with its location when known (`gate-1（南门闸机1号）`), channels and
+    providers by name, `system` in words."""
+    return _actor_text(actor, devices)
 
 
 def detail_text(detail: Mapping[str, Any], local: Callable[[datetime], datetime]) -> str:
@@ -53,7 +53,7 @@ class TimelineModel(TableModel):
                                lambda e: actor_text(str(e.get("actor", "")), self._devices)),
             self.ACTION: Column(self.tr("Event"), self.action_text),
             self.DETAIL: Column(self.tr("Details"), self.detail_text, tooltip=self.detail_text),
-            self.SOURCE: Column(self.tr("Source"), lambda e: str(e.get("source", ""))),
+            self.SOURCE: Column(self.tr("Source"), lambda e: source_text(e.get("source", ""))),
         }
 
     def row_data(self, e: dict[str, Any], column: int, role: int) -> Any:

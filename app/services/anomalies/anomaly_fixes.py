@@ -14,6 +14,9 @@ Answers, in the order they are checked:
   再处理";
 - the fix's precondition no longer holds → Conflict with the reason; a payment provider that
   refuses → ProviderFailed (HTTP 502). Nothing is written in either case.
+A fix that only learns something keeps the anomaly open: `query_payment` when the provider
+says the order is not paid (or paid another amount) records the answer (`payment.queried` on
+the timeline, evidence `payment_query`) and puts `cancel_and_release` first in `fixes`.
 Otherwise the fix's own events (`payment.refunded`, `ticket.redeemed`, ...) and then
 `anomaly.fixed` go on the order's timeline (actor `user:NAME`, source `server`), the
 anomaly turns `resolved` (`dismissed` for `dismiss`) with `resolved_by`, `resolved_at` and a
@@ -44,7 +47,7 @@ from app.services.anomalies import (
     fixes_redemption,
     fixes_refund,
 )
-from app.services.anomalies.fixes_common import Done, FixContext, close
+from app.services.anomalies.fixes_common import Done, FixContext, close, keep_open
 from app.services.journal.anomaly_view import view
 from app.services.journal.order_state import lock_order
 from app.services.refunds.refund_providers import RefundProvider
@@ -145,6 +148,9 @@ def fix_anomaly(session: Session, anomaly_id: str, action: str, *, actor: str, r
         _check_version(order, order_version)
         ctx = FixContext(session, a, order, action, actor, role, note, now, venue, provider)
         done = FIXES[action](ctx)
-        close(ctx, done)
+        if done.keep_open:
+            keep_open(ctx)
+        else:
+            close(ctx, done)
         session.flush()
         return FixResult(view(a), done.order_no or a.order_no, False, done.summary)

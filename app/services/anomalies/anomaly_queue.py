@@ -36,6 +36,7 @@ class QueueFilters:
     kind: str | None = None
     status: str = "open"  # or resolved, dismissed, all
     order_no: str | None = None
+    categories: frozenset[str] | None = None  # what the reader may see (None: every one)
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,8 @@ def _where(f: QueueFilters) -> list[sa.ColumnElement[bool]]:
         out.append(Anomaly.status == f.status)
     if f.order_no:
         out.append(Anomaly.order_no == f.order_no.strip())
+    if f.categories is not None:
+        out.append(Anomaly.category.in_(sorted(f.categories)))
     return out
 
 
@@ -97,17 +100,19 @@ def _next_cursor(a: Anomaly) -> str:
     return base64.urlsafe_b64encode(text.encode()).decode()
 
 
-def open_counts(session: Session) -> dict[str, int]:
-    """Open anomalies per category, every category present (0 when none)."""
+def open_counts(session: Session, categories: frozenset[str] | None = None) -> dict[str, int]:
+    """Open anomalies per category, every category (of `categories`) present (0 when none)."""
     with read_transaction(session):
-        return _open_counts(session)
+        return _open_counts(session, categories)
 
 
-def _open_counts(session: Session) -> dict[str, int]:
+def _open_counts(session: Session, categories: frozenset[str] | None = None
+                 ) -> dict[str, int]:
     rows = session.execute(sa.select(Anomaly.category, sa.func.count())
                            .where(Anomaly.status == "open").group_by(Anomaly.category))
     found = {category: int(n) for category, n in rows}
-    return {str(c): found.get(str(c), 0) for c in Category}
+    return {str(c): found.get(str(c), 0) for c in Category
+            if categories is None or str(c) in categories}
 
 
 def list_anomalies(session: Session, filters: QueueFilters | None = None, *,
@@ -126,7 +131,8 @@ def list_anomalies(session: Session, filters: QueueFilters | None = None, *,
             Anomaly.priority.desc(), Anomaly.detected_at, Anomaly.anomaly_id)
             .limit(limit + 1)).scalars().all()
         more = _next_cursor(rows[limit - 1]) if len(rows) > limit else None
-        return QueuePage([view(a) for a in rows[:limit]], _open_counts(session), more)
+        counts = _open_counts(session, (filters or QueueFilters()).categories)
+        return QueuePage([view(a) for a in rows[:limit]], counts, more)
 
 
 def anomaly_detail(session: Session, anomaly_id: str) -> Detail:

@@ -13,6 +13,8 @@ its order, checks the rule again and opens the anomaly with `anomaly_log.open_an
   job: both are overdue by then. Key `refund_not_processed:{refund_no}:{status}`.
 - the inventory kinds: `inventory_audit` (its docstring has the rules).
 
+Open anomalies whose condition no longer holds close themselves (`anomaly_moot`).
+
 Then the age part of the priority of every open anomaly is brought up to date (evidence
 `amount_fen` is the money part, see `anomaly_log`)."""
 
@@ -29,6 +31,7 @@ from app.domain.anomalies import KINDS, AnomalyStatus, priority
 from app.domain.lifecycle import PaymentState
 from app.domain.money import format_fen
 from app.domain.venue import Venue
+from app.services.anomalies.anomaly_moot import close_moot
 from app.services.journal import changes
 from app.services.journal.anomaly_log import open_anomaly
 from app.services.journal.order_state import lock_order
@@ -46,10 +49,12 @@ BATCH = 500  # candidates per sweep and rule: the rest come 30 s later
 
 @dataclass(frozen=True)
 class SweepResult:
-    """What one sweep did: anomalies opened per kind, open anomalies re-prioritised."""
+    """What one sweep did: anomalies opened per kind, open anomalies re-prioritised, moot
+    ones closed."""
 
     opened: Mapping[str, int] = field(default_factory=dict)
     reprioritised: int = 0
+    closed: int = 0  # open anomalies found moot and resolved by `system` (anomaly_moot)
 
     @property
     def total(self) -> int:
@@ -65,8 +70,9 @@ def sweep_anomalies(session: Session, *, now: datetime, venue: Venue | None = No
     opened["payment_failed_order_open"] = _stale_payments(session, now, venue)
     opened["refund_not_processed"] = _stale_refunds(session, now, venue)
     opened.update(inventory_audit.audit(session, now=now, venue=venue))
-    return SweepResult({k: n for k, n in opened.items() if n}, refresh_priorities(session,
-                                                                                   now=now))
+    closed = close_moot(session, now=now)
+    return SweepResult({k: n for k, n in opened.items() if n},
+                       refresh_priorities(session, now=now), closed)
 
 
 def _local(venue: Venue, at: datetime) -> str:

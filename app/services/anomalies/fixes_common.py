@@ -60,6 +60,7 @@ class Done:
     summary: str
     order_no: str | None = None
     detail: dict[str, Any] = field(default_factory=dict)
+    keep_open: bool = False  # the fix learned something (a provider's answer), fixed nothing
 
 
 def need_order(ctx: FixContext) -> Order:
@@ -111,6 +112,15 @@ def refund_of(ctx: FixContext) -> Refund:
     if row is None:
         raise Conflict("异常记录中没有找到对应的退款")
     return row
+
+
+def keep_open(ctx: FixContext) -> None:
+    """The anomaly stays open but changed (its evidence, its recommended fix): new versions
+    of it and of its order in the feed."""
+    ctx.anomaly.version += 1
+    changes.touch(ctx.session, "anomaly", ctx.anomaly.anomaly_id, now=ctx.now)
+    if ctx.order is not None:
+        changed(ctx.session, ctx.order, now=ctx.now)
 
 
 def close(ctx: FixContext, done: Done) -> None:

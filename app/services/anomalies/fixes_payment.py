@@ -145,10 +145,28 @@ def _confirmed(ctx: FixContext, order: Order, provider: str, answer: PaymentQuer
             "recorded_amount_fen": before}
 
 
+def _learned(ctx: FixContext, order: Order, provider: str, answer: PaymentQuery,
+             said: str) -> Done:
+    """The provider says the order is not paid (in full): the anomaly stays open with the
+    answer in its evidence and `cancel_and_release` recommended; the timeline says who asked
+    and what came back."""
+    reply = {"provider": provider, "status": answer.status,
+             "provider_txn_id": answer.provider_txn_id or ctx.evidence.get("provider_txn_id"),
+             "asked_at": iso_utc(ctx.now), "answer": said}
+    if answer.amount_fen:  # what the provider says was paid (another amount)
+        reply["amount_fen"] = answer.amount_fen
+    ctx.anomaly.evidence = dict(ctx.evidence) | {"payment_query": reply}
+    fixes = list(ctx.anomaly.fixes or [])
+    ctx.anomaly.fixes = ["cancel_and_release"] + [f for f in fixes if f != "cancel_and_release"]
+    ctx.log(order, [("payment.queried", reply | {"note": ctx.note})])
+    return Done(said, keep_open=True)
+
+
 def query_payment(ctx: FixContext) -> Done:
     """`payment_failed_order_open`: ask the provider. Paid in full → the payment is recorded
     (a failed one turns succeeded, a wrong amount is corrected) and the order is paid;
-    anything else is refused with what the provider said (cancel the order instead)."""
+    still pending → refused (ask later); not paid, or another amount → the answer is kept and
+    `cancel_and_release` becomes the recommended fix (`_learned`)."""
     order = need_order(ctx)
     _check_open(order)
     provider = _provider_name(ctx, order)
@@ -156,11 +174,13 @@ def query_payment(ctx: FixContext) -> Done:
     if answer.status == "pending":
         raise Conflict("支付渠道显示这笔支付仍未完成，请稍后再查")
     if answer.status != "success":
-        raise Conflict(f"支付渠道确认未支付（{_STATUS_ZH.get(answer.status, answer.status)}），"
-                       "请取消订单并释放库存")
+        return _learned(ctx, order, provider, answer, (
+            f"{METHOD_ZH.get(provider, provider)}答复：未支付"
+            f"（{_STATUS_ZH.get(answer.status, '状态未知')}），建议取消订单并释放库存"))
     if answer.amount_fen != order.total_fen:
-        raise Conflict(f"支付渠道确认实付 {format_fen(answer.amount_fen)}，与应付 "
-                       f"{format_fen(order.total_fen)} 不符，请取消订单并退款")
+        return _learned(ctx, order, provider, answer, (
+            f"{METHOD_ZH.get(provider, provider)}答复：实付 {format_fen(answer.amount_fen)}，"
+            f"与应付 {format_fen(order.total_fen)} 不符，建议取消订单并退款"))
     detail = _confirmed(ctx, order, provider, answer)
     ctx.log(order, [("payment.succeeded", detail)])
     return Done(f"{METHOD_ZH[provider]}确认已支付 {format_fen(answer.amount_fen)}"

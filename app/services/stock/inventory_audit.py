@@ -39,6 +39,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.domain.ids import CHANNEL_LABELS_ZH
 from app.domain.lifecycle import PaymentState, TicketState
 from app.domain.money import format_fen
 from app.domain.venue import Venue
@@ -98,16 +99,18 @@ def no_jit(session: Session) -> None:
         session.execute(sa.text("SET LOCAL jit = off"))
 
 
-def mismatched_rows(session: Session, start: date) -> list[Row]:
-    """Stock rows from `start` on whose `sold + oversold` differs from their live tickets, in
-    one statement (one snapshot: a sale's tickets and units are seen together)."""
+def mismatched_rows(session: Session, start: date, until: date | None = None) -> list[Row]:
+    """Stock rows from `start` on (to `until`, when given) whose `sold + oversold` differs
+    from their live tickets, in one statement (one snapshot: a sale's tickets and units are
+    seen together)."""
     o, t, inv = Order.__table__, Ticket.__table__, Inventory.__table__
     counts = (
         sa.select(t.c.ticket_type, o.c.visit_date,
                   sa.func.sum(sa.case((t.c.status.in_(LIVE), 1), else_=0)).label("live"),
                   sa.func.sum(sa.case((t.c.status == REFUNDED, 1), else_=0)).label("refunded"))
         .select_from(o.join(t, t.c.order_id == o.c.order_id))
-        .where(o.c.visit_date >= start, o.c.cancelled.is_(False))
+        .where(o.c.visit_date >= start, o.c.visit_date <= (until or date.max),
+               o.c.cancelled.is_(False))
         .group_by(t.c.ticket_type, o.c.visit_date).subquery())
     live = sa.func.coalesce(counts.c.live, 0)
     rows = session.execute(
@@ -115,7 +118,8 @@ def mismatched_rows(session: Session, start: date) -> list[Row]:
                   sa.func.coalesce(counts.c.refunded, 0))
         .select_from(inv.outerjoin(counts, sa.and_(counts.c.ticket_type == inv.c.ticket_type,
                                                    counts.c.visit_date == inv.c.visit_date)))
-        .where(inv.c.visit_date >= start, inv.c.sold + inv.c.oversold != live)
+        .where(inv.c.visit_date >= start, inv.c.visit_date <= (until or date.max),
+               inv.c.sold + inv.c.oversold != live)
         .order_by(inv.c.visit_date, inv.c.ticket_type)).all()
     return [Row(r[0], r[1], r[2], r[3], int(r[4]), int(r[5])) for r in rows]
 
@@ -173,7 +177,7 @@ def _not_deducted(session: Session, row: Row, name: str, now: datetime, venue: V
             if order is None or order.payment_state != PaymentState.PAID or order.cancelled:
                 continue
             reason = (
-                f"订单 {order.order_no}（{order.channel}，{_local(venue, order.created_at)} 下单，"
+                f"订单 {order.order_no}（{CHANNEL_LABELS_ZH.get(order.channel, order.channel)}，{_local(venue, order.created_at)} 下单，"
                 f"已支付 {format_fen(order.paid_fen)}）的{name} {len(units)} 张未计入已售库存："
                 f"{row.visit_date:%Y-%m-%d} 的{name}有效票 {row.live} 张，库存只记已售 "
                 f"{row.sold} 张、超售 {row.oversold} 张，少计 {deficit} 张（按下单先后，"

@@ -35,6 +35,23 @@ def _secret(monkeypatch):
     monkeypatch.setenv("MENPIAO_WEBHOOK_SECRET", SECRET)
 
 
+def learned(live, a, said):
+    """查询支付结果 that finds the order unpaid: 200, the anomaly open with the answer in its
+    evidence and `cancel_and_release` recommended, `payment.queried` on the timeline."""
+    r = fix(live, a["id"], "query_payment")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    after = body["anomaly"]
+    assert body["message"] == said and body["already_fixed"] is False
+    assert (after["status"], after["version"]) == ("open", a["version"] + 1)
+    assert after["fixes"] == ["cancel_and_release", "query_payment"]
+    assert after["evidence"]["payment_query"]["answer"] == said
+    assert [x["id"] for x in queue(live, kind=a["kind"])["anomalies"]] == [a["id"]]
+    [e] = [e for e in events(live, a["order_no"]) if e["action"] == "payment.queried"]
+    assert e["actor"] == "user:supervisor" and e["detail"]["answer"] == said
+    return after
+
+
 def test_paid_no_order_backfilled_from_the_attach(live):
     callback(live, "WX-1", "MP-GHOST1", 15000, attach=ATTACH)
     a = one_open(live, "paid_no_order")
@@ -125,8 +142,8 @@ def test_failure_callback_query_payment_finds_it_paid(live):
     channel_order(live, "F1", paid=False)
     callback(live, "WX-F1", "MP-F1", 20000, status="failed")
     a = one_open(live, "payment_failed_order_open", "MP-F1")
-    # the provider has no success to report yet: refused with its answer
-    assert "未支付" in refused(live, a["id"], "query_payment")
+    # the provider has no success to report yet: its answer is kept, cancelling recommended
+    a = learned(live, a, "微信支付答复：未支付（没有这笔支付），建议取消订单并释放库存")
     live.provider.set_payment("WX-F1", PaymentQuery("success", "WX-F1", 20000, live.clock()))
     body = fixed(live, a, "query_payment")
     order = body["order"]
@@ -210,7 +227,7 @@ def test_amount_mismatch_cancel_and_release_pays_the_money_back(live):
     callback(live, "WX-M1", "MP-M1", 15000)
     a = one_open(live, "payment_failed_order_open", "MP-M1")
     live.provider.set_payment("WX-M1", PaymentQuery("success", "WX-M1", 15000, live.clock()))
-    assert "不符" in refused(live, a["id"], "query_payment")
+    a = learned(live, a, "微信支付答复：实付 ¥150.00，与应付 ¥200.00 不符，建议取消订单并退款")
     body = fixed(live, a, "cancel_and_release")
     o = body["order"]
     assert o["status"] == "cancelled" and (o["paid_fen"], o["refunded_fen"]) == (15000, 15000)

@@ -12,6 +12,7 @@ from anomaly_kit import (
     fixed,
     one_open,
     order_of,
+    queue,
     refused,
     request_refund,
     scan,
@@ -143,6 +144,19 @@ def test_redeemed_after_refund_from_an_offline_gate_upload(live):
     assert scan(live, code, result="ok", at=live.clock())["outcome"] == "refunded"
     a = one_open(live, "redeemed_after_refund", "MEITUAN-RA2")
     fixed(live, a, "mark_resolved", note="OTA 退款已撤回")
+
+
+def test_finance_sees_only_payment_and_refund_anomalies(live):
+    order = channel_order(live, "FN2", paid=True, channel="ota_meituan")
+    scan(live, order["tickets"][0]["code"], result="failed")  # a redemption anomaly
+    a = one_open(live, "redeem_failed")
+    assert queue(live)["counts"]["redemption"] == 1  # the supervisor sees it
+    seen = queue(live, who="finance")
+    assert seen["anomalies"] == [] and seen["counts"] == {"payment": 0, "refund": 0}
+    assert queue(live, who="finance", category="redemption")["anomalies"] == []
+    r = requests.get(live.url(f"/anomalies/{a['id']}"), headers=live.login("finance"),
+                     timeout=10)
+    assert assert_error(r, 403, "forbidden") == "财务只能查看支付和退款类异常"
 
 
 def test_finance_may_not_fix_redemption_anomalies(live):
