@@ -41,9 +41,13 @@ CATEGORIES = ("payment", "redemption", "refund", "inventory")
 
 
 def summary_text(answer: dict[str, Any]) -> str:
-    """已标记 N 单，M 单已有标记 (and the numbers the store does not know)."""
-    text = translate("FlagDialog", "Flagged {n} orders, {m} already flagged").format(
-        n=len(answer.get("flagged") or []), m=len(answer.get("already") or []))
+    """已标记 N 单，M 单已有标记 (the second part only when M > 0; then the numbers the store
+    does not know)."""
+    text = translate("FlagDialog", "Flagged {n} orders").format(
+        n=len(answer.get("flagged") or []))
+    already = answer.get("already") or []
+    if already:
+        text += translate("FlagDialog", ", {m} already flagged").format(m=len(already))
     unknown = answer.get("unknown") or []
     if unknown:
         text += translate("FlagDialog", "; not found: {nos}").format(nos="、".join(unknown))
