@@ -130,7 +130,7 @@ class FlagDialog(QDialog):
         anomalies = [f["anomaly"] for f in answer.get("flagged") or []
                      if isinstance(f.get("anomaly"), dict)]
         (tasks.write(keep_orders, self.ctx, (), anomalies, owner=self,
-                     changes=op_changes.ANOMALY_FIXED)
+                     changes=op_changes.ORDERS_FLAGGED)
             .on_done(lambda: self._done(answer)))
 
     def _done(self, answer: dict[str, Any]) -> None:
