@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 
 from .errors import IllegalTransition
@@ -33,6 +34,10 @@ class OrderStatus(StrEnum):
     REDEEMED = "redeemed"
     PAID = "paid"
 
+
+# An unpaid channel order expires this long after it was taken (the sweep cancels it; the
+# Orders list counts it down).
+UNPAID_TTL = timedelta(minutes=15)
 
 STATUS_LABELS_ZH = {
     "pending_payment": "待支付",

@@ -4341,8 +4341,12 @@ Give back {amount} in cash; its tickets will not be admitted. No fee.</source>
     <context>
         <name>FlagDialog</name>
         <message>
-            <source>Flagged {n} orders, {m} already flagged</source>
-            <translation>已标记 {n} 单，{m} 单已有标记</translation>
+            <source>Flagged {n} orders</source>
+            <translation>已标记 {n} 单</translation>
+        </message>
+        <message>
+            <source>, {m} already flagged</source>
+            <translation>，{m} 单已有标记</translation>
         </message>
         <message>
             <source>; not found: {nos}</source>

@@ -109,49 +109,42 @@ SearchText = Annotated[str | None, Query(max_length=search.MAX_TEXT, pattern=NO_
 ListText = Annotated[str | None, Query(max_length=200, pattern=NO_NUL)]
 
 
-def _filters(user: Principal, venue: Any, params: dict[str, str | None]) -> search.OrderFilters:
-    """The request's filters within what the caller may read: supervisor+ every order, a clerk
-    only his window's (his own sales without one)."""
+def order_filters(user: Staff, venue: AtVenue,
+                  channel: ListText = None, status: ListText = None,
+                  ticket_type: SearchText = None, visit_from: SearchText = None,
+                  visit_to: SearchText = None, created_from: SearchText = None,
+                  created_to: SearchText = None, q: SearchText = None,
+                  anomaly: SearchText = None) -> search.OrderFilters:
+    """The `GET /orders*` filters within what the caller may read: supervisor+ every order,
+    a clerk only his window's (his own sales without one). `channel` and `status` take
+    several values, comma-separated (any of them)."""
     clerk_only = user.role not in SUPERVISORS
+    params = {"channel": channel, "status": status, "ticket_type": ticket_type,
+              "visit_from": visit_from, "visit_to": visit_to, "created_from": created_from,
+              "created_to": created_to, "q": q, "anomaly": anomaly}
     return search.filters_from_params(
         params, venue=venue, terminal=user.terminal if clerk_only else None,
         clerk=user.username if clerk_only else None)
 
 
+Filters = Annotated[search.OrderFilters, Depends(order_filters)]
+
+
 @router.get("/orders")
-def search_orders(user: Staff, s: Db, venue: AtVenue,
-                  channel: ListText = None, status: ListText = None,
-                  ticket_type: SearchText = None, visit_from: SearchText = None,
-                  visit_to: SearchText = None, created_from: SearchText = None,
-                  created_to: SearchText = None, q: SearchText = None,
-                  anomaly: SearchText = None,
+def search_orders(filters: Filters, s: Db, venue: AtVenue,
                   limit: Annotated[int, Query(ge=1, le=200)] = search.DEFAULT_LIMIT,
                   cursor: Annotated[str | None, Query(max_length=200, pattern=NO_NUL)] = None,
                   ) -> dict[str, Any]:
-    """Orders newest first, one page at a time (`next_cursor` is null on the last page).
-    `channel` and `status` take several values, comma-separated (any of them)."""
-    filters = _filters(user, venue, {
-        "channel": channel, "status": status, "ticket_type": ticket_type,
-        "visit_from": visit_from, "visit_to": visit_to, "created_from": created_from,
-        "created_to": created_to, "q": q, "anomaly": anomaly})
+    """Orders newest first, one page at a time (`next_cursor` is null on the last page)."""
     found, next_cursor = search.search_orders(s, filters, limit=limit, cursor=cursor or None,
                                               venue=venue)
     return {"orders": found, "next_cursor": next_cursor}
 
 
 @router.get("/orders/summary")
-def summarize_orders(user: Staff, s: Db, venue: AtVenue,
-                     channel: ListText = None, status: ListText = None,
-                     ticket_type: SearchText = None, visit_from: SearchText = None,
-                     visit_to: SearchText = None, created_from: SearchText = None,
-                     created_to: SearchText = None, q: SearchText = None,
-                     anomaly: SearchText = None) -> dict[str, Any]:
+def summarize_orders(filters: Filters, s: Db, venue: AtVenue) -> dict[str, Any]:
     """`{orders, amount_fen}` of every order the same filters find for the same reader (the
     whole result, not a page). Registered before `/orders/{order_no}`."""
-    filters = _filters(user, venue, {
-        "channel": channel, "status": status, "ticket_type": ticket_type,
-        "visit_from": visit_from, "visit_to": visit_to, "created_from": created_from,
-        "created_to": created_to, "q": q, "anomaly": anomaly})
     return summary.summarize_orders(s, filters, venue=venue)
 
 

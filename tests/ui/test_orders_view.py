@@ -94,6 +94,8 @@ def test_every_channel_anomalies_first_then_newest_with_chinese_labels(ctx, shop
     assert column(view, OrdersModel.PAYMENT)[:4] == [
         "OTA 平台 ¥150.00", "现金 ¥130.00", "现金 ¥50.00", "现金 ¥200.00"]
     assert column(view, OrdersModel.PAYMENT)[7] == ""  # C4 is not paid
+    tip = m.index(0, OrdersModel.TICKETS).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip == "成人票×1、儿童票×1"  # the narrow columns show whole on hover
     assert column(view, OrdersModel.AMOUNT)[1:4] == ["¥130.00", "¥50.00", "¥200.00"]
     assert column(view, OrdersModel.VISIT)[1:3] == ["2026-11-21", "2026-11-22"]
     created = column(view, OrdersModel.CREATED)

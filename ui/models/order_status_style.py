@@ -10,24 +10,20 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QColor
+
+from app.domain.lifecycle import UNPAID_TTL
 
 translate = QCoreApplication.translate
-
-PAYMENT_WINDOW = timedelta(minutes=15)  # DESIGN.md §3: unpaid orders expire after 15 min
 
 
 @dataclass(frozen=True)
 class StatusStyle:
     background: str  # a light tint of the status colour
     foreground: str  # dark text of the same hue (contrast ≥ 4.5:1 on the tint)
-
-    def colours(self) -> tuple[QColor, QColor]:
-        return QColor(self.background), QColor(self.foreground)
 
 
 STYLES: dict[str, StatusStyle] = {
@@ -58,7 +54,7 @@ def minutes_left_to_pay(order: dict[str, Any], now: datetime) -> int | None:
     created = order.get("created_at")
     if not created:
         return None
-    deadline = datetime.fromisoformat(created) + PAYMENT_WINDOW
+    deadline = datetime.fromisoformat(created) + UNPAID_TTL
     return max(0, math.ceil((deadline - now).total_seconds() / 60))
 
 

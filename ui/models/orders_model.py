@@ -111,9 +111,10 @@ class OrdersModel(AsyncTableModel):
             self.ORDER_NO: Column(self.tr("Order no."), lambda o: o["order_no"]),
             self.CHANNEL: Column(self.tr("Channel"), lambda o: channel_label(o["channel"])),
             self.STATUS: Column(self.tr("Status"), self.status_text, foreground=_foreground),
-            self.CUSTOMER: Column(self.tr("Customer"), customer_text),
-            self.TICKETS: Column(self.tr("Tickets"), tickets_text),
-            self.PAYMENT: Column(self.tr("Payment"), payment_text),
+            # narrow at 1366 px: the whole text on hover
+            self.CUSTOMER: Column(self.tr("Customer"), customer_text, tooltip=customer_text),
+            self.TICKETS: Column(self.tr("Tickets"), tickets_text, tooltip=tickets_text),
+            self.PAYMENT: Column(self.tr("Payment"), payment_text, tooltip=payment_text),
             self.VISIT: Column(self.tr("Visit date"), lambda o: o["visit_date"]),
             self.AMOUNT: Column(self.tr("Amount"), lambda o: format_fen(int(o["total_fen"])),
                                 align=RIGHT),

@@ -41,9 +41,13 @@ CATEGORIES = ("payment", "redemption", "refund", "inventory")
 
 
 def summary_text(answer: dict[str, Any]) -> str:
-    """已标记 N 单，M 单已有标记 (and the numbers the store does not know)."""
-    text = translate("FlagDialog", "Flagged {n} orders, {m} already flagged").format(
-        n=len(answer.get("flagged") or []), m=len(answer.get("already") or []))
+    """已标记 N 单，M 单已有标记 (the second part only when M > 0; then the numbers the store
+    does not know)."""
+    text = translate("FlagDialog", "Flagged {n} orders").format(
+        n=len(answer.get("flagged") or []))
+    already = answer.get("already") or []
+    if already:
+        text += translate("FlagDialog", ", {m} already flagged").format(m=len(already))
     unknown = answer.get("unknown") or []
     if unknown:
         text += translate("FlagDialog", "; not found: {nos}").format(nos="、".join(unknown))
@@ -126,7 +130,7 @@ class FlagDialog(QDialog):
         anomalies = [f["anomaly"] for f in answer.get("flagged") or []
                      if isinstance(f.get("anomaly"), dict)]
         (tasks.write(keep_orders, self.ctx, (), anomalies, owner=self,
-                     changes=op_changes.ANOMALY_FIXED)
+                     changes=op_changes.ORDERS_FLAGGED)
             .on_done(lambda: self._done(answer)))
 
     def _done(self, answer: dict[str, Any]) -> None:

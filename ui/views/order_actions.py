@@ -20,6 +20,7 @@ from app.services.journal import op_changes
 from ui import navigation, tasks
 from ui.errors import user_message
 from ui.order_requests import (
+    cached_order,
     cancel_key,
     cancel_unpaid,
     keep_orders,
@@ -215,13 +216,11 @@ class OrderActionsBar(QWidget):
 
     def _keep(self, orders: list[dict[str, Any]]) -> None:
         (tasks.write(keep_orders, self.ctx, orders, owner=self,
-                     changes=op_changes.ANOMALY_FIXED.for_orders(
+                     changes=op_changes.ORDER_CANCELLED.for_orders(
                          *(o.get("order_id", "") for o in orders)))
             .on_done(self.reload))
 
     def reload(self) -> None:
         """The order again from the cache (after an action or when the feed changed it)."""
-        from ui.order_requests import cached_order
-
         (tasks.run(cached_order, self.ctx, self.order["order_no"], owner=self)
             .on_success(lambda o: o is not None and self.order_changed.emit(o)))

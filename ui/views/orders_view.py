@@ -54,10 +54,11 @@ CLOCK_TICK_MS = 30_000  # the 待支付 countdown is repainted
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _MOVES = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_PageUp: -10,
           Qt.Key.Key_PageDown: 10}
-COLUMN_WIDTHS = {OrdersModel.ORDER_NO: 180, OrdersModel.CHANNEL: 64,
-                 OrdersModel.STATUS: 280, OrdersModel.CUSTOMER: 150,
-                 OrdersModel.TICKETS: 130, OrdersModel.PAYMENT: 130, OrdersModel.VISIT: 92,
-                 OrdersModel.AMOUNT: 88, OrdersModel.CREATED: 130}
+# at 1366×768 the stretched 票种 column keeps ~100 px; cut texts show whole on hover
+COLUMN_WIDTHS = {OrdersModel.ORDER_NO: 188, OrdersModel.CHANNEL: 56,
+                 OrdersModel.STATUS: 236, OrdersModel.CUSTOMER: 150,
+                 OrdersModel.PAYMENT: 116, OrdersModel.VISIT: 88,
+                 OrdersModel.AMOUNT: 80, OrdersModel.CREATED: 120}
 
 
 def load_orders(ctx: ClientContext, query: OrdersQuery, cursor: Any,

@@ -56,6 +56,10 @@ PRINT_RETRIED = OpChanges(print_jobs=True)
 REPRINTED = OpChanges(print_jobs=True, sync=True)  # a `reprint` op for the store
 SETTINGS_SAVED = OpChanges(settings=True)  # the printer may have changed: try it now
 ANOMALY_FIXED = OpChanges(anomalies=True, orders=True, sync=True)
+# An unpaid order cancelled on the store: the order and its released units.
+ORDER_CANCELLED = OpChanges(orders=True, stock=True, sync=True)
+# Orders flagged by hand on the store: new open anomalies on them.
+ORDERS_FLAGGED = OpChanges(anomalies=True, orders=True, sync=True)
 
 
 def changes_of(result: object) -> OpChanges:

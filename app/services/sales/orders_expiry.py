@@ -3,20 +3,19 @@ after it was taken is cancelled, its tickets voided and its units given back. Th
 store runs `expire_unpaid` every 30 s."""
 
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.domain import actors
-from app.domain.lifecycle import PaymentState, TicketState, next_ticket_state
+from app.domain.lifecycle import UNPAID_TTL, PaymentState, TicketState, next_ticket_state
 from app.services.journal import changes, timeline
 from app.services.journal.order_state import changed, lock_order, tickets_of
 from app.services.stock import stock_writes
 from app.store.db import read_transaction
 from app.store.models import Order
 
-UNPAID_TTL = timedelta(minutes=15)
 # `paying` (a payment started) is not expired here: its result is still to come.
 UNPAID = (str(PaymentState.NONE), str(PaymentState.FAILED))
 SOURCE = "server"
