@@ -415,3 +415,26 @@ class StoreClient:
 
     def close(self) -> None:
         self._http.close()
+
+    # -- day close (DESIGN.md §15): finance -------------------------------------------------
+
+    def day_close(self, day: str) -> dict[str, Any]:
+        """GET /reports/day-close?date= → {date, closed_by, closed_at, windows, methods,
+        channels, totals, discrepancies, late_entries, late_totals}."""
+        return self._request("GET", "/reports/day-close", params={"date": day})
+
+    def close_day(self, day: str) -> dict[str, Any]:
+        """POST /reports/day-close/{date} → the closed day's report; 409 when already closed."""
+        return self._request("POST", f"/reports/day-close/{_seg(day)}", json={})
+
+    def import_settlement(self, source: str, csv_text: str) -> dict[str, Any]:
+        """POST /reports/settlements {source, csv} → {source, lines, matched, unknown_order,
+        amount_differs, skipped}; a bad file: 422, nothing stored."""
+        return self._request("POST", "/reports/settlements",
+                             json={"source": source, "csv": csv_text}, timeout=60)
+
+    def search_orders(self, **filters: Any) -> dict[str, Any]:
+        """GET /orders?… (channel, status, created_from, created_to, q, limit, cursor) →
+        {orders, next_cursor}, newest first."""
+        params = {k: v for k, v in filters.items() if v is not None}
+        return self._request("GET", "/orders", params=params)
