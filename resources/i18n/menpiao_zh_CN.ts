@@ -668,11 +668,11 @@
             <translation>此账号尚未在本窗口联网登录过，无法离线核对密码。请在网络恢复后登录。</translation>
         </message>
         <message>
-            <source>The central store does not accept this window as a device (not registered, deactivated, or a wrong device secret). Check 「This window&apos;s device…」 with an administrator.</source>
+            <source>The central store does not accept this window as a device (not registered, deactivated, or a wrong device secret). Check 「This window's device…」 with an administrator.</source>
             <translation>中心服务器不接受本窗口设备（未登记、已停用或设备密钥错误）。请与管理员一起检查「本窗口设备…」。</translation>
         </message>
         <message>
-            <source>This window&apos;s device…</source>
+            <source>This window's device…</source>
             <translation>本窗口设备…</translation>
         </message>
         <message>
@@ -845,6 +845,10 @@
             <source>Approvals</source>
             <translation>退款审批</translation>
         </message>
+        <message>
+            <source>Day close</source>
+            <translation>日结对账</translation>
+        </message>
     </context>
     <context>
         <name>PaymentPanel</name>
@@ -954,11 +958,15 @@
             <source>Note</source>
             <translation>说明</translation>
         </message>
+        <message>
+            <source>Day report</source>
+            <translation>日结报表</translation>
+        </message>
     </context>
     <context>
         <name>PrintJobsPanel</name>
         <message>
-            <source>Print the tickets and receipt of this window&apos;s last sale, {order_no}, again, marked as a reprint</source>
+            <source>Print the tickets and receipt of this window's last sale, {order_no}, again, marked as a reprint</source>
             <translation>重新打印本窗口上一单 {order_no} 的门票和小票（标注“重打”）</translation>
         </message>
         <message>
@@ -1713,7 +1721,7 @@
             <translation>{clerk} 的班次尚未交班。请清点钱箱、填写原因后代为交班。</translation>
         </message>
         <message>
-            <source>This shift is {clerk}&apos;s and is still open. Only {clerk} or a supervisor can close it: ask a supervisor to take it over.</source>
+            <source>This shift is {clerk}'s and is still open. Only {clerk} or a supervisor can close it: ask a supervisor to take it over.</source>
             <translation>本窗口的班次由 {clerk} 开班，尚未交班。只有 {clerk} 本人或主管可以交班，请找主管代为交班。</translation>
         </message>
         <message>
@@ -1721,7 +1729,7 @@
             <translation>请填写代交班原因。</translation>
         </message>
         <message>
-            <source>Z report of {clerk}&apos;s shift closed {closed} printed again (reprint {n}).</source>
+            <source>Z report of {clerk}'s shift closed {closed} printed again (reprint {n}).</source>
             <translation>已补打 {clerk} 于 {closed} 交班的 Z 报表（重打 {n}）。</translation>
         </message>
         <message>
@@ -1784,11 +1792,11 @@
             <translation>票码</translation>
         </message>
         <message>
-            <source>Scan or type (code, order no., today&apos;s 4-digit tail, phone), Enter · ↑/↓ and Space tick tickets, Ctrl+A all · Enter to the reason · Enter confirms</source>
+            <source>Scan or type (code, order no., today's 4-digit tail, phone), Enter · ↑/↓ and Space tick tickets, Ctrl+A all · Enter to the reason · Enter confirms</source>
             <translation>扫码或输入（票码、订单号、今日单号后四位、手机号）后回车 · ↑/↓ 选票，空格勾选，Ctrl+A 全选 · 回车到退票原因 · 回车确认</translation>
         </message>
         <message>
-            <source>Today&apos;s order {no} of this window. {n} more orders have a phone ending in these digits: type the whole phone to see them.</source>
+            <source>Today's order {no} of this window. {n} more orders have a phone ending in these digits: type the whole phone to see them.</source>
             <translation>已找到本窗口今日订单 {no}。另有 {n} 个订单的手机尾号是这几位，输入完整手机号可查看。</translation>
         </message>
         <message>
@@ -3325,7 +3333,7 @@ Give back {amount} in cash; its tickets will not be admitted. No fee.</source>
             <translation>已删除节假日，按 Ctrl+S 保存规则。</translation>
         </message>
         <message>
-            <source>Holidays: a same-day refund costs the holiday&apos;s rate</source>
+            <source>Holidays: a same-day refund costs the holiday's rate</source>
             <translation>节假日：当天退票按节假日费率收取手续费</translation>
         </message>
         <message>
@@ -3685,7 +3693,7 @@ Give back {amount} in cash; its tickets will not be admitted. No fee.</source>
             <translation>分时订单</translation>
         </message>
         <message>
-            <source>Status of today&apos;s orders</source>
+            <source>Status of today's orders</source>
             <translation>今日订单状态</translation>
         </message>
         <message>
@@ -3902,6 +3910,542 @@ Give back {amount} in cash; its tickets will not be admitted. No fee.</source>
         <message>
             <source>Not connected to the central store: the reports are made there.</source>
             <translation>未连接中心服务器：报表由中心服务器生成。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ChannelOrdersDialog</name>
+        <message>
+            <source>{channel} orders of {day}</source>
+            <translation>{channel} 订单 · {day}</translation>
+        </message>
+        <message>
+            <source>{n} orders · Enter or double-click opens one</source>
+            <translation>共 {n} 单 · 回车或双击打开订单</translation>
+        </message>
+    </context>
+    <context>
+        <name>ChannelOrdersModel</name>
+        <message>
+            <source>Amount</source>
+            <translation>金额</translation>
+        </message>
+        <message>
+            <source>Created</source>
+            <translation>下单时间</translation>
+        </message>
+        <message>
+            <source>Order</source>
+            <translation>订单号</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>状态</translation>
+        </message>
+    </context>
+    <context>
+        <name>DayCloseActions</name>
+        <message>
+            <source>&amp;Resolve</source>
+            <translation>处理(&amp;R)</translation>
+        </message>
+        <message>
+            <source>CSV files (*.csv *.txt);;All files (*)</source>
+            <translation>CSV 文件 (*.csv *.txt);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <source>Day report of {day} sent to the printer.</source>
+            <translation>{day} 的日结报表已送打印。</translation>
+        </message>
+        <message>
+            <source>Export is not wired in yet.</source>
+            <translation>导出功能待接入。</translation>
+        </message>
+        <message>
+            <source>Import settlement</source>
+            <translation>导入结算单</translation>
+        </message>
+        <message>
+            <source>Settlement file (CSV: order_no, txn_id, amount_fen, fee_fen, date)</source>
+            <translation>选择结算单（CSV：order_no, txn_id, amount_fen, fee_fen, date）</translation>
+        </message>
+        <message>
+            <source>Whose settlement file?</source>
+            <translation>这是哪家的结算单？</translation>
+        </message>
+        <message>
+            <source>Window {t}'s shift is closed at that window: its clerk closes it, or a supervisor takes it over there (Shift → Take over), and the window syncs.</source>
+            <translation>终端 {t} 的班次要在该窗口交班：由收银员交班，或主管在该窗口代交班（交接班 → 代交班），然后让窗口联网同步。</translation>
+        </message>
+        <message>
+            <source>Z report of window {t} ({clerk}) sent to the printer again (reprint {n}).</source>
+            <translation>终端 {t}（{clerk}）的 Z 报表已重新送打印（重打 {n}）。</translation>
+        </message>
+        <message>
+            <source>{day} closed: net {net}.</source>
+            <translation>{day} 已关账：净额 {net}。</translation>
+        </message>
+        <message>
+            <source>{source}: {lines} lines, {matched} matched, {unknown} without order, {differs} amount differs, {skipped} already imported.</source>
+            <translation>{source}结算单：共 {lines} 行，{matched} 笔已匹配，{unknown} 笔无此订单，{differs} 笔金额不符，{skipped} 笔此前已导入。</translation>
+        </message>
+    </context>
+    <context>
+        <name>DayCloseKinds</name>
+        <message>
+            <source>Alipay</source>
+            <translation>支付宝</translation>
+        </message>
+        <message>
+            <source>Cash</source>
+            <translation>现金</translation>
+        </message>
+        <message>
+            <source>Ctrip</source>
+            <translation>携程</translation>
+        </message>
+        <message>
+            <source>Meituan</source>
+            <translation>美团</translation>
+        </message>
+        <message>
+            <source>OTA platform</source>
+            <translation>OTA 平台</translation>
+        </message>
+        <message>
+            <source>Payment</source>
+            <translation>收款</translation>
+        </message>
+        <message>
+            <source>Refund</source>
+            <translation>退款</translation>
+        </message>
+        <message>
+            <source>Shift closed</source>
+            <translation>班次交班</translation>
+        </message>
+        <message>
+            <source>Voucher</source>
+            <translation>代金券</translation>
+        </message>
+        <message>
+            <source>WeChat Pay</source>
+            <translation>微信支付</translation>
+        </message>
+        <message>
+            <source>Open the order</source>
+            <translation>打开订单</translation>
+        </message>
+        <message>
+            <source>Import the settlement file</source>
+            <translation>导入结算单</translation>
+        </message>
+        <message>
+            <source>Paid, not settled</source>
+            <translation>支付未结算</translation>
+        </message>
+        <message>
+            <source>OTA order not settled</source>
+            <translation>OTA 未结算</translation>
+        </message>
+        <message>
+            <source>Settlement line without order</source>
+            <translation>结算单无此订单</translation>
+        </message>
+        <message>
+            <source>Check with the provider, import again</source>
+            <translation>与渠道核对后重新导入</translation>
+        </message>
+        <message>
+            <source>Settled amount differs</source>
+            <translation>结算金额不符</translation>
+        </message>
+        <message>
+            <source>Refund still processing</source>
+            <translation>退款处理中</translation>
+        </message>
+        <message>
+            <source>Cash refund from another drawer</source>
+            <translation>他窗现金退款</translation>
+        </message>
+        <message>
+            <source>Shift not closed</source>
+            <translation>班次未交班</translation>
+        </message>
+        <message>
+            <source>Close or take over the shift</source>
+            <translation>去交班或代交班</translation>
+        </message>
+        <message>
+            <source>Window not synced</source>
+            <translation>窗口未同步</translation>
+        </message>
+        <message>
+            <source>Have the window sync</source>
+            <translation>让窗口联网同步</translation>
+        </message>
+        <message>
+            <source>Payments and tickets disagree</source>
+            <translation>收款与门票不符</translation>
+        </message>
+        <message>
+            <source>Go to its anomaly</source>
+            <translation>查看异常订单</translation>
+        </message>
+        <message>
+            <source>Recorded after the close</source>
+            <translation>日结后补录</translation>
+        </message>
+    </context>
+    <context>
+        <name>DayCloseConfirm</name>
+        <message>
+            <source>Close {day}? The figures are kept as they are now; anything later is listed as a late entry.</source>
+            <translation>确定对 {day} 关账吗？数字按现在的保存；之后再发生的收退款列为日结后补录。</translation>
+        </message>
+        <message>
+            <source>Paid: {v}</source>
+            <translation>收款：{v}</translation>
+        </message>
+        <message>
+            <source>Refunded: {v}</source>
+            <translation>退款：{v}</translation>
+        </message>
+        <message>
+            <source>Net: {v}</source>
+            <translation>净额：{v}</translation>
+        </message>
+        <message>
+            <source>Cash expected / counted: {e} / {c}</source>
+            <translation>应有 / 实点现金：{e} / {c}</translation>
+        </message>
+        <message>
+            <source>Variance: {v}</source>
+            <translation>差额：{v}</translation>
+        </message>
+        <message>
+            <source>{n} discrepancies are still open.</source>
+            <translation>还有 {n} 项差异尚未处理。</translation>
+        </message>
+        <message>
+            <source>No discrepancy is open.</source>
+            <translation>没有未处理的差异。</translation>
+        </message>
+        <message>
+            <source>Close the day</source>
+            <translation>关账</translation>
+        </message>
+    </context>
+    <context>
+        <name>DayCloseView</name>
+        <message>
+            <source>&amp;Close the day</source>
+            <translation>关账(&amp;C)</translation>
+        </message>
+        <message>
+            <source>&amp;Import settlement…</source>
+            <translation>导入结算单(&amp;I)…</translation>
+        </message>
+        <message>
+            <source>&amp;Print day report</source>
+            <translation>打印日报(&amp;P)</translation>
+        </message>
+        <message>
+            <source>&amp;Reprint Z report</source>
+            <translation>重打 Z 报表(&amp;R)</translation>
+        </message>
+        <message>
+            <source>&amp;Resolve</source>
+            <translation>处理(&amp;R)</translation>
+        </message>
+        <message>
+            <source>&amp;Z report…</source>
+            <translation>查看 Z 报表(&amp;Z)…</translation>
+        </message>
+        <message>
+            <source>Alt+←/→ the day before/after · F5 reloads · Alt+1…4 a tab · Enter opens the row (a channel's orders, a shift's Z report, a discrepancy's action) · Ctrl+P prints the day report</source>
+            <translation>Alt+←/→ 前一天/后一天 · F5 刷新 · Alt+1…4 切换页签 · 回车打开所选行（渠道的订单、班次的 Z 报表、差异的处理） · Ctrl+P 打印日报</translation>
+        </message>
+        <message>
+            <source>Business &amp;day</source>
+            <translation>营业日(&amp;D)</translation>
+        </message>
+        <message>
+            <source>Closed</source>
+            <translation>已关账</translation>
+        </message>
+        <message>
+            <source>Closed by {who} at {when}</source>
+            <translation>已关账：{who} · {when}</translation>
+        </message>
+        <message>
+            <source>Discrepancies ({n})</source>
+            <translation>差异（{n}）</translation>
+        </message>
+        <message>
+            <source>E&amp;xport Excel</source>
+            <translation>导出 Excel(&amp;X)</translation>
+        </message>
+        <message>
+            <source>Late entries ({n})</source>
+            <translation>日结后补录（{n}）</translation>
+        </message>
+        <message>
+            <source>Late entries: paid {p}, refunded {r}, net {n} — not in the closed figures</source>
+            <translation>日结后补录：收款 {p}，退款 {r}，净额 {n} —— 不计入已关账数字</translation>
+        </message>
+        <message>
+            <source>Methods and channels</source>
+            <translation>支付方式与渠道</translation>
+        </message>
+        <message>
+            <source>Only finance closes a day.</source>
+            <translation>只有财务可以关账。</translation>
+        </message>
+        <message>
+            <source>Open: not closed yet</source>
+            <translation>未关账</translation>
+        </message>
+        <message>
+            <source>The day after (Alt+→)</source>
+            <translation>后一天（Alt+→）</translation>
+        </message>
+        <message>
+            <source>The day before (Alt+←)</source>
+            <translation>前一天（Alt+←）</translation>
+        </message>
+        <message>
+            <source>Windows and shifts</source>
+            <translation>窗口与班次</translation>
+        </message>
+    </context>
+    <context>
+        <name>DiscrepanciesModel</name>
+        <message>
+            <source>Amount</source>
+            <translation>金额</translation>
+        </message>
+        <message>
+            <source>Kind</source>
+            <translation>类型</translation>
+        </message>
+        <message>
+            <source>Order</source>
+            <translation>订单 / 窗口</translation>
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation>原因</translation>
+        </message>
+        <message>
+            <source>What to do</source>
+            <translation>处理</translation>
+        </message>
+        <message>
+            <source>Window {t}</source>
+            <translation>终端 {t}</translation>
+        </message>
+    </context>
+    <context>
+        <name>LateEntriesModel</name>
+        <message>
+            <source>Amount</source>
+            <translation>金额</translation>
+        </message>
+        <message>
+            <source>At</source>
+            <translation>时间</translation>
+        </message>
+        <message>
+            <source>Kind</source>
+            <translation>类型</translation>
+        </message>
+        <message>
+            <source>Order</source>
+            <translation>订单号</translation>
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation>原因</translation>
+        </message>
+        <message>
+            <source>Window</source>
+            <translation>窗口</translation>
+        </message>
+    </context>
+    <context>
+        <name>MoneyModel</name>
+        <message>
+            <source>Channel</source>
+            <translation>渠道</translation>
+        </message>
+        <message>
+            <source>Net</source>
+            <translation>净额</translation>
+        </message>
+        <message>
+            <source>Orders</source>
+            <translation>订单数</translation>
+        </message>
+        <message>
+            <source>Paid</source>
+            <translation>收款</translation>
+        </message>
+        <message>
+            <source>Payment method</source>
+            <translation>支付方式</translation>
+        </message>
+        <message>
+            <source>Refunded</source>
+            <translation>退款</translation>
+        </message>
+    </context>
+    <context>
+        <name>ShiftsModel</name>
+        <message>
+            <source>Cash refunds</source>
+            <translation>现金退款</translation>
+        </message>
+        <message>
+            <source>Cash sales</source>
+            <translation>现金销售</translation>
+        </message>
+        <message>
+            <source>Clerk</source>
+            <translation>售票员</translation>
+        </message>
+        <message>
+            <source>Closed</source>
+            <translation>交班时间</translation>
+        </message>
+        <message>
+            <source>Counted</source>
+            <translation>实点</translation>
+        </message>
+        <message>
+            <source>Expected</source>
+            <translation>应有</translation>
+        </message>
+        <message>
+            <source>Float</source>
+            <translation>备用金</translation>
+        </message>
+        <message>
+            <source>In / out</source>
+            <translation>存取</translation>
+        </message>
+        <message>
+            <source>Not counted</source>
+            <translation>未清点</translation>
+        </message>
+        <message>
+            <source>Open</source>
+            <translation>未交班</translation>
+        </message>
+        <message>
+            <source>Opened</source>
+            <translation>开班时间</translation>
+        </message>
+        <message>
+            <source>Variance</source>
+            <translation>差额</translation>
+        </message>
+        <message>
+            <source>Window</source>
+            <translation>窗口</translation>
+        </message>
+    </context>
+    <context>
+        <name>TotalsStrip</name>
+        <message>
+            <source>Cash counted</source>
+            <translation>实点现金</translation>
+        </message>
+        <message>
+            <source>Cash expected</source>
+            <translation>应有现金</translation>
+        </message>
+        <message>
+            <source>Net</source>
+            <translation>净额</translation>
+        </message>
+        <message>
+            <source>Paid</source>
+            <translation>收款</translation>
+        </message>
+        <message>
+            <source>Refunded</source>
+            <translation>退款</translation>
+        </message>
+        <message>
+            <source>Variance</source>
+            <translation>差额</translation>
+        </message>
+        <message>
+            <source>closed shifts only</source>
+            <translation>仅已交班的班次</translation>
+        </message>
+    </context>
+    <context>
+        <name>ZReportDialog</name>
+        <message>
+            <source>&amp;Reprint Z report (marked 重打)</source>
+            <translation>重打 Z 报表(&amp;R)</translation>
+        </message>
+        <message>
+            <source>Cash in</source>
+            <translation>存入现金</translation>
+        </message>
+        <message>
+            <source>Cash out</source>
+            <translation>取出现金</translation>
+        </message>
+        <message>
+            <source>Cash refunds</source>
+            <translation>现金退票</translation>
+        </message>
+        <message>
+            <source>Cash sales</source>
+            <translation>现金售票</translation>
+        </message>
+        <message>
+            <source>Closed</source>
+            <translation>交班</translation>
+        </message>
+        <message>
+            <source>Counted</source>
+            <translation>实点现金</translation>
+        </message>
+        <message>
+            <source>Expected</source>
+            <translation>应有现金</translation>
+        </message>
+        <message>
+            <source>Float</source>
+            <translation>备用金</translation>
+        </message>
+        <message>
+            <source>Open</source>
+            <translation>未交班</translation>
+        </message>
+        <message>
+            <source>Opened</source>
+            <translation>开班</translation>
+        </message>
+        <message>
+            <source>Taken over by</source>
+            <translation>代交班</translation>
+        </message>
+        <message>
+            <source>The store keeps no Z report of this shift (still open): nothing to reprint.</source>
+            <translation>中心没有该班次的 Z 报表（还没有交班），无法重打。</translation>
+        </message>
+        <message>
+            <source>Variance</source>
+            <translation>差额</translation>
+        </message>
+        <message>
+            <source>Z report · window {t} · {clerk}</source>
+            <translation>Z 报表 · 终端 {t} · {clerk}</translation>
         </message>
     </context>
 </TS>
