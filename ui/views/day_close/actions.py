@@ -34,7 +34,8 @@ class DayCloseActions:
     # -- rows -------------------------------------------------------------------------------
     def current_shift(self) -> dict[str, Any] | None:
         rows = self.shift_table.selectionModel().selectedRows()
-        return self.shifts.row(rows[0].row()) if rows else None
+        index = rows[0] if rows else self.shift_table.currentIndex()
+        return self.shifts.row(index.row()) if index.isValid() else None
 
     def current_discrepancy(self) -> dict[str, Any] | None:
         rows = self.discrepancy_table.selectionModel().selectedRows()

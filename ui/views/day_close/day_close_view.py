@@ -15,12 +15,13 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QItemSelectionModel, Qt
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -164,8 +165,12 @@ class DayCloseView(DayCloseActions, Page):
         self.setFocusProxy(self.shift_table)
 
     def _table(self, name: str, model: Any, opener: Any, stretch: bool = False) -> Any:
+        """A table whose last column (a reason) takes the room left — or, for the tables of
+        figures, whose columns share the width."""
+        resize = QHeaderView.ResizeMode.ResizeToContents if stretch else \
+            QHeaderView.ResizeMode.Stretch
         table = make_table(name, model, selection=QAbstractItemView.SelectionMode.SingleSelection,
-                           stretch=model.columnCount() - 1 if stretch else None)
+                           stretch=model.columnCount() - 1 if stretch else None, resize=resize)
         if opener is not None:
             table.activated.connect(lambda index: opener(index.row()))
         return table
@@ -225,8 +230,12 @@ class DayCloseView(DayCloseActions, Page):
         self.discrepancies.set_rows(report["discrepancies"])
         self.late.set_rows(report.get("late_entries") or [])
         for table in (self.shift_table, self.discrepancy_table, self.channel_table):
-            if table.model().rowCount():
-                table.selectRow(0)
+            if table.model().rowCount():  # the keys start on the first row; a shift's row is
+                # not painted selected, so its red shortfall reads red
+                flag = (QItemSelectionModel.SelectionFlag.NoUpdate if table is self.shift_table
+                        else QItemSelectionModel.SelectionFlag.ClearAndSelect
+                        | QItemSelectionModel.SelectionFlag.Rows)
+                table.selectionModel().setCurrentIndex(table.model().index(0, 0), flag)
         lt = report.get("late_totals") or {}
         self.late_totals.setText(self.tr("Late entries: paid {p}, refunded {r}, net {n} — not in "
                                          "the closed figures").format(

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont
 
 from app.domain.money import format_fen
 from ui.models.orders_model import channel_label
@@ -17,6 +17,12 @@ from ui.variance_text import signed_fen
 from ui.views.day_close.kinds import kind, late_kind, method_label
 
 RED = QColor("#c62828")
+
+
+def _bold() -> QFont:
+    font = QFont()
+    font.setBold(True)
+    return font
 Local = Callable[[str | None], str]
 
 
@@ -63,7 +69,8 @@ class ShiftsModel(TableModel):
             Column(self.tr("In / out"), moved, align=RIGHT),
             Column(self.tr("Expected"), _money("expected_fen"), align=RIGHT),
             Column(self.tr("Counted"), counted, align=RIGHT),
-            Column(self.tr("Variance"), variance, align=RIGHT, foreground=red_variance),
+            Column(self.tr("Variance"), variance, align=RIGHT, foreground=red_variance,
+                   font=lambda r: _bold() if r.get("variance_fen") else None),
         ]
 
     def set_windows(self, windows: list[dict[str, Any]]) -> None:
