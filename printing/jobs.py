@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from .profile import PrinterProfile
 
 JOB_KINDS = ("ticket", "receipt", "refund_slip", "void_slip", "shift_report", "drawer",
-             "sample")
+             "sample", "day_report")
 
 
 @dataclass(frozen=True)

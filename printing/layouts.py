@@ -403,6 +403,7 @@ RENDERERS: Mapping[str, Renderer] = {
     "shift_report": lambda payload, profile: compose(
         shift_report_blocks(ShiftReportDoc.from_dict(dict(payload))), profile),
     "void_slip": lambda payload, profile: _void_slip(payload, profile),
+    "day_report": lambda payload, profile: _day_report(payload, profile),
     "drawer": lambda payload, profile: drawer_kick(),
     "sample": lambda payload, profile: render_sample(profile),
 }
@@ -412,6 +413,14 @@ def _void_slip(payload: Mapping[str, Any], profile: PrinterProfile) -> bytes:
     from .void_slip import void_slip_blocks  # built of the blocks above: imported late
 
     return compose(void_slip_blocks(VoidSlipDoc.from_dict(dict(payload))), profile)
+
+
+def _day_report(payload: Mapping[str, Any], profile: PrinterProfile) -> bytes:
+    from app.domain.print_docs import DayReportDoc
+
+    from .day_report import day_report_blocks  # built of the blocks above: imported late
+
+    return compose(day_report_blocks(DayReportDoc.from_dict(dict(payload))), profile)
 
 
 def render_job(kind: str, payload: Mapping[str, Any], profile: PrinterProfile) -> bytes:

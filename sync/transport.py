@@ -431,6 +431,7 @@ class StoreClient:
         anomaly_id, anomaly}], already: [order_no], unknown: [order_no]} (supervisor+)."""
         return self._request("POST", "/anomalies/flag", json={
             "order_nos": list(order_nos), "category": category, "reason": reason})
+
     # -- the order search (DESIGN.md §8): what the caller may read ------------------------------
 
     def search_orders(self, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -441,6 +442,23 @@ class StoreClient:
     def order_summary(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """GET /orders/summary?… (the filters of `search_orders`) → {orders, amount_fen}."""
         return self._request("GET", "/orders/summary", params=_present(params))
+
+    # -- day close (DESIGN.md §15): finance -------------------------------------------------
+
+    def day_close(self, day: str) -> dict[str, Any]:
+        """GET /reports/day-close?date= → {date, closed_by, closed_at, windows, methods,
+        channels, totals, discrepancies, late_entries, late_totals}."""
+        return self._request("GET", "/reports/day-close", params={"date": day})
+
+    def close_day(self, day: str) -> dict[str, Any]:
+        """POST /reports/day-close/{date} → the closed day's report; 409 when already closed."""
+        return self._request("POST", f"/reports/day-close/{_seg(day)}", json={})
+
+    def import_settlement(self, source: str, csv_text: str) -> dict[str, Any]:
+        """POST /reports/settlements {source, csv} → {source, lines, matched, unknown_order,
+        amount_differs, skipped}; a bad file: 422, nothing stored."""
+        return self._request("POST", "/reports/settlements",
+                             json={"source": source, "csv": csv_text}, timeout=60)
 
 
 def _present(params: Mapping[str, Any]) -> dict[str, Any]:

@@ -30,6 +30,7 @@ def screen_title(key: str) -> str:
         "dashboard": translate("Navigation", "Dashboard"),
         "settings": translate("Navigation", "Settings"),
         "admin": translate("Navigation", "Admin"),
+        "day_close": translate("Navigation", "Day close"),
     }[key]
 
 
@@ -100,6 +101,12 @@ def _dashboard(ctx: ClientContext) -> QWidget:
     return DashboardView(ctx)
 
 
+def _day_close(ctx: ClientContext) -> QWidget:
+    from ui.views.day_close.day_close_view import DayCloseView
+
+    return DayCloseView(ctx)
+
+
 def _placeholder(key: str) -> Callable[[ClientContext], QWidget]:
     def build(ctx: ClientContext) -> QWidget:
         from ui.views.placeholder_view import PlaceholderView
@@ -119,20 +126,21 @@ SCREENS: dict[str, Screen] = {
     "dashboard": Screen("dashboard", _dashboard),
     "settings": Screen("settings", _settings),
     "admin": Screen("admin", _admin),
+    "day_close": Screen("day_close", _day_close),
 }
 
 _CLERK = ("sell", "refund", "orders", "shift")
 ROLE_SCREENS: dict[str, tuple[str, ...]] = {
     "clerk": _CLERK,
     "supervisor": _CLERK + ("approvals", "anomalies", "dashboard", "admin"),
-    "finance": ("refund", "orders", "shift", "approvals", "anomalies", "dashboard"),
-    "admin": _CLERK + ("approvals", "anomalies", "dashboard", "admin", "settings"),
+    "finance": ("day_close", "refund", "orders", "shift", "approvals", "anomalies", "dashboard"),
+    "admin": _CLERK + ("approvals", "anomalies", "dashboard", "day_close", "admin", "settings"),
 }
 
 
 # Each role lands on its own work: a clerk sells, a supervisor looks at what went wrong,
-# finance at the refunds waiting for its approval, an admin at 管理 (DESIGN.md §11).
-LANDING: dict[str, str] = {"clerk": "sell", "supervisor": "anomalies", "finance": "approvals",
+# finance at 日结对账, an admin at 管理 (DESIGN.md §11).
+LANDING: dict[str, str] = {"clerk": "sell", "supervisor": "anomalies", "finance": "day_close",
                            "admin": "admin"}
 
 

@@ -139,3 +139,26 @@ class VoidSlipDoc(_Doc):
     terminal: str
     printed_at: str  # local time "YYYY-MM-DD HH:MM:SS"
     kick_drawer: bool = True
+
+
+@dataclass(frozen=True)
+class DayReportDoc(_Doc):
+    """The printed day report (日结报表) of `GET /reports/day-close`: `totals`, `methods`,
+    `channels`, `windows` as the store gives them, every time already in local words
+    (`opened_at`/`closed_at` of a shift as HH:MM, `closed_at` of the day as
+    YYYY-MM-DD HH:MM); `discrepancies`: dicts of `kind` and `count`; `late_entries`: how
+    many were recorded after the close."""
+
+    venue_name: str
+    date: str  # YYYY-MM-DD, the venue-local day
+    totals: dict[str, Any]
+    methods: list[dict[str, Any]]
+    channels: list[dict[str, Any]]
+    windows: list[dict[str, Any]]
+    discrepancies: list[dict[str, Any]]
+    printed_at: str
+    printed_by: str
+    closed_by: str = ""  # empty: the day is still open
+    closed_at: str = ""
+    late_entries: int = 0
+    reprint_no: int = 0

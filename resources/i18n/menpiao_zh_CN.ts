@@ -4,6 +4,14 @@
     <context>
         <name>AnomaliesView</name>
         <message>
+            <source>{n} new (F5)</source>
+            <translation>新增 {n} 条（F5）</translation>
+        </message>
+        <message>
+            <source>↑/↓ choose · Enter runs the recommended fix · Shift/Ctrl select several to mark resolved or dismiss · Ctrl+PgUp/PgDn category · Ctrl+N note, Enter there runs the fix · F5 shows new ones</source>
+            <translation>↑/↓ 选择 · Enter 执行推荐处理 · Shift/Ctrl 多选后可批量标记已处理或忽略 · Ctrl+PgUp/PgDn 切换类别 · Ctrl+N 备注，在备注中按 Enter 执行处理 · F5 显示新增</translation>
+        </message>
+        <message>
             <source>All</source>
             <translation>全部</translation>
         </message>
@@ -71,14 +79,6 @@
             <source>; {n} not: {why}</source>
             <translation>；{n} 条未处理：{why}</translation>
         </message>
-        <message>
-            <source>{n} new (F5)</source>
-            <translation>新增 {n} 条（F5）</translation>
-        </message>
-        <message>
-            <source>↑/↓ choose · Enter runs the recommended fix · Shift/Ctrl select several to mark resolved or dismiss · Ctrl+PgUp/PgDn category · Ctrl+N note, Enter there runs the fix · F5 shows new ones</source>
-            <translation>↑/↓ 选择 · Enter 执行推荐处理 · Shift/Ctrl 多选后可批量标记已处理或忽略 · Ctrl+PgUp/PgDn 切换类别 · Ctrl+N 备注，在备注中按 Enter 执行处理 · F5 显示新增</translation>
-        </message>
     </context>
     <context>
         <name>AnomalyCounter</name>
@@ -93,6 +93,10 @@
     </context>
     <context>
         <name>AnomalyDetailPane</name>
+        <message>
+            <source>the system</source>
+            <translation>系统</translation>
+        </message>
         <message>
             <source>Available</source>
             <translation>可售</translation>
@@ -173,16 +177,252 @@
             <source>{id} · {location} · {status} · last heartbeat {at}</source>
             <translation>{id} · {location} · {status} · 最后心跳 {at}</translation>
         </message>
-        <message>
-            <source>the system</source>
-            <translation>系统</translation>
-        </message>
     </context>
     <context>
         <name>AnomalyLabels</name>
         <message>
             <source>Flagged by</source>
             <translation>标记人</translation>
+        </message>
+        <message>
+            <source>Stock deducted</source>
+            <translation>已补扣库存</translation>
+        </message>
+        <message>
+            <source>Stock restored</source>
+            <translation>已恢复库存</translation>
+        </message>
+        <message>
+            <source>Payment moved to another order</source>
+            <translation>支付转入其他订单</translation>
+        </message>
+        <message>
+            <source>Payment queried</source>
+            <translation>查询支付结果</translation>
+        </message>
+        <message>
+            <source>Payment refunded</source>
+            <translation>支付已退回</translation>
+        </message>
+        <message>
+            <source>Payment started</source>
+            <translation>发起支付</translation>
+        </message>
+        <message>
+            <source>Refund approved for payout</source>
+            <translation>退款已批准待付现</translation>
+        </message>
+        <message>
+            <source>Refund method changed</source>
+            <translation>退款方式已变更</translation>
+        </message>
+        <message>
+            <source>Refund rejected</source>
+            <translation>退款已驳回</translation>
+        </message>
+        <message>
+            <source>Refund paid out</source>
+            <translation>退款已付现</translation>
+        </message>
+        <message>
+            <source>Order paid</source>
+            <translation>订单已支付</translation>
+        </message>
+        <message>
+            <source>Order expired</source>
+            <translation>订单超时取消</translation>
+        </message>
+        <message>
+            <source>Payment query</source>
+            <translation>支付查询</translation>
+        </message>
+        <message>
+            <source>Provider's answer</source>
+            <translation>渠道答复</translation>
+        </message>
+        <message>
+            <source>Asked at</source>
+            <translation>查询时间</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <source>Paid</source>
+            <translation>已支付</translation>
+        </message>
+        <message>
+            <source>Tickets</source>
+            <translation>票</translation>
+        </message>
+        <message>
+            <source>Duplicate</source>
+            <translation>重复</translation>
+        </message>
+        <message>
+            <source>Fee</source>
+            <translation>手续费</translation>
+        </message>
+        <message>
+            <source>Payment fee</source>
+            <translation>支付手续费</translation>
+        </message>
+        <message>
+            <source>Refund</source>
+            <translation>退款</translation>
+        </message>
+        <message>
+            <source>Fee rate</source>
+            <translation>手续费率</translation>
+        </message>
+        <message>
+            <source>Quote per ticket</source>
+            <translation>逐张报价</translation>
+        </message>
+        <message>
+            <source>Rule</source>
+            <translation>规则</translation>
+        </message>
+        <message>
+            <source>Attempt</source>
+            <translation>第几次</translation>
+        </message>
+        <message>
+            <source>Error</source>
+            <translation>错误</translation>
+        </message>
+        <message>
+            <source>Next attempt at</source>
+            <translation>下次重试时间</translation>
+        </message>
+        <message>
+            <source>Failed at</source>
+            <translation>失败时间</translation>
+        </message>
+        <message>
+            <source>Units missing</source>
+            <translation>少计张数</translation>
+        </message>
+        <message>
+            <source>Units too many</source>
+            <translation>多计张数</translation>
+        </message>
+        <message>
+            <source>Valid tickets</source>
+            <translation>有效票数</translation>
+        </message>
+        <message>
+            <source>Counted sold</source>
+            <translation>库存已售</translation>
+        </message>
+        <message>
+            <source>Units</source>
+            <translation>张数</translation>
+        </message>
+        <message>
+            <source>Settled at</source>
+            <translation>完成时间</translation>
+        </message>
+        <message>
+            <source>Payment started at</source>
+            <translation>发起支付时间</translation>
+        </message>
+        <message>
+            <source>Requested by</source>
+            <translation>申请人</translation>
+        </message>
+        <message>
+            <source>Requested at</source>
+            <translation>申请时间</translation>
+        </message>
+        <message>
+            <source>Resolution</source>
+            <translation>处理结果</translation>
+        </message>
+        <message>
+            <source>Role</source>
+            <translation>角色</translation>
+        </message>
+        <message>
+            <source>By</source>
+            <translation>操作人</translation>
+        </message>
+        <message>
+            <source>Refunds</source>
+            <translation>退款</translation>
+        </message>
+        <message>
+            <source>Payment</source>
+            <translation>支付</translation>
+        </message>
+        <message>
+            <source>Stock released</source>
+            <translation>释放库存</translation>
+        </message>
+        <message>
+            <source>Confirmed by a query</source>
+            <translation>经查询确认</translation>
+        </message>
+        <message>
+            <source>Amount recorded before</source>
+            <translation>原记录金额</translation>
+        </message>
+        <message>
+            <source>Approvals</source>
+            <translation>审批</translation>
+        </message>
+        <message>
+            <source>Fee override</source>
+            <translation>手续费调整</translation>
+        </message>
+        <message>
+            <source>Evidence no.</source>
+            <translation>凭证号</translation>
+        </message>
+        <message>
+            <source>Payout window</source>
+            <translation>付现窗口</translation>
+        </message>
+        <message>
+            <source>Quantity</source>
+            <translation>数量</translation>
+        </message>
+        <message>
+            <source>Price</source>
+            <translation>单价</translation>
+        </message>
+        <message>
+            <source>As</source>
+            <translation>身份</translation>
+        </message>
+        <message>
+            <source>Time</source>
+            <translation>时间</translation>
+        </message>
+        <message>
+            <source>Customer</source>
+            <translation>游客</translation>
+        </message>
+        <message>
+            <source>Phone</source>
+            <translation>手机</translation>
+        </message>
+        <message>
+            <source>ID no.</source>
+            <translation>证件号</translation>
+        </message>
+        <message>
+            <source>Tendered</source>
+            <translation>实收</translation>
+        </message>
+        <message>
+            <source>Change</source>
+            <translation>找零</translation>
+        </message>
+        <message>
+            <source>Uses</source>
+            <translation>次数</translation>
         </message>
         <message>
             <source>Sale voided</source>
@@ -576,249 +816,13 @@
             <source>Uses left</source>
             <translation>剩余次数</translation>
         </message>
-        <message>
-            <source>Stock deducted</source>
-            <translation>已补扣库存</translation>
-        </message>
-        <message>
-            <source>Stock restored</source>
-            <translation>已恢复库存</translation>
-        </message>
-        <message>
-            <source>Payment moved to another order</source>
-            <translation>支付转入其他订单</translation>
-        </message>
-        <message>
-            <source>Payment queried</source>
-            <translation>查询支付结果</translation>
-        </message>
-        <message>
-            <source>Payment refunded</source>
-            <translation>支付已退回</translation>
-        </message>
-        <message>
-            <source>Payment started</source>
-            <translation>发起支付</translation>
-        </message>
-        <message>
-            <source>Refund approved for payout</source>
-            <translation>退款已批准待付现</translation>
-        </message>
-        <message>
-            <source>Refund method changed</source>
-            <translation>退款方式已变更</translation>
-        </message>
-        <message>
-            <source>Refund rejected</source>
-            <translation>退款已驳回</translation>
-        </message>
-        <message>
-            <source>Refund paid out</source>
-            <translation>退款已付现</translation>
-        </message>
-        <message>
-            <source>Order paid</source>
-            <translation>订单已支付</translation>
-        </message>
-        <message>
-            <source>Order expired</source>
-            <translation>订单超时取消</translation>
-        </message>
-        <message>
-            <source>Payment query</source>
-            <translation>支付查询</translation>
-        </message>
-        <message>
-            <source>Provider's answer</source>
-            <translation>渠道答复</translation>
-        </message>
-        <message>
-            <source>Asked at</source>
-            <translation>查询时间</translation>
-        </message>
-        <message>
-            <source>Status</source>
-            <translation>状态</translation>
-        </message>
-        <message>
-            <source>Paid</source>
-            <translation>已支付</translation>
-        </message>
-        <message>
-            <source>Tickets</source>
-            <translation>票</translation>
-        </message>
-        <message>
-            <source>Duplicate</source>
-            <translation>重复</translation>
-        </message>
-        <message>
-            <source>Fee</source>
-            <translation>手续费</translation>
-        </message>
-        <message>
-            <source>Payment fee</source>
-            <translation>支付手续费</translation>
-        </message>
-        <message>
-            <source>Refund</source>
-            <translation>退款</translation>
-        </message>
-        <message>
-            <source>Fee rate</source>
-            <translation>手续费率</translation>
-        </message>
-        <message>
-            <source>Quote per ticket</source>
-            <translation>逐张报价</translation>
-        </message>
-        <message>
-            <source>Rule</source>
-            <translation>规则</translation>
-        </message>
-        <message>
-            <source>Attempt</source>
-            <translation>第几次</translation>
-        </message>
-        <message>
-            <source>Error</source>
-            <translation>错误</translation>
-        </message>
-        <message>
-            <source>Next attempt at</source>
-            <translation>下次重试时间</translation>
-        </message>
-        <message>
-            <source>Failed at</source>
-            <translation>失败时间</translation>
-        </message>
-        <message>
-            <source>Units missing</source>
-            <translation>少计张数</translation>
-        </message>
-        <message>
-            <source>Units too many</source>
-            <translation>多计张数</translation>
-        </message>
-        <message>
-            <source>Valid tickets</source>
-            <translation>有效票数</translation>
-        </message>
-        <message>
-            <source>Counted sold</source>
-            <translation>库存已售</translation>
-        </message>
-        <message>
-            <source>Units</source>
-            <translation>张数</translation>
-        </message>
-        <message>
-            <source>Settled at</source>
-            <translation>完成时间</translation>
-        </message>
-        <message>
-            <source>Payment started at</source>
-            <translation>发起支付时间</translation>
-        </message>
-        <message>
-            <source>Requested by</source>
-            <translation>申请人</translation>
-        </message>
-        <message>
-            <source>Requested at</source>
-            <translation>申请时间</translation>
-        </message>
-        <message>
-            <source>Resolution</source>
-            <translation>处理结果</translation>
-        </message>
-        <message>
-            <source>Role</source>
-            <translation>角色</translation>
-        </message>
-        <message>
-            <source>By</source>
-            <translation>操作人</translation>
-        </message>
-        <message>
-            <source>Refunds</source>
-            <translation>退款</translation>
-        </message>
-        <message>
-            <source>Payment</source>
-            <translation>支付</translation>
-        </message>
-        <message>
-            <source>Stock released</source>
-            <translation>释放库存</translation>
-        </message>
-        <message>
-            <source>Confirmed by a query</source>
-            <translation>经查询确认</translation>
-        </message>
-        <message>
-            <source>Amount recorded before</source>
-            <translation>原记录金额</translation>
-        </message>
-        <message>
-            <source>Approvals</source>
-            <translation>审批</translation>
-        </message>
-        <message>
-            <source>Fee override</source>
-            <translation>手续费调整</translation>
-        </message>
-        <message>
-            <source>Evidence no.</source>
-            <translation>凭证号</translation>
-        </message>
-        <message>
-            <source>Payout window</source>
-            <translation>付现窗口</translation>
-        </message>
-        <message>
-            <source>Quantity</source>
-            <translation>数量</translation>
-        </message>
-        <message>
-            <source>Price</source>
-            <translation>单价</translation>
-        </message>
-        <message>
-            <source>As</source>
-            <translation>身份</translation>
-        </message>
-        <message>
-            <source>Time</source>
-            <translation>时间</translation>
-        </message>
-        <message>
-            <source>Customer</source>
-            <translation>游客</translation>
-        </message>
-        <message>
-            <source>Phone</source>
-            <translation>手机</translation>
-        </message>
-        <message>
-            <source>ID no.</source>
-            <translation>证件号</translation>
-        </message>
-        <message>
-            <source>Tendered</source>
-            <translation>实收</translation>
-        </message>
-        <message>
-            <source>Change</source>
-            <translation>找零</translation>
-        </message>
-        <message>
-            <source>Uses</source>
-            <translation>次数</translation>
-        </message>
     </context>
     <context>
         <name>AnomalyQueueModel</name>
+        <message>
+            <source>Handled</source>
+            <translation>已处理</translation>
+        </message>
         <message>
             <source>Age</source>
             <translation>已过</translation>
@@ -862,10 +866,6 @@
         <message>
             <source>WeChat Pay</source>
             <translation>微信支付</translation>
-        </message>
-        <message>
-            <source>Handled</source>
-            <translation>已处理</translation>
         </message>
     </context>
     <context>
@@ -1105,6 +1105,10 @@
             <source>Approvals</source>
             <translation>退款审批</translation>
         </message>
+        <message>
+            <source>Day close</source>
+            <translation>日结对账</translation>
+        </message>
     </context>
     <context>
         <name>PaymentPanel</name>
@@ -1213,6 +1217,10 @@
         <message>
             <source>Note</source>
             <translation>说明</translation>
+        </message>
+        <message>
+            <source>Day report</source>
+            <translation>日结报表</translation>
         </message>
     </context>
     <context>
@@ -1758,6 +1766,18 @@
     <context>
         <name>OrdersModel</name>
         <message>
+            <source>Customer</source>
+            <translation>客户</translation>
+        </message>
+        <message>
+            <source>Tickets</source>
+            <translation>票种</translation>
+        </message>
+        <message>
+            <source>Payment</source>
+            <translation>支付</translation>
+        </message>
+        <message>
             <source>Window</source>
             <translation>窗口</translation>
         </message>
@@ -1805,21 +1825,25 @@
             <source>Ordered at</source>
             <translation>下单时间</translation>
         </message>
-        <message>
-            <source>Customer</source>
-            <translation>客户</translation>
-        </message>
-        <message>
-            <source>Tickets</source>
-            <translation>票种</translation>
-        </message>
-        <message>
-            <source>Payment</source>
-            <translation>支付</translation>
-        </message>
     </context>
     <context>
         <name>OrdersView</name>
+        <message>
+            <source>Order no., ticket code (scan it), phone tail or name</source>
+            <translation>订单号、票码（可扫码）、手机尾号或姓名</translation>
+        </message>
+        <message>
+            <source>Ctrl+F search (as you type) · scan a ticket code · Enter search, then open · ↑/↓ move · Esc close or clear · Alt+C channel · Alt+S status · Alt+T ticket type · Alt+O order date · Alt+D visit date</source>
+            <translation>Ctrl+F 搜索（边输边查）· 扫票码 · Enter 查询，再按打开 · ↑/↓ 移动 · Esc 关闭或清空 · Alt+C 渠道 · Alt+S 状态 · Alt+T 票种 · Alt+O 下单日期 · Alt+D 游玩日期</translation>
+        </message>
+        <message>
+            <source>{n} orders, total {amount}</source>
+            <translation>共 {n} 单，合计 {amount}</translation>
+        </message>
+        <message>
+            <source> ({shown} shown, more below)</source>
+            <translation>（已显示 {shown} 单，向下还有更多）</translation>
+        </message>
         <message>
             <source>Order no., ticket code (scan it), phone tail or name — Enter</source>
             <translation>订单号、票号（可扫码）、手机尾号或姓名，按回车查询</translation>
@@ -1863,22 +1887,6 @@
         <message>
             <source>{n} orders</source>
             <translation>共 {n} 单</translation>
-        </message>
-        <message>
-            <source>Order no., ticket code (scan it), phone tail or name</source>
-            <translation>订单号、票码（可扫码）、手机尾号或姓名</translation>
-        </message>
-        <message>
-            <source>Ctrl+F search (as you type) · scan a ticket code · Enter search, then open · ↑/↓ move · Esc close or clear · Alt+C channel · Alt+S status · Alt+T ticket type · Alt+O order date · Alt+D visit date</source>
-            <translation>Ctrl+F 搜索（边输边查）· 扫票码 · Enter 查询，再按打开 · ↑/↓ 移动 · Esc 关闭或清空 · Alt+C 渠道 · Alt+S 状态 · Alt+T 票种 · Alt+O 下单日期 · Alt+D 游玩日期</translation>
-        </message>
-        <message>
-            <source>{n} orders, total {amount}</source>
-            <translation>共 {n} 单，合计 {amount}</translation>
-        </message>
-        <message>
-            <source> ({shown} shown, more below)</source>
-            <translation>（已显示 {shown} 单，向下还有更多）</translation>
         </message>
     </context>
     <context>
@@ -2297,6 +2305,34 @@ The drawer should hold {before}; after the payout {after}. Count the notes out t
     <context>
         <name>ApprovalsModel</name>
         <message>
+            <source>Tickets</source>
+            <translation>退票</translation>
+        </message>
+        <message>
+            <source>Visit date</source>
+            <translation>游玩日期</translation>
+        </message>
+        <message>
+            <source>Paid by</source>
+            <translation>支付方式</translation>
+        </message>
+        <message>
+            <source>{n} tickets</source>
+            <translation>{n} 张票</translation>
+        </message>
+        <message>
+            <source>Order {no}: not readable from the store now</source>
+            <translation>订单 {no}：暂时无法从中心库读取</translation>
+        </message>
+        <message>
+            <source>window {terminal}, {clerk}</source>
+            <translation>{terminal} 号窗口 {clerk}</translation>
+        </message>
+        <message>
+            <source>Order {no} · {tickets} · ordered {at} · sold by {seller} · asked by {asker} · visit {visit} · paid {paid} by {method} · refund {amount}</source>
+            <translation>订单 {no} · {tickets} · {at} 下单 · {seller} 售出 · 申请人 {asker} · 游玩日期 {visit} · 实付 {paid}（{method}） · 退款 {amount}</translation>
+        </message>
+        <message>
             <source>Refund no.</source>
             <translation>退款单号</translation>
         </message>
@@ -2348,37 +2384,29 @@ The drawer should hold {before}; after the payout {after}. Count the notes out t
             <source>{h} h {m} min</source>
             <translation>{h} 小时 {m} 分钟</translation>
         </message>
-        <message>
-            <source>Tickets</source>
-            <translation>退票</translation>
-        </message>
-        <message>
-            <source>Visit date</source>
-            <translation>游玩日期</translation>
-        </message>
-        <message>
-            <source>Paid by</source>
-            <translation>支付方式</translation>
-        </message>
-        <message>
-            <source>{n} tickets</source>
-            <translation>{n} 张票</translation>
-        </message>
-        <message>
-            <source>Order {no}: not readable from the store now</source>
-            <translation>订单 {no}：暂时无法从中心库读取</translation>
-        </message>
-        <message>
-            <source>window {terminal}, {clerk}</source>
-            <translation>{terminal} 号窗口 {clerk}</translation>
-        </message>
-        <message>
-            <source>Order {no} · {tickets} · ordered {at} · sold by {seller} · asked by {asker} · visit {visit} · paid {paid} by {method} · refund {amount}</source>
-            <translation>订单 {no} · {tickets} · {at} 下单 · {seller} 售出 · 申请人 {asker} · 游玩日期 {visit} · 实付 {paid}（{method}） · 退款 {amount}</translation>
-        </message>
     </context>
     <context>
         <name>ApprovalsView</name>
+        <message>
+            <source>Confirm: a large refund</source>
+            <translation>确认：大额退款</translation>
+        </message>
+        <message>
+            <source>Refund {no}: {amount} goes back to the visitor.
+{order}
+Approve it?</source>
+            <translation>退款 {no}：将退还游客 {amount}。
+{order}
+确认批准？</translation>
+        </message>
+        <message>
+            <source>Approve {amount}</source>
+            <translation>批准 {amount}</translation>
+        </message>
+        <message>
+            <source>Not approved: {no}</source>
+            <translation>未批准：{no}</translation>
+        </message>
         <message>
             <source>Approve (Enter)</source>
             <translation>批准（Enter）</translation>
@@ -2434,26 +2462,6 @@ The drawer should hold {before}; after the payout {after}. Count the notes out t
         <message>
             <source>{no} {amount}: {status}</source>
             <translation>{no} {amount}：{status}</translation>
-        </message>
-        <message>
-            <source>Confirm: a large refund</source>
-            <translation>确认：大额退款</translation>
-        </message>
-        <message>
-            <source>Refund {no}: {amount} goes back to the visitor.
-{order}
-Approve it?</source>
-            <translation>退款 {no}：将退还游客 {amount}。
-{order}
-确认批准？</translation>
-        </message>
-        <message>
-            <source>Approve {amount}</source>
-            <translation>批准 {amount}</translation>
-        </message>
-        <message>
-            <source>Not approved: {no}</source>
-            <translation>未批准：{no}</translation>
         </message>
     </context>
     <context>
@@ -4505,6 +4513,542 @@ Give back {amount} in cash; its tickets will not be admitted. No fee.</source>
         <message>
             <source>Visit &amp;date</source>
             <translation>游玩日期(&amp;D)</translation>
+        </message>
+    </context>
+    <context>
+        <name>ChannelOrdersDialog</name>
+        <message>
+            <source>{channel} orders of {day}</source>
+            <translation>{channel} 订单 · {day}</translation>
+        </message>
+        <message>
+            <source>{n} orders · Enter or double-click opens one</source>
+            <translation>共 {n} 单 · 回车或双击打开订单</translation>
+        </message>
+    </context>
+    <context>
+        <name>ChannelOrdersModel</name>
+        <message>
+            <source>Amount</source>
+            <translation>金额</translation>
+        </message>
+        <message>
+            <source>Created</source>
+            <translation>下单时间</translation>
+        </message>
+        <message>
+            <source>Order</source>
+            <translation>订单号</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>状态</translation>
+        </message>
+    </context>
+    <context>
+        <name>DayCloseActions</name>
+        <message>
+            <source>&amp;Resolve</source>
+            <translation>处理(&amp;R)</translation>
+        </message>
+        <message>
+            <source>CSV files (*.csv *.txt);;All files (*)</source>
+            <translation>CSV 文件 (*.csv *.txt);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <source>Day report of {day} sent to the printer.</source>
+            <translation>{day} 的日结报表已送打印。</translation>
+        </message>
+        <message>
+            <source>Export is not wired in yet.</source>
+            <translation>导出功能待接入。</translation>
+        </message>
+        <message>
+            <source>Import settlement</source>
+            <translation>导入结算单</translation>
+        </message>
+        <message>
+            <source>Settlement file (CSV: order_no, txn_id, amount_fen, fee_fen, date)</source>
+            <translation>选择结算单（CSV：order_no, txn_id, amount_fen, fee_fen, date）</translation>
+        </message>
+        <message>
+            <source>Whose settlement file?</source>
+            <translation>这是哪家的结算单？</translation>
+        </message>
+        <message>
+            <source>Window {t}'s shift is closed at that window: its clerk closes it, or a supervisor takes it over there (Shift → Take over), and the window syncs.</source>
+            <translation>终端 {t} 的班次要在该窗口交班：由收银员交班，或主管在该窗口代交班（交接班 → 代交班），然后让窗口联网同步。</translation>
+        </message>
+        <message>
+            <source>Z report of window {t} ({clerk}) sent to the printer again (reprint {n}).</source>
+            <translation>终端 {t}（{clerk}）的 Z 报表已重新送打印（重打 {n}）。</translation>
+        </message>
+        <message>
+            <source>{day} closed: net {net}.</source>
+            <translation>{day} 已关账：净额 {net}。</translation>
+        </message>
+        <message>
+            <source>{source}: {lines} lines, {matched} matched, {unknown} without order, {differs} amount differs, {skipped} already imported.</source>
+            <translation>{source}结算单：共 {lines} 行，{matched} 笔已匹配，{unknown} 笔无此订单，{differs} 笔金额不符，{skipped} 笔此前已导入。</translation>
+        </message>
+    </context>
+    <context>
+        <name>DayCloseKinds</name>
+        <message>
+            <source>Alipay</source>
+            <translation>支付宝</translation>
+        </message>
+        <message>
+            <source>Cash</source>
+            <translation>现金</translation>
+        </message>
+        <message>
+            <source>Ctrip</source>
+            <translation>携程</translation>
+        </message>
+        <message>
+            <source>Meituan</source>
+            <translation>美团</translation>
+        </message>
+        <message>
+            <source>OTA platform</source>
+            <translation>OTA 平台</translation>
+        </message>
+        <message>
+            <source>Payment</source>
+            <translation>收款</translation>
+        </message>
+        <message>
+            <source>Refund</source>
+            <translation>退款</translation>
+        </message>
+        <message>
+            <source>Shift closed</source>
+            <translation>班次交班</translation>
+        </message>
+        <message>
+            <source>Voucher</source>
+            <translation>代金券</translation>
+        </message>
+        <message>
+            <source>WeChat Pay</source>
+            <translation>微信支付</translation>
+        </message>
+        <message>
+            <source>Open the order</source>
+            <translation>打开订单</translation>
+        </message>
+        <message>
+            <source>Import the settlement file</source>
+            <translation>导入结算单</translation>
+        </message>
+        <message>
+            <source>Paid, not settled</source>
+            <translation>支付未结算</translation>
+        </message>
+        <message>
+            <source>OTA order not settled</source>
+            <translation>OTA 未结算</translation>
+        </message>
+        <message>
+            <source>Settlement line without order</source>
+            <translation>结算单无此订单</translation>
+        </message>
+        <message>
+            <source>Check with the provider, import again</source>
+            <translation>与渠道核对后重新导入</translation>
+        </message>
+        <message>
+            <source>Settled amount differs</source>
+            <translation>结算金额不符</translation>
+        </message>
+        <message>
+            <source>Refund still processing</source>
+            <translation>退款处理中</translation>
+        </message>
+        <message>
+            <source>Cash refund from another drawer</source>
+            <translation>他窗现金退款</translation>
+        </message>
+        <message>
+            <source>Shift not closed</source>
+            <translation>班次未交班</translation>
+        </message>
+        <message>
+            <source>Close or take over the shift</source>
+            <translation>去交班或代交班</translation>
+        </message>
+        <message>
+            <source>Window not synced</source>
+            <translation>窗口未同步</translation>
+        </message>
+        <message>
+            <source>Have the window sync</source>
+            <translation>让窗口联网同步</translation>
+        </message>
+        <message>
+            <source>Payments and tickets disagree</source>
+            <translation>收款与门票不符</translation>
+        </message>
+        <message>
+            <source>Go to its anomaly</source>
+            <translation>查看异常订单</translation>
+        </message>
+        <message>
+            <source>Recorded after the close</source>
+            <translation>日结后补录</translation>
+        </message>
+    </context>
+    <context>
+        <name>DayCloseConfirm</name>
+        <message>
+            <source>Close {day}? The figures are kept as they are now; anything later is listed as a late entry.</source>
+            <translation>确定对 {day} 关账吗？数字按现在的保存；之后再发生的收退款列为日结后补录。</translation>
+        </message>
+        <message>
+            <source>Paid: {v}</source>
+            <translation>收款：{v}</translation>
+        </message>
+        <message>
+            <source>Refunded: {v}</source>
+            <translation>退款：{v}</translation>
+        </message>
+        <message>
+            <source>Net: {v}</source>
+            <translation>净额：{v}</translation>
+        </message>
+        <message>
+            <source>Cash expected / counted: {e} / {c}</source>
+            <translation>应有 / 实点现金：{e} / {c}</translation>
+        </message>
+        <message>
+            <source>Variance: {v}</source>
+            <translation>差额：{v}</translation>
+        </message>
+        <message>
+            <source>{n} discrepancies are still open.</source>
+            <translation>还有 {n} 项差异尚未处理。</translation>
+        </message>
+        <message>
+            <source>No discrepancy is open.</source>
+            <translation>没有未处理的差异。</translation>
+        </message>
+        <message>
+            <source>Close the day</source>
+            <translation>关账</translation>
+        </message>
+    </context>
+    <context>
+        <name>DayCloseView</name>
+        <message>
+            <source>&amp;Close the day</source>
+            <translation>关账(&amp;C)</translation>
+        </message>
+        <message>
+            <source>&amp;Import settlement…</source>
+            <translation>导入结算单(&amp;I)…</translation>
+        </message>
+        <message>
+            <source>&amp;Print day report</source>
+            <translation>打印日报(&amp;P)</translation>
+        </message>
+        <message>
+            <source>&amp;Reprint Z report</source>
+            <translation>重打 Z 报表(&amp;R)</translation>
+        </message>
+        <message>
+            <source>&amp;Resolve</source>
+            <translation>处理(&amp;R)</translation>
+        </message>
+        <message>
+            <source>&amp;Z report…</source>
+            <translation>查看 Z 报表(&amp;Z)…</translation>
+        </message>
+        <message>
+            <source>Alt+←/→ the day before/after · F5 reloads · Alt+1…4 a tab · Enter opens the row (a channel's orders, a shift's Z report, a discrepancy's action) · Ctrl+P prints the day report</source>
+            <translation>Alt+←/→ 前一天/后一天 · F5 刷新 · Alt+1…4 切换页签 · 回车打开所选行（渠道的订单、班次的 Z 报表、差异的处理） · Ctrl+P 打印日报</translation>
+        </message>
+        <message>
+            <source>Business &amp;day</source>
+            <translation>营业日(&amp;D)</translation>
+        </message>
+        <message>
+            <source>Closed</source>
+            <translation>已关账</translation>
+        </message>
+        <message>
+            <source>Closed by {who} at {when}</source>
+            <translation>已关账：{who} · {when}</translation>
+        </message>
+        <message>
+            <source>Discrepancies ({n})</source>
+            <translation>差异（{n}）</translation>
+        </message>
+        <message>
+            <source>E&amp;xport Excel</source>
+            <translation>导出 Excel(&amp;X)</translation>
+        </message>
+        <message>
+            <source>Late entries ({n})</source>
+            <translation>日结后补录（{n}）</translation>
+        </message>
+        <message>
+            <source>Late entries: paid {p}, refunded {r}, net {n} — not in the closed figures</source>
+            <translation>日结后补录：收款 {p}，退款 {r}，净额 {n} —— 不计入已关账数字</translation>
+        </message>
+        <message>
+            <source>Methods and channels</source>
+            <translation>支付方式与渠道</translation>
+        </message>
+        <message>
+            <source>Only finance closes a day.</source>
+            <translation>只有财务可以关账。</translation>
+        </message>
+        <message>
+            <source>Open: not closed yet</source>
+            <translation>未关账</translation>
+        </message>
+        <message>
+            <source>The day after (Alt+→)</source>
+            <translation>后一天（Alt+→）</translation>
+        </message>
+        <message>
+            <source>The day before (Alt+←)</source>
+            <translation>前一天（Alt+←）</translation>
+        </message>
+        <message>
+            <source>Windows and shifts</source>
+            <translation>窗口与班次</translation>
+        </message>
+    </context>
+    <context>
+        <name>DiscrepanciesModel</name>
+        <message>
+            <source>Amount</source>
+            <translation>金额</translation>
+        </message>
+        <message>
+            <source>Kind</source>
+            <translation>类型</translation>
+        </message>
+        <message>
+            <source>Order</source>
+            <translation>订单 / 窗口</translation>
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation>原因</translation>
+        </message>
+        <message>
+            <source>What to do</source>
+            <translation>处理</translation>
+        </message>
+        <message>
+            <source>Window {t}</source>
+            <translation>终端 {t}</translation>
+        </message>
+    </context>
+    <context>
+        <name>LateEntriesModel</name>
+        <message>
+            <source>Amount</source>
+            <translation>金额</translation>
+        </message>
+        <message>
+            <source>At</source>
+            <translation>时间</translation>
+        </message>
+        <message>
+            <source>Kind</source>
+            <translation>类型</translation>
+        </message>
+        <message>
+            <source>Order</source>
+            <translation>订单号</translation>
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation>原因</translation>
+        </message>
+        <message>
+            <source>Window</source>
+            <translation>窗口</translation>
+        </message>
+    </context>
+    <context>
+        <name>MoneyModel</name>
+        <message>
+            <source>Channel</source>
+            <translation>渠道</translation>
+        </message>
+        <message>
+            <source>Net</source>
+            <translation>净额</translation>
+        </message>
+        <message>
+            <source>Orders</source>
+            <translation>订单数</translation>
+        </message>
+        <message>
+            <source>Paid</source>
+            <translation>收款</translation>
+        </message>
+        <message>
+            <source>Payment method</source>
+            <translation>支付方式</translation>
+        </message>
+        <message>
+            <source>Refunded</source>
+            <translation>退款</translation>
+        </message>
+    </context>
+    <context>
+        <name>ShiftsModel</name>
+        <message>
+            <source>Cash refunds</source>
+            <translation>现金退款</translation>
+        </message>
+        <message>
+            <source>Cash sales</source>
+            <translation>现金销售</translation>
+        </message>
+        <message>
+            <source>Clerk</source>
+            <translation>售票员</translation>
+        </message>
+        <message>
+            <source>Closed</source>
+            <translation>交班时间</translation>
+        </message>
+        <message>
+            <source>Counted</source>
+            <translation>实点</translation>
+        </message>
+        <message>
+            <source>Expected</source>
+            <translation>应有</translation>
+        </message>
+        <message>
+            <source>Float</source>
+            <translation>备用金</translation>
+        </message>
+        <message>
+            <source>In / out</source>
+            <translation>存取</translation>
+        </message>
+        <message>
+            <source>Not counted</source>
+            <translation>未清点</translation>
+        </message>
+        <message>
+            <source>Open</source>
+            <translation>未交班</translation>
+        </message>
+        <message>
+            <source>Opened</source>
+            <translation>开班时间</translation>
+        </message>
+        <message>
+            <source>Variance</source>
+            <translation>差额</translation>
+        </message>
+        <message>
+            <source>Window</source>
+            <translation>窗口</translation>
+        </message>
+    </context>
+    <context>
+        <name>TotalsStrip</name>
+        <message>
+            <source>Cash counted</source>
+            <translation>实点现金</translation>
+        </message>
+        <message>
+            <source>Cash expected</source>
+            <translation>应有现金</translation>
+        </message>
+        <message>
+            <source>Net</source>
+            <translation>净额</translation>
+        </message>
+        <message>
+            <source>Paid</source>
+            <translation>收款</translation>
+        </message>
+        <message>
+            <source>Refunded</source>
+            <translation>退款</translation>
+        </message>
+        <message>
+            <source>Variance</source>
+            <translation>差额</translation>
+        </message>
+        <message>
+            <source>closed shifts only</source>
+            <translation>仅已交班的班次</translation>
+        </message>
+    </context>
+    <context>
+        <name>ZReportDialog</name>
+        <message>
+            <source>&amp;Reprint Z report (marked 重打)</source>
+            <translation>重打 Z 报表(&amp;R)</translation>
+        </message>
+        <message>
+            <source>Cash in</source>
+            <translation>存入现金</translation>
+        </message>
+        <message>
+            <source>Cash out</source>
+            <translation>取出现金</translation>
+        </message>
+        <message>
+            <source>Cash refunds</source>
+            <translation>现金退票</translation>
+        </message>
+        <message>
+            <source>Cash sales</source>
+            <translation>现金售票</translation>
+        </message>
+        <message>
+            <source>Closed</source>
+            <translation>交班</translation>
+        </message>
+        <message>
+            <source>Counted</source>
+            <translation>实点现金</translation>
+        </message>
+        <message>
+            <source>Expected</source>
+            <translation>应有现金</translation>
+        </message>
+        <message>
+            <source>Float</source>
+            <translation>备用金</translation>
+        </message>
+        <message>
+            <source>Open</source>
+            <translation>未交班</translation>
+        </message>
+        <message>
+            <source>Opened</source>
+            <translation>开班</translation>
+        </message>
+        <message>
+            <source>Taken over by</source>
+            <translation>代交班</translation>
+        </message>
+        <message>
+            <source>The store keeps no Z report of this shift (still open): nothing to reprint.</source>
+            <translation>中心没有该班次的 Z 报表（还没有交班），无法重打。</translation>
+        </message>
+        <message>
+            <source>Variance</source>
+            <translation>差额</translation>
+        </message>
+        <message>
+            <source>Z report · window {t} · {clerk}</source>
+            <translation>Z 报表 · 终端 {t} · {clerk}</translation>
         </message>
     </context>
 </TS>

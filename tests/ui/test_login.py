@@ -50,9 +50,9 @@ def test_sign_out_returns_to_the_login_dialog(make_client, qtbot):
 @pytest.mark.parametrize("role, screens", [
     ("supervisor", ["售票", "退票", "订单查询", "交接班", "退款审批", "异常订单", "数据看板",
                     "管理"]),
-    ("admin", ["售票", "退票", "订单查询", "交接班", "退款审批", "异常订单", "数据看板", "管理",
-               "设置"]),
-    ("finance", ["退票", "订单查询", "交接班", "退款审批", "异常订单", "数据看板"]),
+    ("admin", ["售票", "退票", "订单查询", "交接班", "退款审批", "异常订单", "数据看板",
+               "日结对账", "管理", "设置"]),
+    ("finance", ["日结对账", "退票", "订单查询", "交接班", "退款审批", "异常订单", "数据看板"]),
 ])
 def test_navigation_by_role(ctx, qtbot, role, screens):
     from app.services.admin.auth import UserInfo
@@ -133,7 +133,7 @@ def test_a_window_the_store_does_not_know_says_so_and_takes_its_secret(make_clie
 
 
 @pytest.mark.parametrize("role, landing", [
-    ("clerk", "sell"), ("supervisor", "anomalies"), ("finance", "approvals"),
+    ("clerk", "sell"), ("supervisor", "anomalies"), ("finance", "day_close"),
     ("admin", "admin"),
 ])
 def test_each_role_lands_on_its_own_work_in_a_maximized_window(ctx, qtbot, role, landing):

@@ -26,6 +26,7 @@ def kind_label(kind: str) -> str:
         "shift_report": translate("PrintJobsModel", "Shift report"),
         "drawer": translate("PrintJobsModel", "Cash drawer"),
         "sample": translate("PrintJobsModel", "Test page"),
+        "day_report": translate("PrintJobsModel", "Day report"),
     }.get(kind, kind)
 
 

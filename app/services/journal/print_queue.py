@@ -15,7 +15,7 @@ from app.domain.ids import new_id
 from app.store.models import PrintJobRow
 
 JOB_KINDS = ("ticket", "receipt", "refund_slip", "void_slip", "shift_report", "drawer",
-             "sample")
+             "sample", "day_report")
 _INSERT = sa.insert(PrintJobRow.__table__)
 
 

@@ -23,7 +23,7 @@ from app.store.models import PrintJobRow
 _jobs = PrintJobRow.__table__
 KIND_LABELS = {"ticket": "门票", "receipt": "收据", "refund_slip": "退票单",
                "void_slip": "撤销凭证", "shift_report": "交班报表", "drawer": "开钱箱",
-               "sample": "测试页"}
+               "sample": "测试页", "day_report": "日结报表"}
 STATUS_LABELS = {"pending": "等待打印", "printing": "正在打印", "done": "已打印",
                  "failed": "打印失败"}
 RECOVERED_ERROR = "程序上次退出时正在打印，已重新排队"
@@ -178,6 +178,6 @@ def _title(kind: str, payload: Mapping[str, Any], order_no: str | None) -> str:
     if kind == "ticket":
         parts = [label, payload.get("ticket_type_name", ""), payload.get("code", "")]
     else:
-        parts = [label, order_no or payload.get("order_no", "")]
+        parts = [label, order_no or payload.get("order_no", "") or payload.get("date", "")]
     reprint = payload.get("reprint_no") or 0
     return " ".join(p for p in parts if p) + (f"（重打 {reprint}）" if reprint else "")

@@ -15,7 +15,7 @@ disappears, also from a closed day):
   cash so far);
 - `sync_behind`: the window of such a shift — the store cannot see a window's outbox, so
   it says when the last op of that window's devices arrived: anything after it (at least the
-  `shift_close`) is still on the window;
+  `shift_close`) is still on the window; both name the window's `terminal` as well;
 - `payment_ticket_mismatch`: an order with money paid in that day whose paid-in payments do
   not add up to the prices of its tickets (paid twice, paid short, tickets missing)."""
 
@@ -44,8 +44,10 @@ def discrepancies(session: Session, period: Period, shifts: list[dict[str, Any]]
             + _open_shifts(session, shifts, period.venue) + _mismatched(session, period))
 
 
-def _d(kind: str, order_no: str | None, amount: int, reason: str) -> dict[str, Any]:
-    return {"kind": kind, "order_no": order_no, "amount_fen": int(amount), "reason": reason}
+def _d(kind: str, order_no: str | None, amount: int, reason: str,
+       **where: Any) -> dict[str, Any]:
+    return {"kind": kind, "order_no": order_no, "amount_fen": int(amount), "reason": reason,
+            **where}
 
 
 def _unsettled(session: Session, period: Period) -> list[dict[str, Any]]:
@@ -124,12 +126,12 @@ def _open_shifts(session: Session, shifts: list[dict[str, Any]],
         opened = venue.local(datetime.fromisoformat(s["opened_at"])).strftime("%H:%M")
         out.append(_d("shift_open", None, s["expected_fen"],
                       f"终端 {s['terminal']} {s['clerk']} 的班次（{opened} 开班）还没有交班，"
-                      f"现金未清点"))
+                      f"现金未清点", terminal=s["terminal"]))
         last = _last_op(session, s["terminal"])
         when = venue.local(last).strftime("%m-%d %H:%M") if last else "从未"
         out.append(_d("sync_behind", None, 0,
                       f"终端 {s['terminal']} 最后一次同步操作在 {when}，之后的操作（至少交班）"
-                      f"还在窗口上，未同步到中心"))
+                      f"还在窗口上，未同步到中心", terminal=s["terminal"]))
     return out
 
 

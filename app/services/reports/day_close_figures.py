@@ -5,7 +5,10 @@
   cash in/out, expected, counted, variance — `shifts.report`, pushed with `shift_close`); a
   shift still open on the store is tallied here with the window's own tally
   (`shifts.shift_tally`) up to now, expected by `domain.cash.expected_cash`, counted and
-  variance null (cash movements stay at the window until it closes).
+  variance null (cash movements stay at the window until it closes). Each shift also
+  carries its `shift_id` and `z_report` (the Z report document the window pushed with
+  `shift_close`, `app.domain.print_docs.ShiftReportDoc` as a dict; null while open) so that
+  finance can read and reprint it.
 - `methods` / `channels`: money that moved that day (`measures`): `paid_fen` = payments
   paid in (`measures.paid_in`), `refunded_fen` = refunds whose money went back
   (`measures.refunded_in`), net = paid − refunded; a channel's `orders` are its valid orders
@@ -94,7 +97,8 @@ def _shift(session: Session, row: Shift, now: datetime) -> dict[str, Any]:
     out = {"shift_id": row.shift_id, "terminal": row.terminal, "clerk": row.clerk,
            "opened_at": row.opened_at.isoformat(),
            "closed_at": row.closed_at.isoformat() if row.closed_at else None,
-           "float_fen": row.opening_float_fen}
+           "float_fen": row.opening_float_fen,
+           "z_report": row.report if row.status == "closed" and row.report else None}
     report = row.report or {}
     if row.status == "closed" and "cash_sales_fen" in report:
         return out | {
@@ -119,7 +123,7 @@ def _shift(session: Session, row: Shift, now: datetime) -> dict[str, Any]:
         "variance_fen": row.variance_fen if closed else None}
 
 
-PUBLIC = ("clerk", "opened_at", "closed_at", "float_fen", "cash_sales_fen", "cash_refunds_fen",
+PUBLIC = ("shift_id", "clerk", "z_report", "opened_at", "closed_at", "float_fen", "cash_sales_fen", "cash_refunds_fen",
           "cash_in_fen", "cash_out_fen", "expected_fen", "counted_fen", "variance_fen")
 
 
