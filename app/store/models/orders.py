@@ -10,9 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from .base import Base, counter, fen, short, uuid_pk
 
 ORDER_FK = "orders.order_id"
-# Made by migration 0013 on PostgreSQL only (an expression b-tree with a collation, a pg_trgm
-# GIN): no SQLite equivalent, so not declared below; schema comparisons skip them.
-PG_ONLY_INDEXES = ("ix_orders_phone_reversed", "ix_orders_name_trgm")
+# Made by migration 0013 on PostgreSQL only (an expression b-tree with a collation, GINs over
+# pg_trgm and `menpiao_name_grams`): no SQLite equivalent, so not declared below; schema
+# comparisons skip them.
+PG_ONLY_INDEXES = ("ix_orders_phone_reversed", "ix_orders_name_trgm", "ix_orders_name_grams")
 
 
 class Order(Base):

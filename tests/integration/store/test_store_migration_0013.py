@@ -11,7 +11,7 @@ ORDER = ("INSERT INTO orders (order_id, order_no, channel, visit_date, status, p
          "'W01-20261121-0001', 'window', :day, 'paid', 'paid', :at, :at, '张小明', "
          "'13800001234')")
 BOTH = {"ix_orders_channel_created", "ix_orders_status_created", "ix_orders_order_no_lower"}
-PG_ONLY = {"ix_orders_phone_reversed", "ix_orders_name_trgm"}
+PG_ONLY = {"ix_orders_phone_reversed", "ix_orders_name_trgm", "ix_orders_name_grams"}
 
 
 def _indexes(engine: sa.Engine) -> set[str]:
@@ -59,4 +59,10 @@ def _uses_the_indexes(conn: sa.Connection) -> None:
     name = conn.execute(sa.text(
         "EXPLAIN SELECT order_id FROM orders WHERE customer_name ILIKE '%小明%'")).scalars().all()
     assert "ix_orders_name_trgm" in "\n".join(name)
+    short = conn.execute(sa.text(
+        "EXPLAIN SELECT order_id FROM orders WHERE menpiao_name_grams(customer_name) @> "
+        "ARRAY['小明']")).scalars().all()
+    assert "ix_orders_name_grams" in "\n".join(short)
+    assert conn.execute(sa.text("SELECT menpiao_name_grams('张小明')")).scalar() == \
+        ["张", "张小", "小", "小明", "明"]
     conn.execute(sa.text("RESET enable_seqscan"))
