@@ -176,6 +176,15 @@ WHERE p.method IN ('wechat', 'alipay', 'ota') AND p.at >= :start AND p.at < :end
   AND abs(hashtext(p.payment_id)) % 100 < 97
 """
 
+LOADED = ("orders", "tickets", "payments", "refunds", "anomalies", "timeline_events",
+          "shifts", "settlement_lines")
+# the plain indexes of those tables (not those behind a primary key or unique constraint)
+_SECONDARY_SQL = """
+SELECT i.indexname, i.indexdef FROM pg_indexes i
+WHERE i.schemaname = current_schema() AND i.tablename = ANY(:tables)
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)
+"""
+
 _CACHE: dict[int, Seeded] = {}
 
 
@@ -217,9 +226,16 @@ def _load(n: int) -> Seeded:
               "end": day_start + timedelta(days=1)}
     with db.engine.begin() as conn:
         conn.execute(sa.text("SET LOCAL synchronous_commit = off"))
+        conn.execute(sa.text("SET LOCAL session_replication_role = replica"))  # no FK triggers
+        indexes = conn.execute(sa.text(_SECONDARY_SQL), {"tables": list(LOADED)}).all()
+        for name, _ in indexes:  # built once after the load: much faster than row by row
+            conn.execute(sa.text(f'DROP INDEX "{name}"'))
         for sql in (_ORDERS_SQL, _TICKETS_SQL, _PAYMENTS_SQL, _REFUNDS_SQL, _ANOMALIES_SQL,
                     _ENTRIES_SQL, _SHIFTS_SQL, _SETTLEMENTS_SQL):
             conn.execute(sa.text(sql), params)
+        conn.execute(sa.text("SET LOCAL maintenance_work_mem = '512MB'"))
+        for _, definition in indexes:
+            conn.execute(sa.text(definition))
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(sa.text("VACUUM ANALYZE"))
     return Seeded(db, n, today, close_day, now, venue, time.perf_counter() - start)

@@ -274,12 +274,17 @@ def _name_part(session: Session, q: str) -> sa.ColumnElement[bool]:
     """A part of the customer's name (case-insensitive), or the order number in another letter
     case. On PostgreSQL a part of three characters or more goes through `ix_orders_name_trgm`
     (pg_trgm), a shorter one through `ix_orders_name_grams` (its characters and character
-    pairs, migration 0013), the order number through `ix_orders_order_no_lower`."""
+    pairs, migration 0013), the order number through `ix_orders_order_no_lower`. The part is
+    written into the SQL as a literal (quoted by SQLAlchemy): a prepared statement's generic
+    plan, blind to the pattern, would walk every order or read the whole trigram index."""
     pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    name = Order.customer_name.ilike(pattern, escape="\\")
-    if len(q) <= 2 and session.get_bind().dialect.name == "postgresql":
+    pg = session.get_bind().dialect.name == "postgresql"
+    name = Order.customer_name.ilike(sa.literal(pattern, sa.String, literal_execute=pg),
+                                     escape="\\")
+    if len(q) <= 2 and pg:
         grams = sa.func.menpiao_name_grams(Order.customer_name, type_=ARRAY(sa.Text))
-        name = sa.and_(name, grams.contains(array([sa.func.lower(q)])))  # ILIKE first: cheaper
+        part = sa.literal(q.lower(), sa.Text, literal_execute=True)
+        name = sa.and_(name, grams.contains(array([sa.func.lower(part)])))  # ILIKE first
     return sa.or_(sa.func.lower(Order.order_no) == q.lower(), name)
 
 

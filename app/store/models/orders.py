@@ -28,6 +28,7 @@ class Order(Base):
         sa.Index("ix_orders_customer_phone", "customer_phone"),
         sa.Index("ix_orders_channel_created", "channel", "created_at"),
         sa.Index("ix_orders_status_created", "status", "created_at"),
+        sa.Index("ix_orders_status_visit", "status", "visit_date"),
         sa.Index("ix_orders_order_no_lower", sa.text("lower(order_no)")),
     )
 

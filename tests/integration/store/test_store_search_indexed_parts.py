@@ -17,6 +17,7 @@ CUSTOMERS = {  # order_no: (name, phone)
     "WEB-3": ("Wang Lei", "13700001111"),
     "WEB-4": ("欧阳娜娜", None),
     "WEB-5": ("50%_off", "15800005678"),
+    "WEB-6": ("O'Neil \\李", None),
 }
 
 
@@ -49,6 +50,11 @@ def customers(db, now, venue):
     ("三小", set()),
     ("web-4", {"WEB-4"}),
     ("明", {"WEB-2"}),
+    ("o'", {"WEB-6"}),  # quotes and backslashes are written into the SQL as literals
+    ("O'NEIL", {"WEB-6"}),
+    ("\\李", {"WEB-6"}),
+    ("l \\", {"WEB-6"}),
+    ("'; DROP TABLE orders; --", set()),
 ])
 def test_tails_and_parts_find_the_same_orders_on_both_engines(customers, venue, q, expected):
     page, _ = search_orders(customers.session(), OrderFilters(q=q), venue=venue)

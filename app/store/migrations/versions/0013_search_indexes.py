@@ -3,6 +3,8 @@
 Both engines:
 - `ix_orders_channel_created` (channel, created_at), `ix_orders_status_created` (status,
   created_at): a channel's or a status's orders, newest first, and the reports' per-day counts;
+- `ix_orders_status_visit` (status, visit_date): a status in a range of visit dates (the walk
+  down created_at would pass every newer order of that status first);
 - `ix_orders_order_no_lower` (lower(order_no)): an order number typed in another letter case;
 - `ix_payments_at` (at): the money paid in a period (day report, KPIs, day close);
 - `ix_refunds_status` (status, updated_at): refunds paid back in a period, refunds waiting.
@@ -33,6 +35,7 @@ depends_on = None
 BOTH = (
     ('ix_orders_channel_created', 'orders', ['channel', 'created_at']),
     ('ix_orders_status_created', 'orders', ['status', 'created_at']),
+    ('ix_orders_status_visit', 'orders', ['status', 'visit_date']),
     ('ix_payments_at', 'payments', ['at']),
     ('ix_refunds_status', 'refunds', ['status', 'updated_at']),
 )
