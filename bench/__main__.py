@@ -7,7 +7,8 @@ import traceback
 from pathlib import Path
 
 BENCHES = ("sale_commit", "layout", "startup", "sync_push", "sync_latency", "sync_drain",
-           "refunds", "anomaly_sweep", "anomaly_latency", "store_workers")
+           "refunds", "anomaly_sweep", "anomaly_latency", "store_workers", "order_search",
+           "report_queries")
 
 
 def main(names: list[str]) -> int:

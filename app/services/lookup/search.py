@@ -25,7 +25,9 @@ Filters (all optional, combined with AND):
 
 On PostgreSQL the page walks `ix_orders_created_at` (a clerk: `ix_orders_terminal_created`)
 backwards; ticket codes and order numbers are found through their unique indexes first. Phone
-tails and name parts cannot use a b-tree: they scan, bounded by LIMIT and the other filters.
+tails go through `ix_orders_phone_reversed`, name parts through `ix_orders_name_trgm` (3+
+characters) or `ix_orders_name_grams` (1–2) (migration 0013); on SQLite they scan, bounded by
+LIMIT and the other filters.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY, array
 from sqlalchemy.orm import Session
 
 from app.domain.errors import ValidationError
@@ -270,14 +273,43 @@ def _q_clause(session: Session, q: str) -> sa.ColumnElement[bool]:
     if _CODE_RE.match(q.upper()):
         return Order.order_id.in_(sa.select(Ticket.order_id).where(Ticket.code == q.upper()))
     if _DIGITS_RE.match(q) and len(q) >= PHONE_TAIL_MIN:
-        return Order.customer_phone.like(f"%{q}")
+        return _phone_tail(session, q)
     exact = session.execute(sa.select(Order.order_id).where(
         Order.order_no.in_(_order_no_variants(q)))).scalars().all()
     if exact:  # an order number found through its index: no scan over names
         return Order.order_id.in_(exact)
+    return _name_part(session, q)
+
+
+def _phone_tail(session: Session, digits: str) -> sa.ColumnElement[bool]:
+    """The customer's phone ends with `digits`. On PostgreSQL also a range over the reversed
+    phone (`ix_orders_phone_reversed`, migration 0013: the tail is a prefix of the reversed
+    phone) — a range, not a LIKE, so that a generic prepared plan uses the index too."""
+    ends = Order.customer_phone.like(f"%{digits}")
+    if session.get_bind().dialect.name != "postgresql":
+        return ends
+    first = digits[::-1]
+    after = first[:-1] + chr(ord(first[-1]) + 1)  # digits only: '9' + 1 is ':'
+    reversed_c = sa.func.reverse(Order.customer_phone).collate("C")
+    return sa.and_(reversed_c >= first, reversed_c < after, ends)
+
+
+def _name_part(session: Session, q: str) -> sa.ColumnElement[bool]:
+    """A part of the customer's name (case-insensitive), or the order number in another letter
+    case. On PostgreSQL a part of three characters or more goes through `ix_orders_name_trgm`
+    (pg_trgm), a shorter one through `ix_orders_name_grams` (its characters and character
+    pairs, migration 0013), the order number through `ix_orders_order_no_lower`. The part is
+    written into the SQL as a literal (quoted by SQLAlchemy): a prepared statement's generic
+    plan, blind to the pattern, would walk every order or read the whole trigram index."""
     pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return sa.or_(sa.func.lower(Order.order_no) == q.lower(),
-                  Order.customer_name.ilike(pattern, escape="\\"))
+    pg = session.get_bind().dialect.name == "postgresql"
+    name = Order.customer_name.ilike(sa.literal(pattern, sa.String, literal_execute=pg),
+                                     escape="\\")
+    if len(q) <= 2 and pg:
+        grams = sa.func.menpiao_name_grams(Order.customer_name, type_=ARRAY(sa.Text))
+        part = sa.literal(q.lower(), sa.Text, literal_execute=True)
+        name = sa.and_(name, grams.contains(array([sa.func.lower(part)])))  # ILIKE first
+    return sa.or_(sa.func.lower(Order.order_no) == q.lower(), name)
 
 
 def _status_clause(statuses: tuple[str, ...]) -> sa.ColumnElement[bool]:

@@ -143,17 +143,21 @@ def _last_op(session: Session, terminal: str) -> datetime | None:
 
 
 def _mismatched(session: Session, period: Period) -> list[dict[str, Any]]:
-    touched = sa.select(Payment.order_id).where(measures.paid_in(period))
-    paid = (sa.select(Payment.order_id, sa.func.sum(Payment.amount_fen).label("fen"))
-            .where(Payment.status.in_(measures.PAID_IN), Payment.order_id.in_(touched))
-            .group_by(Payment.order_id).subquery())
-    priced = (sa.select(Ticket.order_id, sa.func.sum(Ticket.price_fen).label("fen"))
-              .where(Ticket.order_id.in_(touched)).group_by(Ticket.order_id).subquery())
+    """Per order paid in that day: its paid-in payments and its tickets' prices, each summed
+    by a correlated subquery — index lookups per order of the day (`ix_payments_order`,
+    `ix_tickets_order`), not joins over every payment and ticket of the store."""
+    touched = sa.select(Payment.order_id.label("order_id")).where(
+        measures.paid_in(period)).distinct().subquery()
+    paid = (sa.select(sa.func.sum(Payment.amount_fen))
+            .where(Payment.order_id == touched.c.order_id,
+                   Payment.status.in_(measures.PAID_IN)).scalar_subquery())
+    priced = (sa.select(sa.func.coalesce(sa.func.sum(Ticket.price_fen), 0))
+              .where(Ticket.order_id == touched.c.order_id).scalar_subquery())
+    sums = sa.select(touched.c.order_id, paid.label("paid"), priced.label("priced")).subquery()
     rows = session.execute(
-        sa.select(Order.order_no, paid.c.fen, sa.func.coalesce(priced.c.fen, 0))
-        .join(paid, paid.c.order_id == Order.order_id)
-        .outerjoin(priced, priced.c.order_id == Order.order_id)
-        .where(paid.c.fen != sa.func.coalesce(priced.c.fen, 0))
+        sa.select(Order.order_no, sums.c.paid, sums.c.priced)
+        .join(Order, Order.order_id == sums.c.order_id)
+        .where(sums.c.paid != sums.c.priced)
         .order_by(Order.order_no)).all()
     return [_d("payment_ticket_mismatch", no, int(p) - int(t),
                f"订单收款 {format_fen(int(p))}，票价合计 {format_fen(int(t))}，收款与门票不一致")

@@ -4,8 +4,14 @@ from alembic import context
 
 from app.store.db import create_engine
 from app.store.models import Base
+from app.store.models.orders import PG_ONLY_INDEXES
 
 config = context.config
+
+
+def _include(obj, name, kind, reflected, compare_to) -> bool:
+    """Autogenerate leaves alone the PostgreSQL-only indexes of migration 0013."""
+    return not (kind == "index" and name in PG_ONLY_INDEXES)
 
 
 def _run(connection) -> None:
@@ -14,6 +20,7 @@ def _run(connection) -> None:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=_include,
     )
     with context.begin_transaction():
         context.run_migrations()
