@@ -5,8 +5,9 @@ disappears, also from a closed day):
 
 - `unsettled` / `ota_unsettled`: a wechat, alipay or OTA payment paid in that day that no
   imported settlement line matched (OTA: the order's channel is an OTA);
-- `settlement_unknown_order` / `settlement_amount_differs`: a settlement line of that day
-  (its `date`) naming no order of the store, or an amount no payment of the order has;
+- `settlement_unknown_order` / `settlement_amount_differs` / `settlement_duplicate`: a
+  settlement line of that day (its `date`) naming no order of the store, an amount no payment
+  of the order has, or a payment another line (another txn id) settled already;
 - `refund_processing`: a provider refund asked for by the end of the day and still
   `processing` (wechat, alipay) or `submitted` (OTA);
 - `cash_refund_other_drawer`: a cash refund paid that day by a window other than the one
@@ -73,10 +74,15 @@ def _bad_lines(session: Session, period: Period) -> list[dict[str, Any]]:
         sa.select(SettlementLine, Payment.amount_fen)
         .outerjoin(Payment, Payment.payment_id == SettlementLine.payment_id)
         .where(SettlementLine.settled_on == period.first, SettlementLine.status != MATCHED)
-        .order_by(SettlementLine.source, SettlementLine.order_no)).all()
+        .order_by(SettlementLine.source, SettlementLine.order_no,
+                  SettlementLine.txn_id)).all()
     out = []
     for line, ours in rows:
-        if line.status == "unknown_order":
+        if line.status == "duplicate":
+            out.append(_d("settlement_duplicate", line.order_no, line.amount_fen,
+                          f"{line.source} 结算单交易号 {line.txn_id} 的 "
+                          f"{format_fen(line.amount_fen)} 已由另一行结算过，同一笔收款结算了两次"))
+        elif line.status == "unknown_order":
             out.append(_d("settlement_unknown_order", line.order_no, line.amount_fen,
                           f"{line.source} 结算单有 {format_fen(line.amount_fen)}（交易号 "
                           f"{line.txn_id}），本系统没有这个订单"))

@@ -292,7 +292,7 @@ def build(day: Day) -> dict:  # noqa: PLR0915 — the day, event by event, as in
                                  (o["c"]["order_no"], "WX-C2", 10000, 60),
                                  ("MP-GHOST", "WX-GHOST", 5000, 30)]) == {
         "source": "wechat", "lines": 3, "matched": 2, "unknown_order": 1,
-        "amount_differs": 0, "skipped": 0}
+        "amount_differs": 0, "skipped": 0, "duplicate": 0}
     assert day.settle("alipay", [(o["m2"]["order_no"], "ALI-M2", 20001, 120)])[
         "amount_differs"] == 1
     assert day.settle("ota_ctrip", [(o["e"]["order_no"], "CT-E", 20000, 0)])["matched"] == 1
