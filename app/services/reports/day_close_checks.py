@@ -11,7 +11,8 @@ disappears, also from a closed day):
 - `refund_processing`: a provider refund asked for by the end of the day and still
   `processing` (wechat, alipay) or `submitted` (OTA);
 - `cash_refund_other_drawer`: a cash refund paid that day by a window other than the one
-  that sold the order (or for an order no window sold);
+  that sold the order (or for an order no window sold), or paid at once with no window's
+  drawer at all (asked by someone signed in at no window);
 - `shift_open`: a shift opened that day the store has not seen closed (amount: its expected
   cash so far);
 - `sync_behind`: the window of such a shift — the store cannot see a window's outbox, so
@@ -109,16 +110,27 @@ def _refunds_waiting(session: Session, period: Period) -> list[dict[str, Any]]:
 
 def _other_drawer(session: Session, period: Period) -> list[dict[str, Any]]:
     rows = session.execute(
-        sa.select(Order.order_no, Order.terminal, Refund.paid_out_terminal, Refund.amount_fen)
+        sa.select(Order.order_no, Order.terminal, Refund.paid_out_terminal, Refund.amount_fen,
+                  Refund.requested_by)
         .join(Order, Order.order_id == Refund.order_id)
         .where(measures.refunded_in(period), Refund.method == "cash",
-               Refund.paid_out_terminal.is_not(None),
-               sa.or_(Order.terminal.is_(None), Order.terminal != Refund.paid_out_terminal))
+               sa.or_(
+                   # paid at once with no window's drawer (asked from the office)
+                   sa.and_(Refund.paid_out_terminal.is_(None), Refund.paid_out_at.is_not(None)),
+                   sa.and_(Refund.paid_out_terminal.is_not(None),
+                           sa.or_(Order.terminal.is_(None),
+                                  Order.terminal != Refund.paid_out_terminal))))
         .order_by(Refund.paid_out_at, Refund.refund_no)).all()
-    return [_d("cash_refund_other_drawer", r.order_no, r.amount_fen,
-               f"现金退款由终端 {r.paid_out_terminal} 的钱箱付出，订单"
-               + (f"由终端 {r.terminal} 售出" if r.terminal else "不是窗口售出"))
+    return [_d("cash_refund_other_drawer", r.order_no, r.amount_fen, _drawer_reason(r))
             for r in rows]
+
+
+def _drawer_reason(r: Any) -> str:
+    sold = f"订单由终端 {r.terminal} 售出" if r.terminal else "订单不是窗口售出"
+    if r.paid_out_terminal is None:
+        return (f"现金退款由 {r.requested_by} 在窗口之外办理，没有经过窗口钱箱，{sold}；"
+                f"请核实现金从哪里付出")
+    return f"现金退款由终端 {r.paid_out_terminal} 的钱箱付出，{sold}"
 
 
 def _open_shifts(session: Session, shifts: list[dict[str, Any]],

@@ -27,7 +27,8 @@ and Alipay keep their 0.6 % payment fee, ¥100.00 → ¥99.40). Local times:
 |       | ota_ctrip (e); nothing from Meituan |
 | 19:25 | miniprogram m3 ADULT 100.00 ordered, not paid yet |
 | 20:00 | finance closes the day (W02 S2 still open) |
-| 21:00 | W02 comes back: its 17:30 offline sale W02-…-0102 (100.00) and its 18:00 shift close |
+| 21:00 | W02 comes back: its 17:30 offline sale W02-…-0102 (100.00), a 17:40 cash refund of |
+|       | one of b's tickets (100.00) and its 18:00 shift close |
 | 21:05 | m3's WeChat callback arrives, paid at 19:30 |
 """
 
@@ -378,14 +379,20 @@ def test_a_whole_day_closes_to_the_hand_computed_fen(quiet_live):
     assert closed.status_code == 200, closed.text
     assert {k: closed.json()[k] for k in FIGURES} == FIGURES
 
-    # 21:00 W02 is back online: its 17:30 sale and 18:00 shift close (W02 S2: cash sales
-    # 300.00 + 100.00 = 400.00, refunds 100.00, 300.00 + 400.00 − 100.00 = 600.00 counted)
+    # 21:00 W02 is back online: its 17:30 sale, a 17:40 cash refund of one of b's tickets and
+    # its 18:00 shift close (W02 S2: cash sales 300.00 + 100.00 = 400.00, refunds 100.00 +
+    # 100.00 = 200.00, 300.00 + 400.00 − 200.00 = 500.00, counted 500.00)
     day.tick(21)
+    b = o["b"]
     day.push("clerk2", "02",
              ("sale", offline_sale("W02-20261121-0102", "02", "clerk2", 1, at(17, 30)),
               at(17, 30)),
+             ("refund", refund_op(b, {"ticket_ids": [b["tickets"][0]["ticket_id"]],
+                                      "refund_no": f"{b['order_no']}-R9", "amount_fen": 10000,
+                                      "reason": "游客行程变更"}, at(17, 40),
+                                  clerk="clerk2", terminal="02"), at(17, 40)),
              ("shift_close", closing("02", "clerk2", S2, at(8), at(18), float_fen=30000,
-                                     sales=40000, refunds=10000, out=0, counted=60000), at(18)))
+                                     sales=40000, refunds=20000, out=0, counted=50000), at(18)))
     day.tick(21, 5)
     day.callback("wechat", "WX-M3", o["m3"], at(19, 30))
     after = day.report()
@@ -395,10 +402,13 @@ def test_a_whole_day_closes_to_the_hand_computed_fen(quiet_live):
             for e in after["late_entries"]] == [
         ("payment", "W02-20261121-0102", "cash", "02", 10000, at(17, 30).isoformat()),
         ("payment", no["m3"], "wechat", None, 10000, at(19, 30).isoformat()),
+        ("refund", no["b"], "cash", "02", -10000, at(17, 40).isoformat()),
         ("shift", None, "cash", "02", 0, at(18).isoformat())]
-    assert after["late_totals"] == {"paid_fen": 20000, "refunded_fen": 0, "net_fen": 20000}
+    # paid 100.00 + 100.00; refunded 100.00; net 100.00
+    assert after["late_totals"] == {"paid_fen": 20000, "refunded_fen": 10000, "net_fen": 10000}
     found = [(x["kind"], x["order_no"], x["amount_fen"]) for x in after["discrepancies"]]
     assert ("shift_open", None, 50000) not in found and ("sync_behind", None, 0) not in found
     assert ("unsettled", no["m3"], 10000) in found  # paid at 19:30: no file has it yet
-    assert found[-3:] == [("late_entry", "W02-20261121-0102", 10000),
-                          ("late_entry", no["m3"], 10000), ("late_entry", None, 0)]
+    assert found[-4:] == [("late_entry", "W02-20261121-0102", 10000),
+                          ("late_entry", no["m3"], 10000), ("late_entry", no["b"], -10000),
+                          ("late_entry", None, 0)]
