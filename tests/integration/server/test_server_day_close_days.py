@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import requests
+from conftest import assert_error, snapshot
 from signed import SECRET, post_signed
 
 from app.services.refunds.refund_processing import process_due
@@ -116,3 +117,16 @@ def test_a_cash_refund_no_window_drawer_paid_is_a_discrepancy(quiet_live):
              if x["kind"] == "cash_refund_other_drawer"]
     assert [(x["order_no"], x["amount_fen"]) for x in found] == [(order["order_no"], 10000)]
     assert "没有经过窗口钱箱" in found[0]["reason"], found[0]["reason"]
+
+
+def test_a_day_that_has_not_begun_cannot_be_closed(quiet_live):
+    live = quiet_live
+    live.clock.at = at(D, 23, 59)
+    finance = live.login("finance", terminal=None)
+    before = snapshot(live.db)
+    early = requests.post(live.url(f"/reports/day-close/{NEXT}"), headers=finance, timeout=20)
+    assert "还没有开始" in assert_error(early, 422, "validation_error")
+    assert snapshot(live.db) == before
+    live.clock.at = at(NEXT, 0, 0)  # from its first instant on, it can be
+    done = requests.post(live.url(f"/reports/day-close/{NEXT}"), headers=finance, timeout=20)
+    assert done.status_code == 200 and done.json()["closed_by"] == "finance", done.text
