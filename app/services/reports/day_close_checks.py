@@ -18,6 +18,9 @@ disappears, also from a closed day):
 - `sync_behind`: the window of such a shift — the store cannot see a window's outbox, so
   it says when the last op of that window's devices arrived: anything after it (at least the
   `shift_close`) is still on the window;
+- `shift_report_differs`: a closed shift whose Z report's cash sales or cash refunds differ
+  from what the store holds for that drawer over the shift (amount: the report's net cash
+  minus the store's) — an op rejected or never received, or cash the window never knew of;
 - `payment_ticket_mismatch`: an order with money paid in that day whose paid-in payments do
   not add up to the prices of its tickets (paid twice, paid short, tickets missing)."""
 
@@ -29,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.money import format_fen
 from app.domain.venue import Venue
+from app.services.shifts.shift_tally import tally
 from app.store.models import AppliedOp, Device, Order, Payment, Refund, SettlementLine, Ticket
 
 from . import measures
@@ -43,7 +47,8 @@ def discrepancies(session: Session, period: Period, shifts: list[dict[str, Any]]
     """Every discrepancy of the day, in the order of the module docstring."""
     return (_unsettled(session, period) + _bad_lines(session, period)
             + _refunds_waiting(session, period) + _other_drawer(session, period)
-            + _open_shifts(session, shifts, period.venue) + _mismatched(session, period))
+            + _open_shifts(session, shifts, period.venue) + _reports_differ(session, shifts)
+            + _mismatched(session, period))
 
 
 def _d(kind: str, order_no: str | None, amount: int, reason: str) -> dict[str, Any]:
@@ -148,6 +153,29 @@ def _open_shifts(session: Session, shifts: list[dict[str, Any]],
         out.append(_d("sync_behind", None, 0,
                       f"终端 {s['terminal']} 最后一次同步操作在 {when}，之后的操作（至少交班）"
                       f"还在窗口上，未同步到中心"))
+    return out
+
+
+def _reports_differ(session: Session, shifts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Closed shifts whose Z report's cash sales or cash refunds are not what the store holds
+    for that drawer over the shift: a sale or refund op the store rejected or never got, or
+    cash the store recorded that the window never knew of."""
+    out = []
+    for s in shifts:
+        if s["closed_at"] is None:
+            continue
+        t = tally(session, shift_id=s["shift_id"], terminal=s["terminal"],
+                  start=datetime.fromisoformat(s["opened_at"]),
+                  end=datetime.fromisoformat(s["closed_at"]))
+        window = (s["cash_sales_fen"], s["cash_refunds_fen"])
+        if window == (t.cash_sales_fen, t.refunds_fen):
+            continue
+        gap = (window[0] - window[1]) - (t.cash_sales_fen - t.refunds_fen)
+        out.append(_d("shift_report_differs", None, gap,
+                      f"终端 {s['terminal']} {s['clerk']} 的交班报告：现金收款 "
+                      f"{format_fen(window[0])}、现金退款 {format_fen(window[1])}；中心记录："
+                      f"现金收款 {format_fen(t.cash_sales_fen)}、现金退款 "
+                      f"{format_fen(t.refunds_fen)}，有操作未同步或被拒绝"))
     return out
 
 

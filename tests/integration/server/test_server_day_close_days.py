@@ -130,3 +130,36 @@ def test_a_day_that_has_not_begun_cannot_be_closed(quiet_live):
     live.clock.at = at(NEXT, 0, 0)  # from its first instant on, it can be
     done = requests.post(live.url(f"/reports/day-close/{NEXT}"), headers=finance, timeout=20)
     assert done.status_code == 200 and done.json()["closed_by"] == "finance", done.text
+
+
+def test_a_z_report_the_store_cannot_account_for_is_a_discrepancy(quiet_live):
+    """W01's Z report says 200.00 cash taken; the store holds one 100.00 sale of that drawer
+    (the other sale op was never received, or rejected): 100.00 the store cannot see."""
+    live = quiet_live
+    sid = str(uuid.uuid4())
+    opened, closed = at(D, 8), at(D, 12)
+    shift = {"shift_id": sid, "terminal": "01", "clerk": "clerk1", "opening_float_fen": 0,
+             "opened_at": opened.isoformat()}
+    report = {"shift_id": sid, "terminal": "01", "clerk": "clerk1", "float_fen": 0,
+              "cash_sales_fen": 20000, "refunds_fen": 0, "cash_in_fen": 0, "cash_out_fen": 0,
+              "expected_fen": 20000, "counted_fen": 20000, "variance_fen": 0}
+    close = shift | {"closed_at": closed.isoformat(), "cash_expected_fen": 20000,
+                     "cash_counted_fen": 20000, "variance_fen": 0, "report": report}
+    live.clock.at = opened
+    ops = [{"op_id": str(uuid.uuid4()), "seq": 1, "kind": "shift_open",
+            "device_time": opened.isoformat(), "payload": shift}]
+    push = requests.post(live.url("/sync/push"), json={"device_id": "dev-1", "ops": ops},
+                         headers=clerk(live), timeout=30)
+    assert [x["status"] for x in push.json()["results"]] == ["applied"], push.text
+    live.clock.at = at(D, 9)
+    sell(live)
+    live.clock.at = closed
+    ops = [{"op_id": str(uuid.uuid4()), "seq": 2, "kind": "shift_close",
+            "device_time": closed.isoformat(), "payload": close}]
+    push = requests.post(live.url("/sync/push"), json={"device_id": "dev-1", "ops": ops},
+                         headers=clerk(live), timeout=30)
+    assert [x["status"] for x in push.json()["results"]] == ["applied"], push.text
+    found = [x for x in close_of(live, D)["discrepancies"]
+             if x["kind"] == "shift_report_differs"]
+    assert [(x["order_no"], x["amount_fen"]) for x in found] == [(None, 10000)]
+    assert "¥200.00" in found[0]["reason"] and "¥100.00" in found[0]["reason"], found
