@@ -4698,6 +4698,18 @@ Give back {amount} in cash; its tickets will not be admitted. No fee.</source>
             <source>Recorded after the close</source>
             <translation>日结后补录</translation>
         </message>
+        <message>
+            <source>Settled twice</source>
+            <translation>重复结算</translation>
+        </message>
+        <message>
+            <source>Z report differs from the store</source>
+            <translation>交班报告与中心记录不符</translation>
+        </message>
+        <message>
+            <source>Check the window's unsent or refused ops</source>
+            <translation>检查该窗口未同步或被拒绝的操作</translation>
+        </message>
     </context>
     <context>
         <name>DayCloseConfirm</name>

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.domain.errors import Conflict
+from app.domain.errors import Conflict, ValidationError
 from app.domain.money import format_fen
 from app.domain.venue import Venue
 from app.store.db import read_transaction
@@ -54,8 +54,12 @@ def day_close(session: Session, day: str | None, *, now: datetime,
 def close_day(session: Session, day: str | None, *, actor: str, now: datetime,
               venue: Venue) -> dict[str, Any]:
     """Close `day`: who and when, and its figures as of now. Conflict (409) when the day is
-    already closed; nothing is written then."""
+    already closed, ValidationError when it has not begun (all its money would be late);
+    nothing is written then."""
     period = one_day(day, venue)
+    if now < period.start:
+        raise ValidationError(f"{period.first} 还没有开始，不能日结（今天是 "
+                              f"{venue.local_date(now)}）", field="date")
     with session.begin():
         taken = session.get(DayClose, period.first, with_for_update=True)
         if taken is not None:

@@ -5,17 +5,22 @@ disappears, also from a closed day):
 
 - `unsettled` / `ota_unsettled`: a wechat, alipay or OTA payment paid in that day that no
   imported settlement line matched (OTA: the order's channel is an OTA);
-- `settlement_unknown_order` / `settlement_amount_differs`: a settlement line of that day
-  (its `date`) naming no order of the store, or an amount no payment of the order has;
+- `settlement_unknown_order` / `settlement_amount_differs` / `settlement_duplicate`: a
+  settlement line of that day (its `date`) naming no order of the store, an amount no payment
+  of the order has, or a payment another line (another txn id) settled already;
 - `refund_processing`: a provider refund asked for by the end of the day and still
   `processing` (wechat, alipay) or `submitted` (OTA);
 - `cash_refund_other_drawer`: a cash refund paid that day by a window other than the one
-  that sold the order (or for an order no window sold);
+  that sold the order (or for an order no window sold), or paid at once with no window's
+  drawer at all (asked by someone signed in at no window);
 - `shift_open`: a shift opened that day the store has not seen closed (amount: its expected
   cash so far);
 - `sync_behind`: the window of such a shift — the store cannot see a window's outbox, so
   it says when the last op of that window's devices arrived: anything after it (at least the
   `shift_close`) is still on the window; both name the window's `terminal` as well;
+- `shift_report_differs`: a closed shift whose Z report's cash sales or cash refunds differ
+  from what the store holds for that drawer over the shift (amount: the report's net cash
+  minus the store's) — an op rejected or never received, or cash the window never knew of;
 - `payment_ticket_mismatch`: an order with money paid in that day whose paid-in payments do
   not add up to the prices of its tickets (paid twice, paid short, tickets missing)."""
 
@@ -27,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.money import format_fen
 from app.domain.venue import Venue
+from app.services.shifts.shift_tally import tally
 from app.store.models import AppliedOp, Device, Order, Payment, Refund, SettlementLine, Ticket
 
 from . import measures
@@ -41,7 +47,8 @@ def discrepancies(session: Session, period: Period, shifts: list[dict[str, Any]]
     """Every discrepancy of the day, in the order of the module docstring."""
     return (_unsettled(session, period) + _bad_lines(session, period)
             + _refunds_waiting(session, period) + _other_drawer(session, period)
-            + _open_shifts(session, shifts, period.venue) + _mismatched(session, period))
+            + _open_shifts(session, shifts, period.venue) + _reports_differ(session, shifts)
+            + _mismatched(session, period))
 
 
 def _d(kind: str, order_no: str | None, amount: int, reason: str,
@@ -75,10 +82,15 @@ def _bad_lines(session: Session, period: Period) -> list[dict[str, Any]]:
         sa.select(SettlementLine, Payment.amount_fen)
         .outerjoin(Payment, Payment.payment_id == SettlementLine.payment_id)
         .where(SettlementLine.settled_on == period.first, SettlementLine.status != MATCHED)
-        .order_by(SettlementLine.source, SettlementLine.order_no)).all()
+        .order_by(SettlementLine.source, SettlementLine.order_no,
+                  SettlementLine.txn_id)).all()
     out = []
     for line, ours in rows:
-        if line.status == "unknown_order":
+        if line.status == "duplicate":
+            out.append(_d("settlement_duplicate", line.order_no, line.amount_fen,
+                          f"{line.source} 结算单交易号 {line.txn_id} 的 "
+                          f"{format_fen(line.amount_fen)} 已由另一行结算过，同一笔收款结算了两次"))
+        elif line.status == "unknown_order":
             out.append(_d("settlement_unknown_order", line.order_no, line.amount_fen,
                           f"{line.source} 结算单有 {format_fen(line.amount_fen)}（交易号 "
                           f"{line.txn_id}），本系统没有这个订单"))
@@ -105,16 +117,27 @@ def _refunds_waiting(session: Session, period: Period) -> list[dict[str, Any]]:
 
 def _other_drawer(session: Session, period: Period) -> list[dict[str, Any]]:
     rows = session.execute(
-        sa.select(Order.order_no, Order.terminal, Refund.paid_out_terminal, Refund.amount_fen)
+        sa.select(Order.order_no, Order.terminal, Refund.paid_out_terminal, Refund.amount_fen,
+                  Refund.requested_by)
         .join(Order, Order.order_id == Refund.order_id)
         .where(measures.refunded_in(period), Refund.method == "cash",
-               Refund.paid_out_terminal.is_not(None),
-               sa.or_(Order.terminal.is_(None), Order.terminal != Refund.paid_out_terminal))
+               sa.or_(
+                   # paid at once with no window's drawer (asked from the office)
+                   sa.and_(Refund.paid_out_terminal.is_(None), Refund.paid_out_at.is_not(None)),
+                   sa.and_(Refund.paid_out_terminal.is_not(None),
+                           sa.or_(Order.terminal.is_(None),
+                                  Order.terminal != Refund.paid_out_terminal))))
         .order_by(Refund.paid_out_at, Refund.refund_no)).all()
-    return [_d("cash_refund_other_drawer", r.order_no, r.amount_fen,
-               f"现金退款由终端 {r.paid_out_terminal} 的钱箱付出，订单"
-               + (f"由终端 {r.terminal} 售出" if r.terminal else "不是窗口售出"))
+    return [_d("cash_refund_other_drawer", r.order_no, r.amount_fen, _drawer_reason(r))
             for r in rows]
+
+
+def _drawer_reason(r: Any) -> str:
+    sold = f"订单由终端 {r.terminal} 售出" if r.terminal else "订单不是窗口售出"
+    if r.paid_out_terminal is None:
+        return (f"现金退款由 {r.requested_by} 在窗口之外办理，没有经过窗口钱箱，{sold}；"
+                f"请核实现金从哪里付出")
+    return f"现金退款由终端 {r.paid_out_terminal} 的钱箱付出，{sold}"
 
 
 def _open_shifts(session: Session, shifts: list[dict[str, Any]],
@@ -132,6 +155,30 @@ def _open_shifts(session: Session, shifts: list[dict[str, Any]],
         out.append(_d("sync_behind", None, 0,
                       f"终端 {s['terminal']} 最后一次同步操作在 {when}，之后的操作（至少交班）"
                       f"还在窗口上，未同步到中心", terminal=s["terminal"]))
+    return out
+
+
+def _reports_differ(session: Session, shifts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Closed shifts whose Z report's cash sales or cash refunds are not what the store holds
+    for that drawer over the shift: a sale or refund op the store rejected or never got, or
+    cash the store recorded that the window never knew of."""
+    out = []
+    for s in shifts:
+        if s["closed_at"] is None:
+            continue
+        t = tally(session, shift_id=s["shift_id"], terminal=s["terminal"],
+                  start=datetime.fromisoformat(s["opened_at"]),
+                  end=datetime.fromisoformat(s["closed_at"]))
+        window = (s["cash_sales_fen"], s["cash_refunds_fen"])
+        if window == (t.cash_sales_fen, t.refunds_fen):
+            continue
+        gap = (window[0] - window[1]) - (t.cash_sales_fen - t.refunds_fen)
+        out.append(_d("shift_report_differs", None, gap,
+                      f"终端 {s['terminal']} {s['clerk']} 的交班报告：现金收款 "
+                      f"{format_fen(window[0])}、现金退款 {format_fen(window[1])}；中心记录："
+                      f"现金收款 {format_fen(t.cash_sales_fen)}、现金退款 "
+                      f"{format_fen(t.refunds_fen)}，有操作未同步或被拒绝",
+                      terminal=s["terminal"]))
     return out
 
 

@@ -41,7 +41,7 @@ class SettlementLine(Base):
     amount_fen: Mapped[int] = fen()
     fee_fen: Mapped[int] = fen()
     settled_on: Mapped[date]
-    status: Mapped[str] = short(24)  # matched | unknown_order | amount_differs
+    status: Mapped[str] = short(24)  # matched | unknown_order | amount_differs | duplicate
     payment_id: Mapped[str | None] = short(36)
     imported_by: Mapped[str] = short(64)
     imported_at: Mapped[datetime]

@@ -154,7 +154,7 @@ def build_day(live) -> dict:
                       headers=office(live, "finance"), timeout=20)
     assert r.status_code == 200, r.text
     assert r.json() == {"source": "wechat", "lines": 2, "matched": 1, "unknown_order": 1,
-                        "amount_differs": 0, "skipped": 0}
+                        "amount_differs": 0, "skipped": 0, "duplicate": 0}
     clock.at = at(20)
     return {"a": a, "b": b, "c": c, "d": d, "rc": rc, "rd": rd}
 

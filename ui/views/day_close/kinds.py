@@ -46,6 +46,12 @@ def kind(key: str) -> Kind:
                        translate("DayCloseKinds", "Close or take over the shift")),
         "sync_behind": (translate("DayCloseKinds", "Window not synced"), GO_TO_SHIFT,
                         translate("DayCloseKinds", "Have the window sync")),
+        "settlement_duplicate": (
+            translate("DayCloseKinds", "Settled twice"), IMPORT_SETTLEMENT,
+            translate("DayCloseKinds", "Check with the provider, import again")),
+        "shift_report_differs": (
+            translate("DayCloseKinds", "Z report differs from the store"), GO_TO_SHIFT,
+            translate("DayCloseKinds", "Check the window's unsent or refused ops")),
         "payment_ticket_mismatch": (
             translate("DayCloseKinds", "Payments and tickets disagree"), GO_TO_ANOMALY,
             translate("DayCloseKinds", "Go to its anomaly")),
