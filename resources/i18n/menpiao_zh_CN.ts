@@ -668,11 +668,11 @@
             <translation>此账号尚未在本窗口联网登录过，无法离线核对密码。请在网络恢复后登录。</translation>
         </message>
         <message>
-            <source>The central store does not accept this window as a device (not registered, deactivated, or a wrong device secret). Check 「This window&apos;s device…」 with an administrator.</source>
+            <source>The central store does not accept this window as a device (not registered, deactivated, or a wrong device secret). Check 「This window's device…」 with an administrator.</source>
             <translation>中心服务器不接受本窗口设备（未登记、已停用或设备密钥错误）。请与管理员一起检查「本窗口设备…」。</translation>
         </message>
         <message>
-            <source>This window&apos;s device…</source>
+            <source>This window's device…</source>
             <translation>本窗口设备…</translation>
         </message>
         <message>
@@ -958,7 +958,7 @@
     <context>
         <name>PrintJobsPanel</name>
         <message>
-            <source>Print the tickets and receipt of this window&apos;s last sale, {order_no}, again, marked as a reprint</source>
+            <source>Print the tickets and receipt of this window's last sale, {order_no}, again, marked as a reprint</source>
             <translation>重新打印本窗口上一单 {order_no} 的门票和小票（标注“重打”）</translation>
         </message>
         <message>
@@ -1713,7 +1713,7 @@
             <translation>{clerk} 的班次尚未交班。请清点钱箱、填写原因后代为交班。</translation>
         </message>
         <message>
-            <source>This shift is {clerk}&apos;s and is still open. Only {clerk} or a supervisor can close it: ask a supervisor to take it over.</source>
+            <source>This shift is {clerk}'s and is still open. Only {clerk} or a supervisor can close it: ask a supervisor to take it over.</source>
             <translation>本窗口的班次由 {clerk} 开班，尚未交班。只有 {clerk} 本人或主管可以交班，请找主管代为交班。</translation>
         </message>
         <message>
@@ -1721,7 +1721,7 @@
             <translation>请填写代交班原因。</translation>
         </message>
         <message>
-            <source>Z report of {clerk}&apos;s shift closed {closed} printed again (reprint {n}).</source>
+            <source>Z report of {clerk}'s shift closed {closed} printed again (reprint {n}).</source>
             <translation>已补打 {clerk} 于 {closed} 交班的 Z 报表（重打 {n}）。</translation>
         </message>
         <message>
@@ -1784,11 +1784,11 @@
             <translation>票码</translation>
         </message>
         <message>
-            <source>Scan or type (code, order no., today&apos;s 4-digit tail, phone), Enter · ↑/↓ and Space tick tickets, Ctrl+A all · Enter to the reason · Enter confirms</source>
+            <source>Scan or type (code, order no., today's 4-digit tail, phone), Enter · ↑/↓ and Space tick tickets, Ctrl+A all · Enter to the reason · Enter confirms</source>
             <translation>扫码或输入（票码、订单号、今日单号后四位、手机号）后回车 · ↑/↓ 选票，空格勾选，Ctrl+A 全选 · 回车到退票原因 · 回车确认</translation>
         </message>
         <message>
-            <source>Today&apos;s order {no} of this window. {n} more orders have a phone ending in these digits: type the whole phone to see them.</source>
+            <source>Today's order {no} of this window. {n} more orders have a phone ending in these digits: type the whole phone to see them.</source>
             <translation>已找到本窗口今日订单 {no}。另有 {n} 个订单的手机尾号是这几位，输入完整手机号可查看。</translation>
         </message>
         <message>
@@ -3325,7 +3325,7 @@ Give back {amount} in cash; its tickets will not be admitted. No fee.</source>
             <translation>已删除节假日，按 Ctrl+S 保存规则。</translation>
         </message>
         <message>
-            <source>Holidays: a same-day refund costs the holiday&apos;s rate</source>
+            <source>Holidays: a same-day refund costs the holiday's rate</source>
             <translation>节假日：当天退票按节假日费率收取手续费</translation>
         </message>
         <message>
@@ -3685,7 +3685,7 @@ Give back {amount} in cash; its tickets will not be admitted. No fee.</source>
             <translation>分时订单</translation>
         </message>
         <message>
-            <source>Status of today&apos;s orders</source>
+            <source>Status of today's orders</source>
             <translation>今日订单状态</translation>
         </message>
         <message>
@@ -3902,6 +3902,65 @@ Give back {amount} in cash; its tickets will not be admitted. No fee.</source>
         <message>
             <source>Not connected to the central store: the reports are made there.</source>
             <translation>未连接中心服务器：报表由中心服务器生成。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ExportDialog</name>
+        <message>
+            <source>Excel workbook (*.xlsx)</source>
+            <translation>Excel 工作簿 (*.xlsx)</translation>
+        </message>
+        <message>
+            <source>Orders export</source>
+            <translation>订单导出</translation>
+        </message>
+        <message>
+            <source>Export orders</source>
+            <translation>导出订单</translation>
+        </message>
+        <message>
+            <source>Day close</source>
+            <translation>日结对账</translation>
+        </message>
+        <message>
+            <source>Export day close</source>
+            <translation>导出日结对账</translation>
+        </message>
+        <message>
+            <source>Offline: exports come from the central store. Connect to the network and export again.</source>
+            <translation>当前离线：导出的文件来自中心库，请联网后再导出。</translation>
+        </message>
+        <message>
+            <source>The central store is writing the file…</source>
+            <translation>中心库正在生成文件…</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <source>{kb} KB</source>
+            <translation>{kb} KB</translation>
+        </message>
+        <message>
+            <source>Received {got} of {total}</source>
+            <translation>已接收 {got} / {total}</translation>
+        </message>
+        <message>
+            <source>Received {got}</source>
+            <translation>已接收 {got}</translation>
+        </message>
+        <message>
+            <source>Exported {rows} rows to {path}</source>
+            <translation>已导出 {rows} 行到 {path}</translation>
+        </message>
+        <message>
+            <source>Open containing folder</source>
+            <translation>打开所在文件夹</translation>
+        </message>
+        <message>
+            <source>Could not reach the central store; exports come from it. {why}</source>
+            <translation>无法连接中心服务器，导出的文件来自中心库。{why}</translation>
         </message>
     </context>
 </TS>
