@@ -76,6 +76,10 @@ def export_day_close(parent: QWidget | None, ctx: ClientContext, day: str) -> Ex
                         translate("ExportDialog", "Export day close")).start()
 
 
+def _kb(size: int) -> str:
+    return translate("ExportDialog", "{kb} KB").format(kb=f"{size / 1024:,.0f}")
+
+
 def _offline(ctx: ClientContext) -> bool:
     return ctx.store is None or (ctx.sync is not None and not ctx.sync.online)
 
@@ -141,18 +145,17 @@ class ExportRunner(QObject):
         return dialog
 
     def _show_progress(self, received: int, total: int) -> None:
-        if self.progress is None or self._cancel.is_set():
+        dialog = self.progress  # setValue of a modal dialog runs events: the end may come
+        if dialog is None or self._cancel.is_set():
             return
-        got = translate("ExportDialog", "{kb} KB").format(kb=f"{received / 1024:,.0f}")
+        got = _kb(received)
         if total > 0:
-            self.progress.setRange(0, max(total // 1024, 1))
-            self.progress.setValue(min(received // 1024, total // 1024))
-            self.progress.setLabelText(translate("ExportDialog", "Received {got} of {total}")
-                                       .format(got=got, total=translate(
-                                           "ExportDialog", "{kb} KB").format(
-                                           kb=f"{total / 1024:,.0f}")))
+            dialog.setLabelText(translate("ExportDialog", "Received {got} of {total}")
+                                .format(got=got, total=_kb(total)))
+            dialog.setRange(0, max(total // 1024, 1))
+            dialog.setValue(min(received // 1024, total // 1024))
         else:
-            self.progress.setLabelText(translate("ExportDialog", "Received {got}").format(got=got))
+            dialog.setLabelText(translate("ExportDialog", "Received {got}").format(got=got))
 
     # -- the worker (no widget) -----------------------------------------------------------------
     def _download(self) -> Any:
