@@ -34,6 +34,7 @@ from .routes import (
     catalog,
     channels,
     devices,
+    exports,
     health,
     orders,
     payments,
@@ -136,8 +137,9 @@ def create_app(db: Database, *, clock: Callable[[], datetime] | None = None,
     app.state.audit_key = audit_key
     install_error_handlers(app)
     access_log.install()  # no phone or ID number in the access log
-    for module in (health, auth, users, catalog, orders, sync_routes, lease_routes, channels,
-                   payments, redemptions, refunds, devices, anomalies, refund_rules,
+    # exports before orders: GET /orders/export is not GET /orders/{order_no}
+    for module in (health, auth, users, catalog, exports, orders, sync_routes, lease_routes,
+                   channels, payments, redemptions, refunds, devices, anomalies, refund_rules,
                    audit_routes, admin_log_routes, reports):
         app.include_router(module.router, prefix=API)
     return app

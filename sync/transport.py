@@ -14,8 +14,10 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -24,6 +26,8 @@ import requests
 log = logging.getLogger(__name__)
 
 SKEW_LIMIT_S = 300.0
+DOWNLOAD_CHUNK = 64 * 1024
+DOWNLOAD_WAIT_S = 300.0  # an export of 100k orders is written before its first byte
 LONG_POLL_MARGIN_S = 10.0
 
 
@@ -34,6 +38,27 @@ class TransientError(Exception):
         super().__init__(message)
         self.message = message
         self.status = status  # None: the store was not reached (or the answer was lost)
+
+
+class DownloadCancelled(Exception):
+    """The user cancelled a download; the partial file is gone."""
+
+
+@dataclass(frozen=True)
+class Download:
+    """A finished download: where, how many bytes, and the data rows the store announced
+    (`X-Rows`; None when it did not)."""
+
+    path: Path
+    size: int
+    rows: int | None
+
+
+def _int_header(response: requests.Response, name: str) -> int | None:
+    try:
+        return int(response.headers[name])
+    except (KeyError, ValueError):
+        return None
 
 
 class PermanentError(Exception):
@@ -459,6 +484,68 @@ class StoreClient:
         amount_differs, skipped}; a bad file: 422, nothing stored."""
         return self._request("POST", "/reports/settlements",
                              json={"source": source, "csv": csv_text}, timeout=60)
+
+
+    # -- downloads (DESIGN.md §15 exports) -------------------------------------------------
+
+    def download(self, path: str, params: Mapping[str, Any] | None, dest: str | Path, *,
+                 on_progress: Callable[[int, int | None], None] | None = None,
+                 cancelled: Callable[[], bool] | None = None,
+                 timeout: float = DOWNLOAD_WAIT_S) -> Download:
+        """GET `path` streamed into `dest` through `dest.part` (renamed when complete):
+        `on_progress(received, total)` after every chunk (total: `Content-Length`, None when
+        unknown); `cancelled()` is asked before and between chunks — then the request is
+        closed, the partial file removed and `DownloadCancelled` raised. `timeout` bounds the
+        wait for the answer (the store writes the file before it answers). Errors as
+        `_request`: TransientError, PermanentError (§8 code and message)."""
+        dest = Path(dest)
+        part = dest.with_name(dest.name + ".part")
+        stop = cancelled or (lambda: False)
+        if self._token is None and self._credentials is not None:
+            self._login(self._credentials)
+        response = self._open_stream(path, params, timeout)
+        if response.status_code == 401 and self._credentials is not None:
+            response.close()
+            self._login(self._credentials)
+            response = self._open_stream(path, params, timeout)
+        with response:
+            if response.status_code >= 400:
+                response.content  # noqa: B018 — the §8 error body
+                self._result(response, path)
+            total = _int_header(response, "Content-Length")
+            received = 0
+            try:
+                with part.open("wb") as out:
+                    for chunk in response.iter_content(DOWNLOAD_CHUNK):
+                        if stop():
+                            raise DownloadCancelled(path)
+                        out.write(chunk)
+                        received += len(chunk)
+                        if on_progress is not None:
+                            on_progress(received, total)
+                if stop():
+                    raise DownloadCancelled(path)
+                if total is not None and received != total:
+                    raise TransientError(f"下载不完整：{received}/{total} 字节")
+                part.replace(dest)
+            except requests.RequestException as exc:
+                part.unlink(missing_ok=True)
+                raise TransientError(f"下载中断：{type(exc).__name__}") from exc
+            except BaseException:
+                part.unlink(missing_ok=True)
+                raise
+        return Download(dest, received, _int_header(response, "X-Rows"))
+
+    def _open_stream(self, path: str, params: Mapping[str, Any] | None,
+                     timeout: float) -> requests.Response:
+        headers = {"Authorization": f"Bearer {self._token}"} if self._token else {}
+        try:
+            return self._http.get(self.base_url + path, params=params, headers=headers,
+                                  stream=True, timeout=(self.timeout, timeout))
+        except requests.Timeout as exc:
+            raise TransientError(f"请求超时：{path}") from exc
+        except requests.RequestException as exc:
+            raise TransientError(f"无法连接中心服务器：{type(exc).__name__}") from exc
 
 
 def _present(params: Mapping[str, Any]) -> dict[str, Any]:

@@ -1034,6 +1034,10 @@
     <context>
         <name>Navigation</name>
         <message>
+            <source>Day close</source>
+            <translation>日结对账</translation>
+        </message>
+        <message>
             <source>Admin</source>
             <translation>管理</translation>
         </message>
@@ -1105,10 +1109,6 @@
             <source>Approvals</source>
             <translation>退款审批</translation>
         </message>
-        <message>
-            <source>Day close</source>
-            <translation>日结对账</translation>
-        </message>
     </context>
     <context>
         <name>PaymentPanel</name>
@@ -1154,6 +1154,10 @@
     </context>
     <context>
         <name>PrintJobsModel</name>
+        <message>
+            <source>Day report</source>
+            <translation>日结报表</translation>
+        </message>
         <message>
             <source>Void slip</source>
             <translation>撤销凭证</translation>
@@ -1217,10 +1221,6 @@
         <message>
             <source>Note</source>
             <translation>说明</translation>
-        </message>
-        <message>
-            <source>Day report</source>
-            <translation>日结报表</translation>
         </message>
     </context>
     <context>
@@ -5061,6 +5061,72 @@ Give back {amount} in cash; its tickets will not be admitted. No fee.</source>
         <message>
             <source>Z report · window {t} · {clerk}</source>
             <translation>Z 报表 · 终端 {t} · {clerk}</translation>
+        </message>
+    </context>
+    <context>
+        <name>ExportDialog</name>
+        <message>
+            <source>Excel workbook (*.xlsx)</source>
+            <translation>Excel 工作簿 (*.xlsx)</translation>
+        </message>
+        <message>
+            <source>Orders export</source>
+            <translation>订单导出</translation>
+        </message>
+        <message>
+            <source>Export orders</source>
+            <translation>导出订单</translation>
+        </message>
+        <message>
+            <source>Day close</source>
+            <translation>日结对账</translation>
+        </message>
+        <message>
+            <source>Export day close</source>
+            <translation>导出日结对账</translation>
+        </message>
+        <message>
+            <source>Offline: exports come from the central store. Connect to the network and export again.</source>
+            <translation>当前离线：导出的文件来自中心库，请联网后再导出。</translation>
+        </message>
+        <message>
+            <source>The central store is writing the file…</source>
+            <translation>中心库正在生成文件…</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <source>{kb} KB</source>
+            <translation>{kb} KB</translation>
+        </message>
+        <message>
+            <source>Received {got} of {total}</source>
+            <translation>已接收 {got} / {total}</translation>
+        </message>
+        <message>
+            <source>Received {got}</source>
+            <translation>已接收 {got}</translation>
+        </message>
+        <message>
+            <source>Exported {rows} rows to {path}</source>
+            <translation>已导出 {rows} 行到 {path}</translation>
+        </message>
+        <message>
+            <source>Open containing folder</source>
+            <translation>打开所在文件夹</translation>
+        </message>
+        <message>
+            <source>Could not reach the central store; exports come from it. {why}</source>
+            <translation>无法连接中心服务器，导出的文件来自中心库。{why}</translation>
+        </message>
+    </context>
+    <context>
+        <name>OrdersExport</name>
+        <message>
+            <source>Export to Excel… (Ctrl+E)</source>
+            <translation>导出 Excel…（Ctrl+E）</translation>
         </message>
     </context>
 </TS>

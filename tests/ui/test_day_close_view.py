@@ -221,3 +221,22 @@ def test_days_move_with_alt_arrows_and_never_past_today(finance, day, qtbot):
     assert view.totals.paid.text() == format_fen(0) and view.shifts.rowCount() == 0
     assert view.after.isEnabled()
     QApplication.processEvents()
+
+
+def test_export_saves_the_days_workbook_with_the_figures_on_screen(finance, day, qtbot,
+                                                                   tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    from ui import export_dialog
+
+    monkeypatch.setattr(export_dialog, "choose_path", lambda *_a: str(tmp_path / "day.xlsx"))
+    view = open_view(finance, qtbot)
+    qtbot.waitUntil(lambda: view.report is not None, timeout=20_000)
+    view.export_button.click()
+    runner = view.export_runner
+    qtbot.waitUntil(lambda: runner.state == "done", timeout=20_000)
+    runner.notice.close()
+    book = load_workbook(tmp_path / "day.xlsx")
+    assert {"窗口班次", "支付方式", "渠道", "合计", "差异"} <= set(book.sheetnames)
+    sheet_rows = list(book["差异"].iter_rows(min_row=2, values_only=True))
+    assert len(sheet_rows) == len(view.report["discrepancies"])

@@ -124,3 +124,32 @@ def test_a_refresh_follows_the_store_going_away_and_coming_back(ctx, orders, qtb
     online[0] = True
     view.refresh()
     assert view.source.from_store and orders["meituan"]["order_no"] in numbers(view)
+
+
+def test_ctrl_e_exports_what_the_filters_show_from_the_store(ctx, orders, qtbot, tmp_path,
+                                                             monkeypatch):
+    from openpyxl import load_workbook
+    from PySide6.QtCore import Qt
+
+    from ui import export_dialog
+
+    monkeypatch.setattr(export_dialog, "choose_path", lambda *_a: str(tmp_path / "out.xlsx"))
+    view = open_view(ctx, qtbot)
+    assert view.exporter.allowed
+    view.filter_bar.channel.set_selected(["ota_meituan", "ota_ctrip"])
+    assert len(numbers(view)) == 2
+    qtbot.keyClick(view.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    runner = view.exporter.runner
+    assert runner is not None
+    qtbot.waitUntil(lambda: runner.state == "done", timeout=20_000)
+    runner.notice.close()
+    rows = list(load_workbook(tmp_path / "out.xlsx").active.iter_rows(min_row=2,
+                                                                      values_only=True))
+    assert sorted(r[0] for r in rows) == sorted(numbers(view))  # the orders on screen
+    assert {r[1] for r in rows} == {"美团", "携程"}
+
+
+def test_a_clerk_has_no_export(ctx, qtbot):
+    as_user(ctx, "clerk1", "clerk")
+    view = open_view(ctx, qtbot)
+    assert not view.exporter.allowed and view.exporter.button.isHidden()

@@ -42,6 +42,7 @@ from ui.views import orders_source
 from ui.views.flag_dialog import BatchFlag
 from ui.views.order_detail import OrderDetailDialog
 from ui.views.order_filters import OrderFilterBar
+from ui.views.orders_export import OrdersExport
 from ui.views.orders_source import OrdersQuery, Source
 from ui.views.page import Page, make_table
 from ui.views.status_delegate import StatusDelegate
@@ -130,11 +131,13 @@ class OrdersView(Page):
         self.source_note = QLabel()
         self.source_note.setObjectName("hint")
         self.batch_flag = BatchFlag(self)  # Ctrl/Shift-click or Ctrl+A, then Ctrl+M
+        self.exporter = OrdersExport(self)  # Ctrl+E
         bottom = QHBoxLayout()
         bottom.addWidget(self.count)
         bottom.addWidget(self.source_note)
         bottom.addWidget(self.message, 1)
         bottom.addWidget(self.batch_flag.button)
+        bottom.addWidget(self.exporter.button)
         self.lay_out([self.search_box, self.filter_bar, (self.table, 1), bottom],
                      keys=self.tr("Ctrl+F search (as you type) · scan a ticket code · Enter "
                                   "search, then open · ↑/↓ move · Esc close or clear · Alt+C "

@@ -3,7 +3,8 @@ transaction — who (`actor`), when, what (`entity`, `entity_key`, `action`) and
 before and after. Records are what the API shows of them: never a password, hash or secret
 (`redacted` drops those keys whatever the caller passes).
 
-Entities: `user`, `device`, `ticket_type`, `inventory`, `refund_policy`, `force_majeure`.
+Entities: `user`, `device`, `ticket_type`, `inventory`, `refund_policy`, `force_majeure`, and
+`export` (an Excel export: `reports.export_log`; not a change, but who took what out).
 """
 
 from collections.abc import Mapping
@@ -19,7 +20,8 @@ from app.domain.timeline import iso_utc
 from app.store.db import read_transaction
 from app.store.models import AdminChange
 
-ENTITIES = ("user", "device", "ticket_type", "inventory", "refund_policy", "force_majeure")
+ENTITIES = ("user", "device", "ticket_type", "inventory", "refund_policy", "force_majeure",
+            "export")
 SECRET_KEYS = frozenset({"password", "password_hash", "device_secret", "secret_sha256",
                          "op_key", "op_key_wrapped", "token"})
 PAGE = 100

@@ -189,13 +189,9 @@ class DayCloseActions:
             .on_failure(self.show_failure))
 
     def _export(self) -> None:
-        day = self.day()
-        try:
-            from ui.export_dialog import export_day_close
-        except ImportError:
-            self.show_error(self.tr("Export is not wired in yet."))
-            return
-        export_day_close(self, self._ctx, day)
+        from ui.export_dialog import export_day_close
+
+        self.export_runner = export_day_close(self, self._ctx, self.day().isoformat())
 
     # -- 关账 ---------------------------------------------------------------------------------
     def ask_close(self) -> None:
