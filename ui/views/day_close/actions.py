@@ -19,10 +19,12 @@ DISCREPANCY_TAB = 2
 
 
 def source_of(item: dict[str, Any] | None) -> str | None:
-    """The settlement file a discrepancy waits for: a provider (`wechat 已收款…`) or the OTA
-    of its order number (CTRIP-…, MEITUAN-…)."""
+    """The settlement file a discrepancy waits for: its `source` (a provider or an OTA), or
+    the OTA of its order number (CTRIP-…, MEITUAN-…) from a store that does not say."""
     if not item:
         return None
+    if item.get("source") in kinds.SOURCES:
+        return str(item["source"])
     first = str(item.get("reason") or "").split(" ", 1)[0]
     if first in kinds.SOURCES:
         return first
