@@ -197,6 +197,13 @@ class DayCloseActions:
 
     # -- 关账 ---------------------------------------------------------------------------------
     def ask_close(self) -> None:
+        """Read the day again first: the box shows the figures the store will close, not
+        the ones read when the screen opened (sales go on until the close)."""
+        if self.report is None or self.report.get("closed_by"):
+            return
+        self.reload(self._confirm_close)
+
+    def _confirm_close(self) -> None:
         if self.report is None or self.report.get("closed_by"):
             return
         box = close_confirmation(self, self.report["date"], self.report["totals"],
