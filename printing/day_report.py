@@ -5,6 +5,7 @@ to sign and file with the day's cash."""
 
 from typing import Any
 
+from app.domain.day_close_labels import DISCREPANCY_LABELS_ZH, REPORT_CHANNELS_ZH
 from app.domain.money import format_fen_paper
 from app.domain.print_docs import DayReportDoc
 
@@ -20,15 +21,6 @@ from .layouts import (
     signed_fen,
     variance_label,
 )
-
-CHANNEL_LABELS = {"window": "窗口", "miniprogram": "小程序", "website": "官网",
-                  "ota_ctrip": "携程", "ota_meituan": "美团", "agency": "旅行社"}
-DISCREPANCY_LABELS = {
-    "unsettled": "支付未结算", "ota_unsettled": "OTA 未结算",
-    "settlement_unknown_order": "结算单无此订单", "settlement_amount_differs": "结算金额不符",
-    "refund_processing": "退款处理中", "cash_refund_other_drawer": "他窗现金退款",
-    "shift_open": "班次未交班", "sync_behind": "窗口未同步",
-    "payment_ticket_mismatch": "收款与门票不符", "late_entry": "日结后补录"}
 
 
 def day_report_blocks(doc: DayReportDoc) -> list[Block]:
@@ -86,7 +78,7 @@ def _money(label: str, m: dict[str, Any]) -> list[Block]:
 
 
 def _channel(c: dict[str, Any]) -> list[Block]:
-    label = f"{CHANNEL_LABELS.get(c['channel'], c['channel'])} {c['orders']} 单"
+    label = f"{REPORT_CHANNELS_ZH.get(c['channel'], c['channel'])} {c['orders']} 单"
     return _money(label, c)
 
 
@@ -119,7 +111,7 @@ def _shift(terminal: str, s: dict[str, Any]) -> list[Block]:
 def _discrepancies(doc: DayReportDoc) -> list[Block]:
     total = sum(int(d["count"]) for d in doc.discrepancies)
     rows: list[Block] = [Row("待处理差异", f"{total} 项", emphasised=total > 0)]
-    rows += [Row(f"  {DISCREPANCY_LABELS.get(d['kind'], d['kind'])}", f"{d['count']} 项")
+    rows += [Row(f"  {DISCREPANCY_LABELS_ZH.get(d['kind'], d['kind'])}", f"{d['count']} 项")
              for d in doc.discrepancies]
     if doc.late_entries:
         rows.append(Row("日结后补录", f"{doc.late_entries} 笔"))

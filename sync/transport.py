@@ -19,9 +19,12 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import requests
+
+from sync.store_admin import AdminEndpoints
+from sync.store_admin import seg as _seg
+from sync.store_reports import ReportEndpoints
 
 log = logging.getLogger(__name__)
 
@@ -71,11 +74,6 @@ class PermanentError(Exception):
         self.message = message
 
 
-def _seg(text: str) -> str:
-    """One path segment (an order no. or an id) quoted."""
-    return quote(text, safe="")
-
-
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -95,7 +93,7 @@ def api_base(url: str) -> str:
     return url if url.endswith("/api/v1") else url + "/api/v1"
 
 
-class StoreClient:
+class StoreClient(AdminEndpoints, ReportEndpoints):
     """One device's connection to the store. Thread-safe enough for the engine's two threads
     (requests sessions are; the token is swapped under a lock)."""
 
@@ -142,15 +140,18 @@ class StoreClient:
         return self._token is not None
 
     def _send(self, method: str, path: str, *, json: Any = None,
-              params: Mapping[str, Any] | None = None, timeout: float | None = None,
-              auth: bool = True, headers: Mapping[str, str] | None = None) -> requests.Response:
+              params: Mapping[str, Any] | None = None,
+              timeout: float | tuple[float, float] | None = None, auth: bool = True,
+              headers: Mapping[str, str] | None = None, stream: bool = False
+              ) -> requests.Response:
         headers = dict(headers or {})
         if auth and self._token:
             headers["Authorization"] = f"Bearer {self._token}"
         sent = self._clock()
         try:
             response = self._http.request(method, self.base_url + path, json=json, params=params,
-                                          headers=headers, timeout=timeout or self.timeout)
+                                          headers=headers, timeout=timeout or self.timeout,
+                                          stream=stream)
         except requests.Timeout as exc:
             raise TransientError(f"请求超时：{path}") from exc
         except requests.RequestException as exc:  # connection refused, reset, cut mid-body
@@ -316,7 +317,7 @@ class StoreClient:
     def request_refund(self, order_no: str, body: Mapping[str, Any], key: str) -> dict[str, Any]:
         """POST /orders/{order_no}/refunds {ticket_ids, method, reason, override?} with the
         Idempotency-Key `key` (the same key answers the same refund again) → refund."""
-        return self._request("POST", f"/orders/{quote(order_no, safe='')}/refunds",
+        return self._request("POST", f"/orders/{_seg(order_no)}/refunds",
                              json=dict(body), headers={"Idempotency-Key": key})
 
     def refunds(self, status: str = "awaiting_approval") -> list[dict[str, Any]]:
@@ -324,119 +325,11 @@ class StoreClient:
         return list(self._request("GET", "/refunds", params={"status": status})["refunds"])
 
     def approve_refund(self, refund_no: str) -> dict[str, Any]:
-        return self._request("POST", f"/refunds/{quote(refund_no, safe='')}/approve", json={})
+        return self._request("POST", f"/refunds/{_seg(refund_no)}/approve", json={})
 
     def reject_refund(self, refund_no: str, reason: str) -> dict[str, Any]:
-        return self._request("POST", f"/refunds/{quote(refund_no, safe='')}/reject",
+        return self._request("POST", f"/refunds/{_seg(refund_no)}/reject",
                              json={"reason": reason})
-
-    # -- administration (DESIGN.md §14, §15): users, devices, catalog, capacity, policy ----
-
-    def users(self) -> list[dict[str, Any]]:
-        """GET /users (admin) → every user `{username, display_name, role, active}`."""
-        return list(self._request("GET", "/users")["users"])
-
-    def add_user(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        """POST /users {username, display_name?, role, password, active?} → the user; 422 for
-        a password the rule refuses, 409 when the name is taken."""
-        return self._request("POST", "/users", json=dict(body))
-
-    def change_user(self, username: str, changes: Mapping[str, Any]) -> dict[str, Any]:
-        """PUT /users/{username} {display_name?, role?, password?, active?} → the user; 409
-        for the last active admin."""
-        return self._request("PUT", f"/users/{_seg(username)}", json=dict(changes))
-
-    def register_device(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        """POST /devices {device_id, kind, terminal?, location?} → {device_id, device_secret,
-        device}: the secret is in this answer only."""
-        return self._request("POST", "/devices", json=dict(body))
-
-    def change_device(self, device_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
-        """PUT /devices/{id} {location?, active?} → the device."""
-        return self._request("PUT", f"/devices/{_seg(device_id)}", json=dict(changes))
-
-    def catalog(self) -> list[dict[str, Any]]:
-        """GET /catalog → the ticket types `{code, name, kind, price_fen, components,
-        uses_total, min_group_size}` (and `active` where the store says)."""
-        return list(self._request("GET", "/catalog")["ticket_types"])
-
-    def ticket_types(self) -> list[dict[str, Any]]:
-        """GET /catalog/ticket-types (supervisor+) → every type, on sale or not, with
-        `active`, `sort_order` and `sold` (the 管理 screen's list)."""
-        return list(self._request("GET", "/catalog/ticket-types")["ticket_types"])
-
-    def add_ticket_type(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        """POST /catalog/ticket-types {code, name, kind, price_fen, components?, uses_total?,
-        min_group_size?, active} → the type."""
-        return self._request("POST", "/catalog/ticket-types", json=dict(body))
-
-    def change_ticket_type(self, code: str, body: Mapping[str, Any]) -> dict[str, Any]:
-        """PUT /catalog/ticket-types/{code} → the type (a new price applies to later sales;
-        `active: false` takes it off sale, nothing is deleted)."""
-        return self._request("PUT", f"/catalog/ticket-types/{_seg(code)}", json=dict(body))
-
-    def inventory(self, day: str) -> dict[str, Any]:
-        """GET /inventory?date= → {date, items: [{ticket_type, capacity, sold, held,
-        available}]}."""
-        return self._request("GET", "/inventory", params={"date": day})
-
-    def set_capacity_range(self, ticket_type: str, first: str, last: str, capacity: int,
-                           weekdays: list[int] | None = None) -> dict[str, Any]:
-        """PUT /inventory/{ticket_type} {from, to, capacity, weekdays?} → {items}: one capacity
-        over the dates from `first` to `last` (ISO weekdays 1–7 when given)."""
-        body: dict[str, Any] = {"from": first, "to": last, "capacity": capacity}
-        if weekdays:
-            body["weekdays"] = list(weekdays)
-        return self._request("PUT", f"/inventory/{_seg(ticket_type)}", json=body)
-
-    def refund_policy(self) -> dict[str, Any]:
-        """GET /refund-policy → {holidays: [{start, end, same_day_fee_bp}],
-        dual_approval_fen, payment_fee_bp: {method: bp}}."""
-        return self._request("GET", "/refund-policy")
-
-    def set_refund_policy(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        """PUT /refund-policy (admin) with the whole policy → the policy stored."""
-        return self._request("PUT", "/refund-policy", json=dict(body))
-
-    def force_majeure_rules(self) -> list[dict[str, Any]]:
-        """GET /refund-rules/force-majeure → the rules in effect and the proposals waiting
-        for a second person."""
-        return list(self._request("GET", "/refund-rules/force-majeure")["rules"])
-
-    def set_force_majeure(self, visit_date: str, fee_bp: int, label: str) -> dict[str, Any]:
-        """PUT /refund-rules/force-majeure/{date} {fee_bp, label}: a proposal, or the second
-        person's confirmation of the same one."""
-        return self._request("PUT", f"/refund-rules/force-majeure/{_seg(visit_date)}",
-                             json={"fee_bp": fee_bp, "label": label})
-
-    def admin_changes(self, *, entity: str | None = None, key: str | None = None,
-                      before: int | None = None, limit: int = 50) -> dict[str, Any]:
-        """GET /admin/changes → {changes (newest first), next_before}."""
-        params = {k: v for k, v in (("entity", entity), ("key", key), ("before", before),
-                                    ("limit", limit)) if v is not None}
-        return self._request("GET", "/admin/changes", params=params)
-
-    # -- reports (DESIGN.md §15): supervisor, finance, admin -------------------------------
-
-    def day_report(self, day: str) -> dict[str, Any]:
-        """GET /reports/day?date= → {date, orders, tickets, revenue_fen, refunds_fen, entries,
-        capacity, by_channel, by_hour (24), status_mix, anomalies_open, approvals_waiting,
-        devices_offline}."""
-        return self._request("GET", "/reports/day", params={"date": day})
-
-    def kpis(self, first: str, last: str) -> dict[str, Any]:
-        """GET /reports/kpis?from=&to= → {days, valid_orders, valid_orders_per_day,
-        revenue_fen, aov_fen, refund_rate_bp, repeat_rate_bp}."""
-        return self._request("GET", "/reports/kpis", params={"from": first, "to": last})
-
-    def refund_report(self, first: str, last: str) -> dict[str, Any]:
-        """GET /reports/refunds?from=&to= → refund requests by status, hour, kind, rule and
-        route, and the interventions with their reasons."""
-        return self._request("GET", "/reports/refunds", params={"from": first, "to": last})
-
-    def anomaly_report(self, first: str, last: str) -> dict[str, Any]:
-        """GET /reports/anomalies?from=&to= → {opened, resolved, by_kind, came_back}."""
-        return self._request("GET", "/reports/anomalies", params={"from": first, "to": last})
 
     def close(self) -> None:
         self._http.close()
@@ -467,24 +360,6 @@ class StoreClient:
     def order_summary(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """GET /orders/summary?… (the filters of `search_orders`) → {orders, amount_fen}."""
         return self._request("GET", "/orders/summary", params=_present(params))
-
-    # -- day close (DESIGN.md §15): finance -------------------------------------------------
-
-    def day_close(self, day: str) -> dict[str, Any]:
-        """GET /reports/day-close?date= → {date, closed_by, closed_at, windows, methods,
-        channels, totals, discrepancies, late_entries, late_totals}."""
-        return self._request("GET", "/reports/day-close", params={"date": day})
-
-    def close_day(self, day: str) -> dict[str, Any]:
-        """POST /reports/day-close/{date} → the closed day's report; 409 when already closed."""
-        return self._request("POST", f"/reports/day-close/{_seg(day)}", json={})
-
-    def import_settlement(self, source: str, csv_text: str) -> dict[str, Any]:
-        """POST /reports/settlements {source, csv} → {source, lines, matched, unknown_order,
-        amount_differs, skipped}; a bad file: 422, nothing stored."""
-        return self._request("POST", "/reports/settlements",
-                             json={"source": source, "csv": csv_text}, timeout=60)
-
 
     # -- downloads (DESIGN.md §15 exports) -------------------------------------------------
 
@@ -538,14 +413,8 @@ class StoreClient:
 
     def _open_stream(self, path: str, params: Mapping[str, Any] | None,
                      timeout: float) -> requests.Response:
-        headers = {"Authorization": f"Bearer {self._token}"} if self._token else {}
-        try:
-            return self._http.get(self.base_url + path, params=params, headers=headers,
-                                  stream=True, timeout=(self.timeout, timeout))
-        except requests.Timeout as exc:
-            raise TransientError(f"请求超时：{path}") from exc
-        except requests.RequestException as exc:
-            raise TransientError(f"无法连接中心服务器：{type(exc).__name__}") from exc
+        return self._send("GET", path, params=params, timeout=(self.timeout, timeout),
+                          stream=True)
 
 
 def _present(params: Mapping[str, Any]) -> dict[str, Any]:

@@ -22,7 +22,6 @@ from PySide6.QtCore import QCoreApplication, QObject, QStandardPaths, Qt, QUrl, 
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
-from app.domain.venue import Venue
 from ui import tasks
 from ui.context import ClientContext
 from ui.errors import user_message
@@ -57,7 +56,7 @@ def default_folder() -> Path:
 
 
 def _stamp(ctx: ClientContext) -> str:
-    return f"{Venue().local(ctx.now()):%Y%m%d-%H%M}"
+    return f"{ctx.venue().local(ctx.now()):%Y%m%d-%H%M}"
 
 
 # -- the public entries --------------------------------------------------------------------------

@@ -17,14 +17,12 @@ from app.services.reports import day_close_export, order_export
 from app.services.reports.xlsx_book import MEDIA_TYPE, Export
 
 from ..deps import SUPERVISORS, AtVenue, Db, Now, require
-from ..fields import NO_NUL
 from ..tokens import Principal
-from .orders import ListText
+from .orders import Params
 
 router = APIRouter()
 Reader = Annotated[Principal, Depends(require(*SUPERVISORS))]
 Closer = Annotated[Principal, Depends(require("finance", "admin"))]
-SearchText = Annotated[str | None, Query(max_length=search.MAX_TEXT, pattern=NO_NUL)]
 Day = Annotated[str | None, Query(alias="date", max_length=32)]
 CHUNK = 64 * 1024
 XLSX_ANSWER: dict[int | str, dict[str, Any]] = {200: {
@@ -64,16 +62,10 @@ def _then_remove(handle: BinaryIO, done: Export) -> Iterator[bytes]:
 
 @router.get("/orders/export", response_class=StreamingResponse, responses=XLSX_ANSWER)
 def export_orders(user: Reader, s: Db, now: Now, venue: AtVenue,
-                  channel: ListText = None, status: ListText = None,
-                  ticket_type: SearchText = None, visit_from: SearchText = None,
-                  visit_to: SearchText = None, created_from: SearchText = None,
-                  created_to: SearchText = None, q: SearchText = None,
-                  anomaly: SearchText = None) -> StreamingResponse:
+                  params: Params) -> StreamingResponse:
     """Every order matching the `GET /orders` filters (all pages; `channel` and `status` take
-    several values, comma-separated) as `.xlsx`, phones and names masked; logged in the admin log as entity `export`."""
-    params = {"channel": channel, "status": status, "ticket_type": ticket_type,
-              "visit_from": visit_from, "visit_to": visit_to, "created_from": created_from,
-              "created_to": created_to, "q": q, "anomaly": anomaly}
+    several values, comma-separated) as `.xlsx`, phones and names masked; logged in the admin
+    log as entity `export`."""
     filters = search.filters_from_params(params, venue=venue)
     return _stream(order_export.export_orders(s, filters, params=params, actor=user.username,
                                               now=now, venue=venue))

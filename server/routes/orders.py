@@ -109,19 +109,25 @@ SearchText = Annotated[str | None, Query(max_length=search.MAX_TEXT, pattern=NO_
 ListText = Annotated[str | None, Query(max_length=200, pattern=NO_NUL)]
 
 
-def order_filters(user: Staff, venue: AtVenue,
-                  channel: ListText = None, status: ListText = None,
-                  ticket_type: SearchText = None, visit_from: SearchText = None,
-                  visit_to: SearchText = None, created_from: SearchText = None,
-                  created_to: SearchText = None, q: SearchText = None,
-                  anomaly: SearchText = None) -> search.OrderFilters:
+def order_params(channel: ListText = None, status: ListText = None,
+                 ticket_type: SearchText = None, visit_from: SearchText = None,
+                 visit_to: SearchText = None, created_from: SearchText = None,
+                 created_to: SearchText = None, q: SearchText = None,
+                 anomaly: SearchText = None) -> dict[str, str | None]:
+    """The `GET /orders*` filter text as the request gave it (`channel` and `status` take
+    several values, comma-separated: any of them)."""
+    return {"channel": channel, "status": status, "ticket_type": ticket_type,
+            "visit_from": visit_from, "visit_to": visit_to, "created_from": created_from,
+            "created_to": created_to, "q": q, "anomaly": anomaly}
+
+
+Params = Annotated[dict[str, str | None], Depends(order_params)]
+
+
+def order_filters(user: Staff, venue: AtVenue, params: Params) -> search.OrderFilters:
     """The `GET /orders*` filters within what the caller may read: supervisor+ every order,
-    a clerk only his window's (his own sales without one). `channel` and `status` take
-    several values, comma-separated (any of them)."""
+    a clerk only his window's (his own sales without one)."""
     clerk_only = user.role not in SUPERVISORS
-    params = {"channel": channel, "status": status, "ticket_type": ticket_type,
-              "visit_from": visit_from, "visit_to": visit_to, "created_from": created_from,
-              "created_to": created_to, "q": q, "anomaly": anomaly}
     return search.filters_from_params(
         params, venue=venue, terminal=user.terminal if clerk_only else None,
         clerk=user.username if clerk_only else None)

@@ -13,6 +13,7 @@ from day_close_day import build_day, close_window_02
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app.domain.day_close_labels import DISCREPANCY_LABELS_ZH
 from app.domain.money import format_fen
 from app.services.prints import print_jobs
 from sync.transport import StoreClient
@@ -97,13 +98,14 @@ def test_every_discrepancy_kind_of_the_store_has_a_name_and_an_action():
     root = Path(__file__).resolve().parents[2] / "app" / "services" / "reports"
     found = set(re.findall(r'_d\("(\w+)"', (root / "day_close_checks.py").read_text()))
     found |= set(re.findall(r'"kind": "(late_entry)"', (root / "day_close.py").read_text()))
-    assert len(found) == 10
+    assert found == set(DISCREPANCY_LABELS_ZH)  # paper and file name each one too
     actions = {kinds.OPEN_ORDER, kinds.IMPORT_SETTLEMENT, kinds.GO_TO_ANOMALY,
                kinds.GO_TO_SHIFT}
     for key in found:
         k = kinds.kind(key)
         assert k.label != key and not k.label.isascii(), key  # a Chinese name
         assert k.action in actions and not k.action_label.isascii(), key
+        assert k.label == DISCREPANCY_LABELS_ZH[key], key  # the screen says what paper says
 
 
 def test_a_channel_row_opens_its_orders_and_an_order_its_detail(finance, day, qtbot):
@@ -240,3 +242,37 @@ def test_export_saves_the_days_workbook_with_the_figures_on_screen(finance, day,
     assert {"窗口班次", "支付方式", "渠道", "合计", "差异"} <= set(book.sheetnames)
     sheet_rows = list(book["差异"].iter_rows(min_row=2, values_only=True))
     assert len(sheet_rows) == len(view.report["discrepancies"])
+
+
+def test_the_landing_screen_reads_the_day_once_sign_in_hands_it_the_store(
+        finance, day, qtbot):
+    """Finance lands here before the sign-in has the store's client: the screen says so, then
+    shows the day as soon as the sync reports the store online — no F5."""
+    from sync.events import SyncEvent, SyncStatus
+    from ui.sync_bridge import SyncBridge
+
+    store, finance.store = finance.store, None
+    finance.sync = SyncBridge(interval_ms=10)
+    view = open_view(finance, qtbot)
+    assert view.report is None and "中心服务器" in view.message.text()
+    finance.store = store
+    status = SyncStatus(True, 0, 0, None, None, 0.0, False)
+    finance.sync.publish(SyncEvent("status", status))
+    qtbot.waitUntil(lambda: view.report is not None)
+    assert view.report["date"] == DAY and view.totals.net.text() == "¥400.00"
+
+
+def test_the_close_confirms_the_figures_the_store_has_now(finance, day, ui_store, qtbot):
+    """Sales go on while the screen is open: 关账 reads the day again, so the box shows the
+    figures that will be closed, not those of when the screen opened."""
+    view = open_view(finance, qtbot)
+    stale = view.report["totals"]["paid_fen"]
+    close_window_02(ui_store, day.window_02)  # the store moves on under the screen
+    fresh = finance.store.day_close(DAY)
+    view.ask_close()
+    assert view.report == fresh
+    words = view.confirm_box.text()
+    assert f"应有 / 实点现金：{format_fen(fresh['totals']['cash_expected_fen'])} / " \
+           f"{format_fen(fresh['totals']['cash_counted_fen'])}" in words
+    assert fresh["totals"]["cash_counted_fen"] != 20_000 and stale == 50_000
+    view.confirm_box.close()

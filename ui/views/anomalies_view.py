@@ -20,8 +20,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -44,12 +43,13 @@ from ui.anomaly_requests import (
     keep_answer,
     load_detail,
     load_queue,
-    send_batch,
     send_fix,
 )
 from ui.context import ClientContext
 from ui.models.anomalies_model import AnomalyQueueModel
 from ui.store_reads import offline_reason, store_online
+from ui.views.anomalies_batch import AnomalyBatch
+from ui.views.anomalies_keys import AnomalyKeys
 from ui.views.anomaly_detail_pane import AnomalyDetailPane
 from ui.views.fix_confirm import money_fix_box
 from ui.views.order_detail import OrderDetailDialog
@@ -59,10 +59,9 @@ log = logging.getLogger(__name__)
 
 REFRESH_DELAY_MS = 0  # the sync bridge coalesces bursts already; this merges one turn's signals
 CATEGORIES = (None, "payment", "redemption", "refund", "inventory")
-_ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
-class AnomaliesView(Page):
+class AnomaliesView(AnomalyBatch, AnomalyKeys, Page):
     def __init__(self, ctx: ClientContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "anomaliesView", parent)
         self.order_dialog: OrderDetailDialog | None = None
@@ -106,7 +105,6 @@ class AnomaliesView(Page):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._current_moved())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_moved())
         self.table.doubleClicked.connect(lambda _i: self.open_order())
-        self.table.installEventFilter(self)
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.table.horizontalHeader().setSectionResizeMode(
@@ -123,12 +121,7 @@ class AnomaliesView(Page):
         self.new_button.hide()
         self.count = QLabel()
         self.count.setObjectName("hint")
-        self.resolve_button = QPushButton(self.tr("Mark selected resolved"))
-        self.resolve_button.setObjectName("batchResolve")
-        self.resolve_button.clicked.connect(lambda: self.run_batch("mark_resolved"))
-        self.dismiss_button = QPushButton(self.tr("Dismiss selected"))
-        self.dismiss_button.setObjectName("batchDismiss")
-        self.dismiss_button.clicked.connect(lambda: self.run_batch("dismiss"))
+        self._build_batch_buttons()
         batch = QHBoxLayout()
         batch.addWidget(self.count, 1)
         batch.addWidget(self.new_button)
@@ -150,8 +143,7 @@ class AnomaliesView(Page):
                                   "Ctrl+PgUp/PgDn category · Ctrl+N note, Enter there runs "
                                   "the fix · F5 shows new ones"))
         self.message.hide()
-        QShortcut(QKeySequence("Ctrl+N"), self, self.pane.note.setFocus)
-        QShortcut(QKeySequence("F5"), self, self.insert_new)
+        self._install_keys()
         self.setFocusProxy(self.table)
         self._update_tabs()
 
@@ -264,17 +256,6 @@ class AnomaliesView(Page):
 
     def current(self) -> dict[str, Any] | None:
         return self.model.anomaly(self.current_row())
-
-    def selected(self) -> list[dict[str, Any]]:
-        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
-        return [a for a in (self.model.anomaly(r) for r in rows) if a is not None]
-
-    def _selection_moved(self) -> None:
-        n = len(self.selected())
-        enabled = n > 0 and store_online(self.ctx)
-        for button in (self.resolve_button, self.dismiss_button):
-            button.setEnabled(enabled)
-            button.setToolTip("" if store_online(self.ctx) else offline_reason())
 
     # -- detail ---------------------------------------------------------------------------------
     def _current_moved(self) -> None:
@@ -408,62 +389,6 @@ class AnomaliesView(Page):
     def _refused(self, exc: BaseException) -> None:
         self.show_failure(exc)
         self.load_current()  # the anomaly may have moved on: show what it is now
-
-    # -- batch ----------------------------------------------------------------------------------
-    def run_batch(self, action: str) -> None:
-        chosen = [a for a in self.selected() if a.get("status") == "open"]
-        if not chosen or self._busy:
-            return
-        if not store_online(self.ctx):
-            self.show_error(offline_reason())
-            return
-        note = self.pane.note.text().strip()
-        if not note:
-            self.show_error(self.tr("Write a note first: it is kept with every anomaly."))
-            self.pane.note.setFocus()
-            return
-        self._busy = True
-        (tasks.run(send_batch, self.ctx, [a["id"] for a in chosen], action, note, owner=self)
-            .on_success(lambda answer: self._batch_done(answer, action, len(chosen)))
-            .on_failure(self._refused)
-            .on_done(self._idle))
-
-    def _batch_done(self, answer: dict[str, Any], action: str, n: int) -> None:
-        """`{results: [{id, outcome, message, anomaly}], closed}`: the closed count, and why
-        the others were not (each its own sentence from the store)."""
-        self.last_answer = answer
-        closed = int(answer.get("closed", n))
-        text = (self.tr("{n} anomalies marked resolved") if action == "mark_resolved"
-                else self.tr("{n} anomalies dismissed")).format(n=closed)
-        left = [str(r.get("message") or "") for r in answer.get("results") or []
-                if r.get("outcome") not in ("resolved", "dismissed")]
-        if left:
-            text += self.tr("; {n} not: {why}").format(n=len(left), why="；".join(
-                dict.fromkeys(w for w in left if w)))
-            self.show_error(text)
-        else:
-            self.show_success(text)
-        self.pane.note.clear()
-        self._keep(answer)
-
-    # -- keyboard -------------------------------------------------------------------------------
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.table and event.type() == QEvent.Type.KeyPress:
-            return self._table_key(event)  # type: ignore[arg-type]
-        return super().eventFilter(watched, event)
-
-    def _table_key(self, event: QKeyEvent) -> bool:
-        ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
-        if event.key() in _ENTER and not ctrl:
-            fix = self.pane.recommended()
-            if fix is not None:
-                self.request_fix(fix)
-            return True
-        if ctrl and event.key() in (Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
-            step = -1 if event.key() == Qt.Key.Key_PageUp else 1
-            self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
-            return True
-        return False
 
     def _show(self, text: str, kind: str) -> None:
         super()._show(text, kind)

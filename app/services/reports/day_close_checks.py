@@ -30,6 +30,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.domain.day_close_labels import source_label
 from app.domain.money import format_fen
 from app.domain.venue import Venue
 from app.services.shifts.shift_tally import tally
@@ -70,10 +71,12 @@ def _unsettled(session: Session, period: Period) -> list[dict[str, Any]]:
     for r in rows:
         if r.channel.startswith("ota_"):
             out.append(_d("ota_unsettled", r.order_no, r.amount_fen,
-                          f"OTA 订单已收款 {format_fen(r.amount_fen)}，渠道结算单中没有这笔"))
+                          f"{source_label(r.channel)}订单已收款 {format_fen(r.amount_fen)}，"
+                          "渠道结算单中没有这笔", source=r.channel))
         else:
             out.append(_d("unsettled", r.order_no, r.amount_fen,
-                          f"{r.method} 已收款 {format_fen(r.amount_fen)}，支付机构结算单中没有这笔"))
+                          f"{source_label(r.method)}已收款 {format_fen(r.amount_fen)}，"
+                          "支付机构结算单中没有这笔", source=r.method))
     return out
 
 
@@ -88,17 +91,17 @@ def _bad_lines(session: Session, period: Period) -> list[dict[str, Any]]:
     for line, ours in rows:
         if line.status == "duplicate":
             out.append(_d("settlement_duplicate", line.order_no, line.amount_fen,
-                          f"{line.source} 结算单交易号 {line.txn_id} 的 "
-                          f"{format_fen(line.amount_fen)} 已由另一行结算过，同一笔收款结算了两次"))
+                          f"{source_label(line.source)}结算单交易号 {line.txn_id} 的 "
+                          f"{format_fen(line.amount_fen)} 已由另一行结算过，同一笔收款结算了两次", source=line.source))
         elif line.status == "unknown_order":
             out.append(_d("settlement_unknown_order", line.order_no, line.amount_fen,
-                          f"{line.source} 结算单有 {format_fen(line.amount_fen)}（交易号 "
-                          f"{line.txn_id}），本系统没有这个订单"))
+                          f"{source_label(line.source)}结算单有 {format_fen(line.amount_fen)}（交易号 "
+                          f"{line.txn_id}），本系统没有这个订单", source=line.source))
         else:
             have = "没有收款" if ours is None else f"收款 {format_fen(ours)}"
             out.append(_d("settlement_amount_differs", line.order_no, line.amount_fen,
-                          f"{line.source} 结算 {format_fen(line.amount_fen)}，本系统该订单"
-                          f"{have}，金额不符"))
+                          f"{source_label(line.source)}结算 {format_fen(line.amount_fen)}，本系统该订单"
+                          f"{have}，金额不符", source=line.source))
     return out
 
 

@@ -19,22 +19,16 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.domain.day_close_labels import DISCREPANCY_LABELS_ZH as KIND_ZH
+from app.domain.day_close_labels import LATE_LABELS_ZH as LATE_ZH
+from app.domain.day_close_labels import METHOD_LABELS_ZH as METHOD_ZH
+from app.domain.day_close_labels import REPORT_CHANNELS_ZH as CHANNEL_ZH
 from app.domain.money import format_fen
 from app.domain.venue import Venue
 
 from . import day_close, export_log
-from .order_export import CHANNEL_ZH, METHOD_ZH
 from .xlsx_book import Book, Export
 
-KIND_ZH = {
-    "unsettled": "未对账的支付", "ota_unsettled": "OTA 订单无结算",
-    "settlement_unknown_order": "结算单上的未知订单",
-    "settlement_amount_differs": "结算金额不符", "refund_processing": "退款处理中",
-    "cash_refund_other_drawer": "其他钱箱付出的现金退款", "shift_open": "班次未交班",
-    "sync_behind": "窗口数据未同步完", "payment_ticket_mismatch": "支付与票不符",
-    "late_entry": "日结后补录",
-}
-LATE_ZH = {"payment": "收款", "refund": "退款", "shift": "交班"}
 SHIFT_HEADERS = ("窗口", "售票员", "开班时间", "交班时间", "备用金(元)", "现金销售(元)",
                  "现金退款(元)", "存入(元)", "取出(元)", "应有现金(元)", "实点现金(元)", "差异(元)")
 SHIFT_MONEY = ("float_fen", "cash_sales_fen", "cash_refunds_fen", "cash_in_fen", "cash_out_fen",

@@ -21,6 +21,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.domain.day_close_labels import METHOD_LABELS_ZH as METHOD_ZH
+from app.domain.day_close_labels import REPORT_CHANNELS_ZH as CHANNEL_ZH
 from app.domain.lifecycle import STATUS_LABELS_ZH
 from app.domain.venue import Venue
 from app.services.lookup import search
@@ -34,10 +36,6 @@ SHEET = "订单"
 HEADERS = ("订单号", "渠道", "状态", "下单时间", "游玩日期", "票种明细", "张数", "金额(元)",
            "支付方式", "客户", "手机", "窗口", "售票员")
 WIDTHS = (24, 10, 14, 20, 12, 36, 6, 12, 14, 10, 14, 8, 12)
-CHANNEL_ZH = {"window": "窗口", "miniprogram": "小程序", "website": "官网", "ota_ctrip": "携程",
-              "ota_meituan": "美团", "agency": "旅行社"}
-METHOD_ZH = {"cash": "现金", "wechat": "微信支付", "alipay": "支付宝", "ota": "OTA",
-             "voucher": "代金券"}
 
 
 def mask_name(name: str | None) -> str | None:

@@ -190,7 +190,7 @@ def test_the_day_close_workbook_has_the_figures_of_the_report(live):
     assert totals["日结人"] == "未日结"
     found = list(wb["差异"].iter_rows(min_row=2, values_only=True))
     assert len(found) == len(report["discrepancies"]) >= 3  # WeChat, OTA unsettled; shift open
-    assert {row[0] for row in found} >= {"未对账的支付", "OTA 订单无结算", "班次未交班"}
+    assert {row[0] for row in found} >= {"支付未结算", "OTA 未结算", "班次未交班"}
     assert r.headers["x-rows"] == str(1 + 5 + 6 + 9 + len(found))
 
 

@@ -19,10 +19,12 @@ DISCREPANCY_TAB = 2
 
 
 def source_of(item: dict[str, Any] | None) -> str | None:
-    """The settlement file a discrepancy waits for: a provider (`wechat 已收款…`) or the OTA
-    of its order number (CTRIP-…, MEITUAN-…)."""
+    """The settlement file a discrepancy waits for: its `source` (a provider or an OTA), or
+    the OTA of its order number (CTRIP-…, MEITUAN-…) from a store that does not say."""
     if not item:
         return None
+    if item.get("source") in kinds.SOURCES:
+        return str(item["source"])
     first = str(item.get("reason") or "").split(" ", 1)[0]
     if first in kinds.SOURCES:
         return first
@@ -195,6 +197,13 @@ class DayCloseActions:
 
     # -- 关账 ---------------------------------------------------------------------------------
     def ask_close(self) -> None:
+        """Read the day again first: the box shows the figures the store will close, not
+        the ones read when the screen opened (sales go on until the close)."""
+        if self.report is None or self.report.get("closed_by"):
+            return
+        self.reload(self._confirm_close)
+
+    def _confirm_close(self) -> None:
         if self.report is None or self.report.get("closed_by"):
             return
         box = close_confirmation(self, self.report["date"], self.report["totals"],

@@ -76,7 +76,10 @@ class DayCloseView(DayCloseActions, Page):
         self.loads = 0
         self.dialog: Any = None
         self.local = local_minutes(ctx.venue())
+        self._waiting_for_store = False
         self._build()
+        if ctx.sync is not None:
+            ctx.sync.changed.connect(self._sync_changed)
         self.reload()
 
     # -- layout ---------------------------------------------------------------------------
@@ -218,8 +221,18 @@ class DayCloseView(DayCloseActions, Page):
             then()
 
     def _failed(self, day: date, exc: BaseException) -> None:
+        from sync.transport import TransientError
+
+        # the landing screen is built before sign-in hands it the store's client: read the
+        # day as soon as the store is there (or back) instead of waiting for F5
+        self._waiting_for_store = isinstance(exc, requests.NotConnected | TransientError)
         if day == self.day():
             self.show_failure(exc)
+
+    def _sync_changed(self) -> None:
+        if self._waiting_for_store and self.ctx.store is not None and self.ctx.sync.online:
+            self._waiting_for_store = False
+            self.reload()
 
     def show_report(self, report: dict[str, Any]) -> None:
         self.report = report

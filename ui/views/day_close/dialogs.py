@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.money import format_fen
+from ui.admin_labels import method_label
 from ui.models.orders_model import channel_label, status_label
 from ui.models.table_model import RIGHT, ROW_ROLE, Column, TableModel
 from ui.variance_text import signed_fen, variance_text
-from ui.views.day_close.kinds import method_label
 from ui.views.page import make_table
 
 translate = QCoreApplication.translate

@@ -1,6 +1,6 @@
 """The words of the 日结对账 screen: every discrepancy kind the store's day close returns
 (`app.services.reports.day_close_checks`, and `late_entry` of `day_close`) with its name and
-the one action that resolves it, the late-entry kinds, payment methods."""
+the one action that resolves it, the late-entry kinds; payment methods are `ui.admin_labels.method_label`."""
 
 from __future__ import annotations
 
@@ -65,14 +65,6 @@ def late_kind(key: str) -> str:
     return {"payment": translate("DayCloseKinds", "Payment"),
             "refund": translate("DayCloseKinds", "Refund"),
             "shift": translate("DayCloseKinds", "Shift closed")}.get(key, key)
-
-
-def method_label(key: str) -> str:
-    return {"cash": translate("DayCloseKinds", "Cash"),
-            "wechat": translate("DayCloseKinds", "WeChat Pay"),
-            "alipay": translate("DayCloseKinds", "Alipay"),
-            "ota": translate("DayCloseKinds", "OTA platform"),
-            "voucher": translate("DayCloseKinds", "Voucher")}.get(key, key)
 
 
 # settlement files: which source a discrepancy's file comes from (the import dialog's choice)

@@ -11,10 +11,11 @@ from typing import Any
 from PySide6.QtGui import QColor, QFont
 
 from app.domain.money import format_fen
+from ui.admin_labels import method_label
 from ui.models.orders_model import channel_label
 from ui.models.table_model import RIGHT, Column, TableModel
 from ui.variance_text import signed_fen
-from ui.views.day_close.kinds import kind, late_kind, method_label
+from ui.views.day_close.kinds import kind, late_kind
 
 RED = QColor("#c62828")
 
