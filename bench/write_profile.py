@@ -30,6 +30,8 @@ from server.app import create_app
 from .live_store import pg_database
 from .sync_push import sale_ops
 
+SORT = "tottime"
+
 
 async def _inline(func, *args, **_kw):  # the thread pool, made inline (one profiled thread)
     return func(*args)
@@ -92,7 +94,7 @@ def _report(name: str, n: int, seconds: float, kinds: Counter[str],
         print(f"   {k / n:6.2f}  {head}")
     if prof is not None:
         out = io.StringIO()
-        pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(prof, stream=out).sort_stats(SORT).print_stats(45)
         print(out.getvalue())
     return {"per_s": round(n / seconds, 1), "statements_per_op": round(total / n, 2)}
 

@@ -38,6 +38,7 @@ from app.store.db import atomic, reading
 from app.store.models import Order, User
 
 from . import refunds, reprints, sales, shifts, voids
+from .group_stock import GroupStock
 from .payload import Pushed
 
 APPLIED, DUPLICATE, REJECTED, CONFLICT = "applied", "duplicate", "rejected", "conflict"
@@ -201,19 +202,34 @@ def apply_group(session: Session, ops: Sequence[Mapping[str, Any]], pushed: Push
                 known: Mapping[str, Entry]) -> list[OpResult]:
     """Apply `ops` in one transaction, each in a SAVEPOINT of its own (`atomic`): an op that
     fails rolls back only itself and answers as it would alone; one commit (one change-log
-    number taking, one fsync) for the group. The catalog is read once for the group.
+    number taking, one fsync) for the group. The catalog is read once for the group, and the
+    free capacity its sales take is taken at its end (`group_stock`).
 
-    A database error other than a unique key (a deadlock between two windows' groups taking
-    stock rows in different orders, a lost connection) rolls the whole group back, and its
-    ops are applied again one transaction each, as if never grouped."""
+    When that capacity is short, or a database error other than a unique key occurs (a
+    deadlock between two windows' groups taking lease rows in different orders, a lost
+    connection), the whole group rolls back and its ops are applied again one transaction
+    each, as if never grouped."""
     try:
         with session.begin():
-            grouped = dataclasses.replace(pushed, catalog=load_catalog(session))
-            return [apply_op(session, op, grouped, known=known) for op in ops]
+            stock = GroupStock()
+            grouped = dataclasses.replace(pushed, catalog=load_catalog(session), stock=stock)
+            results = []
+            for op in ops:
+                results.append(apply_op(session, op, grouped, known=known))
+                stock.end_op(results[-1].status == APPLIED)
+            if not stock.take_all(session, pushed.now):
+                raise _Redo
+            return results
+    except _Redo:
+        pass
     except DBAPIError as e:
         if isinstance(e, IntegrityError):
             raise
     return [apply_op(session, op, pushed, known=known) for op in ops]
+
+
+class _Redo(Exception):  # noqa: N818 — roll the group back, apply its ops one by one
+    pass
 
 
 def _raw_id(op: Any) -> str:

@@ -49,6 +49,7 @@ class Pushed:
     # in a group of ops applied in one transaction (`apply.apply_group`): the catalog, read
     # once for the group
     catalog: Mapping[str, TicketType] | None = None
+    stock: Any = None  # and its free capacity taken at its end (`group_stock.GroupStock`)
 
     @property
     def grouped(self) -> bool:

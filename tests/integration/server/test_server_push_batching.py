@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from test_server_sync import feed, push, sale_op, stock
 
 from app.services.pushed.apply import GROUP
-from app.store.models import AppliedOp, Order, Ticket, TimelineEvent
+from app.store.models import Anomaly, AppliedOp, Order, Ticket, TimelineEvent
 
 
 def _orders(live) -> set[str]:
@@ -70,3 +70,21 @@ def test_a_long_batch_keeps_seq_order_in_the_feed_across_groups(live, now):
             break
     assert orders == [op["payload"]["order_id"] for k, op in enumerate(ops) if k not in bad]
     assert stock(live, "ADULT", day)[1] >= n - len(bad)
+
+
+def test_a_group_short_of_capacity_is_applied_one_by_one(live, now):
+    """Room for 3 of 5 grouped sales: the first three take free capacity, the last two are
+    counted as oversold, each with its anomaly — as if pushed one at a time."""
+    h = live.login("clerk1")
+    admin = live.login("admin", terminal=None)
+    day = live.venue.local_date(now)
+    r = requests.put(live.url(f"/inventory/{day}/CHILD"), json={"capacity": 3}, headers=admin,
+                     timeout=10)
+    assert r.status_code == 200, r.text
+    ops = [sale_op(day=day, ticket_type="CHILD", price=5000, seq=n) for n in range(1, 6)]
+    assert [r["status"] for r in push(live, h, ops)] == ["applied"] * 5
+    assert stock(live, "CHILD", day) == (3, 3, 0, 2)
+    with live.db.session() as s:
+        flagged = s.execute(sa.select(Anomaly.order_no).where(Anomaly.kind == "oversold")
+                            ).scalars().all()
+    assert sorted(flagged) == sorted(op["payload"]["order_no"] for op in ops[3:])
