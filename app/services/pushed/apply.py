@@ -180,13 +180,15 @@ def apply_batch(session: Session, ops: Sequence[Mapping[str, Any]], *, device_id
         return [_refused(_raw_id(op), REJECTED, e) for op in ops]
     known = _known(session, ops)
     results: list[OpResult] = []
+    grouping = Grouping()
     i = 0
     while i < len(ops):
         j = i
         while j < len(ops) and j - i < GROUP and _groups(ops[j]):
             j += 1
         if j - i > 1:
-            results.extend(apply_group(session, ops[i:j], pushed, known=known))
+            results.extend(apply_group(session, ops[i:j], pushed, known=known,
+                                       grouping=grouping))
         else:
             j = i + 1
             results.append(apply_op(session, ops[i], pushed, known=known))
@@ -198,37 +200,56 @@ def _groups(op: Any) -> bool:
     return isinstance(op, Mapping) and op.get("kind") in GROUPED
 
 
+@dataclass
+class Grouping:
+    """A batch's choice for its groups: take free capacity at each group's end (`defer`),
+    until one group found it short (then the day is nearly sold out: every sale takes stock
+    in its turn)."""
+
+    defer: bool = True
+
+
 def apply_group(session: Session, ops: Sequence[Mapping[str, Any]], pushed: Pushed, *,
-                known: Mapping[str, Entry]) -> list[OpResult]:
+                known: Mapping[str, Entry], grouping: Grouping | None = None) -> list[OpResult]:
     """Apply `ops` in one transaction, each in a SAVEPOINT of its own (`atomic`): an op that
     fails rolls back only itself and answers as it would alone; one commit (one change-log
     number taking, one fsync) for the group. The catalog is read once for the group, and the
     free capacity its sales take is taken at its end (`group_stock`).
 
-    When that capacity is short, or a database error other than a unique key occurs (a
-    deadlock between two windows' groups taking lease rows in different orders, a lost
-    connection), the whole group rolls back and its ops are applied again one transaction
-    each, as if never grouped."""
+    When that capacity is short, the group rolls back and runs again with each sale taking
+    stock in its turn (the oversold ones counted and flagged as one by one). A database error
+    other than a unique key (a deadlock between two windows' groups taking stock or lease
+    rows in different orders, a lost connection) rolls the whole group back, and its ops are
+    applied again one transaction each, as if never grouped."""
+    grouping = grouping or Grouping()
     try:
-        with session.begin():
-            stock = GroupStock()
-            grouped = dataclasses.replace(pushed, catalog=load_catalog(session), stock=stock)
-            results = []
-            for op in ops:
-                results.append(apply_op(session, op, grouped, known=known))
-                stock.end_op(results[-1].status == APPLIED)
-            if not stock.take_all(session, pushed.now):
-                raise _Redo
-            return results
-    except _Redo:
-        pass
+        if grouping.defer:
+            try:
+                return _group(session, ops, pushed, known, GroupStock())
+            except _Short:
+                grouping.defer = False
+        return _group(session, ops, pushed, known, None)
     except DBAPIError as e:
         if isinstance(e, IntegrityError):
             raise
     return [apply_op(session, op, pushed, known=known) for op in ops]
 
 
-class _Redo(Exception):  # noqa: N818 — roll the group back, apply its ops one by one
+def _group(session: Session, ops: Sequence[Mapping[str, Any]], pushed: Pushed,
+           known: Mapping[str, Entry], stock: GroupStock | None) -> list[OpResult]:
+    with session.begin():
+        grouped = dataclasses.replace(pushed, catalog=load_catalog(session), stock=stock)
+        results = []
+        for op in ops:
+            results.append(apply_op(session, op, grouped, known=known))
+            if stock is not None:
+                stock.end_op(results[-1].status == APPLIED)
+        if stock is not None and not stock.take_all(session, pushed.now):
+            raise _Short  # rolls the group back
+        return results
+
+
+class _Short(Exception):  # noqa: N818 — a signal to roll the group back, not a failure
     pass
 
 

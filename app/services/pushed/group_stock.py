@@ -9,8 +9,9 @@ of the sales that were applied are taken at the group's end in one conditional U
 type and day (`take_all`, in code order: the one lock order), just before the commit. When
 there is room for all of them, each sale had room in its turn, and the outcome is the one the
 sales would have had one by one. When there is not (the day is nearly sold out, or has no
-stock row), `take_all` answers False: the caller rolls the group back and applies its ops one
-transaction each, where each sale takes what is left and the rest is counted as oversold.
+stock row), `take_all` answers False: the caller rolls the group back and applies it again
+with each sale taking stock in its turn, where each sale takes what is left and the rest is
+counted as oversold.
 """
 
 from collections import defaultdict
