@@ -21,6 +21,7 @@ from server.app import create_app
 
 PG_ADMIN = os.environ.get("MENPIAO_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 PG_BASE = os.environ.get("MENPIAO_PG_BASE", "postgresql+psycopg://postgres@127.0.0.1:5432/")
+DB_PREFIX = os.environ.get("MENPIAO_BENCH_DB_PREFIX", "menpiao_bench_")  # several benches at once
 SECRET = "bench-secret"
 
 
@@ -33,7 +34,7 @@ def free_port() -> int:
 @contextmanager
 def pg_database():
     """A new, empty PostgreSQL database, dropped afterwards; yields its SQLAlchemy URL."""
-    name = f"menpiao_bench_{uuid.uuid4().hex[:10]}"
+    name = f"{DB_PREFIX}{uuid.uuid4().hex[:10]}"
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     try:

@@ -68,6 +68,29 @@ def read_transaction(session: Session) -> Iterator[Session]:
         _READ_ONLY.reset(token)
 
 
+@contextmanager
+def atomic(session: Session) -> Iterator[Session]:
+    """All-or-nothing work: its own transaction (`session.begin()`), or a SAVEPOINT when the
+    caller already holds one open (a pushed batch applies a group of ops in one transaction,
+    each op in a savepoint: a failing op rolls back only itself)."""
+    if session.in_transaction():
+        with session.begin_nested():
+            yield session
+    else:
+        with session.begin():
+            yield session
+
+
+@contextmanager
+def reading(session: Session) -> Iterator[Session]:
+    """`read_transaction`, or the caller's transaction when one is open."""
+    if session.in_transaction():
+        yield session
+    else:
+        with read_transaction(session):
+            yield session
+
+
 def create_engine(url: str, **kw: Any) -> sa.Engine:
     """An engine with Menpiao's connection settings for the URL's backend."""
     sa_url = sa.make_url(url)

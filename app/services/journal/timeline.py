@@ -50,6 +50,35 @@ def load(session: Session, order_id: str) -> list[Event]:
     return [_to_event(r) for r in rows]
 
 
+def chain(entries: Sequence[Entry], *, at: datetime, actor: str, source: str,
+          prev: Event | None) -> list[Event]:
+    """The events `entries` (action, detail) make after `prev` (None: a new order's first),
+    hashed; nothing is written (`insert` writes them)."""
+    made: list[Event] = []
+    for action, detail in entries:
+        prev = next_event(prev, at=at, actor=actor, action=action, source=source, detail=detail)
+        made.append(prev)
+    return made
+
+
+def insert(session: Session, order_id: str, events: Sequence[Event], *,
+           move_head: bool = True) -> None:
+    """Write `events` (made by `chain`) and move the order row's head to the last one;
+    `move_head=False` when the order row was just inserted with that head already (a new
+    order: one statement less)."""
+    if not events:
+        return
+    session.connection().execute(_INSERT, [
+        {"order_id": order_id, "seq": e.seq, "at": e.at, "actor": e.actor,
+         "action": e.action, "detail": dict(e.detail), "source": e.source,
+         "prev_hash": e.prev_hash, "hash": e.hash}
+        for e in events
+    ])
+    if move_head:
+        session.connection().execute(_HEAD, {"oid": order_id, "head": events[-1].hash,
+                                             "count": events[-1].seq})
+
+
 def append(session: Session, order_id: str, entries: Sequence[Entry], *, at: datetime,
            actor: str, source: str, prev: Event | None = _LOOKUP) -> list[Event]:
     """Append `entries` (action, detail) to the order's chain; returns the new events.
@@ -60,17 +89,6 @@ def append(session: Session, order_id: str, entries: Sequence[Entry], *, at: dat
     """
     if prev is _LOOKUP:
         prev = last_event(session, order_id)
-    made: list[Event] = []
-    for action, detail in entries:
-        prev = next_event(prev, at=at, actor=actor, action=action, source=source, detail=detail)
-        made.append(prev)
-    if made:
-        session.connection().execute(_INSERT, [
-            {"order_id": order_id, "seq": e.seq, "at": e.at, "actor": e.actor,
-             "action": e.action, "detail": dict(e.detail), "source": e.source,
-             "prev_hash": e.prev_hash, "hash": e.hash}
-            for e in made
-        ])
-        session.connection().execute(_HEAD, {"oid": order_id, "head": made[-1].hash,
-                                             "count": made[-1].seq})
+    made = chain(entries, at=at, actor=actor, source=source, prev=prev)
+    insert(session, order_id, made)
     return made

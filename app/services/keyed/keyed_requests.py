@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.domain.errors import Conflict, ValidationError
 from app.domain.refunds import RefundPolicy
 from app.domain.venue import Venue
-from app.services.journal import exactly_once, orders
+from app.services.journal import changes, exactly_once, orders
 from app.services.journal.exactly_once import IDEMPOTENCY_KEYS
 from app.services.refunds import refund_requests
 from app.services.sales import selling
@@ -76,13 +76,15 @@ def sell(session: Session, sale: Callable[[str], selling.SaleRequest], *, userna
 
     try:
         done = selling.sell(session, sale(order_id), now=now, venue=venue,
-                            local_effects=False, before_commit=keep)
+                            local_effects=False, before_commit=keep,
+                            check_order_id=False)  # a clash: IntegrityError, below
     except (Conflict, IntegrityError, exactly_once.Taken):
         session.rollback()
         if (replay := _order_replay(session, keyed, digest)) is None:  # no twin: a clash
             raise Conflict(f"订单 {order_id} 已存在", order_id=order_id) from None
         return replay
-    return Answer(orders.get_order(session, done.order_no))
+    made = changes.emitted(session, "order", done.order_id)  # as it was committed
+    return Answer(dict(made) if made is not None else orders.get_order(session, done.order_no))
 
 
 def _refund_replay(session: Session, key: tuple[str, str], digest: str,

@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from app.domain import op_signing
@@ -33,14 +33,18 @@ from app.domain.venue import Venue
 from app.services.journal import exactly_once
 from app.services.journal.exactly_once import APPLIED_OPS, Entry
 from app.services.journal.outbox import OP_KINDS, payload_digest
-from app.store.db import read_transaction
+from app.services.stock.catalog import load_catalog
+from app.store.db import atomic, reading
 from app.store.models import Order, User
 
 from . import refunds, reprints, sales, shifts, voids
+from .group_stock import GroupStock
 from .payload import Pushed
 
 APPLIED, DUPLICATE, REJECTED, CONFLICT = "applied", "duplicate", "rejected", "conflict"
 MAX_OPS = 200
+GROUP = 20  # consecutive sale ops applied in one transaction, a savepoint each
+GROUPED = ("sale",)
 _REUSED = "同一操作编号已用于内容不同的操作，已拒绝"
 _BAD_SIGNATURE = "操作的签名与签名人 {who} 不符，已拒绝"
 
@@ -86,7 +90,7 @@ def _refused(op_id: str, status: str, e: DomainError) -> OpResult:
 
 
 def _stored(session: Session, op_id: str) -> Entry | None:
-    with read_transaction(session):
+    with reading(session):
         return exactly_once.find(session, APPLIED_OPS, (op_id,))
 
 
@@ -125,7 +129,7 @@ def _author(session: Session, op: Mapping[str, Any], op_id: str, kind: str, dige
     if signer is None or signer == pushed.user:
         return pushed
     who = str(signer)[:64]
-    with read_transaction(session):
+    with reading(session):
         row = session.execute(sa.select(User.op_key, User.role)
                               .where(User.username == who)).first()
     if (row is None or row.role not in op_signing.SIGNER_ROLES
@@ -166,15 +170,87 @@ def _known(session: Session, ops: Sequence[Mapping[str, Any]]) -> dict[str, Entr
 def apply_batch(session: Session, ops: Sequence[Mapping[str, Any]], *, device_id: str,
                 user: str, now: datetime, venue: Venue, terminal: str | None = None,
                 role: str = "clerk") -> list[OpResult]:
-    """Apply a pushed batch in order, each op in its own transaction; the ops already known
-    are looked up in one query. `user`, `role`, `device_id`, `terminal`: the token's."""
+    """Apply a pushed batch in order; the ops already known are looked up in one query.
+    Runs of consecutive sale ops go in groups (`apply_group`), any other op in its own
+    transaction. `user`, `role`, `device_id`, `terminal`: the token's."""
     pushed = Pushed(device_id, user, now, venue, terminal, role)
     try:
         pushed.check_pusher()
     except Forbidden as e:
         return [_refused(_raw_id(op), REJECTED, e) for op in ops]
     known = _known(session, ops)
+    results: list[OpResult] = []
+    grouping = Grouping()
+    i = 0
+    while i < len(ops):
+        j = i
+        while j < len(ops) and j - i < GROUP and _groups(ops[j]):
+            j += 1
+        if j - i > 1:
+            results.extend(apply_group(session, ops[i:j], pushed, known=known,
+                                       grouping=grouping))
+        else:
+            j = i + 1
+            results.append(apply_op(session, ops[i], pushed, known=known))
+        i = j
+    return results
+
+
+def _groups(op: Any) -> bool:
+    return isinstance(op, Mapping) and op.get("kind") in GROUPED
+
+
+@dataclass
+class Grouping:
+    """A batch's choice for its groups: take free capacity at each group's end (`defer`),
+    until one group found it short (then the day is nearly sold out: every sale takes stock
+    in its turn)."""
+
+    defer: bool = True
+
+
+def apply_group(session: Session, ops: Sequence[Mapping[str, Any]], pushed: Pushed, *,
+                known: Mapping[str, Entry], grouping: Grouping | None = None) -> list[OpResult]:
+    """Apply `ops` in one transaction, each in a SAVEPOINT of its own (`atomic`): an op that
+    fails rolls back only itself and answers as it would alone; one commit (one change-log
+    number taking, one fsync) for the group. The catalog is read once for the group, and the
+    free capacity its sales take is taken at its end (`group_stock`).
+
+    When that capacity is short, the group rolls back and runs again with each sale taking
+    stock in its turn (the oversold ones counted and flagged as one by one). A database error
+    other than a unique key (a deadlock between two windows' groups taking stock or lease
+    rows in different orders, a lost connection) rolls the whole group back, and its ops are
+    applied again one transaction each, as if never grouped."""
+    grouping = grouping or Grouping()
+    try:
+        if grouping.defer:
+            try:
+                return _group(session, ops, pushed, known, GroupStock())
+            except _Short:
+                grouping.defer = False
+        return _group(session, ops, pushed, known, None)
+    except DBAPIError as e:
+        if isinstance(e, IntegrityError):
+            raise
     return [apply_op(session, op, pushed, known=known) for op in ops]
+
+
+def _group(session: Session, ops: Sequence[Mapping[str, Any]], pushed: Pushed,
+           known: Mapping[str, Entry], stock: GroupStock | None) -> list[OpResult]:
+    with session.begin():
+        grouped = dataclasses.replace(pushed, catalog=load_catalog(session), stock=stock)
+        results = []
+        for op in ops:
+            results.append(apply_op(session, op, grouped, known=known))
+            if stock is not None:
+                stock.end_op(results[-1].status == APPLIED)
+        if stock is not None and not stock.take_all(session, pushed.now):
+            raise _Short  # rolls the group back
+        return results
+
+
+class _Short(Exception):  # noqa: N818 — a signal to roll the group back, not a failure
+    pass
 
 
 def _raw_id(op: Any) -> str:
@@ -203,24 +279,31 @@ def apply_op(session: Session, op: Mapping[str, Any], pushed: Pushed, *,
     except exactly_once.KeyReused as e:  # a twin push of another payload won it
         return _refused(op_id, REJECTED, e)
     except Forbidden as e:  # names someone else: not kept, nothing written
-        session.rollback()
+        _rolled_back(session, pushed)
         return _refused(op_id, REJECTED, e)
     except IntegrityError:
-        session.rollback()
+        _rolled_back(session, pushed)
         if (row := _stored(session, op_id)) is not None:  # a twin push won the race
             return _replay(row, digest, op_id)
         result = OpResult(op_id, CONFLICT, error={
             "code": "conflict", "message": _clash_message(session, payload)})
     except DomainError as e:
-        session.rollback()
+        _rolled_back(session, pushed)
         result = _refused(op_id, CONFLICT if e.code == "conflict" else REJECTED, e)
     return _remember(session, op_id, kind, digest, pushed, result)
+
+
+def _rolled_back(session: Session, pushed: Pushed) -> None:
+    """After a failed op: its transaction is gone; in a group only its savepoint is, and the
+    group's transaction stays open for the next op."""
+    if not pushed.grouped:
+        session.rollback()
 
 
 def _clash_message(session: Session, payload: Mapping[str, Any]) -> str:
     """Why the store's unique keys refused the op, in words a supervisor can act on."""
     order_no, order_id = str(payload.get("order_no"))[:64], str(payload.get("order_id"))[:36]
-    with read_transaction(session):
+    with reading(session):
         other = session.execute(sa.select(Order.order_no, Order.device_id).where(
             sa.or_(Order.order_no == order_no, Order.order_id == order_id))).first()
     if other is not None and other.order_no == order_no:
@@ -235,7 +318,7 @@ def _remember(session: Session, op_id: str, kind: str, digest: str, pushed: Push
               result: OpResult) -> OpResult:
     """Keep a refusal too, so the same op always gets the same answer."""
     try:
-        with session.begin():
+        with atomic(session):
             _claim(session, op_id, kind, digest, pushed, result)
     except exactly_once.Taken as twin:
         return _replay(twin.entry, digest, op_id)

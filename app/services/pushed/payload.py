@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from app.domain import actors, op_signing
+from app.domain.catalog import TicketType
 from app.domain.errors import Forbidden, ValidationError
 from app.domain.ids import normalize_terminal
 from app.domain.money import MAX_FEN
@@ -45,6 +46,14 @@ class Pushed:
     venue: Venue
     terminal: str | None = None
     role: str = "clerk"
+    # in a group of ops applied in one transaction (`apply.apply_group`): the catalog, read
+    # once for the group
+    catalog: Mapping[str, TicketType] | None = None
+    stock: Any = None  # and its free capacity taken at its end (`group_stock.GroupStock`)
+
+    @property
+    def grouped(self) -> bool:
+        return self.catalog is not None
 
     @property
     def actor(self) -> str:

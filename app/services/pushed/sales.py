@@ -37,7 +37,6 @@ from app.services.sales.selling import (
     SalePlan,
     SaleRequest,
     SoldTicket,
-    log_sale,
     plan_sale,
     ticket_name,
     write_sale_rows,
@@ -45,8 +44,10 @@ from app.services.sales.selling import (
 from app.services.stock import stock_writes
 from app.services.stock.catalog import load_catalog
 from app.services.stock.leases import ACTIVE
+from app.store.db import atomic
 from app.store.models import LeaseRow, Order
 
+from .group_stock import GroupStock
 from .payload import Fields, Pushed
 
 RECORD = "售票记录"
@@ -134,9 +135,13 @@ def _leases_of(session: Session, lease_id: str | None, device_id: str, code: str
 
 
 def _take_units(session: Session, code: str, day: date, n: int, lease_id: str | None,
-                device_id: str, now: datetime) -> int:
+                device_id: str, now: datetime, group: GroupStock | None = None) -> int:
     """Move `n` units into sold for a sale that happened, as `inv_rules.sell_from_lease`
-    decides (see the module docstring); returns the units oversold."""
+    decides (see the module docstring); returns the units oversold. In a group (`group`),
+    a sale without a lease takes free capacity at the group's end (`group_stock`)."""
+    if lease_id is None and group is not None:
+        group.want(code, day, n)
+        return 0
     if lease_id is None and stock_writes.take_free(session, code, day, n, now):
         return 0  # an online sale with room: free capacity in one statement
     row = stock_writes.lock_stock(session, code, day)  # inventory first, then leases
@@ -193,17 +198,21 @@ def _terminal(req: SaleRequest) -> str:
 
 def record_sale(session: Session, payload: Mapping[str, Any], *, device_id: str, user: str,
                 now: datetime, venue: Venue,
-                before_commit: Callable[[Session, SaleRecord], None] | None = None
-                ) -> SaleRecord:
+                before_commit: Callable[[Session, SaleRecord], None] | None = None,
+                catalog: Mapping[str, TicketType] | None = None,
+                group: GroupStock | None = None) -> SaleRecord:
     """Record a pushed window sale in one transaction (see the module docstring).
 
     Raises ValidationError for a malformed payload, and IntegrityError when its order_id,
     order_no or a ticket code already belongs to another order; then nothing was written.
+    Inside an open transaction it runs in a savepoint (`atomic`); `catalog`: the catalog
+    already read in that transaction; `group`: the group's free capacity (`group_stock`).
     """
     del user  # the clerk named in the payload sold it (`record`: the token's user)
     p = Fields(payload, RECORD)
-    with session.begin():
-        catalog = load_catalog(session)
+    with atomic(session):
+        if catalog is None:
+            catalog = load_catalog(session)
         req = _request(p, device_id)
         order_no = _order_no(p, _terminal(req))
         created = p.bounded_instant("created_at", now)
@@ -215,11 +224,10 @@ def record_sale(session: Session, payload: Mapping[str, Any], *, device_id: str,
         oversold: dict[str, int] = {}
         for code, n in sorted(units_needed(plan.specs).items()):
             over = _take_units(session, code, req.visit_date, n,
-                               leases.get(code, leases.get("*")), device_id, now)
+                               leases.get(code, leases.get("*")), device_id, now, group)
             if over:
                 oversold[code] = over
-        payment_no = write_sale_rows(session, req, plan, req.order_id, order_no, sold, created)
-        log_sale(session, req, plan, req.order_id, order_no, payment_no, created)
+        write_sale_rows(session, req, plan, req.order_id, order_no, sold, created)
         for code, over in oversold.items():
             _raise_oversold(session, req, order_no, code, over, catalog, plan, now)
         mismatch = plan.total_fen != store.total_fen
@@ -278,4 +286,5 @@ def record(session: Session, payload: Mapping[str, Any], pushed: Pushed,
     p.own("device_id", pushed.device_id, "登录设备")
     return record_sale(session, payload, device_id=pushed.device_id, user=pushed.user,
                        now=pushed.now, venue=pushed.venue,
-                       before_commit=lambda s, done: keep(s, done.version)).version
+                       before_commit=lambda s, done: keep(s, done.version),
+                       catalog=pushed.catalog, group=pushed.stock).version

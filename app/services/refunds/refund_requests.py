@@ -110,8 +110,10 @@ def _move(t: Ticket, event: str, now: datetime) -> None:
 
 
 def settle(session: Session, order: Order, refund: Refund, *, actor: str, now: datetime,
-           today: Any, source: str = SOURCE) -> None:
-    """Route a refund nobody has to approve any more (see the module docstring)."""
+           today: Any, source: str = SOURCE,
+           first: Sequence[tuple[str, dict[str, Any]]] = ()) -> None:
+    """Route a refund nobody has to approve any more (see the module docstring); `first`:
+    timeline entries to write before its own, in the same append."""
     tickets = _tickets(session, refund.ticket_ids)
     refund.status = ROUTE[refund.method]
     refund.version += 1
@@ -124,7 +126,8 @@ def settle(session: Session, order: Order, refund: Refund, *, actor: str, now: d
         entries.append((f"refund.{refund.status}", _detail(refund)))
     else:
         entries = _succeed(session, order, refund, tickets, now=now, today=today)
-    timeline.append(session, order.order_id, entries, at=now, actor=actor, source=source)
+    timeline.append(session, order.order_id, [*first, *entries], at=now, actor=actor,
+                    source=source)
 
 
 def complete(session: Session, order: Order, refund: Refund, *, actor: str, now: datetime,
@@ -216,20 +219,21 @@ def request_refund(session: Session, order_no: str, ticket_ids: Sequence[str], m
         session.add(refund)
         session.flush()
         who = actors.user(actor)
-        timeline.append(session, order.order_id, [("refund.requested", _detail(refund) | {
+        requested = ("refund.requested", _detail(refund) | {
             "reason": refund.reason, "override": refund.override,
             "approvals_required": list(q.approvals_required), "holds": list(q.reasons),
             "quotes": [{"ticket_id": tid, "rule": tq.rule, "fee_bp": tq.fee_bp,
-                        "refund_fen": tq.refund_fen} for tid, tq in q.tickets]})],
-            at=now, actor=who, source=SOURCE)
+                        "refund_fen": tq.refund_fen} for tid, tq in q.tickets]})
         if q.needs_approval:
+            timeline.append(session, order.order_id, [requested], at=now, actor=who,
+                            source=SOURCE)
             _await(session, refund, q.approvals_required, now)
             if method == "cash" and payout_terminal:
                 refund.override = refund.override | {"payout_terminal": payout_terminal}
         else:
             if method == "cash":  # paid at once: from the asking window's drawer (§14)
                 refund.paid_out_terminal, refund.paid_out_at = payout_terminal, now
-            settle(session, order, refund, actor=who, now=now, today=today)
+            settle(session, order, refund, actor=who, now=now, today=today, first=[requested])
         changed(session, order, now=now)
         if before_commit is not None:
             before_commit(session, refund)

@@ -214,10 +214,15 @@ def _sold_tickets(plan: SalePlan, catalog: Mapping[str, TicketType]) -> tuple[So
                             s.price_fen) for s in plan.specs)
 
 
-def write_sale_rows(session: Session, req: SaleRequest, plan: SalePlan, order_id: str, order_no: str,
-                sold: tuple[SoldTicket, ...], now: datetime) -> str:
+def write_sale_rows(session: Session, req: SaleRequest, plan: SalePlan, order_id: str,
+                    order_no: str, sold: tuple[SoldTicket, ...], now: datetime) -> str:
+    """The order, its tickets, its payment and its first timeline events (`order.created`,
+    `payment.succeeded`), the order row born with its timeline head; returns the payment no."""
     status = derive_status(PaymentState.PAID, False, [TicketState.VALID] * len(sold))
     c = req.customer or Customer()
+    payment_no = f"{order_no}-P1"
+    events = timeline.chain(_sale_entries(req, plan, order_no, payment_no), at=now,
+                            actor=actors.user(req.clerk), source=SOURCE, prev=None)
     conn = session.connection()
     conn.execute(_INSERT_ORDER, {
         "order_id": order_id, "order_no": order_no, "channel": CHANNEL,
@@ -226,7 +231,8 @@ def write_sale_rows(session: Session, req: SaleRequest, plan: SalePlan, order_id
         "cancelled": False, "total_fen": plan.total_fen, "paid_fen": plan.total_fen,
         "refunded_fen": 0, "receipt_reprint_count": 0, "created_at": now, "updated_at": now,
         "version": 1, "customer_name": c.name, "customer_phone": c.phone,
-        "customer_id_no": c.id_no})
+        "customer_id_no": c.id_no, "last_hash": events[-1].hash,
+        "event_count": events[-1].seq})
     conn.execute(_INSERT_TICKETS, [
         {"ticket_id": t.ticket_id, "order_id": order_id, "position": i, "code": t.code,
          "ticket_type": s.ticket_type, "sold_as": s.sold_as, "name": t.name, "kind": s.kind,
@@ -234,17 +240,17 @@ def write_sale_rows(session: Session, req: SaleRequest, plan: SalePlan, order_id
          "status": TicketState.VALID, "uses_total": s.uses_total, "uses_left": s.uses_total,
          "reprint_count": 0, "updated_at": now, "version": 1}
         for i, (t, s) in enumerate(zip(sold, plan.specs, strict=True), start=1)])
-    payment_no = f"{order_no}-P1"
     conn.execute(_INSERT_PAYMENT, {
         "payment_id": new_id(), "payment_no": payment_no, "order_id": order_id,
         "method": req.payment_method, "amount_fen": plan.total_fen,
         "tendered_fen": plan.tendered_fen, "change_fen": plan.change_fen,
         "status": "succeeded", "at": now})
+    timeline.insert(session, order_id, events, move_head=False)
     return payment_no
 
 
-def log_sale(session: Session, req: SaleRequest, plan: SalePlan, order_id: str, order_no: str,
-         payment_no: str, now: datetime) -> None:
+def _sale_entries(req: SaleRequest, plan: SalePlan, order_no: str,
+                  payment_no: str) -> list[timeline.Entry]:
     created = {"order_no": order_no, "channel": CHANNEL, "terminal": plan.terminal,
                "visit_date": req.visit_date.isoformat(), "total_fen": plan.total_fen,
                "tickets": len(plan.specs),
@@ -254,8 +260,7 @@ def log_sale(session: Session, req: SaleRequest, plan: SalePlan, order_id: str, 
     paid = {"payment_no": payment_no, "method": req.payment_method,
             "amount_fen": plan.total_fen, "tendered_fen": plan.tendered_fen,
             "change_fen": plan.change_fen}
-    timeline.append(session, order_id, [("order.created", created), ("payment.succeeded", paid)],
-                    at=now, actor=actors.user(req.clerk), source=SOURCE, prev=None)
+    return [("order.created", created), ("payment.succeeded", paid)]
 
 
 def sale_payload(req: SaleRequest, plan: SalePlan, order_id: str, order_no: str,
@@ -325,7 +330,8 @@ def _check_new_order_id(session: Session, order_id: str | None) -> str:
 
 def sell(session: Session, request: SaleRequest, *, now: datetime, venue: Venue,
          local_effects: bool = True, require_shift: bool = False,
-         before_commit: Callable[[Session, SaleResult], None] | None = None) -> SaleResult:
+         before_commit: Callable[[Session, SaleResult], None] | None = None,
+         check_order_id: bool = True) -> SaleResult:
     """Sell tickets at the window in one transaction (see the module docstring).
 
     `local_effects=False` is the central store's sale: no outbox op (nothing to push) and no
@@ -334,6 +340,10 @@ def sell(session: Session, request: SaleRequest, *, now: datetime, venue: Venue,
     `require_shift=True` is the window's rule (as for its cash refunds, `window_refunds`): cash
     goes only into the clerk's own open shift at the request's terminal; the central store's
     sale (`POST /orders`, pushed `sale` ops) has no drawer and no such rule.
+
+    `check_order_id=False`: a given order_id is not looked up first; one already used fails
+    the order's INSERT instead (IntegrityError, nothing written) — for a caller that handles
+    that anyway (`keyed_requests.sell`).
 
     Raises ValidationError (bad date, line, quantity, or too little cash tendered), SoldOut
     (not enough units left), Conflict (order_id already used), and with `require_shift`
@@ -344,7 +354,8 @@ def sell(session: Session, request: SaleRequest, *, now: datetime, venue: Venue,
             require_open_shift(session, request.terminal, request.clerk)
         catalog = load_catalog(session)
         plan = plan_sale(request, catalog, now=now, venue=venue)
-        order_id = _check_new_order_id(session, request.order_id)
+        order_id = (request.order_id if request.order_id and not check_order_id
+                    else _check_new_order_id(session, request.order_id))
         need = units_needed(plan.specs)
         leases = None
         if request.from_leases:
@@ -354,8 +365,7 @@ def sell(session: Session, request: SaleRequest, *, now: datetime, venue: Venue,
             take_stock(session, need, request.visit_date, catalog, now, cached=local_effects)
         order_no = _next_order_no(session, plan.terminal, venue.local_date(now))
         sold = _sold_tickets(plan, catalog)
-        payment_no = write_sale_rows(session, request, plan, order_id, order_no, sold, now)
-        log_sale(session, request, plan, order_id, order_no, payment_no, now)
+        write_sale_rows(session, request, plan, order_id, order_no, sold, now)
         changes.touch(session, "order", order_id, now=now)
         changes.touch_inventory(session, need, request.visit_date, now=now)
         jobs: tuple[str, ...] = ()

@@ -1,0 +1,90 @@
+"""A pushed batch applies its sale ops in groups, one transaction per group and a savepoint
+per op (`app.services.pushed.apply.apply_group`): an op that fails half-way rolls back only
+itself and answers as it would alone; the others are applied, in seq order, and the changes
+feed carries them in that order."""
+
+import requests
+import sqlalchemy as sa
+from test_server_sync import feed, push, sale_op, stock
+
+from app.services.pushed.apply import GROUP
+from app.store.models import Anomaly, AppliedOp, Order, Ticket, TimelineEvent
+
+
+def _orders(live) -> set[str]:
+    with live.db.session() as s:
+        return set(s.execute(sa.select(Order.order_id)).scalars())
+
+
+def test_op_3_of_5_failing_half_way_rolls_back_only_itself(live, now):
+    h = live.login("clerk1")
+    day = live.venue.local_date(now)
+    sold_before = stock(live, "ADULT", day)[1]
+    ops = [sale_op(day=day, qty=2, seq=n) for n in range(1, 6)]
+    # op 3 reuses a ticket code of op 1: its stock and order rows are written before the
+    # tickets' unique key refuses it, inside the group's transaction
+    ops[2]["payload"]["tickets"][1]["code"] = ops[0]["payload"]["tickets"][0]["code"]
+    results = push(live, h, ops)
+    assert [r["status"] for r in results] == ["applied", "applied", "conflict", "applied",
+                                              "applied"]
+    assert results[2]["error"]["code"] == "conflict"
+    ids = [op["payload"]["order_id"] for op in ops]
+    assert _orders(live) == {ids[0], ids[1], ids[3], ids[4]}
+    assert stock(live, "ADULT", day)[1] == sold_before + 8  # op 3 took no unit
+    with live.db.session() as s:
+        assert s.execute(sa.select(sa.func.count()).select_from(Ticket)
+                         .where(Ticket.order_id == ids[2])).scalar_one() == 0
+        assert s.execute(sa.select(sa.func.count()).select_from(TimelineEvent)
+                         .where(TimelineEvent.order_id == ids[2])).scalar_one() == 0
+        kept = dict(s.execute(sa.select(AppliedOp.op_id, AppliedOp.result)).all())
+    assert {op["op_id"] for op in ops} == set(kept)  # the refusal is kept too
+    assert kept[ops[2]["op_id"]]["status"] == "conflict"
+    for op in ops[:2] + ops[3:]:
+        r = requests.get(live.url(f"/orders/{op['payload']['order_no']}/timeline"),
+                         headers=h, timeout=10)
+        assert r.json()["verified"] and len(r.json()["events"]) == 2
+    again = push(live, h, ops)  # the same answers again, nothing more written
+    assert [r["status"] for r in again] == ["duplicate", "duplicate", "conflict", "duplicate",
+                                            "duplicate"]
+    assert stock(live, "ADULT", day)[1] == sold_before + 8
+
+
+def test_a_long_batch_keeps_seq_order_in_the_feed_across_groups(live, now):
+    h = live.login("clerk1")
+    day = live.venue.local_date(now)
+    start = int(feed(live, h)["next_cursor"])
+    n = 2 * GROUP + 5
+    ops = [sale_op(day=day, seq=k) for k in range(1, n + 1)]
+    bad = {GROUP - 1, GROUP + 3}  # one in the first group, one in the second
+    for k in bad:
+        ops[k]["payload"]["lines"][0]["ticket_type"] = "NOPE"  # refused before any write
+    results = push(live, h, ops)
+    assert [r["status"] for r in results] == [
+        "rejected" if k in bad else "applied" for k in range(n)]
+    orders, cursor = [], str(start)
+    while True:
+        page = feed(live, live.login("supervisor"), since=cursor)
+        orders += [c["id"] for c in page["changes"] if c["entity"] == "order"]
+        cursor = page["next_cursor"]
+        if not page["has_more"]:
+            break
+    assert orders == [op["payload"]["order_id"] for k, op in enumerate(ops) if k not in bad]
+    assert stock(live, "ADULT", day)[1] >= n - len(bad)
+
+
+def test_a_group_short_of_capacity_is_applied_one_by_one(live, now):
+    """Room for 3 of 5 grouped sales: the first three take free capacity, the last two are
+    counted as oversold, each with its anomaly — as if pushed one at a time."""
+    h = live.login("clerk1")
+    admin = live.login("admin", terminal=None)
+    day = live.venue.local_date(now)
+    r = requests.put(live.url(f"/inventory/{day}/CHILD"), json={"capacity": 3}, headers=admin,
+                     timeout=10)
+    assert r.status_code == 200, r.text
+    ops = [sale_op(day=day, ticket_type="CHILD", price=5000, seq=n) for n in range(1, 6)]
+    assert [r["status"] for r in push(live, h, ops)] == ["applied"] * 5
+    assert stock(live, "CHILD", day) == (3, 3, 0, 2)
+    with live.db.session() as s:
+        flagged = s.execute(sa.select(Anomaly.order_no).where(Anomaly.kind == "oversold")
+                            ).scalars().all()
+    assert sorted(flagged) == sorted(op["payload"]["order_no"] for op in ops[3:])
