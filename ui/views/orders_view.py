@@ -53,6 +53,7 @@ REFRESH_DELAY_MS = 0  # the sync bridge coalesces bursts already; this merges on
 TYPING_DELAY_MS = 300  # search as you type: after the last key
 CLOCK_TICK_MS = 30_000  # the 待支付 countdown is repainted
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+_VIEW_SHORTCUT_KEYS = (Qt.Key.Key_E, Qt.Key.Key_M)  # Ctrl+E export, Ctrl+M flag
 _MOVES = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_PageUp: -10,
           Qt.Key.Key_PageDown: 10}
 # at 1366×768 the stretched 票种 column keeps ~100 px; cut texts show whole on hover
@@ -283,6 +284,12 @@ class OrdersView(Page):
 
     # -- keyboard -------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and watched is self.search_box:
+            # Ctrl+E (export) and Ctrl+M (flag) are the view's, not the line edit's
+            # end-of-line: left unclaimed here, the view's shortcuts fire from the search box
+            key = event  # type: ignore[assignment]
+            return (key.modifiers() == Qt.KeyboardModifier.ControlModifier
+                    and key.key() in _VIEW_SHORTCUT_KEYS)
         if event.type() == QEvent.Type.KeyPress:
             if watched is self.search_box:
                 return self._search_key(event)  # type: ignore[arg-type]
