@@ -20,9 +20,12 @@ SECRET = "sim-faults-secret"
 
 
 def _open_kinds(live):
+    """Anomalies still open, or closed by the sweep itself because they became moot (the
+    gate's retry redeemed the ticket after all): each was raised, none by a person's fix."""
     with live.db.engine.connect() as conn:
         return Counter(dict(conn.execute(sa.text(
-            "SELECT kind, count(*) FROM anomalies WHERE status = 'open' GROUP BY kind")).all()))
+            "SELECT kind, count(*) FROM anomalies WHERE status = 'open' "
+            "OR (status = 'resolved' AND resolved_by = 'system') GROUP BY kind")).all()))
 
 
 def test_simulate_faults_leads_to_an_open_anomaly_of_every_kind(live, now, monkeypatch):
