@@ -34,7 +34,7 @@ def day_close(session: Session, day: str | None, *, now: datetime,
     period = one_day(day, venue)
     with read_transaction(session):
         closed = session.get(DayClose, period.first)
-        current = figures(session, period, now=now)
+        current = figures(session, period, now=now, ids=closed is not None)
         found = discrepancies(session, period, current.pop("shift_rows"))
         late: list[dict[str, Any]] = []
         shown = current
