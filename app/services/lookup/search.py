@@ -50,7 +50,7 @@ from app.domain.errors import ValidationError
 from app.domain.ids import CHANNEL_PREFIXES, window_order_no
 from app.domain.lifecycle import OrderStatus
 from app.domain.venue import Venue
-from app.services.journal.orders import orders_json
+from app.services.journal.orders import open_anomaly_count, orders_json
 from app.store.db import read_transaction
 from app.store.models import Anomaly, Order, Ticket
 
@@ -372,11 +372,12 @@ def search_orders(session: Session, filters: OrderFilters, *, limit: int = DEFAU
         if after is not None:
             where.append(after)
         rows = session.execute(
-            sa.select(Order).where(*where)
+            sa.select(Order, open_anomaly_count()).where(*where)
             .order_by(Order.created_at.desc(), Order.order_id.desc())
-            .limit(limit + 1)).scalars().all()
-        page = list(rows[:limit])
+            .limit(limit + 1)).all()
+        page = [order for order, _ in rows[:limit]]
         more = len(rows) > limit
-        result = orders_json(session, page, reveal=False)
+        result = orders_json(session, page, reveal=False,
+                             open_anomalies={o.order_id: n for o, n in rows[:limit]})
     next_cursor = encode_cursor(page[-1].created_at, page[-1].order_id) if more else None
     return result, next_cursor
