@@ -9,7 +9,8 @@
   totals, discrepancies), computed as of now;
 - `*_jit_off`: the day close and the year's KPIs again on connections with PostgreSQL's JIT
   off (`-c jit=off`): these queries cost enough to trigger JIT compilation, which takes
-  longer than it saves here;
+  longer than it saves here. Since the store turns JIT off on every connection
+  (`app.store.db.PG_OPTIONS`) these equal `day_close` / `kpis_366d`: kept as a check;
 - baselines: `SELECT sum(amount_fen)` of the day's payments (`baseline_sum_day`) and of the
   whole table (`baseline_sum_all`), plain aggregates on the same database.
 

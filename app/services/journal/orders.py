@@ -133,21 +133,33 @@ def _children(session: Session, model: Any, ids: list[str], order_by: Any) -> di
     return out
 
 
-def orders_json(session: Session, orders: Sequence[Order], reveal: bool) -> list[dict]:
+def open_anomaly_count() -> sa.ScalarSelect[int]:
+    """SQL: the number of open anomalies of the order (`Order` in the enclosing query) — a
+    column a caller can select beside its orders and hand to `orders_json`."""
+    return (sa.select(sa.func.count()).select_from(Anomaly)
+            .where(Anomaly.order_id == Order.order_id, Anomaly.status == "open")
+            .scalar_subquery())
+
+
+def orders_json(session: Session, orders: Sequence[Order], reveal: bool, *,
+                open_anomalies: Mapping[str, int] | None = None) -> list[dict]:
     """Order JSON of `orders` (inside the caller's transaction), with what a cache needs
-    besides DESIGN.md §8: ids, kinds, list prices, positions and versions."""
+    besides DESIGN.md §8: ids, kinds, list prices, positions and versions. The tickets,
+    payments and refunds of all the orders are read in one query each; `open_anomalies`
+    ({order_id: count}, as selected with `open_anomaly_count`) spares the count's query."""
     ids = [o.order_id for o in orders]
     if not ids:
         return []
     tickets = _children(session, Ticket, ids, Ticket.position)
     payments = _children(session, Payment, ids, Payment.at)
     refunds = _children(session, Refund, ids, Refund.created_at)
-    anomalies = {oid: n for oid, n in session.execute(
-        sa.select(Anomaly.order_id, sa.func.count())
-        .where(Anomaly.order_id.in_(ids), Anomaly.status == "open")
-        .group_by(Anomaly.order_id))}
+    if open_anomalies is None:
+        open_anomalies = {oid: n for oid, n in session.execute(
+            sa.select(Anomaly.order_id, sa.func.count())
+            .where(Anomaly.order_id.in_(ids), Anomaly.status == "open")
+            .group_by(Anomaly.order_id))}
     return [_order_json(o, tickets[o.order_id], payments[o.order_id], refunds[o.order_id],
-                        anomalies.get(o.order_id, 0), reveal) for o in orders]
+                        int(open_anomalies.get(o.order_id, 0)), reveal) for o in orders]
 
 
 def _find(session: Session, order_no: str) -> Order:

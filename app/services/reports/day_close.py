@@ -33,8 +33,9 @@ def day_close(session: Session, day: str | None, *, now: datetime,
     """The day close report of `day` (`YYYY-MM-DD`; ValidationError otherwise)."""
     period = one_day(day, venue)
     with read_transaction(session):
+        measures.roomy(session)
         closed = session.get(DayClose, period.first)
-        current = figures(session, period, now=now)
+        current = figures(session, period, now=now, ids=closed is not None)
         found = discrepancies(session, period, current.pop("shift_rows"))
         late: list[dict[str, Any]] = []
         shown = current

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from app.domain.day_close_labels import source_label
 from app.domain.money import format_fen
 from app.domain.venue import Venue
-from app.services.shifts.shift_tally import tally
+from app.services.shifts.shift_tally import ShiftSpan, cash_of_shifts
 from app.store.models import AppliedOp, Device, Order, Payment, Refund, SettlementLine, Ticket
 
 from . import measures
@@ -163,24 +163,24 @@ def _open_shifts(session: Session, shifts: list[dict[str, Any]],
 
 def _reports_differ(session: Session, shifts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Closed shifts whose Z report's cash sales or cash refunds are not what the store holds
-    for that drawer over the shift: a sale or refund op the store rejected or never got, or
-    cash the store recorded that the window never knew of."""
+    for that drawer over the shift (`shift_tally`'s figures, all shifts in one pass): a sale
+    or refund op the store rejected or never got, or cash the store recorded that the window
+    never knew of."""
+    closed = [s for s in shifts if s["closed_at"] is not None]
+    held = cash_of_shifts(session, [
+        ShiftSpan(s["shift_id"], s["terminal"], datetime.fromisoformat(s["opened_at"]),
+                  datetime.fromisoformat(s["closed_at"])) for s in closed])
     out = []
-    for s in shifts:
-        if s["closed_at"] is None:
+    for s in closed:
+        window, ours = (s["cash_sales_fen"], s["cash_refunds_fen"]), held[s["shift_id"]]
+        if window == ours:
             continue
-        t = tally(session, shift_id=s["shift_id"], terminal=s["terminal"],
-                  start=datetime.fromisoformat(s["opened_at"]),
-                  end=datetime.fromisoformat(s["closed_at"]))
-        window = (s["cash_sales_fen"], s["cash_refunds_fen"])
-        if window == (t.cash_sales_fen, t.refunds_fen):
-            continue
-        gap = (window[0] - window[1]) - (t.cash_sales_fen - t.refunds_fen)
+        gap = (window[0] - window[1]) - (ours[0] - ours[1])
         out.append(_d("shift_report_differs", None, gap,
                       f"终端 {s['terminal']} {s['clerk']} 的交班报告：现金收款 "
                       f"{format_fen(window[0])}、现金退款 {format_fen(window[1])}；中心记录："
-                      f"现金收款 {format_fen(t.cash_sales_fen)}、现金退款 "
-                      f"{format_fen(t.refunds_fen)}，有操作未同步或被拒绝",
+                      f"现金收款 {format_fen(ours[0])}、现金退款 "
+                      f"{format_fen(ours[1])}，有操作未同步或被拒绝",
                       terminal=s["terminal"]))
     return out
 

@@ -37,24 +37,21 @@ from .periods import Period
 METHODS = ("cash", "wechat", "alipay", "ota", "voucher")
 
 
-def figures(session: Session, period: Period, *, now: datetime) -> dict[str, Any]:
-    """`{windows, methods, channels, totals, shift_rows, ids}` of the day (see the module docstring)."""
+def figures(session: Session, period: Period, *, now: datetime,
+            ids: bool = True) -> dict[str, Any]:
+    """`{windows, methods, channels, totals, shift_rows, ids}` of the day (see the module
+    docstring); without `ids` (a day not closed needs none) `ids` is None. The money is summed
+    by the database per (method, channel); only the ids are read row by row."""
     shifts = _shifts(session, period, now)
-    paid = session.execute(
-        sa.select(Payment.payment_id, Payment.method, Order.channel, Payment.amount_fen)
-        .join(Order, Order.order_id == Payment.order_id)
-        .where(measures.paid_in(period))).all()
-    refunded = session.execute(
-        sa.select(Refund.refund_id, Refund.method, Order.channel, Refund.amount_fen)
-        .join(Order, Order.order_id == Refund.order_id)
-        .where(measures.refunded_in(period))).all()
+    paid = _sums(session, Payment, measures.paid_in(period))
+    refunded = _sums(session, Refund, measures.refunded_in(period))
     orders = dict(session.execute(
         sa.select(Order.channel, sa.func.count()).where(
             measures.valid_order(), period.holds(Order.created_at))
         .group_by(Order.channel)).all())
-    methods = _money(paid, refunded, 1, METHODS)
+    methods = _money(paid, refunded, 0, METHODS)
     channels = [{"channel": c["key"], "orders": int(orders.get(c["key"], 0))} | c["money"]
-                for c in _money(paid, refunded, 2, tuple(CHANNEL_PREFIXES), raw=True)]
+                for c in _money(paid, refunded, 1, tuple(CHANNEL_PREFIXES), raw=True)]
     closed = [s for s in shifts if s["counted_fen"] is not None]
     totals = {
         "paid_fen": sum(m["paid_fen"] for m in methods),
@@ -65,9 +62,30 @@ def figures(session: Session, period: Period, *, now: datetime) -> dict[str, Any
         "variance_fen": sum(s["variance_fen"] for s in closed)}
     return {"windows": _by_window(shifts), "methods": methods, "channels": channels,
             "totals": totals, "shift_rows": shifts,
-            "ids": {"payments": sorted(p.payment_id for p in paid),
-                    "refunds": sorted(r.refund_id for r in refunded),
-                    "shifts": {s["shift_id"]: s["closed_at"] is not None for s in shifts}}}
+            "ids": _ids(session, period, shifts) if ids else None}
+
+
+def _sums(session: Session, model: Any, condition: Any) -> list[tuple[str, str, int]]:
+    """(method, channel, Σ amount_fen) of the payments or refunds of `model` meeting
+    `condition`, each joined to its order."""
+    rows = session.execute(
+        sa.select(model.method, Order.channel, sa.func.sum(model.amount_fen))
+        .join(Order, Order.order_id == model.order_id)
+        .where(condition).group_by(model.method, Order.channel)).all()
+    return [(method, channel, int(total)) for method, channel, total in rows]
+
+
+def _ids(session: Session, period: Period, shifts: list[dict[str, Any]]) -> dict[str, Any]:
+    """The payment, refund and shift ids counted (the close's snapshot tells later money
+    apart by them)."""
+    def counted(model: Any, key: Any, condition: Any) -> list[str]:
+        return sorted(session.execute(
+            sa.select(key).join(Order, Order.order_id == model.order_id)
+            .where(condition)).scalars())
+
+    return {"payments": counted(Payment, Payment.payment_id, measures.paid_in(period)),
+            "refunds": counted(Refund, Refund.refund_id, measures.refunded_in(period)),
+            "shifts": {s["shift_id"]: s["closed_at"] is not None for s in shifts}}
 
 
 def _money(paid: list, refunded: list, column: int, known: tuple[str, ...],
@@ -75,9 +93,9 @@ def _money(paid: list, refunded: list, column: int, known: tuple[str, ...],
     ins: dict[str, int] = defaultdict(int)
     outs: dict[str, int] = defaultdict(int)
     for row in paid:
-        ins[row[column]] += int(row[3])
+        ins[row[column]] += row[2]
     for row in refunded:
-        outs[row[column]] += int(row[3])
+        outs[row[column]] += row[2]
     keys = list(known) + sorted((set(ins) | set(outs)) - set(known))
     out = []
     for key in keys:

@@ -76,6 +76,7 @@ def day_report(session: Session, day: str | None, *, now: datetime, venue: Venue
     otherwise, nothing read)."""
     period = one_day(day, venue)
     with read_transaction(session):
+        measures.roomy(session)
         orders = _orders(session, period)
         tickets = _tickets(session, period)
         revenue = _revenue(session, period)

@@ -46,12 +46,10 @@ def kpis(session: Session, first: str | None, last: str | None, *, venue: Venue)
     after `to` or more than 366 days (nothing read)."""
     period = date_range(first, last, venue)
     with read_transaction(session):
-        valid = _count(session, period)
+        measures.roomy(session)
+        valid, refunded, phones, repeat = _orders(session, period)
         revenue = measures.fen(session.execute(
             sa.select(sa.func.sum(Payment.amount_fen)).where(measures.paid_in(period))).scalar())
-        refunded = _count(session, period, sa.exists().where(
-            Refund.order_id == Order.order_id, Refund.status != "rejected"))
-        phones, repeat = _phones(session, period)
     return Kpis(days=period.days, valid_orders=valid,
                 valid_orders_per_day=measures.per_day(valid, period.days),
                 revenue_fen=revenue, aov_fen=div_half_up(revenue, valid) if valid else 0,
@@ -63,18 +61,18 @@ def _valid_in(period: Period) -> Any:
     return sa.and_(measures.valid_order(), period.holds(Order.created_at))
 
 
-def _count(session: Session, period: Period, *more: Any) -> int:
-    return int(session.execute(sa.select(sa.func.count()).select_from(Order)
-                               .where(_valid_in(period), *more)).scalar_one())
-
-
-def _phones(session: Session, period: Period) -> tuple[int, int]:
-    """(phones with ≥ 1 valid order, phones with ≥ 2) in the range."""
-    per_phone = sa.select(Order.customer_phone, sa.func.count().label("n")) \
-        .where(_valid_in(period), Order.customer_phone.is_not(None),
-               Order.customer_phone != "") \
-        .group_by(Order.customer_phone).subquery()
-    phones, repeat = session.execute(sa.select(
-        sa.func.count(), sa.func.sum(sa.case((per_phone.c.n >= 2, 1), else_=0)))
-        .select_from(per_phone)).one()
-    return int(phones), measures.fen(repeat)
+def _orders(session: Session, period: Period) -> tuple[int, int, int, int]:
+    """(valid orders, those of them with a refund not rejected, phones with ≥ 1 valid order,
+    phones with ≥ 2) in the range — one pass over the valid orders, grouped by phone (orders
+    without a phone form the NULL and '' groups, which count as orders but not as phones)."""
+    asked = sa.select(Refund.order_id).where(Refund.status != "rejected")
+    per_phone = sa.select(
+        Order.customer_phone.label("phone"), sa.func.count().label("n"),
+        sa.func.sum(sa.case((Order.order_id.in_(asked), 1), else_=0)).label("refunded")) \
+        .where(_valid_in(period)).group_by(Order.customer_phone).subquery()
+    named = sa.and_(per_phone.c.phone.is_not(None), per_phone.c.phone != "")
+    row = session.execute(sa.select(
+        sa.func.sum(per_phone.c.n), sa.func.sum(per_phone.c.refunded),
+        sa.func.sum(sa.case((named, 1), else_=0)),
+        sa.func.sum(sa.case((sa.and_(named, per_phone.c.n >= 2), 1), else_=0)))).one()
+    return tuple(measures.fen(v) for v in row)  # type: ignore[return-value]

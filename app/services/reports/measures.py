@@ -54,6 +54,17 @@ def refunded_in(period: Period) -> Any:
     return sa.and_(Refund.status == REFUND_DONE, period.holds(refunded_at()))
 
 
+REPORT_WORK_MEM = "64MB"
+
+
+def roomy(session: Any) -> None:
+    """On PostgreSQL, let this (read) transaction's sorts and hash tables take
+    `REPORT_WORK_MEM` each: grouping a month of orders by phone spilled to disk with the
+    default 4 MB and took twice as long. `SET LOCAL`: it ends with the transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'"))
+
+
 def fen(value: Any) -> int:
     """A SQL sum as int fen (PostgreSQL answers a Decimal, an empty sum NULL)."""
     return int(value or 0)
