@@ -84,7 +84,10 @@ def _error_of(response: requests.Response) -> tuple[str, str]:
         error = response.json()["error"]
         return str(error["code"]), str(error["message"])
     except (ValueError, KeyError, TypeError):
-        return f"http_{response.status_code}", response.reason or "请求失败"
+        # not the store's §8 answer (a proxy's page, a crash): say so in Chinese, never the
+        # HTTP reason phrase ("Bad Gateway") to a clerk
+        return (f"http_{response.status_code}",
+                f"中心服务器返回了无法识别的应答（HTTP {response.status_code}）")
 
 
 def api_base(url: str) -> str:

@@ -70,6 +70,17 @@ def test_other_4xx_are_permanent_with_the_code_and_message(status, code):
         status, code, "没有这张票")
 
 
+def test_a_refusal_without_the_stores_error_body_is_said_in_chinese():
+    page = response(404)  # a proxy's page, not the store's §8 answer
+    page._content, page.reason = b"<html>Not Found</html>", "Not Found"
+    c, _ = client(page)
+    with pytest.raises(PermanentError) as caught:
+        c.grant_lease("ADULT", "2026-11-21", 30)
+    assert caught.value.code == "http_404"
+    assert caught.value.message == "中心服务器返回了无法识别的应答（HTTP 404）"
+    assert "Not Found" not in str(caught.value)
+
+
 def test_a_body_that_is_not_json_is_a_lost_answer():
     bad = response(200)
     bad._content = b'{"results": ['
