@@ -177,7 +177,7 @@ def filters_from_params(params: Mapping[str, str | None], *, venue: Venue,
 
 
 # -- checking ------------------------------------------------------------------------------------
-def _check(f: OrderFilters, limit: int) -> None:
+def check_filters(f: OrderFilters, limit: int) -> None:
     for fld in fields(f):
         value = getattr(f, fld.name)
         for text in value if isinstance(value, tuple) else (value,):
@@ -324,7 +324,7 @@ def _status_clause(statuses: tuple[str, ...]) -> sa.ColumnElement[bool]:
     return sa.or_(*either)
 
 
-def _conditions(session: Session, f: OrderFilters,
+def conditions(session: Session, f: OrderFilters,
                 venue: Venue) -> list[sa.ColumnElement[bool]]:
     out: list[sa.ColumnElement[bool]] = []
     if f.channel:
@@ -382,10 +382,10 @@ def search_orders(session: Session, filters: OrderFilters, *, limit: int = DEFAU
     """One page of orders matching `filters`, newest first, as masked Order JSON, and the
     cursor of the next page (None on the last). `venue` turns created dates into instants
     (default: Asia/Shanghai). ValidationError (Chinese) for a bad filter, limit or cursor."""
-    _check(filters, limit)
+    check_filters(filters, limit)
     after = _after(cursor) if cursor else None
     with read_transaction(session):
-        where = _conditions(session, filters, venue or Venue())
+        where = conditions(session, filters, venue or Venue())
         if after is not None:
             where.append(after)
         rows = session.execute(

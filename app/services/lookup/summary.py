@@ -17,16 +17,16 @@ from app.domain.venue import Venue
 from app.store.db import read_transaction
 from app.store.models import Order
 
-from .search import OrderFilters, _check, _conditions
+from .search import OrderFilters, check_filters, conditions
 
 
 def summarize_orders(session: Session, filters: OrderFilters, *,
                      venue: Venue | None = None) -> dict[str, Any]:
     """`{"orders": N, "amount_fen": S}` over every order `filters` match (see the module).
     ValidationError (Chinese) for a bad filter, as `search_orders` raises."""
-    _check(filters, 1)
+    check_filters(filters, 1)
     with read_transaction(session):
-        where = _conditions(session, filters, venue or Venue())
+        where = conditions(session, filters, venue or Venue())
         count, amount = session.execute(
             sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(Order.total_fen), 0))
             .select_from(Order).where(*where)).one()
