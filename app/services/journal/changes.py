@@ -67,18 +67,30 @@ def enable(session: Session) -> Session:
     return session
 
 
-def touch(session: Session, entity: str, entity_id: str, *, now: datetime) -> None:
+State = tuple[int, dict[str, Any]]  # (version, JSON) as the feed keeps an entity
+
+
+def touch(session: Session, entity: str, entity_id: str, *, now: datetime,
+          state: State | None = None) -> None:
     """Record that `entity` `entity_id` changed in the current transaction; its final state is
     written to the feed at commit. Inventory ids are `TYPE:YYYY-MM-DD`; order ids are
     order_id; anomaly ids anomaly_id; catalog ids the ticket type code; policy ids the key
     of the `settings` row windows keep a copy of (`refund_policy`), whose JSON holds its
-    `version`."""
+    `version`.
+
+    `state`: the entity's state after this write, when the writer knows it exactly (a sale
+    that just inserted its order, an UPDATE ... RETURNING of a stock row) — the commit then
+    writes it without reading the entity back. It is used only while every touch of the
+    entity in the transaction gave one (the latest wins): one touch without a state, or a
+    savepoint rolled back, and the entity is read back at commit as before."""
     if entity not in ENTITIES:
         raise ValueError(f"unknown change entity: {entity}")
     if not session.info.get(_ENABLED):
         return
-    pending: dict[tuple[str, str], None] = session.info.setdefault(_PENDING, {})
-    pending[(entity, entity_id)] = None
+    pending: dict[tuple[str, str], State | None] = session.info.setdefault(_PENDING, {})
+    key = (entity, entity_id)
+    pending[key] = None if state is None or (key in pending and pending[key] is None) \
+        else state
     session.info[_NOW] = now
 
 
@@ -90,6 +102,12 @@ def touch_inventory(session: Session, ticket_types: Iterable[str], visit_date: d
                     now: datetime) -> None:
     for code in ticket_types:
         touch(session, "inventory", inventory_id(code, visit_date), now=now)
+
+
+def inventory_state(row: Any) -> State:
+    """The feed's state of a stock row (a row read, or returned by an UPDATE ... RETURNING of
+    every column), for `touch(..., state=...)`."""
+    return row.version, inventory_json(row)
 
 
 def add_listener(callback: Callable[[int], None]) -> None:
@@ -194,14 +212,16 @@ def _emit(session: Session) -> None:
     session.flush()
     states: dict[tuple[str, str], tuple[int, dict[str, Any]] | None] = {}
     for entity, read_many in _BATCHED.items():
-        ids = [entity_id for kind, entity_id in pending if kind == entity]
+        ids = [entity_id for (kind, entity_id), known in pending.items()
+               if kind == entity and known is None]
         if ids:
             found = read_many(session, ids)
             states.update({(entity, i): found.get(i) for i in ids})
     rows = []
-    for entity, entity_id in pending:  # in the order they were touched
+    for (entity, entity_id), known in pending.items():  # in the order they were touched
         key = (entity, entity_id)
-        state = states[key] if key in states else _SERIALISERS[entity](session, entity_id)
+        state = known if known is not None else states[key] if key in states \
+            else _SERIALISERS[entity](session, entity_id)
         if state is not None:
             rows.append((entity, entity_id, *state))
     if not rows:
@@ -250,6 +270,16 @@ def _numbers(session: Session, n: int) -> range:
 def _before_commit(session: Session) -> None:
     if session.info.get(_ENABLED) and not session.in_nested_transaction():
         _emit(session)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _after_savepoint_rollback(session: Session, previous: Any) -> None:
+    """A savepoint rolled back may have undone writes whose state was handed to `touch`:
+    read every touched entity back at commit instead."""
+    pending = session.info.get(_PENDING)
+    if previous.nested and pending:
+        for key in pending:
+            pending[key] = None
 
 
 @event.listens_for(Session, "after_commit")

@@ -5,6 +5,7 @@ role)."""
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -121,6 +122,21 @@ def _order_json(o: Order, tickets: list[Ticket], payments: list[Payment],
         "refunds": [_refund_json(r) for r in refunds],
         "open_anomalies": open_anomalies, "version": o.version,
     }
+
+
+def _as_row(table: sa.Table, values: Mapping[str, Any]) -> SimpleNamespace:
+    """`values` (an INSERT's parameters) as the row reading it back gives: every column,
+    None where the INSERT gave none."""
+    return SimpleNamespace(**({c.name: None for c in table.c} | dict(values)))
+
+
+def fresh_order_json(order: Mapping[str, Any], tickets: Sequence[Mapping[str, Any]],
+                     payments: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The masked Order JSON (as `orders_json`) of an order just inserted with these rows, no
+    refund and no anomaly yet — without reading them back (a sale's answer and feed entry)."""
+    return _order_json(_as_row(Order.__table__, order),
+                       [_as_row(Ticket.__table__, t) for t in tickets],
+                       [_as_row(Payment.__table__, p) for p in payments], [], 0, reveal=False)
 
 
 def _children(session: Session, model: Any, ids: list[str], order_by: Any) -> dict[str, list]:

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.domain.errors import Conflict, ValidationError
+from app.domain.errors import Conflict, DomainError, ValidationError
 from app.domain.refunds import RefundPolicy
 from app.domain.venue import Venue
 from app.services.journal import changes, exactly_once, orders
@@ -62,8 +62,6 @@ def sell(session: Session, sale: Callable[[str], selling.SaleRequest], *, userna
     Raises what `selling.sell` raises, ValidationError when `amount_fen` is not the sale's
     total, KeyReused, Conflict when the order id belongs to another request."""
     keyed, digest = (username, key), exactly_once.digest(body)
-    if (replay := _order_replay(session, keyed, digest)) is not None:
-        return replay
     order_id = order_id or str(uuid.uuid5(_ORDER_SPACE, f"{username}\n{key}"))
 
     def keep(s: Session, done: selling.SaleResult) -> None:
@@ -74,6 +72,10 @@ def sell(session: Session, sale: Callable[[str], selling.SaleRequest], *, userna
                                     order_id=done.order_id, order_no=done.order_no,
                                     created_at=now)
 
+    # The key is not looked up first: a new key (nearly every request) costs nothing more,
+    # and a replay fails inside the sale — on its order id, already taken (IntegrityError),
+    # on the key taken at the end (Taken), or on a rule that no longer holds (the day sold
+    # out or past since) — and then answers the first answer.
     try:
         done = selling.sell(session, sale(order_id), now=now, venue=venue,
                             local_effects=False, before_commit=keep,
@@ -83,6 +85,11 @@ def sell(session: Session, sale: Callable[[str], selling.SaleRequest], *, userna
         if (replay := _order_replay(session, keyed, digest)) is None:  # no twin: a clash
             raise Conflict(f"订单 {order_id} 已存在", order_id=order_id) from None
         return replay
+    except DomainError:
+        session.rollback()
+        if (replay := _order_replay(session, keyed, digest)) is not None:
+            return replay
+        raise
     made = changes.emitted(session, "order", done.order_id)  # as it was committed
     return Answer(dict(made) if made is not None else orders.get_order(session, done.order_no))
 

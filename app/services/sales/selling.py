@@ -18,9 +18,10 @@ from app.domain.ids import new_id, new_ticket_code, normalize_terminal, window_o
 from app.domain.lifecycle import PaymentState, TicketState, derive_status
 from app.domain.money import MAX_FEN, format_fen
 from app.domain.print_docs import ReceiptDoc, ReceiptLine
-from app.domain.timeline import iso_utc
+from app.domain.timeline import Event, iso_utc
 from app.domain.venue import Venue
 from app.services.journal import changes, op_changes, outbox, print_queue, timeline
+from app.services.journal import orders as order_reads
 from app.services.journal.orders import mask_id_no, mask_phone
 from app.services.prints import ticket_docs
 from app.services.shifts.shifts import require_open_shift
@@ -167,13 +168,18 @@ def _refuse_stock(session: Session, code: str, name: str, visit_date: date, qty:
 
 def take_stock(session: Session, need: Mapping[str, int], visit_date: date,
                catalog: Mapping[str, TicketType], now: datetime, *,
-               cached: bool = False) -> None:
+               cached: bool = False) -> list[Any]:
     """Move units into `sold` with a conditional UPDATE per type, in code order (one lock
-    order for every writer); SoldOut when one would break sold + held <= capacity.
-    `cached`: the window's copy of the store's stock, whose version is the store's."""
+    order for every writer); SoldOut when one would break sold + held <= capacity. Returns
+    the stock rows as written (on the store; `cached`: the window's copy of the store's
+    stock, whose version is the store's, returns nothing)."""
+    rows = []
     for code in sorted(need):
-        if not stock_writes.take_free(session, code, visit_date, need[code], now, cached=cached):
+        row = stock_writes.take_free(session, code, visit_date, need[code], now, cached=cached)
+        if not row:
             _refuse_stock(session, code, catalog[code].name, visit_date, need[code])
+        rows.append(row)
+    return [] if cached else rows
 
 
 def take_from_leases(session: Session, need: Mapping[str, int], visit_date: date,
@@ -214,17 +220,53 @@ def _sold_tickets(plan: SalePlan, catalog: Mapping[str, TicketType]) -> tuple[So
                             s.price_fen) for s in plan.specs)
 
 
+@dataclass(frozen=True)
+class SaleRows:
+    """The rows a sale inserts, as written (`sold_order_json` makes its Order JSON of them)."""
+
+    order: dict[str, Any]
+    tickets: list[dict[str, Any]]
+    payment: dict[str, Any]
+    events: list[Event]
+
+    @property
+    def payment_no(self) -> str:
+        return self.payment["payment_no"]
+
+
 def write_sale_rows(session: Session, req: SaleRequest, plan: SalePlan, order_id: str,
                     order_no: str, sold: tuple[SoldTicket, ...], now: datetime) -> str:
     """The order, its tickets, its payment and its first timeline events (`order.created`,
     `payment.succeeded`), the order row born with its timeline head; returns the payment no."""
+    return insert_sale_rows(session, sale_rows(req, plan, order_id, order_no, sold, now)) \
+        .payment_no
+
+
+def insert_sale_rows(session: Session, rows: SaleRows) -> SaleRows:
+    """Write `rows` (made by `sale_rows`) in the caller's transaction."""
+    conn = session.connection()
+    conn.execute(_INSERT_ORDER, rows.order)
+    conn.execute(_INSERT_TICKETS, rows.tickets)
+    conn.execute(_INSERT_PAYMENT, rows.payment)
+    timeline.insert(session, rows.order["order_id"], rows.events, move_head=False)
+    return rows
+
+
+def sold_order_json(rows: SaleRows) -> changes.State:
+    """The feed's state of the order `rows` just made: its masked Order JSON, as reading it
+    back would give (`orders.orders_json`), without reading it back."""
+    return 1, order_reads.fresh_order_json(rows.order, rows.tickets, [rows.payment])
+
+
+def sale_rows(req: SaleRequest, plan: SalePlan, order_id: str, order_no: str,
+              sold: tuple[SoldTicket, ...], now: datetime) -> SaleRows:
+    """The rows of a sale (see `write_sale_rows`), nothing written yet."""
     status = derive_status(PaymentState.PAID, False, [TicketState.VALID] * len(sold))
     c = req.customer or Customer()
     payment_no = f"{order_no}-P1"
     events = timeline.chain(_sale_entries(req, plan, order_no, payment_no), at=now,
                             actor=actors.user(req.clerk), source=SOURCE, prev=None)
-    conn = session.connection()
-    conn.execute(_INSERT_ORDER, {
+    order = {
         "order_id": order_id, "order_no": order_no, "channel": CHANNEL,
         "terminal": plan.terminal, "clerk": req.clerk, "device_id": req.device_id,
         "visit_date": req.visit_date, "status": status, "payment_state": PaymentState.PAID,
@@ -232,21 +274,20 @@ def write_sale_rows(session: Session, req: SaleRequest, plan: SalePlan, order_id
         "refunded_fen": 0, "receipt_reprint_count": 0, "created_at": now, "updated_at": now,
         "version": 1, "customer_name": c.name, "customer_phone": c.phone,
         "customer_id_no": c.id_no, "last_hash": events[-1].hash,
-        "event_count": events[-1].seq})
-    conn.execute(_INSERT_TICKETS, [
+        "event_count": events[-1].seq}
+    tickets = [
         {"ticket_id": t.ticket_id, "order_id": order_id, "position": i, "code": t.code,
          "ticket_type": s.ticket_type, "sold_as": s.sold_as, "name": t.name, "kind": s.kind,
          "price_fen": s.price_fen, "list_price_fen": s.list_price_fen,
          "status": TicketState.VALID, "uses_total": s.uses_total, "uses_left": s.uses_total,
          "reprint_count": 0, "updated_at": now, "version": 1}
-        for i, (t, s) in enumerate(zip(sold, plan.specs, strict=True), start=1)])
-    conn.execute(_INSERT_PAYMENT, {
+        for i, (t, s) in enumerate(zip(sold, plan.specs, strict=True), start=1)]
+    payment = {
         "payment_id": new_id(), "payment_no": payment_no, "order_id": order_id,
         "method": req.payment_method, "amount_fen": plan.total_fen,
         "tendered_fen": plan.tendered_fen, "change_fen": plan.change_fen,
-        "status": "succeeded", "at": now})
-    timeline.insert(session, order_id, events, move_head=False)
-    return payment_no
+        "status": "succeeded", "at": now}
+    return SaleRows(order, tickets, payment, events)
 
 
 def _sale_entries(req: SaleRequest, plan: SalePlan, order_no: str,
@@ -357,17 +398,20 @@ def sell(session: Session, request: SaleRequest, *, now: datetime, venue: Venue,
         order_id = (request.order_id if request.order_id and not check_order_id
                     else _check_new_order_id(session, request.order_id))
         need = units_needed(plan.specs)
-        leases = None
+        leases, stock = None, []
         if request.from_leases:
             leases = take_from_leases(session, need, request.visit_date, request.device_id,
                                       catalog, now)
         else:
-            take_stock(session, need, request.visit_date, catalog, now, cached=local_effects)
+            stock = take_stock(session, need, request.visit_date, catalog, now,
+                               cached=local_effects)
         order_no = _next_order_no(session, plan.terminal, venue.local_date(now))
         sold = _sold_tickets(plan, catalog)
-        write_sale_rows(session, request, plan, order_id, order_no, sold, now)
-        changes.touch(session, "order", order_id, now=now)
-        changes.touch_inventory(session, need, request.visit_date, now=now)
+        rows = insert_sale_rows(session, sale_rows(request, plan, order_id, order_no, sold, now))
+        changes.touch(session, "order", order_id, now=now, state=sold_order_json(rows))
+        for row in stock:  # the rows as written; a window's cache has none (emits nothing)
+            changes.touch(session, "inventory", changes.inventory_id(
+                row.ticket_type, row.visit_date), now=now, state=changes.inventory_state(row))
         jobs: tuple[str, ...] = ()
         if local_effects:
             outbox.append(session, "sale",

@@ -17,6 +17,7 @@ keeps the read and the write together; the CHECK constraints (`sold + held <= ca
 
 from collections.abc import Mapping
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -34,7 +35,7 @@ _TAKE_FREE_CACHED = (  # a window's cache: the version stays the store's (sync/c
            _inv.c.sold + _inv.c.held + sa.bindparam("k_n") <= _inv.c.capacity)
     .values(sold=_inv.c.sold + sa.bindparam("k_n"),
             updated_at=sa.bindparam("k_now", type_=UTCDateTime())))
-_TAKE_FREE = _TAKE_FREE_CACHED.values(version=_inv.c.version + 1)
+_TAKE_FREE = _TAKE_FREE_CACHED.values(version=_inv.c.version + 1).returning(*_inv.c)
 _USE_LEASE = (
     sa.update(_leases)
     .where(_leases.c.lease_id == sa.bindparam("k_id"),
@@ -44,14 +45,16 @@ _USE_LEASE = (
 
 
 def take_free(session: Session, code: str, day: date, n: int, now: datetime, *,
-              cached: bool = False) -> bool:
-    """`sell_online` in one statement: move `n` free units into `sold`; False (nothing
-    written) when fewer are free or the day has no stock row. `cached`: the window's copy of
-    the store's stock, whose version is the store's."""
-    done = session.connection().execute(
-        _TAKE_FREE_CACHED if cached else _TAKE_FREE,
-        {"k_code": code, "k_day": day, "k_n": n, "k_now": now})
-    return done.rowcount == 1
+              cached: bool = False) -> Any:
+    """`sell_online` in one statement: move `n` free units into `sold`; None (nothing
+    written) when fewer are free or the day has no stock row. On the store the stock row as
+    it is after the write (for the changes feed), on a window's cache (`cached`: the copy of
+    the store's stock, whose version is the store's) True."""
+    params = {"k_code": code, "k_day": day, "k_n": n, "k_now": now}
+    if cached:
+        return True if session.connection().execute(_TAKE_FREE_CACHED, params).rowcount == 1 \
+            else None
+    return session.connection().execute(_TAKE_FREE, params).first()
 
 
 def use_lease(session: Session, lease_id: str, n: int, now: datetime) -> bool:
