@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.domain import actors
@@ -42,6 +43,10 @@ _leases = LeaseRow.__table__
 _INSERT_ORDER = sa.insert(_orders)
 _INSERT_TICKETS = sa.insert(Ticket.__table__)
 _INSERT_PAYMENT = sa.insert(Payment.__table__)
+_INSERT_ORDER_UNLESS_NO_TAKEN = {
+    name: dialect.insert(_orders).on_conflict_do_nothing(index_elements=[_orders.c.order_no])
+    .returning(_orders.c.order_id) for name, dialect in (("postgresql", postgresql),
+                                                         ("sqlite", sqlite))}
 
 
 @dataclass(frozen=True)
@@ -238,14 +243,23 @@ def write_sale_rows(session: Session, req: SaleRequest, plan: SalePlan, order_id
                     order_no: str, sold: tuple[SoldTicket, ...], now: datetime) -> str:
     """The order, its tickets, its payment and its first timeline events (`order.created`,
     `payment.succeeded`), the order row born with its timeline head; returns the payment no."""
-    return insert_sale_rows(session, sale_rows(req, plan, order_id, order_no, sold, now)) \
-        .payment_no
+    rows = sale_rows(req, plan, order_id, order_no, sold, now)
+    insert_sale_rows(session, rows)
+    return rows.payment_no
 
 
-def insert_sale_rows(session: Session, rows: SaleRows) -> SaleRows:
-    """Write `rows` (made by `sale_rows`) in the caller's transaction."""
+def insert_sale_rows(session: Session, rows: SaleRows, *,
+                     unless_no_taken: bool = False) -> SaleRows | None:
+    """Write `rows` (made by `sale_rows`) in the caller's transaction. `unless_no_taken`:
+    None, nothing written, when the order no. is already taken (another order's INSERT
+    stands in for a look-up first); else a taken number fails the INSERT."""
     conn = session.connection()
-    conn.execute(_INSERT_ORDER, rows.order)
+    if unless_no_taken:
+        insert = _INSERT_ORDER_UNLESS_NO_TAKEN[session.get_bind().dialect.name]
+        if conn.execute(insert, rows.order).first() is None:
+            return None
+    else:
+        conn.execute(_INSERT_ORDER, rows.order)
     conn.execute(_INSERT_TICKETS, rows.tickets)
     conn.execute(_INSERT_PAYMENT, rows.payment)
     timeline.insert(session, rows.order["order_id"], rows.events, move_head=False)
@@ -350,14 +364,17 @@ def _print_jobs(req: SaleRequest, plan: SalePlan, order_no: str, sold: tuple[Sol
     return jobs
 
 
-def _next_order_no(session: Session, terminal: str, day: date) -> str:
-    """The terminal's next order no. of the day, skipping numbers already taken (a window's
-    own sales recorded through sync keep the numbers that window gave them)."""
+def _insert_with_next_no(session: Session, req: SaleRequest, plan: SalePlan, order_id: str,
+                         sold: tuple[SoldTicket, ...], now: datetime, venue: Venue) -> SaleRows:
+    """The sale's rows written under the terminal's next order no. of the day, skipping
+    numbers already taken (a window's own sales recorded through sync keep the numbers that
+    window gave them)."""
+    day = venue.local_date(now)
     while True:
-        order_no = window_order_no(terminal, day, next_order_seq(session, terminal, day))
-        if session.execute(sa.select(Order.order_id)
-                           .where(Order.order_no == order_no)).first() is None:
-            return order_no
+        order_no = window_order_no(plan.terminal, day, next_order_seq(session, plan.terminal, day))
+        rows = sale_rows(req, plan, order_id, order_no, sold, now)
+        if insert_sale_rows(session, rows, unless_no_taken=True) is not None:
+            return rows
 
 
 def _check_new_order_id(session: Session, order_id: str | None) -> str:
@@ -405,9 +422,9 @@ def sell(session: Session, request: SaleRequest, *, now: datetime, venue: Venue,
         else:
             stock = take_stock(session, need, request.visit_date, catalog, now,
                                cached=local_effects)
-        order_no = _next_order_no(session, plan.terminal, venue.local_date(now))
         sold = _sold_tickets(plan, catalog)
-        rows = insert_sale_rows(session, sale_rows(request, plan, order_id, order_no, sold, now))
+        rows = _insert_with_next_no(session, request, plan, order_id, sold, now, venue)
+        order_no = rows.order["order_no"]
         changes.touch(session, "order", order_id, now=now, state=sold_order_json(rows))
         for row in stock:  # the rows as written; a window's cache has none (emits nothing)
             changes.touch(session, "inventory", changes.inventory_id(
