@@ -37,6 +37,7 @@ from app.store.models import (
     Setting,
     TicketTypeRow,
 )
+from app.store.rows import insert_rows
 
 ENTITIES = ("order", "inventory", "anomaly", "catalog", "policy")
 COUNTER = "change_log"
@@ -45,7 +46,6 @@ _PENDING = "menpiao.changes.pending"
 _LAST = "menpiao.changes.last_seq"
 _NOW = "menpiao.changes.now"
 _EMITTED = "menpiao.changes.emitted"
-_INSERT = sa.insert(ChangeLog.__table__)
 _log = ChangeLog.__table__
 
 # Called with the highest seq after a commit that emitted changes (in-process wake-ups).
@@ -227,7 +227,7 @@ def _emit(session: Session) -> None:
     if not rows:
         return
     seqs = _numbers(session, len(rows))  # the counter last: see the module doc
-    session.connection().execute(_INSERT, [
+    insert_rows(session.connection(), _log, [
         {"seq": seq, "entity": entity, "entity_id": entity_id, "version": version,
          "data": data, "at": now}
         for seq, (entity, entity_id, version, data) in zip(seqs, rows, strict=True)])
