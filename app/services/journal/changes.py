@@ -37,7 +37,6 @@ from app.store.models import (
     Setting,
     TicketTypeRow,
 )
-from app.store.rows import insert_rows
 
 ENTITIES = ("order", "inventory", "anomaly", "catalog", "policy")
 COUNTER = "change_log"
@@ -47,6 +46,7 @@ _LAST = "menpiao.changes.last_seq"
 _NOW = "menpiao.changes.now"
 _EMITTED = "menpiao.changes.emitted"
 _log = ChangeLog.__table__
+_INSERT = sa.insert(_log)
 
 # Called with the highest seq after a commit that emitted changes (in-process wake-ups).
 _listeners: list[Callable[[int], None]] = []
@@ -227,7 +227,7 @@ def _emit(session: Session) -> None:
     if not rows:
         return
     seqs = _numbers(session, len(rows))  # the counter last: see the module doc
-    insert_rows(session.connection(), _log, [
+    session.connection().execute(_INSERT, [
         {"seq": seq, "entity": entity, "entity_id": entity_id, "version": version,
          "data": data, "at": now}
         for seq, (entity, entity_id, version, data) in zip(seqs, rows, strict=True)])

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from app.domain.timeline import Event, next_event
 from app.store.models import Order, TimelineEvent
-from app.store.rows import insert_rows
 
 _events = TimelineEvent.__table__
 _orders = Order.__table__
+_INSERT = sa.insert(_events)
 _HEAD = (sa.update(_orders).where(_orders.c.order_id == sa.bindparam("oid"))
          .values(last_hash=sa.bindparam("head"), event_count=sa.bindparam("count")))
 _LOOKUP: Any = object()  # sentinel: read the order's last event from the database
@@ -68,7 +68,7 @@ def insert(session: Session, order_id: str, events: Sequence[Event], *,
     order: one statement less)."""
     if not events:
         return
-    insert_rows(session.connection(), _events, [
+    session.connection().execute(_INSERT, [
         {"order_id": order_id, "seq": e.seq, "at": e.at, "actor": e.actor,
          "action": e.action, "detail": dict(e.detail), "source": e.source,
          "prev_hash": e.prev_hash, "hash": e.hash}

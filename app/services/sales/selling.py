@@ -30,7 +30,6 @@ from app.services.stock import stock_writes
 from app.services.stock.catalog import load_catalog
 from app.store.counters import next_order_seq
 from app.store.models import Inventory, LeaseRow, Order, Payment, Ticket
-from app.store.rows import insert_rows
 
 CASH = "cash"
 PAYMENT_METHODS = ("cash", "wechat", "alipay", "ota", "voucher")
@@ -42,7 +41,7 @@ _orders = Order.__table__
 _leases = LeaseRow.__table__
 # Built once: a sale runs these every time, and building statements costs more than running them.
 _INSERT_ORDER = sa.insert(_orders)
-_tickets = Ticket.__table__
+_INSERT_TICKETS = sa.insert(Ticket.__table__)
 _INSERT_PAYMENT = sa.insert(Payment.__table__)
 _INSERT_ORDER_UNLESS_NO_TAKEN = {
     name: dialect.insert(_orders).on_conflict_do_nothing(index_elements=[_orders.c.order_no])
@@ -261,7 +260,7 @@ def insert_sale_rows(session: Session, rows: SaleRows, *,
             return None
     else:
         conn.execute(_INSERT_ORDER, rows.order)
-    insert_rows(conn, _tickets, rows.tickets)
+    conn.execute(_INSERT_TICKETS, rows.tickets)
     conn.execute(_INSERT_PAYMENT, rows.payment)
     timeline.insert(session, rows.order["order_id"], rows.events, move_head=False)
     return rows
