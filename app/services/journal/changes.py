@@ -37,6 +37,7 @@ from app.store.models import (
     Setting,
     TicketTypeRow,
 )
+from app.store.types import JSONType, UTCDateTime
 
 ENTITIES = ("order", "inventory", "anomaly", "catalog", "policy")
 COUNTER = "change_log"
@@ -226,11 +227,14 @@ def _emit(session: Session) -> None:
             rows.append((entity, entity_id, *state))
     if not rows:
         return
-    seqs = _numbers(session, len(rows))  # the counter last: see the module doc
-    session.connection().execute(_INSERT, [
-        {"seq": seq, "entity": entity, "entity_id": entity_id, "version": version,
-         "data": data, "at": now}
-        for seq, (entity, entity_id, version, data) in zip(seqs, rows, strict=True)])
+    # the counter last: see the module doc
+    seqs = _numbered_insert(session, rows, now) if _on_postgresql(session) else None
+    if seqs is None:
+        seqs = _numbers(session, len(rows))
+        session.connection().execute(_INSERT, [
+            {"seq": seq, "entity": entity, "entity_id": entity_id, "version": version,
+             "data": data, "at": now}
+            for seq, (entity, entity_id, version, data) in zip(seqs, rows, strict=True)])
     last = seqs[-1]
     session.info[_LAST] = last
     session.info[_EMITTED] = {(entity, entity_id): data
@@ -251,8 +255,38 @@ _NUMBER_AND_NOTIFY = (
     .returning(_c.c.value, sa.func.pg_notify(CHANNEL, sa.cast(_c.c.value, sa.Text))))
 
 
+# PostgreSQL: the numbers, the NOTIFY and the rows in one statement (one round trip for the
+# feed of a commit); the rows go as one JSON array. Nothing is written when the counter has
+# no row yet (a new database: `_numbers` creates it).
+_NUMBERED_INSERT = sa.text(f"""
+    WITH n AS (UPDATE counters SET value = value + :k WHERE name = '{COUNTER}'
+               RETURNING value, pg_notify('{CHANNEL}', value::text))
+    INSERT INTO change_log (seq, entity, entity_id, version, data, at)
+    SELECT n.value - :k + r.i, r.entity, r.entity_id, r.version, r.data, :at
+    FROM n, jsonb_to_recordset(:rows) AS r(i int, entity text, entity_id text, version int,
+                                           data jsonb)
+    RETURNING seq""").bindparams(sa.bindparam("rows", type_=JSONType),
+                                 sa.bindparam("at", type_=UTCDateTime()))
+
+
+def _on_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _numbered_insert(session: Session, rows: list[tuple[str, str, int, dict[str, Any]]],
+                     at: datetime) -> range | None:
+    """Number and write the feed rows of a commit (PostgreSQL); None when the counter row
+    does not exist yet (nothing written)."""
+    written = session.connection().execute(_NUMBERED_INSERT, {
+        "k": len(rows), "at": at,
+        "rows": [{"i": i, "entity": entity, "entity_id": entity_id, "version": version,
+                  "data": data} for i, (entity, entity_id, version, data)
+                 in enumerate(rows, start=1)]}).scalars().all()
+    return range(min(written), max(written) + 1) if written else None
+
+
 def _numbers(session: Session, n: int) -> range:
-    if session.get_bind().dialect.name != "postgresql":
+    if not _on_postgresql(session):
         return next_values(session, COUNTER, n)
     row = session.connection().execute(_NUMBER_AND_NOTIFY, {"k_n": n}).first()
     if row is None:  # the counter's first use: create it the ordinary way
