@@ -14,6 +14,7 @@ connections (`jit=off`): the reports' aggregates cost enough to trigger it, and 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -95,6 +96,28 @@ def reading(session: Session) -> Iterator[Session]:
             yield session
 
 
+PING_AFTER_IDLE_S = 5.0  # a pooled PostgreSQL connection idle longer is pinged before use
+_IDLE_SINCE = "menpiao.idle_since"
+
+
+def _mark_idle(_dbapi_conn: Any, record: Any) -> None:
+    record.info[_IDLE_SINCE] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+    """The pool's pre-ping, only for a connection that sat idle (a server restart or a
+    dropped socket shows there): one used a moment ago is alive, and pinging it cost a round
+    trip on every request. A dead one is replaced, as the built-in pre-ping does."""
+    idle_since = record.info.get(_IDLE_SINCE)
+    if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
+        return
+    try:
+        dbapi_conn.execute("SELECT 1")
+        dbapi_conn.rollback()
+    except Exception as exc:  # any failure: the pool retries with a new connection
+        raise sa.exc.DisconnectionError() from exc
+
+
 def create_engine(url: str, **kw: Any) -> sa.Engine:
     """An engine with Menpiao's connection settings for the URL's backend."""
     sa_url = sa.make_url(url)
@@ -109,7 +132,6 @@ def create_engine(url: str, **kw: Any) -> sa.Engine:
     if sa_url.get_backend_name() == "postgresql":
         if sa_url.drivername == "postgresql":  # plain postgresql:// means psycopg 3 here
             sa_url = sa_url.set(drivername="postgresql+psycopg")
-        kw.setdefault("pool_pre_ping", True)
         args = dict(kw.get("connect_args") or {})
         given = args.get("options") or sa_url.query.get("options")
         args["options"] = " ".join(filter(None, (given, PG_OPTIONS)))
@@ -119,6 +141,8 @@ def create_engine(url: str, **kw: Any) -> sa.Engine:
         # feed rows) go as one INSERT ... VALUES (...), (...): psycopg's own executemany runs
         # in pipeline mode, whose set-up costs more than the two or three rows themselves.
         engine.dialect.use_insertmanyvalues_wo_returning = True
+        sa.event.listen(engine, "checkout", _ping_if_idle)
+        sa.event.listen(engine, "checkin", _mark_idle)
         return engine
     raise ValueError(f"unsupported database URL: {url} (use sqlite:/// or postgresql+psycopg://)")
 
