@@ -3,9 +3,11 @@
 from datetime import timedelta
 
 import requests
+import sqlalchemy as sa
 from conftest import assert_error
 
-from server.tokens import TOKEN_TTL
+from app.store.models import ApiToken, Device, User
+from server.tokens import DEVICE_OFF, EXPIRED, INVALID, TOKEN_TTL, digest
 
 
 def test_health_and_openapi(live):
@@ -54,6 +56,32 @@ def test_missing_garbage_and_expired_tokens_are_401(live):
     live.clock.at += TOKEN_TTL + timedelta(seconds=1)
     r = requests.get(live.url("/catalog"), headers=headers, timeout=10)
     assert assert_error(r, 401, "unauthorized") == "登录已过期，请重新登录"
+
+
+def test_every_request_reads_its_token_user_and_device_again(live):
+    """Nothing about a token is remembered between requests: a revocation, a deactivated user
+    or device (set straight in the database, as another worker would) and the expiry refuse
+    the very next request on the same keep-alive connection; undone, the token works again."""
+    headers = live.login("clerk1", device_id="auth-w1")
+    sha = digest(headers["Authorization"].partition(" ")[2])
+    http, catalog = requests.Session(), live.url("/catalog")
+    for table, where, off, on, message in (
+            (ApiToken, ApiToken.token_sha256 == sha, {"revoked_at": live.clock()},
+             {"revoked_at": None}, INVALID),
+            (User, User.username == "clerk1", {"active": False}, {"active": True}, INVALID),
+            (Device, Device.device_id == "auth-w1", {"active": False}, {"active": True},
+             DEVICE_OFF)):
+        assert http.get(catalog, headers=headers, timeout=10).status_code == 200
+        with live.db.engine.begin() as conn:
+            conn.execute(sa.update(table).where(where).values(off))
+        r = http.get(catalog, headers=headers, timeout=10)
+        assert assert_error(r, 401, "unauthorized") == message, table
+        with live.db.engine.begin() as conn:
+            conn.execute(sa.update(table).where(where).values(on))
+    assert http.get(catalog, headers=headers, timeout=10).status_code == 200
+    live.clock.at += TOKEN_TTL  # the instant it expires
+    r = http.get(catalog, headers=headers, timeout=10)
+    assert assert_error(r, 401, "unauthorized") == EXPIRED
 
 
 def test_roles_are_checked(live):
