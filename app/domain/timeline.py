@@ -48,7 +48,7 @@ def event_hash(prev_hash: str, seq: int, at: datetime, actor: str, action: str,
 
 
 @dataclass(frozen=True)
-class Head:
+class ChainEnd:
     """Where an order's chain ends: its last event's seq and hash, all the next event needs
     (read without the rest of that event's row)."""
 
@@ -56,7 +56,7 @@ class Head:
     hash: str
 
 
-def next_event(prev: Event | Head | None, *, at: datetime, actor: str, action: str,
+def next_event(prev: Event | ChainEnd | None, *, at: datetime, actor: str, action: str,
                source: str, detail: Mapping[str, Any] | None = None) -> Event:
     """The event that follows `prev` (None: the order's first event), with its hash."""
     seq = 1 if prev is None else prev.seq + 1

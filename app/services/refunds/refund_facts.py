@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.domain.refunds import RefundPolicy
-from app.domain.timeline import Head
+from app.domain.timeline import ChainEnd
 from app.services.refunds import refund_policy, refund_rules
 from app.services.refunds.refund_rules import ForceMajeure
 from app.store.models import Order, Payment, Refund, Setting, Ticket, TimelineEvent
@@ -46,7 +46,8 @@ def _recent(same: Any) -> Any:
 
 _PHONE_ORDERS = sa.select(_orders.c.order_id).where(_orders.c.customer_phone == _PHONE)
 _PHONE_TODAY = (  # refunds asked today (venue time) on any order of the visitor's phone
-    sa.select(sa.func.count()).select_from(_ref.join(_orders, _orders.c.order_id == _ref.c.order_id))
+    sa.select(sa.func.count())
+    .select_from(_ref.join(_orders, _orders.c.order_id == _ref.c.order_id))
     .where(_orders.c.customer_phone == _PHONE, _ref.c.created_at >= sa.bindparam("f_day"),
            _ref.c.created_at < sa.bindparam("f_day_end")).scalar_subquery())
 _COMMON = (
@@ -82,7 +83,7 @@ class OrderFacts:
     phone_refunds_today: int  # refunds asked today on the visitor's phone (0: no phone)
     policy: RefundPolicy  # the base policy with the stored holidays, line and fees
     rules: dict[date, ForceMajeure]  # the force-majeure rules in effect, by visit date
-    head: Head | None  # the timeline's last event (None: empty)
+    head: ChainEnd | None  # the timeline's last event (None: empty)
 
 
 def read(session: Session, order: Order, *, now: datetime, base: RefundPolicy) -> OrderFacts:
@@ -100,4 +101,4 @@ def read(session: Session, order: Order, *, now: datetime, base: RefundPolicy) -
         tickets, row.method or "cash", int(row.refunds_made), int(row.recent_fen),
         int(row.phone_today), refund_policy.stored(row.policy, base),
         {r.visit_date: r for r in refund_rules.rules_of(row.rules)},
-        None if row.last_seq is None else Head(int(row.last_seq), row.last_hash))
+        None if row.last_seq is None else ChainEnd(int(row.last_seq), row.last_hash))
