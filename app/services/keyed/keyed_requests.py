@@ -95,6 +95,11 @@ def _refund_replay(session: Session, key: tuple[str, str], digest: str,
     if entry is None:
         return None
     exactly_once.check(IDEMPOTENCY_KEYS, entry, digest, _REFUND_REUSED)
+    return _made(session, refund_id)
+
+
+def _made(session: Session, refund_id: str) -> Answer:
+    """The refund made by the key that made `refund_id`, answered again."""
     refund = session.get(Refund, refund_id)
     if refund is None:  # the key made an order, not this refund
         raise exactly_once.KeyReused(_REFUND_REUSED)
@@ -118,8 +123,9 @@ def request_refund(session: Session, ask: RefundAsk, *, username: str, role: str
                    policy: RefundPolicy, scope: read_scope.Scope) -> Answer:
     """`refund_requests.request_refund` once per (username, key), for a caller who may read
     the order (`scope`: NotFound, else Forbidden); the refund JSON, or the first one again.
-    Raises what it raises, and KeyReused. One transaction: the order locked, the key looked
-    up, the refund made and the key claimed (a replay only reads)."""
+    Raises what it raises, and KeyReused. One transaction: the order locked, the key claimed
+    first (a key already taken, by a twin that committed first too, answers its refund and
+    writes nothing), then the refund made; a refusal rolls the claim back with the rest."""
     keyed = (username, key)
     digest = exactly_once.digest({"refund": ask.order_no, "body": dict(ask.body)})
     refund_id = str(uuid.uuid5(_REFUND_SPACE, f"{username}\n{key}"))
@@ -127,18 +133,17 @@ def request_refund(session: Session, ask: RefundAsk, *, username: str, role: str
         with session.begin():
             order = refund_requests.locked_order(session, ask.order_no)
             read_scope.check_held(scope, order, refused=read_scope.REFUND_REFUSED)
-            if (replay := _refund_replay(session, keyed, digest, refund_id)) is not None:
-                return replay
+            if exactly_once.claim(session, IDEMPOTENCY_KEYS, keyed, digest,
+                                  message=_REFUND_REUSED, order_id=order.order_id,
+                                  order_no=order.order_no, created_at=now) is not None:
+                return _made(session, refund_id)
             refund = refund_requests.request_in(
                 session, order, ask.ticket_ids, ask.method, ask.reason, actor=username,
                 role=role, now=now, today=today,
                 override=dict(ask.override) if ask.override else None, policy=policy,
                 refund_id=refund_id, payout_terminal=terminal, second_person=True)
-            exactly_once.claim_or_raise(session, IDEMPOTENCY_KEYS, keyed, digest,
-                                        message=_REFUND_REUSED, order_id=order.order_id,
-                                        order_no=order.order_no, created_at=now)
             return Answer(refund_requests.info(refund).to_dict())
-    except (IntegrityError, exactly_once.Taken):
+    except IntegrityError:
         session.rollback()
         with read_transaction(session):
             if (replay := _refund_replay(session, keyed, digest, refund_id)) is not None:

@@ -104,3 +104,26 @@ def test_two_refunds_of_one_order_at_once(live):
         f"{order['order_no']}-R1", f"{order['order_no']}-R2"]
     events = _check_written(live, order, 20000)
     assert [e.action for e in events].count("refund.succeeded") == 2
+
+
+def test_one_key_sent_twice_at_once_makes_one_refund(live):
+    order = _sell(live, 2)
+    ids = [t["ticket_id"] for t in order["tickets"]][:1]
+    headers = live.login("clerk1") | {"Idempotency-Key": "twin-1"}
+    barrier, answers = threading.Barrier(2), []
+
+    def refund():
+        barrier.wait()
+        answers.append(requests.post(live.url(f"/orders/{order['order_no']}/refunds"), json={
+            "ticket_ids": ids, "method": "cash", "reason": "行程变更"}, timeout=30,
+            headers=headers))
+
+    threads = [threading.Thread(target=refund) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert [r.status_code for r in answers] == [201, 201], [r.text for r in answers]
+    assert answers[0].json() == answers[1].json()
+    assert sorted(r.headers.get("Idempotent-Replayed", "") for r in answers) == ["", "true"]
+    _check_written(live, order, 10000)
