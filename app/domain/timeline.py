@@ -47,8 +47,17 @@ def event_hash(prev_hash: str, seq: int, at: datetime, actor: str, action: str,
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
 
-def next_event(prev: Event | None, *, at: datetime, actor: str, action: str, source: str,
-               detail: Mapping[str, Any] | None = None) -> Event:
+@dataclass(frozen=True)
+class ChainEnd:
+    """Where an order's chain ends: its last event's seq and hash, all the next event needs
+    (read without the rest of that event's row)."""
+
+    seq: int
+    hash: str
+
+
+def next_event(prev: Event | ChainEnd | None, *, at: datetime, actor: str, action: str,
+               source: str, detail: Mapping[str, Any] | None = None) -> Event:
     """The event that follows `prev` (None: the order's first event), with its hash."""
     seq = 1 if prev is None else prev.seq + 1
     prev_hash = GENESIS_HASH if prev is None else prev.hash

@@ -2,6 +2,7 @@
 lock it, keep `orders.status` equal to the derived status, bump its version and touch it for
 the changes feed. They never begin or commit."""
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -33,13 +34,22 @@ def tickets_of(session: Session, order_id: str) -> list[Ticket]:
         .execution_options(populate_existing=True)).scalars())
 
 
-def changed(session: Session, order: Order, *, now: datetime) -> None:
+def changed(session: Session, order: Order, *, now: datetime,
+            tickets: Sequence[Ticket] | None = None) -> None:
     """After changing `order` or its rows: re-derive `status` (the search filters on it),
-    bump `version`, stamp `updated_at` and touch it for the changes feed."""
-    session.flush()
-    states = session.execute(
-        sa.select(Ticket.status).where(Ticket.order_id == order.order_id)).scalars().all()
+    bump `version`, stamp `updated_at` and touch it for the changes feed. `tickets`: every
+    ticket of the order as the caller holds them (read under the order's lock, changed in
+    memory): their states are not read back, and the order's changes are flushed with these
+    in one UPDATE of its row."""
+    if tickets is None:
+        session.flush()
+        states = session.execute(sa.select(Ticket.status)
+                                 .where(Ticket.order_id == order.order_id)).scalars().all()
+    else:
+        states = [t.status for t in tickets]
     order.status = str(derive_status(order.payment_state, order.cancelled, states))
     order.version += 1
     order.updated_at = now
     changes.touch(session, "order", order.order_id, now=now)
+    if tickets is not None:
+        session.flush()

@@ -71,6 +71,14 @@ def _fields(session: Session, order_no: str) -> Mapping[str, Any]:
     return row._mapping
 
 
+def check_held(scope: Scope, order: Order, *, refused: str = READ_REFUSED) -> None:
+    """`check_order` of an order row the caller has read already (a request that locked
+    it): Forbidden (`refused`) when the caller may not read it."""
+    if not scope.order({"channel": order.channel, "terminal": order.terminal,
+                        "clerk": order.clerk}):
+        raise Forbidden(refused)
+
+
 def check_order(session: Session, scope: Scope, order_no: str, *,
                 refused: str = READ_REFUSED) -> None:
     """NotFound when there is no such order; Forbidden (`refused`) when the caller may not

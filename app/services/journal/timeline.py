@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.domain.timeline import Event, next_event
+from app.domain.timeline import ChainEnd, Event, next_event
 from app.store.models import Order, TimelineEvent
 
 _events = TimelineEvent.__table__
@@ -51,7 +51,7 @@ def load(session: Session, order_id: str) -> list[Event]:
 
 
 def chain(entries: Sequence[Entry], *, at: datetime, actor: str, source: str,
-          prev: Event | None) -> list[Event]:
+          prev: Event | ChainEnd | None) -> list[Event]:
     """The events `entries` (action, detail) make after `prev` (None: a new order's first),
     hashed; nothing is written (`insert` writes them)."""
     made: list[Event] = []
@@ -80,15 +80,17 @@ def insert(session: Session, order_id: str, events: Sequence[Event], *,
 
 
 def append(session: Session, order_id: str, entries: Sequence[Entry], *, at: datetime,
-           actor: str, source: str, prev: Event | None = _LOOKUP) -> list[Event]:
+           actor: str, source: str, prev: Event | ChainEnd | None = _LOOKUP,
+           move_head: bool = True) -> list[Event]:
     """Append `entries` (action, detail) to the order's chain; returns the new events.
 
-    `prev` is the order's current last event when the caller already knows it (None for a new
-    order), saving a query. Concurrent writers to one order must hold the order's row (update
+    `prev` is the order's current last event (or its `ChainEnd`) when the caller already knows it
+    (None for a new order), saving a query; `move_head=False` when the caller moves the order
+    row's head itself (`insert`). Concurrent writers to one order must hold the order's row (update
     it first); the UNIQUE(order_id, seq) constraint refuses a forked chain in any case.
     """
     if prev is _LOOKUP:
         prev = last_event(session, order_id)
     made = chain(entries, at=at, actor=actor, source=source, prev=prev)
-    insert(session, order_id, made)
+    insert(session, order_id, made, move_head=move_head)
     return made

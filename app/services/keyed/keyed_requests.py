@@ -16,12 +16,12 @@ from sqlalchemy.orm import Session
 from app.domain.errors import Conflict, DomainError, ValidationError
 from app.domain.refunds import RefundPolicy
 from app.domain.venue import Venue
-from app.services.journal import changes, exactly_once, orders
+from app.services.journal import changes, exactly_once, orders, read_scope
 from app.services.journal.exactly_once import IDEMPOTENCY_KEYS
 from app.services.refunds import refund_requests
 from app.services.sales import selling
 from app.store.db import read_transaction
-from app.store.models import Order, Refund
+from app.store.models import Refund
 
 _ORDER_SPACE = uuid.UUID("5b0f6c2e-4d1a-4c59-9a43-6d656e70696f")  # order ids made from keys
 _REFUND_SPACE = uuid.UUID("0d7c1f0e-5c55-4b7e-8f0a-726566756e64")  # refund ids made from keys
@@ -96,13 +96,21 @@ def sell(session: Session, sale: Callable[[str], selling.SaleRequest], *, userna
 
 def _refund_replay(session: Session, key: tuple[str, str], digest: str,
                    refund_id: str) -> Answer | None:
-    if exactly_once.seen(session, IDEMPOTENCY_KEYS, key, digest, _REFUND_REUSED) is None:
+    """The refund the key made, answered again (None: the key is new); KeyReused when it
+    made another request. Inside the caller's transaction."""
+    entry = exactly_once.find(session, IDEMPOTENCY_KEYS, key)
+    if entry is None:
         return None
-    with read_transaction(session):
-        refund = session.get(Refund, refund_id)
-        if refund is None:  # the key made an order, not this refund
-            raise exactly_once.KeyReused(_REFUND_REUSED)
-        return Answer(refund_requests.info(refund).to_dict(), True)
+    exactly_once.check(IDEMPOTENCY_KEYS, entry, digest, _REFUND_REUSED)
+    return _made(session, refund_id)
+
+
+def _made(session: Session, refund_id: str) -> Answer:
+    """The refund made by the key that made `refund_id`, answered again."""
+    refund = session.get(Refund, refund_id)
+    if refund is None:  # the key made an order, not this refund
+        raise exactly_once.KeyReused(_REFUND_REUSED)
+    return Answer(refund_requests.info(refund).to_dict(), True)
 
 
 @dataclass(frozen=True)
@@ -119,31 +127,32 @@ class RefundAsk:
 
 def request_refund(session: Session, ask: RefundAsk, *, username: str, role: str,
                    terminal: str | None, key: str, now: datetime, today: date,
-                   policy: RefundPolicy) -> Answer:
-    """`refund_requests.request_refund` once per (username, key); the refund JSON, or the
-    first one again. Raises what it raises, and KeyReused."""
+                   policy: RefundPolicy, scope: read_scope.Scope) -> Answer:
+    """`refund_requests.request_refund` once per (username, key), for a caller who may read
+    the order (`scope`: NotFound, else Forbidden); the refund JSON, or the first one again.
+    Raises what it raises, and KeyReused. One transaction: the order locked, the key claimed
+    first (a key already taken, by a twin that committed first too, answers its refund and
+    writes nothing), then the refund made; a refusal rolls the claim back with the rest."""
     keyed = (username, key)
     digest = exactly_once.digest({"refund": ask.order_no, "body": dict(ask.body)})
     refund_id = str(uuid.uuid5(_REFUND_SPACE, f"{username}\n{key}"))
-    if (replay := _refund_replay(session, keyed, digest, refund_id)) is not None:
-        return replay
-
-    def keep(s: Session, refund: Refund) -> None:
-        order = s.get(Order, refund.order_id)
-        exactly_once.claim_or_raise(s, IDEMPOTENCY_KEYS, keyed, digest, message=_REFUND_REUSED,
-                                    order_id=refund.order_id, order_no=order.order_no,
-                                    created_at=now)
-
     try:
-        done = refund_requests.request_refund(
-            session, ask.order_no, ask.ticket_ids, ask.method, ask.reason, actor=username,
-            role=role, now=now, today=today,
-            override=dict(ask.override) if ask.override else None, policy=policy,
-            refund_id=refund_id, before_commit=keep, payout_terminal=terminal,
-            second_person=True)
-    except (IntegrityError, exactly_once.Taken):
+        with session.begin():
+            order = refund_requests.locked_order(session, ask.order_no)
+            read_scope.check_held(scope, order, refused=read_scope.REFUND_REFUSED)
+            if exactly_once.claim(session, IDEMPOTENCY_KEYS, keyed, digest,
+                                  message=_REFUND_REUSED, order_id=order.order_id,
+                                  order_no=order.order_no, created_at=now) is not None:
+                return _made(session, refund_id)
+            refund = refund_requests.request_in(
+                session, order, ask.ticket_ids, ask.method, ask.reason, actor=username,
+                role=role, now=now, today=today,
+                override=dict(ask.override) if ask.override else None, policy=policy,
+                refund_id=refund_id, payout_terminal=terminal, second_person=True)
+            return Answer(refund_requests.info(refund).to_dict())
+    except IntegrityError:
         session.rollback()
-        if (replay := _refund_replay(session, keyed, digest, refund_id)) is not None:
-            return replay  # the racing twin committed first
+        with read_transaction(session):
+            if (replay := _refund_replay(session, keyed, digest, refund_id)) is not None:
+                return replay  # the racing twin committed first
         raise
-    return Answer(done.to_dict())

@@ -34,7 +34,6 @@ from app.services.journal.read_scope import REFUND_REFUSED, Scope
 from app.services.refunds import refund_policy
 from app.services.refunds.refund_quotes import (
     FINAL_STATES,
-    force_majeure_rules,
     payment_method,
     pick_tickets,
     quote_ticket,
@@ -46,6 +45,7 @@ from app.services.refunds.refund_requests import (
     return_stock,
     ticket_refunded,
 )
+from app.services.refunds.refund_rules import force_majeure_rules
 from app.store.models import Order, Refund, Ticket
 
 from .payload import Fields, Pushed

@@ -81,7 +81,12 @@ def in_force(session: Session, base: RefundPolicy) -> RefundPolicy:
     """`base` (zone and hours) with the stored holidays, line and fees; `base` as it is when
     none are stored. Reads inside the caller's transaction."""
     row = _row(session)
-    return base if row is None else _policy(row.value, base)
+    return stored(row.value if row is not None else None, base)
+
+
+def stored(value: Mapping[str, Any] | None, base: RefundPolicy) -> RefundPolicy:
+    """`in_force` of a `settings[refund_policy]` value the caller read itself (None: no row)."""
+    return base if value is None else _policy(value, base)
 
 
 def in_force_at(session: Session, base: RefundPolicy, at: datetime) -> RefundPolicy:

@@ -8,7 +8,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -16,14 +15,13 @@ from sqlalchemy.orm import Session
 from app.domain.errors import NotFound, ValidationError
 from app.domain.money import apply_bp, format_fen
 from app.domain.refunds import RefundFacts, RefundPolicy, RefundQuote, quote_refund
-from app.services.refunds import refund_policy
-from app.services.refunds.refund_rules import ForceMajeure, force_majeure_rules
+from app.services.refunds import refund_facts
+from app.services.refunds.refund_rules import ForceMajeure
 from app.store.db import read_transaction
-from app.store.models import Order, Payment, Refund, Ticket
+from app.store.models import Order, Payment, Ticket
 
 MANUAL_AFTER = timedelta(days=90)
 HIGH_RISK_REFUNDS_PER_DAY = 10
-DUAL_APPROVAL_WINDOW = timedelta(hours=24)
 SUPERVISOR, FINANCE = "supervisor", "finance"
 DEFAULT_POLICY = RefundPolicy()
 # Not refundable whatever the rules say: the ticket is gone already.
@@ -145,41 +143,17 @@ def check_override(raw: Mapping[str, Any] | None) -> Override | None:
     return Override(fee_bp, reason, evidence)
 
 
-def _refunds_by_phone_today(session: Session, phone: str | None, now: datetime,
-                            zone: str) -> int:
-    if not phone:
-        return 0
-    tz = ZoneInfo(zone)
-    start = datetime.combine(now.astimezone(tz).date(), datetime.min.time(), tz)
-    return session.execute(
-        sa.select(sa.func.count()).select_from(Refund).join(
-            Order, Order.order_id == Refund.order_id)
-        .where(Order.customer_phone == phone, Refund.created_at >= start,
-               Refund.created_at < start + timedelta(days=1))).scalar_one()
-
-
-def recent_refunds_fen(session: Session, order: Order, now: datetime) -> int:
-    """What was refunded or asked back (any refund not rejected) in the last
-    `DUAL_APPROVAL_WINDOW` for this order or any order of the same visitor's phone: it
-    counts toward `dual_approval_fen` with the new request (DESIGN.md §14), so one ¥6,000
-    refund split in two ¥3,000 requests needs both approvals on the second."""
-    same = Refund.order_id == order.order_id
-    if order.customer_phone:
-        same = sa.or_(same, Refund.order_id.in_(
-            sa.select(Order.order_id).where(Order.customer_phone == order.customer_phone)))
-    return int(session.execute(  # sum() is a Decimal on PostgreSQL
-        sa.select(sa.func.coalesce(sa.func.sum(Refund.amount_fen), 0))
-        .where(same, Refund.status != "rejected",
-               Refund.created_at > now - DUAL_APPROVAL_WINDOW)).scalar_one())
-
-
-def _dual(session: Session, order: Order, total_refund: int, now: datetime,
+def _dual(order: Order, facts: refund_facts.OrderFacts, total_refund: int,
           policy: RefundPolicy) -> str | None:
-    """The dual-approval reason when this request, with the recent ones, reaches the line."""
+    """The dual-approval reason when this request, with the recent ones, reaches the line:
+    what was refunded or asked back (any refund not rejected) in the last 24 h for this order
+    or any order of the same visitor's phone counts toward `dual_approval_fen` with the new
+    request (DESIGN.md §14), so one ¥6,000 refund split in two ¥3,000 requests needs both
+    approvals on the second."""
     if total_refund >= policy.dual_approval_fen:
         return (f"退款合计 {format_fen(total_refund)} 达到 "
                 f"{format_fen(policy.dual_approval_fen)}，需主管和财务双人审批")
-    earlier = recent_refunds_fen(session, order, now)
+    earlier = facts.recent_fen
     if total_refund + earlier >= policy.dual_approval_fen:
         return (f"本单及同一手机号 24 小时内已退或申请退款 {format_fen(earlier)}，连同本次 "
                 f"{format_fen(total_refund)} 达到 {format_fen(policy.dual_approval_fen)}，"
@@ -187,8 +161,8 @@ def _dual(session: Session, order: Order, total_refund: int, now: datetime,
     return None
 
 
-def holds(session: Session, order: Order, total_refund: int, quotes: Sequence[RefundQuote], *,
-          now: datetime, policy: RefundPolicy, override: Override | None,
+def holds(order: Order, facts: refund_facts.OrderFacts, total_refund: int,
+          quotes: Sequence[RefundQuote], *, now: datetime, override: Override | None,
           role: str, second_person: bool = False) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(approvals_required, reasons) of a request: §5's holds in Chinese. `second_person`
     (the store's requests): a fee override waits for another supervisor whoever asks."""
@@ -198,7 +172,7 @@ def holds(session: Session, order: Order, total_refund: int, quotes: Sequence[Re
         reasons.append(f"高风险：退款 {format_fen(total_refund)} 超过订单剩余实付 "
                        f"{format_fen(order.paid_fen - order.refunded_fen)}，需主管审批")
         supervisor = True
-    n = _refunds_by_phone_today(session, order.customer_phone, now, policy.zone)
+    n = facts.phone_refunds_today
     if n + 1 >= HIGH_RISK_REFUNDS_PER_DAY:
         reasons.append(f"高风险：同一手机号今日已申请退票 {n} 次，需主管审批")
         supervisor = True
@@ -212,7 +186,7 @@ def holds(session: Session, order: Order, total_refund: int, quotes: Sequence[Re
     elif override is not None and second_person:
         reasons.append("手续费调整需另一位主管审批（不能由提出调整的人自己批准）")
         supervisor = True
-    if (dual := _dual(session, order, total_refund, now, policy)) is not None:
+    if (dual := _dual(order, facts, total_refund, facts.policy)) is not None:
         reasons.append(dual)
         return (SUPERVISOR, FINANCE), tuple(reasons)
     if reasons or supervisor:
@@ -234,15 +208,19 @@ def quote_tickets(session: Session, order: Order, ticket_ids: Sequence[str], *, 
     """Quote the request; `strict` (a request, not a preview) refuses a ticket that is
     refunded, refunding, void or not refundable by the rules, naming the rule. `policy`
     gives the zone and hours: the holidays, fees and dual-approval line are the stored ones
-    (`refund_policy.in_force`, read in this transaction; the defaults when none are set)."""
-    policy = refund_policy.in_force(session, policy)
-    tickets = list(session.execute(
-        sa.select(Ticket).where(Ticket.order_id == order.order_id).order_by(Ticket.position)
-        .execution_options(populate_existing=True)).scalars())
-    picked = pick_tickets(tickets, order.order_no, ticket_ids)
-    method = payment_method(session, order.order_id)
-    group_size = sum(1 for t in tickets if t.kind == "group")
-    rules = {r.visit_date: r for r in force_majeure_rules(session)}
+    (read in this transaction with the order's other facts, `refund_facts`; the defaults
+    when none are set)."""
+    facts = refund_facts.read(session, order, now=now, base=policy)
+    return quote_facts(order, facts, ticket_ids, now=now, override=override, role=role,
+                       strict=strict, second_person=second_person)
+
+
+def quote_facts(order: Order, facts: refund_facts.OrderFacts, ticket_ids: Sequence[str], *,
+                now: datetime, override: Override | None = None, role: str = "clerk",
+                strict: bool = False, second_person: bool = False) -> RequestQuote:
+    """`quote_tickets` over the order's facts, read already (nothing is read here)."""
+    picked = pick_tickets(facts.tickets, order.order_no, ticket_ids)
+    group_size = sum(1 for t in facts.tickets if t.kind == "group")
     quoted: list[tuple[str, RefundQuote]] = []
     for t in picked:
         if t.status in FINAL_STATES:
@@ -252,26 +230,27 @@ def quote_tickets(session: Session, order: Order, ticket_ids: Sequence[str], *, 
             quoted.append((t.ticket_id, RefundQuote(False, False, t.status, 0, 0, 0, 0,
                                                     FINAL_STATES[t.status] + "。")))
             continue
-        facts = ticket_facts(t, method=method, group_size=group_size, now=now,
-                             visit_date=order.visit_date)
-        q = quote_ticket(facts, policy, rules, override)
+        facts_t = ticket_facts(t, method=facts.method, group_size=group_size, now=now,
+                               visit_date=order.visit_date)
+        q = quote_ticket(facts_t, facts.policy, facts.rules, override)
         if strict and not q.refundable:
             raise ValidationError(f"{t.name} {t.code}：{q.message}", field="ticket_ids",
                                   rule=q.rule)
         quoted.append((t.ticket_id, q))
-    return summarize(session, order, quoted, now=now, policy=policy, override=override,
-                     role=role, rules=rules, second_person=second_person)
+    return summarize(order, facts, quoted, now=now, override=override, role=role,
+                     second_person=second_person)
 
 
-def summarize(session: Session, order: Order, quoted: list[tuple[str, RefundQuote]], *,
-              now: datetime, policy: RefundPolicy, override: Override | None, role: str,
-              rules: Mapping[date, ForceMajeure], second_person: bool = False) -> RequestQuote:
+def summarize(order: Order, facts: refund_facts.OrderFacts,
+              quoted: list[tuple[str, RefundQuote]], *, now: datetime,
+              override: Override | None, role: str,
+              second_person: bool = False) -> RequestQuote:
     quotes = [q for _, q in quoted]
     total = sum(q.refund_fen for q in quotes)
-    required, reasons = holds(session, order, total, quotes, now=now, policy=policy,
-                              override=override, role=role, second_person=second_person)
+    required, reasons = holds(order, facts, total, quotes, now=now, override=override,
+                              role=role, second_person=second_person)
     if any(q.rule == "force_majeure" for q in quotes):
-        fm = rules[order.visit_date]
+        fm = facts.rules[order.visit_date]
         reasons = (*reasons, f"已自动适用不可抗力批量规则：{fm.label}（{fm.set_by} 设置，"
                              f"{fm.confirmed_by or '—'} 确认）")
     return RequestQuote(tuple(quoted), total, sum(q.fee_fen for q in quotes),

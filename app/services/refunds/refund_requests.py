@@ -26,6 +26,7 @@ from app.domain.lifecycle import next_ticket_state
 from app.domain.refunds import RefundPolicy
 from app.services.journal import changes, timeline
 from app.services.journal.order_state import changed, lock_order
+from app.services.refunds import refund_facts
 from app.services.refunds.refund_policy import PAYMENT_METHODS
 from app.services.refunds.refund_quotes import (
     DEFAULT_POLICY,
@@ -33,8 +34,7 @@ from app.services.refunds.refund_quotes import (
     SUPERVISOR,
     RequestQuote,
     check_override,
-    payment_method,
-    quote_tickets,
+    quote_facts,
 )
 from app.services.stock import stock_writes
 from app.store.models import Order, Refund, Ticket
@@ -99,8 +99,22 @@ def return_stock(session: Session, order: Order, tickets: Sequence[Ticket],
 def _tickets(session: Session, ids: Sequence[str]) -> list[Ticket]:
     rows = session.execute(sa.select(Ticket).where(Ticket.ticket_id.in_(list(ids)))
                            .execution_options(populate_existing=True)).scalars()
-    by_id = {t.ticket_id: t for t in rows}
+    return _picked(list(rows), ids)
+
+
+def _picked(tickets: Sequence[Ticket], ids: Sequence[str]) -> list[Ticket]:
+    by_id = {t.ticket_id: t for t in tickets}
     return [by_id[i] for i in ids]
+
+
+def _log(session: Session, order: Order, facts: refund_facts.OrderFacts,
+         entries: Sequence[tuple[str, dict[str, Any]]], *, actor: str, now: datetime) -> None:
+    """The request's timeline entries after the head its facts read; the order row's head
+    (`last_hash`, `event_count`) is moved on the order the caller holds, so it is written
+    with the order's own UPDATE (`changed`) instead of one of its own."""
+    made = timeline.append(session, order.order_id, entries, at=now, actor=actor,
+                           source=SOURCE, prev=facts.head, move_head=False)
+    order.last_hash, order.event_count = made[-1].hash, made[-1].seq
 
 
 def _move(t: Ticket, event: str, now: datetime) -> None:
@@ -114,20 +128,24 @@ def settle(session: Session, order: Order, refund: Refund, *, actor: str, now: d
            first: Sequence[tuple[str, dict[str, Any]]] = ()) -> None:
     """Route a refund nobody has to approve any more (see the module docstring); `first`:
     timeline entries to write before its own, in the same append."""
-    tickets = _tickets(session, refund.ticket_ids)
+    entries = _route(session, order, refund, _tickets(session, refund.ticket_ids), now=now,
+                     today=today)
+    timeline.append(session, order.order_id, [*first, *entries], at=now, actor=actor,
+                    source=source)
+
+
+def _route(session: Session, order: Order, refund: Refund, tickets: Sequence[Ticket], *,
+           now: datetime, today: Any) -> list[tuple[str, dict[str, Any]]]:
+    """`settle` but the timeline: the refund's new state and its entries."""
     refund.status = ROUTE[refund.method]
     refund.version += 1
     refund.updated_at = now
-    entries: list[tuple[str, dict[str, Any]]] = []
-    if refund.status != "succeeded":
-        for t in tickets:
-            if t.status == "valid":
-                _move(t, "refund_start", now)
-        entries.append((f"refund.{refund.status}", _detail(refund)))
-    else:
-        entries = _succeed(session, order, refund, tickets, now=now, today=today)
-    timeline.append(session, order.order_id, [*first, *entries], at=now, actor=actor,
-                    source=source)
+    if refund.status == "succeeded":
+        return _succeed(session, order, refund, tickets, now=now, today=today)
+    for t in tickets:
+        if t.status == "valid":
+            _move(t, "refund_start", now)
+    return [(f"refund.{refund.status}", _detail(refund))]
 
 
 def complete(session: Session, order: Order, refund: Refund, *, actor: str, now: datetime,
@@ -198,52 +216,76 @@ def request_refund(session: Session, order_no: str, ticket_ids: Sequence[str], m
     ValidationError (the rule named in Chinese) or Conflict (a ticket already refunded or
     refunding); nothing is written then."""
     with session.begin():
-        order = lock_order(session, order_no=order_no)
-        if order is None:
-            raise NotFound(f"没有找到订单 {order_no[:64]}")
-        if not str(reason or "").strip():
-            raise ValidationError("请填写退票原因", field="reason")
-        _check_method(method, payment_method(session, order.order_id))
-        ov = check_override(override)
-        q = quote_tickets(session, order, list(ticket_ids), now=now, policy=policy,
-                          override=ov, role=role, strict=True, second_person=second_person)
-        refund = Refund(
-            refund_id=refund_id or new_id(), refund_no=next_refund_no(session, order),
-            order_id=order.order_id, ticket_ids=list(ticket_ids), method=method,
-            status="requested", amount_fen=q.total_refund_fen, fee_fen=q.total_fee_fen,
-            payment_fee_fen=q.total_payment_fee_fen, rule=_rule(q), reason=reason.strip(),
-            override=None if ov is None else {"fee_bp": ov.fee_bp, "reason": ov.reason,
-                                              "evidence_no": ov.evidence_no, "by": actor},
-            approvals=[], requested_by=actor, attempts=0, created_at=now, updated_at=now,
-            version=1)
-        session.add(refund)
-        session.flush()
-        who = actors.user(actor)
-        requested = ("refund.requested", _detail(refund) | {
-            "reason": refund.reason, "override": refund.override,
-            "approvals_required": list(q.approvals_required), "holds": list(q.reasons),
-            "quotes": [{"ticket_id": tid, "rule": tq.rule, "fee_bp": tq.fee_bp,
-                        "refund_fen": tq.refund_fen} for tid, tq in q.tickets]})
-        if q.needs_approval:
-            timeline.append(session, order.order_id, [requested], at=now, actor=who,
-                            source=SOURCE)
-            _await(session, refund, q.approvals_required, now)
-            if method == "cash" and payout_terminal:
-                refund.override = refund.override | {"payout_terminal": payout_terminal}
-        else:
-            if method == "cash":  # paid at once: from the asking window's drawer (§14)
-                refund.paid_out_terminal, refund.paid_out_at = payout_terminal, now
-            settle(session, order, refund, actor=who, now=now, today=today, first=[requested])
-        changed(session, order, now=now)
+        order = locked_order(session, order_no)
+        refund = request_in(session, order, ticket_ids, method, reason, actor=actor, role=role,
+                            now=now, today=today, override=override, policy=policy,
+                            refund_id=refund_id, payout_terminal=payout_terminal,
+                            second_person=second_person)
         if before_commit is not None:
             before_commit(session, refund)
         return info(refund)
 
 
-def _await(session: Session, refund: Refund, roles: Sequence[str], now: datetime) -> None:
+def locked_order(session: Session, order_no: str) -> Order:
+    """The order of a refund request, its row locked for the transaction; NotFound."""
+    order = lock_order(session, order_no=order_no)
+    if order is None:
+        raise NotFound(f"没有找到订单 {order_no[:64]}")
+    return order
+
+
+def request_in(session: Session, order: Order, ticket_ids: Sequence[str], method: str,
+               reason: str, *, actor: str, role: str, now: datetime, today: Any,
+               override: Mapping[str, Any] | None = None,
+               policy: RefundPolicy = DEFAULT_POLICY, refund_id: str | None = None,
+               payout_terminal: str | None = None, second_person: bool = False) -> Refund:
+    """`request_refund` inside the caller's transaction, `order` locked (`locked_order`): the
+    refund made, the order `changed`. The order's facts are read once (`refund_facts`) and
+    the refund is written with the state it ends in, so the request sends one INSERT of the
+    refund and one UPDATE of the order."""
+    if not str(reason or "").strip():
+        raise ValidationError("请填写退票原因", field="reason")
+    facts = refund_facts.read(session, order, now=now, base=policy)
+    _check_method(method, facts.method)
+    ov = check_override(override)
+    q = quote_facts(order, facts, list(ticket_ids), now=now, override=ov, role=role,
+                    strict=True, second_person=second_person)
+    refund = Refund(
+        refund_id=refund_id or new_id(), refund_no=f"{order.order_no}-R{facts.refunds_made + 1}",
+        order_id=order.order_id, ticket_ids=list(ticket_ids), method=method,
+        status="requested", amount_fen=q.total_refund_fen, fee_fen=q.total_fee_fen,
+        payment_fee_fen=q.total_payment_fee_fen, rule=_rule(q), reason=reason.strip(),
+        override=None if ov is None else {"fee_bp": ov.fee_bp, "reason": ov.reason,
+                                          "evidence_no": ov.evidence_no, "by": actor},
+        approvals=[], requested_by=actor, attempts=0, created_at=now, updated_at=now,
+        version=1)
+    session.add(refund)
+    who = actors.user(actor)
+    requested = ("refund.requested", _detail(refund) | {
+        "reason": refund.reason, "override": refund.override,
+        "approvals_required": list(q.approvals_required), "holds": list(q.reasons),
+        "quotes": [{"ticket_id": tid, "rule": tq.rule, "fee_bp": tq.fee_bp,
+                    "refund_fen": tq.refund_fen} for tid, tq in q.tickets]})
+    picked = _picked(facts.tickets, refund.ticket_ids)
+    if q.needs_approval:
+        _log(session, order, facts, [requested], actor=who, now=now)
+        _await(refund, q.approvals_required, now, picked)
+        if method == "cash" and payout_terminal:
+            refund.override = refund.override | {"payout_terminal": payout_terminal}
+    else:
+        if method == "cash":  # paid at once: from the asking window's drawer (§14)
+            refund.paid_out_terminal, refund.paid_out_at = payout_terminal, now
+        entries = _route(session, order, refund, picked, now=now, today=today)
+        _log(session, order, facts, [requested, *entries], actor=who, now=now)
+    changed(session, order, now=now, tickets=facts.tickets)
+    return refund
+
+
+def _await(refund: Refund, roles: Sequence[str], now: datetime,
+           tickets: Sequence[Ticket]) -> None:
     refund.status = "awaiting_approval"
     refund.override = (refund.override or {}) | {"approvals_required": list(roles)}
-    for t in _tickets(session, refund.ticket_ids):
+    for t in tickets:
         _move(t, "refund_start", now)
 
 

@@ -6,6 +6,7 @@ takes effect (`active`) when a different supervisor or admin sets the same rule 
 label) for the same date. Until then the date's earlier active rule, if any, still applies.
 Setting a different rule, or the same person setting it again, replaces the proposal."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -42,7 +43,13 @@ def _rule(item: dict[str, Any], status: str) -> ForceMajeure:
 def force_majeure_rules(session: Session, *, pending: bool = False) -> list[ForceMajeure]:
     """The rules in effect (`pending`: the proposals waiting for a second person too)."""
     row = session.get(Setting, RULES_KEY)
-    value = row.value if row else {}
+    return rules_of(row.value if row else None, pending=pending)
+
+
+def rules_of(value: Mapping[str, Any] | None, *, pending: bool = False) -> list[ForceMajeure]:
+    """`force_majeure_rules` of a `settings[refund_rules]` value the caller read itself
+    (None: no row)."""
+    value = value or {}
     out = [_rule(item, "active") for item in value.get("rules", [])]
     if pending:
         out += [_rule(item, "pending") for item in value.get("pending", [])]

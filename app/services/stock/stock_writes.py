@@ -3,9 +3,10 @@
 The rules are `app.domain.inventory`'s; this module applies their decisions, inside the
 caller's transaction, in one of two shapes:
 
-- the hot path — a sale from free capacity, a window's offline sale from one lease — is one
-  conditional UPDATE (`sold + held + n <= capacity`, `used + n <= granted`) that refuses by
-  touching no row: the domain rule (`sell_online`) written as a WHERE clause;
+- the hot path — a sale from free capacity, a window's offline sale from one lease, units
+  given back by a refund or a void — is one conditional UPDATE (`sold + held + n <= capacity`,
+  `used + n <= granted`, `n <= sold + oversold`) that refuses by touching no row: the domain
+  rule (`sell_online`, `return_units`) written as a WHERE clause and SET expressions;
 - everything else locks the stock row first (`lock_stock`; inventory before leases is the one
   lock order of every writer), asks the domain rule with the row's values and writes its answer
   back (`put_stock`, `put_lease`).
@@ -36,6 +37,14 @@ _TAKE_FREE_CACHED = (  # a window's cache: the version stays the store's (sync/c
     .values(sold=_inv.c.sold + sa.bindparam("k_n"),
             updated_at=sa.bindparam("k_now", type_=UTCDateTime())))
 _TAKE_FREE = _TAKE_FREE_CACHED.values(version=_inv.c.version + 1).returning(*_inv.c)
+_n = sa.bindparam("k_n")
+_from_over = sa.case((_inv.c.oversold < _n, _inv.c.oversold), else_=_n)  # least(), both engines
+_RETURN = (  # `inv_rules.return_units`: out of oversold first, then sold; a short row untouched
+    sa.update(_inv)
+    .where(_inv.c.ticket_type == sa.bindparam("k_code"), _inv.c.visit_date == sa.bindparam("k_day"),
+           _n <= _inv.c.sold + _inv.c.oversold)
+    .values(oversold=_inv.c.oversold - _from_over, sold=_inv.c.sold - (_n - _from_over),
+            version=_inv.c.version + 1, updated_at=sa.bindparam("k_now", type_=UTCDateTime())))
 _USE_LEASE = (
     sa.update(_leases)
     .where(_leases.c.lease_id == sa.bindparam("k_id"),
@@ -102,8 +111,9 @@ def put_lease(row: LeaseRow, lease: inv_rules.Lease, now: datetime) -> None:
 
 def return_units(session: Session, need: Mapping[str, int], day: date, now: datetime) -> None:
     """Units of tickets that no longer count (refunded in time, voided) leave their rows, by
-    `inv_rules.return_units` (oversold first, then sold), one type at a time in code order."""
+    `inv_rules.return_units` (oversold first, then sold; a row counting fewer is left as it
+    is), one statement per type, in code order (the order rows are locked in)."""
     for code in sorted(need):
-        row = lock_stock(session, code, day)
-        if row is not None and need[code] > 0:
-            put_stock(row, inv_rules.return_units(stock_of(row), need[code]), now)
+        if need[code] > 0:
+            session.connection().execute(_RETURN, {"k_code": code, "k_day": day,
+                                                   "k_n": need[code], "k_now": now})

@@ -1,0 +1,104 @@
+"""What a refund quote or request reads of an order besides the order row, read once, in two
+statements: its tickets, then one row of scalar subqueries (the paying method, the refunds so
+far, the visitor's recent refunds, the stored policy and force-majeure rules, the timeline's
+head). The quote, the holds, the refund number and the timeline append all use these values
+instead of reading each of them again.
+
+Inside the caller's transaction. A request reads them after it has locked the order (never in
+the locking statement itself: on PostgreSQL a subquery there sees the database as it was before
+the lock was granted, a twin's refund left out)."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.domain.refunds import RefundPolicy
+from app.domain.timeline import ChainEnd
+from app.services.refunds import refund_policy, refund_rules
+from app.services.refunds.refund_rules import ForceMajeure
+from app.store.models import Order, Payment, Refund, Setting, Ticket, TimelineEvent
+
+DUAL_APPROVAL_WINDOW = timedelta(hours=24)
+
+_orders, _pay, _ref = Order.__table__, Payment.__table__, Refund.__table__
+_set, _events = Setting.__table__, TimelineEvent.__table__
+_OID, _PHONE = sa.bindparam("f_oid"), sa.bindparam("f_phone")
+
+
+def _setting(key: str) -> Any:
+    return sa.select(_set.c.value).where(_set.c.key == key).scalar_subquery()
+
+
+def _last(column: sa.Column) -> Any:
+    return (sa.select(column).where(_events.c.order_id == _OID)
+            .order_by(_events.c.seq.desc()).limit(1).scalar_subquery())
+
+
+def _recent(same: Any) -> Any:
+    return (sa.select(sa.func.coalesce(sa.func.sum(_ref.c.amount_fen), 0))
+            .where(same, _ref.c.status != "rejected",
+                   _ref.c.created_at > sa.bindparam("f_since")).scalar_subquery())
+
+
+_PHONE_ORDERS = sa.select(_orders.c.order_id).where(_orders.c.customer_phone == _PHONE)
+_PHONE_TODAY = (  # refunds asked today (venue time) on any order of the visitor's phone
+    sa.select(sa.func.count())
+    .select_from(_ref.join(_orders, _orders.c.order_id == _ref.c.order_id))
+    .where(_orders.c.customer_phone == _PHONE, _ref.c.created_at >= sa.bindparam("f_day"),
+           _ref.c.created_at < sa.bindparam("f_day_end")).scalar_subquery())
+_COMMON = (
+    (sa.select(_pay.c.method).where(_pay.c.order_id == _OID, _pay.c.status == "succeeded")
+     .order_by(_pay.c.at).limit(1).scalar_subquery().label("method")),
+    sa.select(sa.func.count()).where(_ref.c.order_id == _OID).scalar_subquery()
+    .label("refunds_made"),
+    _setting(refund_policy.KEY).label("policy"),
+    _setting(refund_rules.RULES_KEY).label("rules"),
+    _last(_events.c.seq).label("last_seq"),
+    _last(_events.c.hash).label("last_hash"),
+)
+# Built once (building a statement costs more than running it); the phone's two only when the
+# order has one.
+_FACTS = sa.select(*_COMMON, _recent(_ref.c.order_id == _OID).label("recent_fen"),
+                   sa.literal(0).label("phone_today"))
+_FACTS_PHONE = sa.select(
+    *_COMMON,
+    _recent(sa.or_(_ref.c.order_id == _OID, _ref.c.order_id.in_(_PHONE_ORDERS)))
+    .label("recent_fen"),
+    _PHONE_TODAY.label("phone_today"))
+_TICKETS = sa.select(Ticket).where(Ticket.order_id == _OID).order_by(Ticket.position)
+
+
+@dataclass(frozen=True)
+class OrderFacts:
+    """An order's refund facts (see the module docstring)."""
+
+    tickets: tuple[Ticket, ...]  # every ticket of the order, in position order, fresh
+    method: str  # the succeeded payment's method (`cash` when none is recorded)
+    refunds_made: int  # refunds of the order so far: the next one is number refunds_made + 1
+    recent_fen: int  # refunded or asked back in the last 24 h, this order or the same phone
+    phone_refunds_today: int  # refunds asked today on the visitor's phone (0: no phone)
+    policy: RefundPolicy  # the base policy with the stored holidays, line and fees
+    rules: dict[date, ForceMajeure]  # the force-majeure rules in effect, by visit date
+    head: ChainEnd | None  # the timeline's last event (None: empty)
+
+
+def read(session: Session, order: Order, *, now: datetime, base: RefundPolicy) -> OrderFacts:
+    """The facts of `order` at `now` (see the module docstring); `base` gives the zone (the
+    visitor's day) and hours, the stored policy the rest."""
+    tickets = tuple(session.execute(_TICKETS, {"f_oid": order.order_id},
+                                    execution_options={"populate_existing": True}).scalars())
+    day = datetime.combine(now.astimezone(ZoneInfo(base.zone)).date(), datetime.min.time(),
+                           ZoneInfo(base.zone))
+    phone = order.customer_phone or None
+    row = session.execute(_FACTS_PHONE if phone else _FACTS, {
+        "f_oid": order.order_id, "f_phone": phone, "f_since": now - DUAL_APPROVAL_WINDOW,
+        "f_day": day, "f_day_end": day + timedelta(days=1)}).one()
+    return OrderFacts(
+        tickets, row.method or "cash", int(row.refunds_made), int(row.recent_fen),
+        int(row.phone_today), refund_policy.stored(row.policy, base),
+        {r.visit_date: r for r in refund_rules.rules_of(row.rules)},
+        None if row.last_seq is None else ChainEnd(int(row.last_seq), row.last_hash))
