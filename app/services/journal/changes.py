@@ -100,9 +100,14 @@ def inventory_id(ticket_type: str, visit_date: date) -> str:
 
 
 def touch_inventory(session: Session, ticket_types: Iterable[str], visit_date: date, *,
-                    now: datetime) -> None:
+                    now: datetime, rows: Iterable[Any] = ()) -> None:
+    """`touch` the stock rows of `ticket_types` on `visit_date`; `rows`: those the caller
+    wrote with UPDATE ... RETURNING every column, whose state the feed then takes as is."""
+    written = {row.ticket_type: row for row in rows}
     for code in ticket_types:
-        touch(session, "inventory", inventory_id(code, visit_date), now=now)
+        row = written.get(code)
+        touch(session, "inventory", inventory_id(code, visit_date), now=now,
+              state=None if row is None else inventory_state(row))
 
 
 def inventory_state(row: Any) -> State:

@@ -91,8 +91,8 @@ def return_stock(session: Session, order: Order, tickets: Sequence[Ticket],
     if order.visit_date < today:
         return False
     need = Counter(t.ticket_type for t in tickets)
-    stock_writes.return_units(session, need, order.visit_date, now)
-    changes.touch_inventory(session, need, order.visit_date, now=now)
+    changes.touch_inventory(session, need, order.visit_date, now=now,
+                            rows=stock_writes.return_units(session, need, order.visit_date, now))
     return True
 
 

@@ -35,8 +35,8 @@ def _still_due(order: Order, cutoff: datetime) -> bool:
 
 
 def _release(session: Session, order: Order, units: Counter[str], now: datetime) -> None:
-    stock_writes.return_units(session, units, order.visit_date, now)
-    changes.touch_inventory(session, units, order.visit_date, now=now)
+    changes.touch_inventory(session, units, order.visit_date, now=now,
+                            rows=stock_writes.return_units(session, units, order.visit_date, now))
 
 
 def cancel_order(session: Session, order: Order, *, now: datetime, reason: str, message: str,

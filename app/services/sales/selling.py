@@ -426,9 +426,8 @@ def sell(session: Session, request: SaleRequest, *, now: datetime, venue: Venue,
         rows = _insert_with_next_no(session, request, plan, order_id, sold, now, venue)
         order_no = rows.order["order_no"]
         changes.touch(session, "order", order_id, now=now, state=sold_order_json(rows))
-        for row in stock:  # the rows as written; a window's cache has none (emits nothing)
-            changes.touch(session, "inventory", changes.inventory_id(
-                row.ticket_type, row.visit_date), now=now, state=changes.inventory_state(row))
+        if stock:  # the rows as written; a window's cache has none (and emits nothing)
+            changes.touch_inventory(session, need, request.visit_date, now=now, rows=stock)
         jobs: tuple[str, ...] = ()
         if local_effects:
             outbox.append(session, "sale",

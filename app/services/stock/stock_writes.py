@@ -44,7 +44,8 @@ _RETURN = (  # `inv_rules.return_units`: out of oversold first, then sold; a sho
     .where(_inv.c.ticket_type == sa.bindparam("k_code"), _inv.c.visit_date == sa.bindparam("k_day"),
            _n <= _inv.c.sold + _inv.c.oversold)
     .values(oversold=_inv.c.oversold - _from_over, sold=_inv.c.sold - (_n - _from_over),
-            version=_inv.c.version + 1, updated_at=sa.bindparam("k_now", type_=UTCDateTime())))
+            version=_inv.c.version + 1, updated_at=sa.bindparam("k_now", type_=UTCDateTime()))
+    .returning(*_inv.c))
 _USE_LEASE = (
     sa.update(_leases)
     .where(_leases.c.lease_id == sa.bindparam("k_id"),
@@ -109,11 +110,17 @@ def put_lease(row: LeaseRow, lease: inv_rules.Lease, now: datetime) -> None:
     row.updated_at = now
 
 
-def return_units(session: Session, need: Mapping[str, int], day: date, now: datetime) -> None:
+def return_units(session: Session, need: Mapping[str, int], day: date,
+                 now: datetime) -> list[Any]:
     """Units of tickets that no longer count (refunded in time, voided) leave their rows, by
     `inv_rules.return_units` (oversold first, then sold; a row counting fewer is left as it
-    is), one statement per type, in code order (the order rows are locked in)."""
+    is), one statement per type, in code order (the order rows are locked in). Returns the
+    rows written, as they now are (for the changes feed)."""
+    written = []
     for code in sorted(need):
         if need[code] > 0:
-            session.connection().execute(_RETURN, {"k_code": code, "k_day": day,
-                                                   "k_n": need[code], "k_now": now})
+            row = session.connection().execute(_RETURN, {"k_code": code, "k_day": day,
+                                                         "k_n": need[code], "k_now": now}).first()
+            if row is not None:
+                written.append(row)
+    return written
