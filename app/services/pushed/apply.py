@@ -1,6 +1,7 @@
 """The central store applies ops pushed by windows (DESIGN.md §9 `POST /sync/push`).
 
-Each op runs in its own transaction through the recorder of its kind (`RECORDERS`), and its
+Each op runs in its own transaction through the recorder of its kind (`RECORDERS`) — or, for
+runs of sales, in a group's (`apply_group`: checked first, written together) — and its
 `applied_ops` row is claimed in that transaction (`exactly_once`), permanently: the same op
 again answers `duplicate` with the stored result, the same op id with another payload
 `rejected` (`idempotency_key_reused`). Two pushes of one op racing each other make one effect:
