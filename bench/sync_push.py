@@ -1,6 +1,12 @@
 """Sale ops per second through `POST /sync/push` on PostgreSQL (real HTTP, batches of 200,
-each op its own transaction through `app.services`), beside a baseline that INSERTs the same
-rows with raw psycopg, one transaction per op, on the same schema. Aim: >= 500 ops/s.
+through `app.services`), beside a baseline that INSERTs the same rows with raw psycopg, one
+transaction per op, on the same schema. Aim: >= 500 ops/s.
+
+The day's ADULT capacity is raised through the admin API first (`make_room`), in both runs:
+the demo's would be sold out after a few hundred ops, and from then on the store would count
+every sale as oversold (one by one, each with its anomaly) and the raw UPDATE would take
+nothing — neither measuring the ordinary push. Each run checks that every op was `applied`
+and took its units (`check_sold`).
 
     python -m bench.sync_push [OPS]
 """
@@ -45,6 +51,32 @@ def sale_ops(n: int, terminal: str, day: str, start_seq: int = 1) -> list[dict]:
     return ops
 
 
+ROOM = 1_000_000  # units of the day's ADULT capacity: more than any run sells
+
+
+def _admin(base: str) -> dict[str, str]:
+    r = requests.post(f"{base}/auth/login", json={"username": "admin", "password": "admin"},
+                      timeout=30)
+    r.raise_for_status()
+    return {"Authorization": f"Bearer {r.json()['token']}"}
+
+
+def make_room(base: str, day: str) -> int:
+    """Raise the day's ADULT capacity (as `store_workers` does); returns the units sold."""
+    r = requests.put(f"{base}/inventory/{day}/ADULT", json={"capacity": ROOM},
+                     headers=_admin(base), timeout=30)
+    r.raise_for_status()
+    return r.json()["sold"]
+
+
+def check_sold(base: str, day: str, sold_before: int, units: int) -> None:
+    """Every op's units were taken from free capacity: none oversold, none lost."""
+    r = requests.get(f"{base}/inventory", params={"date": day}, headers=_admin(base), timeout=30)
+    r.raise_for_status()
+    sold = next(i["sold"] for i in r.json()["items"] if i["ticket_type"] == "ADULT")
+    assert sold == sold_before + units, (sold, sold_before, units)
+
+
 def _login(base: str, device: str, terminal: str) -> dict[str, str]:
     r = requests.post(f"{base}/auth/login", json={
         "username": "clerk1", "password": "clerk1", "device_id": device,
@@ -69,7 +101,9 @@ def _push_all(base: str, terminal: str, ops: list[dict]) -> None:
 def _through_http(n: int, devices: int) -> float:
     with pg_database() as url, Store(url) as store:
         day = store.venue.local_date(store.clock()).isoformat()
+        make_room(store.base, day)
         _push_all(store.base, "90", sale_ops(50, "90", day))  # warm-up
+        sold = make_room(store.base, day)
         per = n // devices
         batches = {f"{d + 1:02d}": sale_ops(per, f"{d + 1:02d}", day) for d in range(devices)}
         threads = [threading.Thread(target=_push_all, args=(store.base, t, ops))
@@ -79,7 +113,9 @@ def _through_http(n: int, devices: int) -> float:
             t.start()
         for t in threads:
             t.join()
-        return (per * devices) / (time.perf_counter() - start)
+        took = time.perf_counter() - start
+        check_sold(store.base, day, sold, 2 * per * devices)
+        return (per * devices) / took
 
 
 def _raw_rows(cur: psycopg.Cursor, op: dict, at: datetime) -> None:
@@ -124,6 +160,7 @@ def _raw(n: int, devices: int) -> float:
         day = store.venue.local_date(store.clock()).isoformat()
         dsn = url.replace("postgresql+psycopg://", "postgresql://")
         per = n // devices
+        sold = make_room(store.base, day)
 
         def insert(terminal: str) -> None:
             ops = sale_ops(per, terminal, day)
@@ -139,7 +176,9 @@ def _raw(n: int, devices: int) -> float:
             t.start()
         for t in threads:
             t.join()
-        return (per * devices) / (time.perf_counter() - start)
+        took = time.perf_counter() - start
+        check_sold(store.base, day, sold, 2 * per * devices)
+        return (per * devices) / took
 
 
 def run(n: int = OPS, rounds: int = 3) -> dict:

@@ -88,16 +88,26 @@ def _at(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
+# Built once per dialect, table and columns: the feed brings thousands of orders after a
+# window drained its outbox, and building an upsert (its `excluded` columns) cost more than
+# running it.
+_UPSERTS: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], sa.Insert] = {}
+
+
 def _upsert(session: Session, table: sa.Table, rows: Sequence[Mapping[str, Any]],
             key: Sequence[str]) -> None:
     """INSERT ... ON CONFLICT (key) DO UPDATE of the given columns (SQLite and PostgreSQL)."""
     if not rows:
         return
-    insert = sqlite.insert if session.get_bind().dialect.name == "sqlite" else postgresql.insert
-    stmt = insert(table)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=list(key),
-        set_={c: stmt.excluded[c] for c in rows[0] if c not in key})
+    dialect, columns = session.get_bind().dialect.name, tuple(rows[0])
+    stmt = _UPSERTS.get((dialect, table.name, columns, tuple(key)))
+    if stmt is None:
+        insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
+        base = insert(table)
+        stmt = _UPSERTS[(dialect, table.name, columns, tuple(key))] = \
+            base.on_conflict_do_update(index_elements=list(key),
+                                       set_={c: base.excluded[c] for c in columns
+                                             if c not in key})
     session.execute(stmt, list(rows))
 
 
@@ -182,11 +192,17 @@ def _refund_rows(o: Mapping[str, Any]) -> list[dict[str, Any]]:
             for r in o.get("refunds") or []]
 
 
+_DROP_OTHERS: dict[str, sa.Delete] = {}  # by table: built once (see `_UPSERTS`)
+
+
 def _replace_children(session: Session, table: sa.Table, id_col: str, order_id: str,
                       rows: list[dict[str, Any]]) -> None:
-    keep = [r[id_col] for r in rows]
-    session.execute(sa.delete(table).where(table.c.order_id == order_id,
-                                           table.c[id_col].not_in(keep)))
+    drop = _DROP_OTHERS.get(table.name)
+    if drop is None:
+        drop = _DROP_OTHERS[table.name] = sa.delete(table).where(
+            table.c.order_id == sa.bindparam("oid"),
+            table.c[id_col].not_in(sa.bindparam("keep", expanding=True)))
+    session.execute(drop, {"oid": order_id, "keep": [r[id_col] for r in rows]})
     _upsert(session, table, rows, [id_col])
 
 

@@ -13,7 +13,7 @@ the committed row (READ COMMITTED sees it); on SQLite the whole transaction alre
 write lock. A claim that finds a twin inside a transaction already at work raises `Taken`,
 which rolls that work back; the caller answers the twin's result."""
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -118,6 +118,26 @@ def claim(session: Session, journal: Journal, key: tuple[str, ...], request_sha2
     entry = find(session, journal, key)
     assert entry is not None  # it conflicted, so it is committed now
     return check(journal, entry, request_sha256, message)
+
+
+_CLAIM_MANY: dict[tuple[str, str], sa.Insert] = {}  # built once per dialect and journal
+
+
+def claim_many(session: Session, journal: Journal, rows: Sequence[Mapping[str, Any]]) -> set[str]:
+    """Take many keys of a one-column journal (`applied_ops`) in the caller's transaction, in
+    one statement: `rows` hold each key, its digest and the other columns (its result
+    already). Returns the keys taken; one missing was held by a twin, whose entry the caller
+    must answer instead (roll back and `claim` them one by one)."""
+    if not rows:
+        return set()
+    dialect = session.get_bind().dialect.name
+    stmt = _CLAIM_MANY.get((dialect, journal.table.name))
+    if stmt is None:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        stmt = insert(journal.table).on_conflict_do_nothing() \
+            .returning(journal.table.c[journal.key[0]])
+        _CLAIM_MANY[(dialect, journal.table.name)] = stmt
+    return set(session.connection().execute(stmt, list(rows)).scalars())
 
 
 def claim_or_raise(session: Session, journal: Journal, key: tuple[str, ...],

@@ -1,6 +1,7 @@
 """The central store applies ops pushed by windows (DESIGN.md §9 `POST /sync/push`).
 
-Each op runs in its own transaction through the recorder of its kind (`RECORDERS`), and its
+Each op runs in its own transaction through the recorder of its kind (`RECORDERS`) — or, for
+runs of sales, in a group's (`apply_group`: checked first, written together) — and its
 `applied_ops` row is claimed in that transaction (`exactly_once`), permanently: the same op
 again answers `duplicate` with the stored result, the same op id with another payload
 `rejected` (`idempotency_key_reused`). Two pushes of one op racing each other make one effect:
@@ -30,20 +31,20 @@ from sqlalchemy.orm import Session
 from app.domain import op_signing
 from app.domain.errors import DomainError, Forbidden, ValidationError
 from app.domain.venue import Venue
-from app.services.journal import exactly_once
+from app.services.journal import changes, exactly_once
 from app.services.journal.exactly_once import APPLIED_OPS, Entry
 from app.services.journal.outbox import OP_KINDS, payload_digest
 from app.services.stock.catalog import load_catalog
 from app.store.db import atomic, reading
 from app.store.models import Order, User
 
-from . import refunds, reprints, sales, shifts, voids
+from . import bulk_sales, refunds, reprints, sales, shifts, voids
 from .group_stock import GroupStock
 from .payload import Pushed
 
 APPLIED, DUPLICATE, REJECTED, CONFLICT = "applied", "duplicate", "rejected", "conflict"
 MAX_OPS = 200
-GROUP = 20  # consecutive sale ops applied in one transaction, a savepoint each
+GROUP = 50  # consecutive sale ops applied in one transaction (`apply_group`)
 GROUPED = ("sale",)
 _REUSED = "同一操作编号已用于内容不同的操作，已拒绝"
 _BAD_SIGNATURE = "操作的签名与签名人 {who} 不符，已拒绝"
@@ -211,21 +212,27 @@ class Grouping:
 
 def apply_group(session: Session, ops: Sequence[Mapping[str, Any]], pushed: Pushed, *,
                 known: Mapping[str, Entry], grouping: Grouping | None = None) -> list[OpResult]:
-    """Apply `ops` in one transaction, each in a SAVEPOINT of its own (`atomic`): an op that
-    fails rolls back only itself and answers as it would alone; one commit (one change-log
-    number taking, one fsync) for the group. The catalog is read once for the group, and the
-    free capacity its sales take is taken at its end (`group_stock`).
+    """Apply `ops` in one transaction: one commit (one change-log number taking, one fsync)
+    for the group. The catalog is read once for the group, and the free capacity its sales
+    take is taken at its end (`group_stock`).
 
-    When that capacity is short, the group rolls back and runs again with each sale taking
-    stock in its turn (the oversold ones counted and flagged as one by one). A database error
-    other than a unique key (a deadlock between two windows' groups taking stock or lease
-    rows in different orders, a lost connection) rolls the whole group back, and its ops are
-    applied again one transaction each, as if never grouped."""
+    The sales are checked first, then written together (`_bulk`): the `applied_ops` rows of
+    the group in one statement, its orders, tickets, payments and timeline rows in one each
+    (`bulk_sales`). When that write fails (a key already stored, a twin push racing this one)
+    or two ops of the group share a key, the group rolls back and runs again one op at a time,
+    each in a SAVEPOINT of its own (`atomic`): an op that fails rolls back only itself and
+    answers as it would alone.
+
+    When the free capacity is short, the group rolls back and runs again with each sale
+    taking stock in its turn (the oversold ones counted and flagged as one by one). A database
+    error other than a unique key (a deadlock between two windows' groups taking stock or
+    lease rows in different orders, a lost connection) rolls the whole group back, and its ops
+    are applied again one transaction each, as if never grouped."""
     grouping = grouping or Grouping()
     try:
         if grouping.defer:
             try:
-                return _group(session, ops, pushed, known, GroupStock())
+                return _deferred(session, ops, pushed, known)
             except _Short:
                 grouping.defer = False
         return _group(session, ops, pushed, known, None)
@@ -235,15 +242,28 @@ def apply_group(session: Session, ops: Sequence[Mapping[str, Any]], pushed: Push
     return [apply_op(session, op, pushed, known=known) for op in ops]
 
 
+def _deferred(session: Session, ops: Sequence[Mapping[str, Any]], pushed: Pushed,
+              known: Mapping[str, Entry]) -> list[OpResult]:
+    """The group with its free capacity taken at its end: written in bulk, else op by op."""
+    try:
+        return _group(session, ops, pushed, known, GroupStock(), bulk=True)
+    except _BulkFailed:
+        return _group(session, ops, pushed, known, GroupStock())
+
+
 def _group(session: Session, ops: Sequence[Mapping[str, Any]], pushed: Pushed,
-           known: Mapping[str, Entry], stock: GroupStock | None) -> list[OpResult]:
+           known: Mapping[str, Entry], stock: GroupStock | None,
+           bulk: bool = False) -> list[OpResult]:
     with session.begin():
         grouped = dataclasses.replace(pushed, catalog=load_catalog(session), stock=stock)
-        results = []
-        for op in ops:
-            results.append(apply_op(session, op, grouped, known=known))
-            if stock is not None:
-                stock.end_op(results[-1].status == APPLIED)
+        if bulk and stock is not None:
+            results = _bulk(session, ops, grouped, known, stock)
+        else:
+            results = []
+            for op in ops:
+                results.append(apply_op(session, op, grouped, known=known))
+                if stock is not None:
+                    stock.end_op(results[-1].status == APPLIED)
         if stock is not None and not stock.take_all(session, pushed.now):
             raise _Short  # rolls the group back
         return results
@@ -251,6 +271,125 @@ def _group(session: Session, ops: Sequence[Mapping[str, Any]], pushed: Pushed,
 
 class _Short(Exception):  # noqa: N818 — a signal to roll the group back, not a failure
     pass
+
+
+class _BulkFailed(Exception):  # noqa: N818 — a signal to apply the group op by op
+    pass
+
+
+@dataclass(frozen=True)
+class _Sale:
+    """A checked sale of the bulk path: written with the group's others."""
+
+    op_id: str
+    digest: str
+    sale: sales.PreparedSale
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """A refusal the store keeps (`_remember`), claimed with the group's sales."""
+
+    op_id: str
+    digest: str
+    result: OpResult
+
+
+@dataclass(frozen=True)
+class _OneByOne:
+    """A checked sale that writes more than the bulk path does (stock from a lease, a
+    `price_mismatch` anomaly): applied alone (`apply_op`), in its turn."""
+
+    op: Mapping[str, Any]
+    op_id: str
+    sale: sales.PreparedSale
+
+
+_Step = OpResult | _Sale | _Kept | _OneByOne  # OpResult: answered, nothing to write
+
+
+def _bulk(session: Session, ops: Sequence[Mapping[str, Any]], pushed: Pushed,
+          known: Mapping[str, Entry], stock: GroupStock) -> list[OpResult]:
+    """The group's sales checked in Python (`_step`), then written in a few statements (see
+    `apply_group`); each op answers as it would alone. _BulkFailed when it cannot be."""
+    steps = [_step(session, op, pushed, known) for op in ops]
+    if _clashing(steps):
+        raise _BulkFailed
+    claims = [_claim_row(step, pushed) for step in steps if isinstance(step, _Sale | _Kept)]
+    try:
+        if len(exactly_once.claim_many(session, APPLIED_OPS, claims)) != len(claims):
+            raise _BulkFailed  # a twin push holds one: answered op by op
+        bulk_sales.write(session, [step.sale for step in steps if isinstance(step, _Sale)])
+    except IntegrityError:
+        raise _BulkFailed from None
+    results = []
+    for step in steps:  # in seq order: the changes feed lists the orders in it
+        if isinstance(step, _Sale):
+            req, need = step.sale.req, step.sale.need
+            changes.touch(session, "order", req.order_id, now=pushed.now)
+            changes.touch_inventory(session, need, req.visit_date, now=pushed.now)
+            for code, n in need.items():
+                stock.want(code, req.visit_date, n)
+            stock.end_op(True)
+            results.append(OpResult(step.op_id, APPLIED, _BULK_VERSION))
+        elif isinstance(step, _OneByOne):
+            results.append(apply_op(session, step.op, pushed, known=known))
+            stock.end_op(results[-1].status == APPLIED)
+        else:
+            results.append(step.result if isinstance(step, _Kept) else step)
+    return results
+
+
+_BULK_VERSION = 1  # a sale of the bulk path: its order as written, nothing raised on it
+
+
+def _step(session: Session, op: Mapping[str, Any], pushed: Pushed,
+          known: Mapping[str, Entry]) -> _Step:
+    """What `apply_op` would do with a sale op, found without writing: every refusal it
+    would answer, in the same order of checks."""
+    try:
+        op_id, kind, payload = _check_op(op)
+    except DomainError as e:
+        return _refused(_raw_id(op), REJECTED, e)
+    digest = payload_digest(payload)
+    if (row := known.get(op_id)) is not None:
+        return _replay(row, digest, op_id)
+    try:
+        author = _author(session, op, op_id, kind, digest, pushed)
+        assert pushed.catalog is not None  # a group's
+        sale = sales.prepare(payload, author, pushed.catalog)
+    except Forbidden as e:  # not kept, nothing written
+        return _refused(op_id, REJECTED, e)
+    except DomainError as e:
+        return _Kept(op_id, digest,
+                     _refused(op_id, CONFLICT if e.code == "conflict" else REJECTED, e))
+    if sale.leases or sale.mismatch:
+        return _OneByOne(op, op_id, sale)
+    return _Sale(op_id, digest, sale)
+
+
+def _clashing(steps: Sequence[_Step]) -> bool:
+    """Two ops of the group with one op id, order id, order no, ticket id or ticket code:
+    which one wins is decided op by op, as alone."""
+    keys: list[tuple[str, str]] = []
+    for step in steps:
+        if isinstance(step, _Sale | _Kept | _OneByOne):
+            keys.append(("op", step.op_id))
+        if isinstance(step, _Sale | _OneByOne):
+            sale = step.sale
+            keys += [("order", str(sale.req.order_id)), ("no", sale.order_no)]
+            keys += [("ticket", t.ticket_id) for t in sale.sold]
+            keys += [("code", t.code) for t in sale.sold]
+    return len(set(keys)) != len(keys)
+
+
+def _claim_row(step: _Sale | _Kept, pushed: Pushed) -> dict[str, Any]:
+    """The `applied_ops` row `_claim` writes for the op."""
+    result = step.result if isinstance(step, _Kept) else OpResult(step.op_id, APPLIED,
+                                                                   _BULK_VERSION)
+    return {"op_id": step.op_id, "payload_sha256": step.digest, "kind": "sale",
+            "device_id": pushed.device_id, "result": result.to_dict(),
+            "applied_at": pushed.now}
 
 
 def _raw_id(op: Any) -> str:

@@ -196,6 +196,48 @@ def _terminal(req: SaleRequest) -> str:
         raise ValidationError(f"终端编号不正确：{req.terminal[:8]}", field="terminal") from None
 
 
+@dataclass(frozen=True)
+class PreparedSale:
+    """A pushed sale checked and priced, before anything is written (`prepare`)."""
+
+    req: SaleRequest  # its order_id is the window's
+    order_no: str
+    created: datetime  # when it was sold (`bounded_instant`)
+    store: SalePlan  # as the store prices it
+    plan: SalePlan  # as it was paid
+    sold: tuple[SoldTicket, ...]
+    leases: dict[str, str]  # ticket_type (or "*") → the lease the window sold on
+
+    @property
+    def mismatch(self) -> bool:
+        """Paid otherwise than the store prices it (a `price_mismatch` anomaly)."""
+        return self.plan.total_fen != self.store.total_fen
+
+    @property
+    def need(self) -> dict[str, int]:
+        return units_needed(self.plan.specs)
+
+
+def _checked(p: Fields, device_id: str, now: datetime, venue: Venue,
+             catalog: Mapping[str, TicketType]) -> PreparedSale:
+    req = _request(p, device_id)
+    order_no = _order_no(p, _terminal(req))
+    created = p.bounded_instant("created_at", now)
+    store = _store_plan(req, catalog, now, venue)
+    plan = _priced(store, p.nested("payment").fen("amount_fen"), req.tendered_fen)
+    sold = _tickets(p, plan, catalog)
+    return PreparedSale(req, order_no, created, store, plan, sold, _payload_leases(p))
+
+
+def prepare(payload: Mapping[str, Any], pushed: Pushed,
+            catalog: Mapping[str, TicketType]) -> PreparedSale:
+    """Every check `record` makes before it writes, in the same order, with no write: a
+    group's sales are checked first and written together (`bulk_sales`). Raises as `record`
+    would (Forbidden, ValidationError)."""
+    p = _own(payload, pushed)
+    return _checked(p, pushed.device_id, pushed.now, pushed.venue, catalog)
+
+
 def record_sale(session: Session, payload: Mapping[str, Any], *, device_id: str, user: str,
                 now: datetime, venue: Venue,
                 before_commit: Callable[[Session, SaleRecord], None] | None = None,
@@ -213,29 +255,25 @@ def record_sale(session: Session, payload: Mapping[str, Any], *, device_id: str,
     with atomic(session):
         if catalog is None:
             catalog = load_catalog(session)
-        req = _request(p, device_id)
-        order_no = _order_no(p, _terminal(req))
-        created = p.bounded_instant("created_at", now)
-        store = _store_plan(req, catalog, now, venue)
-        plan = _priced(store, p.nested("payment").fen("amount_fen"), req.tendered_fen)
-        sold = _tickets(p, plan, catalog)  # an order_id or order_no already taken:
-        # the unique keys refuse it (IntegrityError); `apply` says which order clashed
-        leases = _payload_leases(p)
+        sale = _checked(p, device_id, now, venue, catalog)  # an order_id or order_no
+        # already taken: the unique keys refuse it (IntegrityError); `apply` says which
+        req, order_no, store, plan = sale.req, sale.order_no, sale.store, sale.plan
         oversold: dict[str, int] = {}
-        for code, n in sorted(units_needed(plan.specs).items()):
+        for code, n in sorted(sale.need.items()):
             over = _take_units(session, code, req.visit_date, n,
-                               leases.get(code, leases.get("*")), device_id, now, group)
+                               sale.leases.get(code, sale.leases.get("*")), device_id, now,
+                               group)
             if over:
                 oversold[code] = over
-        write_sale_rows(session, req, plan, req.order_id, order_no, sold, created)
+        write_sale_rows(session, req, plan, req.order_id, order_no, sale.sold, sale.created)
         for code, over in oversold.items():
             _raise_oversold(session, req, order_no, code, over, catalog, plan, now)
-        mismatch = plan.total_fen != store.total_fen
-        if mismatch:
-            _raise_price_mismatch(session, req, order_no, store, plan, venue, created, now)
+        if sale.mismatch:
+            _raise_price_mismatch(session, req, order_no, store, plan, venue, sale.created,
+                                  now)
         changes.touch(session, "order", req.order_id, now=now)
-        changes.touch_inventory(session, units_needed(plan.specs), req.visit_date, now=now)
-        version = 1 if not (oversold or mismatch) else session.execute(
+        changes.touch_inventory(session, sale.need, req.visit_date, now=now)
+        version = 1 if not (oversold or sale.mismatch) else session.execute(
             sa.select(Order.version).where(Order.order_id == req.order_id)).scalar_one()
         record = SaleRecord(req.order_id, order_no, version, sum(oversold.values()))
         if before_commit is not None:
@@ -276,14 +314,21 @@ def _raise_price_mismatch(session: Session, req: SaleRequest, order_no: str, sto
         amount_fen=abs(gap), now=now, dedupe_key=f"price_mismatch:{req.order_id}")
 
 
-def record(session: Session, payload: Mapping[str, Any], pushed: Pushed,
-           keep: Callable[[Session, int], None]) -> int:
-    """The `sale` recorder of `apply.RECORDERS`: the clerk, terminal and device named in the
-    payload must be the token's (Forbidden otherwise)."""
+def _own(payload: Mapping[str, Any], pushed: Pushed) -> Fields:
+    """The payload, once the clerk, terminal and device it names are found to be the token's
+    (Forbidden otherwise)."""
     p = Fields(payload, RECORD)
     p.own("clerk", pushed.user, "登录用户")
     p.own("terminal", pushed.terminal, "登录窗口的终端号")
     p.own("device_id", pushed.device_id, "登录设备")
+    return p
+
+
+def record(session: Session, payload: Mapping[str, Any], pushed: Pushed,
+           keep: Callable[[Session, int], None]) -> int:
+    """The `sale` recorder of `apply.RECORDERS`: the clerk, terminal and device named in the
+    payload must be the token's (Forbidden otherwise)."""
+    _own(payload, pushed)
     return record_sale(session, payload, device_id=pushed.device_id, user=pushed.user,
                        now=pushed.now, venue=pushed.venue,
                        before_commit=lambda s, done: keep(s, done.version),

@@ -1,7 +1,11 @@
-"""A pushed batch applies its sale ops in groups, one transaction per group and a savepoint
-per op (`app.services.pushed.apply.apply_group`): an op that fails half-way rolls back only
-itself and answers as it would alone; the others are applied, in seq order, and the changes
-feed carries them in that order."""
+"""A pushed batch applies its sale ops in groups, one transaction per group
+(`app.services.pushed.apply.apply_group`): the sales checked first and written together (the
+bulk path), or, when that cannot be, one op at a time in a savepoint each. Either way an op
+that fails rolls back only itself and answers as it would alone; the others are applied, in
+seq order, and the changes feed carries them in that order."""
+
+from collections import Counter
+from contextlib import contextmanager
 
 import requests
 import sqlalchemy as sa
@@ -14,6 +18,81 @@ from app.store.models import Anomaly, AppliedOp, Order, Ticket, TimelineEvent
 def _orders(live) -> set[str]:
     with live.db.session() as s:
         return set(s.execute(sa.select(Order.order_id)).scalars())
+
+
+@contextmanager
+def _inserts(live):
+    """How many INSERT statements the store sends per table (an executemany counts once)."""
+    seen: Counter[str] = Counter()
+
+    def count(conn, cursor, statement, params, context, executemany):
+        if statement.startswith("INSERT INTO"):
+            seen[statement.split()[2]] += 1
+
+    sa.event.listen(live.db.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(live.db.engine, "before_cursor_execute", count)
+
+
+def _kept(live) -> dict[str, dict]:
+    with live.db.session() as s:
+        return dict(s.execute(sa.select(AppliedOp.op_id, AppliedOp.result)).all())
+
+
+def test_a_bad_op_in_the_middle_is_refused_alone_on_the_bulk_path(live, now):
+    """Op 3 of 5 names no ticket type of the catalog: the four others are written together
+    (one INSERT per table for the group) and its refusal is kept with their claims."""
+    h = live.login("clerk1")
+    day = live.venue.local_date(now)
+    sold_before = stock(live, "ADULT", day)[1]
+    ops = [sale_op(day=day, qty=2, seq=n) for n in range(1, 6)]
+    ops[2]["payload"]["lines"][0]["ticket_type"] = "NOPE"
+    for t in ops[2]["payload"]["tickets"]:
+        t["ticket_type"] = "NOPE"
+    with _inserts(live) as inserts:
+        results = push(live, h, ops)
+    assert [r["status"] for r in results] == ["applied", "applied", "rejected", "applied",
+                                              "applied"]
+    assert results[2]["error"]["code"] == "validation_error"
+    assert inserts["orders"] == inserts["tickets"] == inserts["applied_ops"] == 1  # bulk
+    ids = [op["payload"]["order_id"] for op in ops]
+    assert _orders(live) == {ids[0], ids[1], ids[3], ids[4]}
+    assert stock(live, "ADULT", day)[1] == sold_before + 8
+    kept = _kept(live)
+    assert {op["op_id"] for op in ops} == set(kept)
+    assert kept[ops[2]["op_id"]]["status"] == "rejected"
+    assert kept[ops[0]["op_id"]] == {"op_id": ops[0]["op_id"], "status": "applied",
+                                     "server_version": 1}
+    for op in ops[:2] + ops[3:]:
+        r = requests.get(live.url(f"/orders/{op['payload']['order_no']}/timeline"),
+                         headers=h, timeout=10)
+        assert r.json()["verified"] and len(r.json()["events"]) == 2
+    again = push(live, h, ops)
+    assert [r["status"] for r in again] == ["duplicate", "duplicate", "rejected", "duplicate",
+                                            "duplicate"]
+    assert again[2]["error"] == results[2]["error"]
+    assert stock(live, "ADULT", day)[1] == sold_before + 8
+
+
+def test_a_group_clashing_with_a_stored_order_falls_back_to_one_op_at_a_time(live, now):
+    """Op 2 reuses the order_no of an order already stored: the group's bulk write fails,
+    the group runs again op by op, and only op 2 answers `conflict`."""
+    h = live.login("clerk1")
+    day = live.venue.local_date(now)
+    first = sale_op(day=day, seq=1)
+    assert push(live, h, [first])[0]["status"] == "applied"
+    ops = [sale_op(day=day, seq=n) for n in range(2, 5)]
+    ops[1]["payload"]["order_no"] = first["payload"]["order_no"]
+    with _inserts(live) as inserts:
+        results = push(live, h, ops)
+    assert [r["status"] for r in results] == ["applied", "conflict", "applied"]
+    assert first["payload"]["order_no"] in results[1]["error"]["message"]
+    assert inserts["orders"] == 1 + 3  # the failed bulk INSERT, then one per op
+    assert _orders(live) == {first["payload"]["order_id"], ops[0]["payload"]["order_id"],
+                             ops[2]["payload"]["order_id"]}
+    assert _kept(live)[ops[1]["op_id"]]["status"] == "conflict"
 
 
 def test_op_3_of_5_failing_half_way_rolls_back_only_itself(live, now):
