@@ -61,6 +61,20 @@ def chain(entries: Sequence[Entry], *, at: datetime, actor: str, source: str,
     return made
 
 
+def rows(order_id: str, events: Sequence[Event]) -> list[dict[str, Any]]:
+    """The `timeline_events` rows of `events` (made by `chain`) of the order."""
+    return [{"order_id": order_id, "seq": e.seq, "at": e.at, "actor": e.actor,
+             "action": e.action, "detail": dict(e.detail), "source": e.source,
+             "prev_hash": e.prev_hash, "hash": e.hash} for e in events]
+
+
+def insert_many(session: Session, rows_: Sequence[Mapping[str, Any]]) -> None:
+    """Write timeline rows (`rows`) of new orders, whose order rows were born with their
+    heads (a group of pushed sales), in one statement."""
+    if rows_:
+        session.connection().execute(_INSERT, list(rows_))
+
+
 def insert(session: Session, order_id: str, events: Sequence[Event], *,
            move_head: bool = True) -> None:
     """Write `events` (made by `chain`) and move the order row's head to the last one;
@@ -68,12 +82,7 @@ def insert(session: Session, order_id: str, events: Sequence[Event], *,
     order: one statement less)."""
     if not events:
         return
-    session.connection().execute(_INSERT, [
-        {"order_id": order_id, "seq": e.seq, "at": e.at, "actor": e.actor,
-         "action": e.action, "detail": dict(e.detail), "source": e.source,
-         "prev_hash": e.prev_hash, "hash": e.hash}
-        for e in events
-    ])
+    session.connection().execute(_INSERT, rows(order_id, events))
     if move_head:
         session.connection().execute(_HEAD, {"oid": order_id, "head": events[-1].hash,
                                              "count": events[-1].seq})

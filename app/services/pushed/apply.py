@@ -319,15 +319,16 @@ def _bulk(session: Session, ops: Sequence[Mapping[str, Any]], pushed: Pushed,
     try:
         if len(exactly_once.claim_many(session, APPLIED_OPS, claims)) != len(claims):
             raise _BulkFailed  # a twin push holds one: answered op by op
-        bulk_sales.write(session, [step.sale for step in steps if isinstance(step, _Sale)])
+        written = iter(bulk_sales.write(
+            session, [step.sale for step in steps if isinstance(step, _Sale)]))
     except IntegrityError:
         raise _BulkFailed from None
     results = []
     for step in steps:  # in seq order: the changes feed lists the orders in it
         if isinstance(step, _Sale):
             req, need = step.sale.req, step.sale.need
-            changes.touch(session, "order", req.order_id, now=pushed.now)
-            changes.touch_inventory(session, need, req.visit_date, now=pushed.now)
+            changes.touch(session, "order", req.order_id, now=pushed.now,
+                          state=next(written))  # its stock: `take_all`
             for code, n in need.items():
                 stock.want(code, req.visit_date, n)
             stock.end_op(True)

@@ -43,7 +43,8 @@ class GroupStock:
         """Take the applied ops' units (see the module docstring); False when one type and
         day has too few left (then some were taken: the caller rolls back)."""
         for (code, day), n in sorted(self._kept.items()):
-            if not stock_writes.take_free(session, code, day, n, now):
+            row = stock_writes.take_free(session, code, day, n, now)
+            if not row:
                 return False
-            changes.touch_inventory(session, [code], day, now=now)
+            changes.touch_inventory(session, [code], day, now=now, rows=[row])
         return True

@@ -2,7 +2,7 @@
 tickets, the payment, the inventory, the timeline, the outbox op and the print jobs. Nothing is
 printed or pushed before it commits; a refusal writes nothing."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
@@ -246,6 +246,18 @@ def write_sale_rows(session: Session, req: SaleRequest, plan: SalePlan, order_id
     rows = sale_rows(req, plan, order_id, order_no, sold, now)
     insert_sale_rows(session, rows)
     return rows.payment_no
+
+
+def insert_many_sales(session: Session, sales: Sequence[SaleRows]) -> None:
+    """Write the rows of several sales (a group of pushed sales) with one statement per
+    table, in the order one sale writes them; IntegrityError (nothing of that statement
+    written) when one clashes with a stored row."""
+    conn = session.connection()
+    conn.execute(_INSERT_ORDER, [r.order for r in sales])
+    conn.execute(_INSERT_TICKETS, [t for r in sales for t in r.tickets])
+    conn.execute(_INSERT_PAYMENT, [r.payment for r in sales])
+    timeline.insert_many(session, [e for r in sales
+                                   for e in timeline.rows(r.order["order_id"], r.events)])
 
 
 def insert_sale_rows(session: Session, rows: SaleRows, *,

@@ -167,3 +167,31 @@ def test_a_group_short_of_capacity_is_applied_one_by_one(live, now):
         flagged = s.execute(sa.select(Anomaly.order_no).where(Anomaly.kind == "oversold")
                             ).scalars().all()
     assert sorted(flagged) == sorted(op["payload"]["order_no"] for op in ops[3:])
+
+
+def test_the_bulk_path_feeds_each_order_and_stock_row_exactly_as_stored(live, now):
+    """The bulk path hands the changes feed the orders it wrote and the stock rows its
+    UPDATE returned (no read-back at commit): each entry must be what reading gives."""
+    from app.services.journal import changes, orders
+
+    h = live.login("clerk1")
+    day = live.venue.local_date(now)
+    page = feed(live, h, limit=500)
+    while page["has_more"]:
+        page = feed(live, h, since=page["next_cursor"], limit=500)
+    since = page["next_cursor"]
+    ops = [sale_op(day=day, qty=n % 3 + 1, seq=n) for n in range(1, 8)]
+    with _inserts(live) as inserts:
+        assert {r["status"] for r in push(live, h, ops)} == {"applied"}
+    assert inserts["orders"] == 1  # the bulk path
+    entries = feed(live, h, since=since)["changes"]
+    fed = [(c["entity"], c["id"]) for c in entries]
+    assert fed == [("order", op["payload"]["order_id"]) for op in ops] + [
+        ("inventory", changes.inventory_id("ADULT", day))]
+    with live.db.session() as s:
+        for entry, op in zip(entries, ops):
+            assert entry["data"] == orders.get_order(s, op["payload"]["order_no"])
+            assert entry["version"] == 1
+    capacity, sold, held, oversold = stock(live, "ADULT", day)
+    assert {k: entries[-1]["data"][k] for k in ("capacity", "sold", "held", "oversold")} == {
+        "capacity": capacity, "sold": sold, "held": held, "oversold": oversold}
