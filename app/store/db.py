@@ -137,10 +137,6 @@ def create_engine(url: str, **kw: Any) -> sa.Engine:
         args["options"] = " ".join(filter(None, (given, PG_OPTIONS)))
         kw["connect_args"] = args
         engine = sa.create_engine(sa_url, **kw)
-        # Several rows given to one INSERT (a sale's tickets and timeline events, a commit's
-        # feed rows) go as one INSERT ... VALUES (...), (...): psycopg's own executemany runs
-        # in pipeline mode, whose set-up costs more than the two or three rows themselves.
-        engine.dialect.use_insertmanyvalues_wo_returning = True
         sa.event.listen(engine, "checkout", _ping_if_idle)
         sa.event.listen(engine, "checkin", _mark_idle)
         return engine
