@@ -3,7 +3,7 @@ bulk path): a group's orders, tickets, payments and first timeline events go in 
 statements instead of four per sale.
 
 The rows are the ones the one-by-one path writes, to the letter: both make them with
-`selling.sale_rows`, so the bulk path cannot drift from it. A clash with a row already stored
+`sale_rows.sale_rows`, so the bulk path cannot drift from it. A clash with a row already stored
 (an order_id, order_no or ticket code taken) fails the whole statement: the caller rolls the
 group back and applies it again op by op, where each op answers for itself.
 """
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from app.services.journal.changes import State
-from app.services.sales.selling import insert_many_sales, sale_rows, sold_order_json
+from app.services.sales.sale_rows import insert_many_sales, sale_rows, sold_order_json
 
 from .sales import PreparedSale
 

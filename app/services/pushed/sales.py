@@ -30,6 +30,7 @@ from app.domain.money import MAX_FEN, format_fen, split_proportionally
 from app.domain.timeline import iso_utc
 from app.domain.venue import Venue
 from app.services.journal import anomaly_log, changes
+from app.services.sales.sale_rows import write_sale_rows
 from app.services.sales.selling import (
     PAYMENT_METHODS,
     Customer,
@@ -39,7 +40,6 @@ from app.services.sales.selling import (
     SoldTicket,
     plan_sale,
     ticket_name,
-    write_sale_rows,
 )
 from app.services.stock import stock_writes
 from app.services.stock.catalog import load_catalog
