@@ -2,7 +2,7 @@
 lock it, keep `orders.status` equal to the derived status, bump its version and touch it for
 the changes feed. They never begin or commit."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -35,12 +35,14 @@ def tickets_of(session: Session, order_id: str) -> list[Ticket]:
 
 
 def changed(session: Session, order: Order, *, now: datetime,
-            tickets: Sequence[Ticket] | None = None) -> None:
+            tickets: Sequence[Ticket] | None = None,
+            state: Callable[[], changes.State] | None = None) -> None:
     """After changing `order` or its rows: re-derive `status` (the search filters on it),
     bump `version`, stamp `updated_at` and touch it for the changes feed. `tickets`: every
     ticket of the order as the caller holds them (read under the order's lock, changed in
     memory): their states are not read back, and the order's changes are flushed with these
-    in one UPDATE of its row."""
+    in one UPDATE of its row. `state`: makes the order's final state (version, Order JSON)
+    once these are applied, for a caller that holds all of it (`changes.touch`'s `state`)."""
     if tickets is None:
         session.flush()
         states = session.execute(sa.select(Ticket.status)
@@ -50,6 +52,7 @@ def changed(session: Session, order: Order, *, now: datetime,
     order.status = str(derive_status(order.payment_state, order.cancelled, states))
     order.version += 1
     order.updated_at = now
-    changes.touch(session, "order", order.order_id, now=now)
+    changes.touch(session, "order", order.order_id, now=now,
+                  state=None if state is None else state())
     if tickets is not None:
         session.flush()

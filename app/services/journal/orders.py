@@ -139,6 +139,15 @@ def fresh_order_json(order: Mapping[str, Any], tickets: Sequence[Mapping[str, An
                        [_as_row(Payment.__table__, p) for p in payments], [], 0, reveal=False)
 
 
+def order_json(order: Any, tickets: Sequence[Any], payments: Sequence[Any],
+               refunds: Sequence[Any], open_anomalies: int) -> dict[str, Any]:
+    """The masked Order JSON (as `orders_json`) of rows the caller holds as they now are —
+    the order, its tickets in position order, payments and refunds by time (ORM objects or
+    plain rows) — without reading them back (a refund's feed entry)."""
+    return _order_json(order, list(tickets), list(payments), list(refunds), open_anomalies,
+                       reveal=False)
+
+
 def _children(session: Session, model: Any, ids: list[str], order_by: Any) -> dict[str, list]:
     """Rows of `model` under the orders `ids` (plain rows: read-only, no ORM identity work)."""
     table = model.__table__

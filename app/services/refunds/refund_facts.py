@@ -1,8 +1,9 @@
-"""What a refund quote or request reads of an order besides the order row, read once, in two
-statements: its tickets, then one row of scalar subqueries (the paying method, the refunds so
-far, the visitor's recent refunds, the stored policy and force-majeure rules, the timeline's
-head). The quote, the holds, the refund number and the timeline append all use these values
-instead of reading each of them again.
+"""What a refund quote or request reads of an order besides the order row, read once, in four
+statements: its tickets, its payments, its refunds, then one row of scalar subqueries (the
+visitor's recent refunds, the stored policy and force-majeure rules, the timeline's head, the
+open anomalies). The quote, the holds, the refund number and the timeline append all use these
+values instead of reading each of them again; a request also makes the order's Order JSON of
+them for the changes feed (`orders.order_json`), so the commit does not read the order back.
 
 Inside the caller's transaction. A request reads them after it has locked the order (never in
 the locking statement itself: on PostgreSQL a subquery there sees the database as it was before
@@ -20,12 +21,12 @@ from app.domain.refunds import RefundPolicy
 from app.domain.timeline import ChainEnd
 from app.services.refunds import refund_policy, refund_rules
 from app.services.refunds.refund_rules import ForceMajeure
-from app.store.models import Order, Payment, Refund, Setting, Ticket, TimelineEvent
+from app.store.models import Anomaly, Order, Payment, Refund, Setting, Ticket, TimelineEvent
 
 DUAL_APPROVAL_WINDOW = timedelta(hours=24)
 
 _orders, _pay, _ref = Order.__table__, Payment.__table__, Refund.__table__
-_set, _events = Setting.__table__, TimelineEvent.__table__
+_set, _events, _anomalies = Setting.__table__, TimelineEvent.__table__, Anomaly.__table__
 _OID, _PHONE = sa.bindparam("f_oid"), sa.bindparam("f_phone")
 
 
@@ -51,10 +52,9 @@ _PHONE_TODAY = (  # refunds asked today (venue time) on any order of the visitor
     .where(_orders.c.customer_phone == _PHONE, _ref.c.created_at >= sa.bindparam("f_day"),
            _ref.c.created_at < sa.bindparam("f_day_end")).scalar_subquery())
 _COMMON = (
-    (sa.select(_pay.c.method).where(_pay.c.order_id == _OID, _pay.c.status == "succeeded")
-     .order_by(_pay.c.at).limit(1).scalar_subquery().label("method")),
-    sa.select(sa.func.count()).where(_ref.c.order_id == _OID).scalar_subquery()
-    .label("refunds_made"),
+    sa.select(sa.func.count()).where(_anomalies.c.order_id == _OID,
+                                     _anomalies.c.status == "open").scalar_subquery()
+    .label("open_anomalies"),
     _setting(refund_policy.KEY).label("policy"),
     _setting(refund_rules.RULES_KEY).label("rules"),
     _last(_events.c.seq).label("last_seq"),
@@ -70,6 +70,9 @@ _FACTS_PHONE = sa.select(
     .label("recent_fen"),
     _PHONE_TODAY.label("phone_today"))
 _TICKETS = sa.select(Ticket).where(Ticket.order_id == _OID).order_by(Ticket.position)
+# Plain rows in the order `orders.orders_json` reads them.
+_PAYMENTS = sa.select(_pay).where(_pay.c.order_id == _OID).order_by(_pay.c.at)
+_REFUNDS = sa.select(_ref).where(_ref.c.order_id == _OID).order_by(_ref.c.created_at)
 
 
 @dataclass(frozen=True)
@@ -77,20 +80,29 @@ class OrderFacts:
     """An order's refund facts (see the module docstring)."""
 
     tickets: tuple[Ticket, ...]  # every ticket of the order, in position order, fresh
-    method: str  # the succeeded payment's method (`cash` when none is recorded)
-    refunds_made: int  # refunds of the order so far: the next one is number refunds_made + 1
+    payments: tuple[Any, ...]  # its payments (plain rows), by time
+    refunds: tuple[Any, ...]  # its refunds so far (plain rows), by time: the next is R<n + 1>
+    open_anomalies: int  # its open anomalies (the Order JSON's count)
     recent_fen: int  # refunded or asked back in the last 24 h, this order or the same phone
     phone_refunds_today: int  # refunds asked today on the visitor's phone (0: no phone)
     policy: RefundPolicy  # the base policy with the stored holidays, line and fees
     rules: dict[date, ForceMajeure]  # the force-majeure rules in effect, by visit date
     head: ChainEnd | None  # the timeline's last event (None: empty)
 
+    @property
+    def method(self) -> str:
+        """The first succeeded payment's method (`cash` when none is recorded)."""
+        return next((p.method for p in self.payments if p.status == "succeeded"), "cash")
+
 
 def read(session: Session, order: Order, *, now: datetime, base: RefundPolicy) -> OrderFacts:
     """The facts of `order` at `now` (see the module docstring); `base` gives the zone (the
     visitor's day) and hours, the stored policy the rest."""
-    tickets = tuple(session.execute(_TICKETS, {"f_oid": order.order_id},
+    oid = {"f_oid": order.order_id}
+    tickets = tuple(session.execute(_TICKETS, oid,
                                     execution_options={"populate_existing": True}).scalars())
+    payments = tuple(session.execute(_PAYMENTS, oid))
+    refunds = tuple(session.execute(_REFUNDS, oid))
     day = datetime.combine(now.astimezone(ZoneInfo(base.zone)).date(), datetime.min.time(),
                            ZoneInfo(base.zone))
     phone = order.customer_phone or None
@@ -98,7 +110,7 @@ def read(session: Session, order: Order, *, now: datetime, base: RefundPolicy) -
         "f_oid": order.order_id, "f_phone": phone, "f_since": now - DUAL_APPROVAL_WINDOW,
         "f_day": day, "f_day_end": day + timedelta(days=1)}).one()
     return OrderFacts(
-        tickets, row.method or "cash", int(row.refunds_made), int(row.recent_fen),
+        tickets, payments, refunds, int(row.open_anomalies), int(row.recent_fen),
         int(row.phone_today), refund_policy.stored(row.policy, base),
         {r.visit_date: r for r in refund_rules.rules_of(row.rules)},
         None if row.last_seq is None else ChainEnd(int(row.last_seq), row.last_hash))

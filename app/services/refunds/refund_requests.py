@@ -25,6 +25,7 @@ from app.domain.ids import new_id
 from app.domain.lifecycle import next_ticket_state
 from app.domain.refunds import RefundPolicy
 from app.services.journal import changes, timeline
+from app.services.journal import orders as order_reads
 from app.services.journal.order_state import changed, lock_order
 from app.services.refunds import refund_facts
 from app.services.refunds.refund_policy import PAYMENT_METHODS
@@ -242,7 +243,9 @@ def request_in(session: Session, order: Order, ticket_ids: Sequence[str], method
     """`request_refund` inside the caller's transaction, `order` locked (`locked_order`): the
     refund made, the order `changed`. The order's facts are read once (`refund_facts`) and
     the refund is written with the state it ends in, so the request sends one INSERT of the
-    refund and one UPDATE of the order."""
+    refund and one UPDATE of the order; the feed is handed the order's Order JSON made of
+    them (no read-back at commit — a later write to the order in the transaction touches it
+    without a state, and the commit reads it back after all)."""
     if not str(reason or "").strip():
         raise ValidationError("请填写退票原因", field="reason")
     facts = refund_facts.read(session, order, now=now, base=policy)
@@ -251,7 +254,7 @@ def request_in(session: Session, order: Order, ticket_ids: Sequence[str], method
     q = quote_facts(order, facts, list(ticket_ids), now=now, override=ov, role=role,
                     strict=True, second_person=second_person)
     refund = Refund(
-        refund_id=refund_id or new_id(), refund_no=f"{order.order_no}-R{facts.refunds_made + 1}",
+        refund_id=refund_id or new_id(), refund_no=f"{order.order_no}-R{len(facts.refunds) + 1}",
         order_id=order.order_id, ticket_ids=list(ticket_ids), method=method,
         status="requested", amount_fen=q.total_refund_fen, fee_fen=q.total_fee_fen,
         payment_fee_fen=q.total_payment_fee_fen, rule=_rule(q), reason=reason.strip(),
@@ -277,8 +280,17 @@ def request_in(session: Session, order: Order, ticket_ids: Sequence[str], method
             refund.paid_out_terminal, refund.paid_out_at = payout_terminal, now
         entries = _route(session, order, refund, picked, now=now, today=today)
         _log(session, order, facts, [requested, *entries], actor=who, now=now)
-    changed(session, order, now=now, tickets=facts.tickets)
+    changed(session, order, now=now, tickets=facts.tickets,
+            state=lambda: _order_state(order, facts, refund))
     return refund
+
+
+def _order_state(order: Order, facts: refund_facts.OrderFacts,
+                 refund: Refund) -> changes.State:
+    """The order's feed state once `refund` is made: its facts, the new refund among them."""
+    refunds = sorted([*facts.refunds, refund], key=lambda r: r.created_at)
+    return order.version, order_reads.order_json(order, facts.tickets, facts.payments,
+                                                 refunds, facts.open_anomalies)
 
 
 def _await(refund: Refund, roles: Sequence[str], now: datetime,

@@ -1,6 +1,7 @@
 """What a window's cash refund writes, read back from the database on both engines: the order
 row's status, money, version and timeline head (`last_hash`, `event_count`) agree with its tickets
-and its chain; the feed carries the order's and the stock row's final state; refunds are
+and its chain; the feed carries the order's and the stock row's final state (the order's entry,
+handed over by the refund without a read-back, is what reading the order gives); refunds are
 numbered R1, R2 … even when two of one order race (the order row lock, PostgreSQL's READ
 COMMITTED: the second reads what the first committed)."""
 
@@ -13,7 +14,7 @@ import sqlalchemy as sa
 
 from app.domain.lifecycle import derive_status
 from app.domain.timeline import verify_chain
-from app.services.journal import timeline
+from app.services.journal import orders, timeline
 from app.store.models import ChangeLog, Inventory, Order, Ticket, TimelineEvent
 
 _o, _t, _ev = Order.__table__, Ticket.__table__, TimelineEvent.__table__
@@ -61,6 +62,7 @@ def _check_written(live, order, refunded_fen):
     assert (fed.version, fed.data["version"]) == (row.version, row.version)
     assert (fed.data["status"], fed.data["refunded_fen"]) == (row.status, refunded_fen)
     assert sorted(t["status"] for t in fed.data["tickets"]) == sorted(states)
+    assert fed.data == orders.get_order(live.db.session(), order["order_no"])
     assert (fed_stock.version, fed_stock.data["sold"]) == (stock.version, stock.sold)
     return events
 
@@ -81,6 +83,20 @@ def test_refunds_of_one_order_write_its_row_head_and_feed(live):
     events = _check_written(live, order, 30000)
     assert [e.action for e in events[-4:]] == ["refund.requested", "refund.succeeded",
                                                 "ticket.refunded", "ticket.refunded"]
+
+
+def test_a_full_refund_feeds_the_order_as_read(live):
+    order = _sell(live, 2)
+    r = _refund(live, order, [t["ticket_id"] for t in order["tickets"]], live.login("clerk1"))
+    assert r.status_code == 201, r.text
+    _check_written(live, order, 20000)
+
+
+def test_a_refund_awaiting_approval_feeds_the_order_as_read(live):
+    order = _sell(live, 60)  # ¥6,000: supervisor and finance must approve
+    r = _refund(live, order, [t["ticket_id"] for t in order["tickets"]], live.login("clerk1"))
+    assert r.status_code == 201 and r.json()["status"] == "awaiting_approval", r.text
+    _check_written(live, order, 0)
 
 
 def test_two_refunds_of_one_order_at_once(live):
