@@ -63,7 +63,7 @@ def stale_copies(db, page):
 
 
 def test_a_page_written_in_bulk_equals_the_orders_written_one_by_one(
-        live, make_window, client_clock, tmp_path):
+        live, make_window, client_clock, tmp_path, caplog):
     page = sold_and_voided(live, make_window, client_clock)
     now = client_clock()
     bulk, single = cache_db(tmp_path, "bulk"), cache_db(tmp_path, "single")
@@ -73,7 +73,9 @@ def test_a_page_written_in_bulk_equals_the_orders_written_one_by_one(
             stale_copies(db, page)
         assert everything(bulk) == everything(single)
 
+        caplog.clear()
         applied = cache.apply_page(bulk.session(), page, now=now)
+        assert not [r for r in caplog.records if r.name == "sync.cache"]  # in bulk, no fallback
         one_by_one(single, page, now)
 
         orders = tuple(dict.fromkeys(c["id"] for c in page["changes"] if c["entity"] == "order"))
