@@ -17,8 +17,10 @@ sale or not, always lands, and an old page replayed after a crash never rolls st
 
 An order change carries the whole order (Order JSON with the extras of
 `app.services.journal.orders.orders_json`): its tickets, payments and refunds are replaced by the
-store's (rows of that order the store does not have are removed from the cache). Customer
-data arrives masked and is stored masked. The timeline is not written here: it is read from
+store's (rows of that order the store does not have are removed from the cache). A page's
+orders are written together, one upsert per table (`_write_orders`); when that collides with
+the cache they go one by one, each in its own savepoint, and a colliding one is left out.
+Customer data arrives masked and is stored masked. The timeline is not written here: it is read from
 the store. Within a page, catalog changes are applied first, then inventory, orders and
 anomalies, so a row never waits for its parent. A `policy` change (the refund policy,
 DESIGN.md §15) is kept in the window's `settings` (`refund_policy.mirror`): the window's own
@@ -193,6 +195,14 @@ def _refund_rows(o: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 _DROP_OTHERS: dict[str, sa.Delete] = {}  # by table: built once (see `_UPSERTS`)
+_CHILDREN = ((_tickets, "ticket_id"), (_payments, "payment_id"), (_refunds, "refund_id"))
+# Ids per IN list in the bulk path: well under SQLite's bound on host parameters.
+_IN_CHUNK = 500
+
+
+def _child_rows(data: Mapping[str, Any], updated_at: datetime) -> list[list[dict[str, Any]]]:
+    """The order's tickets, payments and refunds, in the order of `_CHILDREN`."""
+    return [_ticket_rows(data, updated_at), _payment_rows(data), _refund_rows(data)]
 
 
 def _replace_children(session: Session, table: sa.Table, id_col: str, order_id: str,
@@ -215,15 +225,69 @@ def _write_order(session: Session, data: Mapping[str, Any], version: int) -> boo
         with session.begin_nested():
             _upsert(session, _orders, [row], ["order_id"])
             oid = row["order_id"]
-            tickets = _ticket_rows(data, row["updated_at"])
-            _replace_children(session, _tickets, "ticket_id", oid, tickets)
-            _replace_children(session, _payments, "payment_id", oid, _payment_rows(data))
-            _replace_children(session, _refunds, "refund_id", oid, _refund_rows(data))
+            for (table, id_col), rows in zip(_CHILDREN, _child_rows(data, row["updated_at"]),
+                                             strict=True):
+                _replace_children(session, table, id_col, oid, rows)
     except sa.exc.IntegrityError:
         log.exception("order %s from the store collides with the cache; left out",
                       data.get("order_no"))
         return False
     return True
+
+
+def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    return (items[i:i + _IN_CHUNK] for i in range(0, len(items), _IN_CHUNK))
+
+
+def _drop_stale_children(session: Session, table: sa.Table, id_col: str,
+                         keep: Mapping[str, set[Any]]) -> None:
+    """Delete the cached rows of these orders that the store's copies no longer list (what
+    `_replace_children` does per order): read the orders' child ids, delete the few stale."""
+    key, parent = table.c[id_col], table.c.order_id
+    stale = [child for oids in _chunks(list(keep))
+             for oid, child in session.execute(sa.select(parent, key)
+                                               .where(parent.in_(oids))).all()
+             if child not in keep[oid]]
+    for ids in _chunks(stale):
+        session.execute(sa.delete(table).where(key.in_(ids)))
+
+
+def _write_orders_at_once(session: Session, changes: Sequence[Mapping[str, Any]]) -> None:
+    """The orders of `changes` with their children, one upsert per table (the page's rows in
+    one executemany) and one read per child table for the rows to drop: the same rows as
+    `_write_order` one by one, without ~8 statements and a savepoint per order."""
+    orders: list[dict[str, Any]] = []
+    children: list[tuple[list[dict[str, Any]], dict[str, set[Any]]]] = [
+        ([], {}) for _ in _CHILDREN]
+    for c in changes:
+        row = _order_row(c["data"], int(c["version"]))
+        orders.append(row)
+        for (_, id_col), (rows, keep), own in zip(
+                _CHILDREN, children, _child_rows(c["data"], row["updated_at"]), strict=True):
+            rows.extend(own)
+            keep[row["order_id"]] = {r[id_col] for r in own}
+    _upsert(session, _orders, orders, ["order_id"])
+    for (table, id_col), (rows, keep) in zip(_CHILDREN, children, strict=True):
+        _drop_stale_children(session, table, id_col, keep)
+        _upsert(session, table, rows, [id_col])
+
+
+def _write_orders(session: Session, changes: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Write the orders of `changes` (seq order); the ids written. All at once inside one
+    savepoint; when that collides with the cache (an order_no or ticket code under another
+    id), the savepoint is rolled back and the orders go one by one, so only the colliding
+    ones are left out."""
+    if len(changes) > 1:
+        try:
+            with session.begin_nested():
+                _write_orders_at_once(session, changes)
+        except sa.exc.IntegrityError as exc:
+            log.warning("a page of %d orders collides with the cache (%s); order by order",
+                        len(changes), exc.orig)
+        else:
+            return [c["data"]["order_id"] for c in changes]
+    return [c["data"]["order_id"] for c in changes
+            if _write_order(session, c["data"], int(c["version"]))]
 
 
 def _unsent_orders(session: Session) -> set[str]:
@@ -241,8 +305,7 @@ def _apply_orders(session: Session, changes: list[Mapping[str, Any]]) -> list[st
     unsent = _unsent_orders(session) if newest else set()
     newest = {i: c for i, c in newest.items() if c["data"].get("order_id") not in unsent}
     local = _local_versions(session, _orders.c.order_id, _orders.c.version, newest)
-    return [c["data"]["order_id"] for c in _wanted(newest, local)
-            if _write_order(session, c["data"], int(c["version"]))]
+    return _write_orders(session, _wanted(newest, local))
 
 
 def force_order(session: Session, data: Mapping[str, Any]) -> None:
