@@ -189,7 +189,7 @@ def test_the_bulk_path_feeds_each_order_and_stock_row_exactly_as_stored(live, no
     assert fed == [("order", op["payload"]["order_id"]) for op in ops] + [
         ("inventory", changes.inventory_id("ADULT", day))]
     with live.db.session() as s:
-        for entry, op in zip(entries, ops, strict=True):
+        for entry, op in zip(entries[:-1], ops, strict=True):
             assert entry["data"] == orders.get_order(s, op["payload"]["order_no"])
             assert entry["version"] == 1
     capacity, sold, held, oversold = stock(live, "ADULT", day)
