@@ -67,6 +67,8 @@ def insert_many_sales(session: Session, sales: Sequence[SaleRows]) -> None:
     """Write the rows of several sales (a group of pushed sales) with one statement per
     table, in the order one sale writes them; IntegrityError (nothing of that statement
     written) when one clashes with a stored row."""
+    if not sales:
+        return
     conn = session.connection()
     conn.execute(_INSERT_ORDER, [r.order for r in sales])
     conn.execute(_INSERT_TICKETS, [t for r in sales for t in r.tickets])

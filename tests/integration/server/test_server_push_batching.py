@@ -195,3 +195,19 @@ def test_the_bulk_path_feeds_each_order_and_stock_row_exactly_as_stored(live, no
     capacity, sold, held, oversold = stock(live, "ADULT", day)
     assert {k: entries[-1]["data"][k] for k in ("capacity", "sold", "held", "oversold")} == {
         "capacity": capacity, "sold": sold, "held": held, "oversold": oversold}
+
+
+def test_a_group_of_refusals_only_is_kept_in_one_statement_without_falling_back(live, now):
+    """No sale to write: the bulk path keeps the refusals' claims in one INSERT and writes no
+    order (it used to send an empty order INSERT, fail, and redo the group op by op)."""
+    h = live.login("clerk1")
+    day = live.venue.local_date(now)
+    ops = [sale_op(day=day, qty=1, seq=n) for n in range(1, 4)]
+    for op in ops:
+        op["payload"]["lines"][0]["ticket_type"] = "NOPE"
+        for t in op["payload"]["tickets"]:
+            t["ticket_type"] = "NOPE"
+    with _inserts(live) as inserts:
+        results = push(live, h, ops)
+    assert [r["status"] for r in results] == ["rejected"] * 3
+    assert inserts["applied_ops"] == 1 and inserts["orders"] == 0
