@@ -36,12 +36,11 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.services.journal.outbox import unsent as unsent_ops
 from app.services.refunds import refund_policy
-from app.store.db import read_transaction
+from app.store.db import dialect_insert, read_transaction
 from app.store.models import (
     Anomaly,
     Inventory,
@@ -104,8 +103,7 @@ def _upsert(session: Session, table: sa.Table, rows: Sequence[Mapping[str, Any]]
     dialect, columns = session.get_bind().dialect.name, tuple(rows[0])
     stmt = _UPSERTS.get((dialect, table.name, columns, tuple(key)))
     if stmt is None:
-        insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
-        base = insert(table)
+        base = dialect_insert(dialect)(table)
         stmt = _UPSERTS[(dialect, table.name, columns, tuple(key))] = \
             base.on_conflict_do_update(index_elements=list(key),
                                        set_={c: base.excluded[c] for c in columns

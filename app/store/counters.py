@@ -10,9 +10,9 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from .db import dialect_insert
 from .models import Counter, OrderCounter
 
 _oc = OrderCounter.__table__
@@ -29,8 +29,7 @@ _BUMP_COUNTER = (
 
 
 def _create(session: Session, table: sa.Table, values: dict[str, Any]) -> None:
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    session.connection().execute(insert(table).values(values).on_conflict_do_nothing())
+    session.connection().execute(dialect_insert(session)(table).values(values).on_conflict_do_nothing())
 
 
 def _bump(session: Session, stmt: Any, params: dict[str, Any], table: sa.Table,

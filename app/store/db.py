@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 if TYPE_CHECKING:
@@ -57,6 +58,14 @@ _READ_ONLY: ContextVar[bool] = ContextVar("menpiao_sqlite_read_only", default=Fa
 
 def _begin_sqlite(dbapi_conn: Any) -> None:
     dbapi_conn.execute("BEGIN" if _READ_ONLY.get() else "BEGIN IMMEDIATE")
+
+
+def dialect_insert(session_or_dialect: Session | str) -> Any:
+    """The `insert()` of the session's backend (or of the dialect named), which has
+    `on_conflict_do_nothing` / `on_conflict_do_update` on both of Menpiao's engines."""
+    name = session_or_dialect if isinstance(session_or_dialect, str) \
+        else session_or_dialect.get_bind().dialect.name
+    return postgresql.insert if name == "postgresql" else sqlite.insert
 
 
 @contextmanager

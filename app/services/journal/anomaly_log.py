@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.domain import actors
@@ -14,6 +13,7 @@ from app.domain.anomalies import KINDS, AnomalyStatus, priority
 from app.domain.ids import new_id
 from app.services.journal import changes, timeline
 from app.services.journal.orders import public_evidence
+from app.store.db import dialect_insert
 from app.store.models import Anomaly, Order
 
 SOURCE = "server"
@@ -23,9 +23,7 @@ _anomalies = Anomaly.__table__
 def _insert(session: Session, values: dict[str, Any]) -> bool:
     """INSERT unless the dedupe_key is taken; True when the row went in. On PostgreSQL a
     racing twin waits for the first writer's commit and then inserts nothing."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(_anomalies).values(values).on_conflict_do_nothing(
+    stmt = dialect_insert(session)(_anomalies).values(values).on_conflict_do_nothing(
         index_elements=[_anomalies.c.dedupe_key]).returning(_anomalies.c.anomaly_id)
     return session.connection().execute(stmt).first() is not None
 

@@ -18,12 +18,11 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.domain.errors import DomainError
 from app.services.journal.outbox import payload_digest
-from app.store.db import read_transaction
+from app.store.db import dialect_insert, read_transaction
 from app.store.models import AppliedOp, IdempotencyKey, ReceivedRequest
 
 Entry = sa.Row[Any]  # a journal row: its columns as attributes
@@ -108,8 +107,7 @@ def claim(session: Session, journal: Journal, key: tuple[str, ...], request_sha2
     """Take the key in the caller's transaction: None when it is ours (act, then `finish`),
     else the entry of the same request that took it first (KeyReused when it differed).
     `values`: the journal's other required columns."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" \
-        else sqlite.insert
+    insert = dialect_insert(session)
     row = dict(zip(journal.key, key, strict=True)) | {journal.digest: request_sha256} | values
     stmt = insert(journal.table).values(**row).on_conflict_do_nothing() \
         .returning(journal.table.c[journal.key[0]])
@@ -133,8 +131,7 @@ def claim_many(session: Session, journal: Journal, rows: Sequence[Mapping[str, A
     dialect = session.get_bind().dialect.name
     stmt = _CLAIM_MANY.get((dialect, journal.table.name))
     if stmt is None:
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        stmt = insert(journal.table).on_conflict_do_nothing() \
+        stmt = dialect_insert(dialect)(journal.table).on_conflict_do_nothing() \
             .returning(journal.table.c[journal.key[0]])
         _CLAIM_MANY[(dialect, journal.table.name)] = stmt
     return set(session.connection().execute(stmt, list(rows)).scalars())

@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.domain import actors
@@ -21,6 +20,7 @@ from app.domain.lifecycle import PaymentState, TicketState, derive_status
 from app.domain.timeline import Event
 from app.services.journal import changes, timeline
 from app.services.journal import orders as order_reads
+from app.store.db import dialect_insert
 from app.store.models import Order, Payment, Ticket
 
 if TYPE_CHECKING:
@@ -35,9 +35,9 @@ _INSERT_ORDER = sa.insert(_orders)
 _INSERT_TICKETS = sa.insert(Ticket.__table__)
 _INSERT_PAYMENT = sa.insert(Payment.__table__)
 _INSERT_ORDER_UNLESS_NO_TAKEN = {
-    name: dialect.insert(_orders).on_conflict_do_nothing(index_elements=[_orders.c.order_no])
-    .returning(_orders.c.order_id) for name, dialect in (("postgresql", postgresql),
-                                                         ("sqlite", sqlite))}
+    name: dialect_insert(name)(_orders).on_conflict_do_nothing(
+        index_elements=[_orders.c.order_no]).returning(_orders.c.order_id)
+    for name in ("postgresql", "sqlite")}
 
 
 @dataclass(frozen=True)
