@@ -134,9 +134,9 @@ def fresh_order_json(order: Mapping[str, Any], tickets: Sequence[Mapping[str, An
                      payments: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """The masked Order JSON (as `orders_json`) of an order just inserted with these rows, no
     refund and no anomaly yet — without reading them back (a sale's answer and feed entry)."""
-    return _order_json(_as_row(Order.__table__, order),
-                       [_as_row(Ticket.__table__, t) for t in tickets],
-                       [_as_row(Payment.__table__, p) for p in payments], [], 0, reveal=False)
+    return order_json(_as_row(Order.__table__, order),
+                      [_as_row(Ticket.__table__, t) for t in tickets],
+                      [_as_row(Payment.__table__, p) for p in payments], [], 0)
 
 
 def order_json(order: Any, tickets: Sequence[Any], payments: Sequence[Any],
