@@ -1,30 +1,39 @@
 """Refunds on the central store. (a) How long a quote takes: `quote_refund` alone, and
 `POST /orders/{no}/refund-quote` over HTTP, one client at a time. (b) Cash refunds per second:
 cash orders are sold first (`POST /orders`), then `POST /orders/{no}/refunds` (an
-Idempotency-Key each, method cash) from several client threads at once, each thread a window
-refunding its own orders. Baseline in the same run, over the same HTTP path and threads:
-`GET /health` and `refund-quote` requests per second. Aim: >= 200 refunds/s on PostgreSQL,
-measured on one store process and on `main.py server --workers 2` (each window's connection
-pinned to a worker, as a load balancer spreads them).
+Idempotency-Key each, method cash) from several clients at once, each a window refunding its
+own orders. Baseline in the same run, over the same HTTP path and clients: `GET /health` and
+`refund-quote` requests per second. Aim: >= 200 refunds/s on PostgreSQL, measured on one store
+process and on `main.py server --workers 2` (each window's connection pinned to a worker, as a
+load balancer spreads them).
 
-The store is a real uvicorn in a process of its own (demo data, fresh database), so that the
-clients' own CPU and GIL are not charged to the server; it runs on PostgreSQL and on SQLite.
+The store is a real uvicorn in a process of its own (demo data, fresh database); it runs on
+PostgreSQL and on SQLite. The clients are lean, as in `bench.store_workers`: each window is a
+forked process with one keep-alive `http.client` connection (it was `requests` in 4 threads of
+this process: about 1.3 ms of the machine's 2 cores per request, taken from the store it
+measures). Each row reports the CPU per request of the store's processes, of its PostgreSQL
+backends and of the clients, so what the load takes from the machine is seen.
 
     python -m bench.refunds [REFUNDS] [--pg-only]
 """
 
+import http.client
+import json
 import multiprocessing as mp
 import os
 import statistics
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -39,7 +48,37 @@ QUOTES_HTTP = 300
 BASELINE_PER_THREAD = 150
 AIM_PER_S = 200
 VISIT_IN_DAYS = 5  # tier_72h: no fee, nothing to approve; stock goes back
-Call = Callable[[requests.Session, dict[str, str], dict], None]
+
+
+@dataclass(frozen=True)
+class Api:
+    """A window's keep-alive connection to the store's API, with its headers."""
+
+    conn: http.client.HTTPConnection
+    prefix: str  # the API's path, e.g. /api/v1
+    headers: dict[str, str]
+
+    def call(self, method: str, path: str, body: Any = None,
+             key: bool = False) -> tuple[int, Any]:
+        """(status, decoded JSON body); `key`: with an Idempotency-Key of its own."""
+        headers = self.headers | {"Idempotency-Key": uuid.uuid4().hex} if key else self.headers
+        self.conn.request(method, self.prefix + path,
+                          None if body is None else json.dumps(body).encode(), headers)
+        r = self.conn.getresponse()
+        return r.status, json.loads(r.read() or b"null")
+
+
+Call = Callable[[Api, dict], Any]
+
+
+@dataclass(frozen=True)
+class Measured:
+    made: list[list[Any]]  # what each window's calls gave, in its order
+    seconds: float
+    latencies: list[float]
+    store_cpu: float  # CPU seconds of the store's processes
+    pg_cpu: float  # of its PostgreSQL backends (0 on SQLite)
+    client_cpu: float  # of the clients
 
 
 def _ms(xs: list[float]) -> tuple[float, float]:
@@ -103,99 +142,112 @@ def _login(base: str, user: str, terminal: str | None = None) -> dict[str, str]:
     return {"Authorization": f"Bearer {r.json()['token']}"}
 
 
-def _session_on(base: str, pids: list[int], i: int) -> requests.Session:
-    """Window `i`'s keep-alive session, on worker `pids[i % len(pids)]` (as a load balancer
+def _pinned(base: str, pids: list[int], i: int) -> http.client.HTTPConnection:
+    """Window `i`'s keep-alive connection, on worker `pids[i % len(pids)]` (as a load balancer
     spreads windows): reconnect until that worker answers the first request."""
-    want = pids[i % len(pids)]
+    where, want = urlsplit(base), pids[i % len(pids)]
     for _ in range(200):
-        http = requests.Session()
-        r = http.get(f"{base}/health", timeout=10)  # connect before the clock starts
-        if len(pids) == 1 or int(r.headers.get("X-Worker-Pid", want)) == want:
-            return http
-        http.close()
+        conn = http.client.HTTPConnection(where.hostname, where.port, timeout=60)
+        conn.request("GET", f"{where.path}/health")  # connect before the clock starts
+        r = conn.getresponse()
+        r.read()
+        if len(pids) == 1 or int(r.getheader("X-Worker-Pid", want)) == want:
+            return conn
+        conn.close()
     raise RuntimeError(f"no connection reached worker {want}")
 
 
+def _window(base: str, pids: list[int], i: int, headers: dict[str, str], items: list[dict],
+            call: Call, start, out: Connection) -> None:
+    """One window (a forked process): `call` over its items once every window is ready;
+    sends back what the calls gave, their latencies and its own CPU seconds."""
+    try:
+        conn = _pinned(base, pids, i)
+        api = Api(conn, urlsplit(base).path, headers | {"Content-Type": "application/json"})
+        start.wait()
+        cpu0, made, latencies = time.process_time(), [], []
+        for item in items:
+            t0 = time.perf_counter()
+            made.append(call(api, item))
+            latencies.append(time.perf_counter() - t0)
+        out.send({"made": made, "latencies": latencies, "cpu": time.process_time() - cpu0})
+        conn.close()
+    except BaseException as exc:  # reported by the parent, not lost in a child
+        out.send({"error": repr(exc)})
+
+
 def _concurrently(base: str, windows: list[dict[str, str]], work: list[list[dict]],
-                  call: Call, pid: int | list[int]) -> tuple[float, list[float], float]:
-    """Every window runs `call` over its own items at the same time: (seconds, latencies,
-    CPU seconds the store's processes spent meanwhile)."""
+                  call: Call, pid: int | list[int], url: str | None = None) -> Measured:
+    """Every window runs `call` over its own items at the same time, each a process of its
+    own with one keep-alive connection (lean on purpose, see `bench.store_workers`): what the
+    calls gave (per window), the seconds, latencies and CPU seconds of the store's processes,
+    of its PostgreSQL backends (`url`) and of the clients meanwhile."""
+    from .store_workers import _backends, _cpu
+
     pids = pid if isinstance(pid, list) else [pid]
-    latencies: list[list[float]] = [[] for _ in windows]
-    errors: list[BaseException] = []
-    start = threading.Barrier(len(windows) + 1)
-
-    def window(i: int) -> None:
-        with _session_on(base, pids, i) as http:
-            start.wait()
-            try:
-                for item in work[i]:
-                    t0 = time.perf_counter()
-                    call(http, windows[i], item)
-                    latencies[i].append(time.perf_counter() - t0)
-            except BaseException as exc:  # reported after join, not lost in a thread
-                errors.append(exc)
-
-    threads = [threading.Thread(target=window, args=(i,)) for i in range(len(windows))]
-    for t in threads:
-        t.start()
-    start.wait()
-    t0, cpu0 = time.perf_counter(), sum(map(cpu_seconds, pids))
-    for t in threads:
-        t.join()
-    elapsed, cpu = time.perf_counter() - t0, sum(map(cpu_seconds, pids)) - cpu0
-    if errors:
-        raise errors[0]
-    return elapsed, [x for xs in latencies for x in xs], cpu
+    ctx = mp.get_context("fork")  # the clients need nothing the parent has not imported
+    start = ctx.Barrier(len(windows) + 1)
+    pipes, procs = [], []
+    for i, headers in enumerate(windows):
+        mine, theirs = ctx.Pipe(duplex=False)
+        p = ctx.Process(target=_window, args=(base, pids, i, headers, work[i], call, start,
+                                              theirs), daemon=True)
+        p.start()
+        theirs.close()  # a client that dies ends its pipe: recv raises, nothing hangs
+        pipes.append(mine)
+        procs.append(p)
+    start.wait(120)
+    backends = _backends(url) if url and url.startswith("postgresql") else []
+    t0, cpu0, pg0 = time.perf_counter(), _cpu(pids), _cpu(backends)
+    done = [pipe.recv() for pipe in pipes]
+    elapsed, cpu, pg = time.perf_counter() - t0, _cpu(pids) - cpu0, _cpu(backends) - pg0
+    for p in procs:
+        p.join(30)
+    if errors := [d["error"] for d in done if "error" in d]:
+        raise RuntimeError(errors[0])
+    return Measured([d["made"] for d in done], elapsed,
+                    [x for d in done for x in d["latencies"]], cpu, pg,
+                    sum(d["cpu"] for d in done))
 
 
-def _sell(base: str, visit: date) -> Call:
-    def call(http: requests.Session, headers: dict[str, str], out: dict) -> None:
-        r = http.post(f"{base}/orders", json={
-            "channel": "window", "visit_date": visit.isoformat(),
+def _sell(visit: date) -> Call:
+    body = {"channel": "window", "visit_date": visit.isoformat(),
             "lines": [{"ticket_type": "ADULT", "qty": 1}],
-            "payment": {"method": "cash", "amount_fen": 10000, "tendered_fen": 10000}},
-            headers=headers | {"Idempotency-Key": str(uuid.uuid4())}, timeout=60)
-        assert r.status_code == 201, r.text
-        order = r.json()
-        out.update(no=order["order_no"], ticket_ids=[t["ticket_id"] for t in order["tickets"]])
+            "payment": {"method": "cash", "amount_fen": 10000, "tendered_fen": 10000}}
+
+    def call(api: Api, _: Any) -> dict:
+        status, order = api.call("POST", "/orders", body, key=True)
+        assert status == 201, order
+        return {"no": order["order_no"], "ticket_ids": [t["ticket_id"] for t in order["tickets"]]}
 
     return call
 
 
-def _quote(base: str) -> Call:
-    def call(http: requests.Session, headers: dict[str, str], order: dict) -> None:
-        r = http.post(f"{base}/orders/{order['no']}/refund-quote",
-                      json={"ticket_ids": order["ticket_ids"]}, headers=headers, timeout=60)
-        assert r.status_code == 200 and r.json()["total_refund_fen"] == 10000, r.text
-
-    return call
+def _quote(api: Api, order: dict) -> None:
+    status, q = api.call("POST", f"/orders/{order['no']}/refund-quote",
+                         {"ticket_ids": order["ticket_ids"]})
+    assert status == 200 and q["total_refund_fen"] == 10000, q
 
 
-def _refund(base: str) -> Call:
-    def call(http: requests.Session, headers: dict[str, str], order: dict) -> None:
-        r = http.post(f"{base}/orders/{order['no']}/refunds",
-                      json={"ticket_ids": order["ticket_ids"], "method": "cash",
-                            "reason": "bench"},
-                      headers=headers | {"Idempotency-Key": str(uuid.uuid4())}, timeout=60)
-        assert r.status_code == 201 and r.json()["status"] == "succeeded", r.text
-
-    return call
+def _refund(api: Api, order: dict) -> None:
+    status, r = api.call("POST", f"/orders/{order['no']}/refunds",
+                         {"ticket_ids": order["ticket_ids"], "method": "cash", "reason": "bench"},
+                         key=True)
+    assert status == 201 and r["status"] == "succeeded", r
 
 
-def _health(base: str) -> Call:
-    def call(http: requests.Session, headers: dict[str, str], _: dict) -> None:
-        assert http.get(f"{base}/health", timeout=60).status_code == 200
-
-    return call
+def _health(api: Api, _: Any) -> None:
+    status, _body = api.call("GET", "/health")
+    assert status == 200
 
 
-def _rate(name: str, n: int, measured: tuple[float, list[float], float]) -> dict:
-    seconds, lat, cpu = measured
-    med, p95 = _ms(lat)
-    return {f"{name}_per_s": round(n / seconds, 1), f"{name}_median_ms": round(med, 2),
+def _rate(name: str, n: int, m: Measured) -> dict:
+    med, p95 = _ms(m.latencies)
+    return {f"{name}_per_s": round(n / m.seconds, 1), f"{name}_median_ms": round(med, 2),
             f"{name}_p95_ms": round(p95, 2),
-            f"{name}_server_cpu_ms": round(1000 * cpu / n, 2)}
+            f"{name}_server_cpu_ms": round(1000 * m.store_cpu / n, 2),
+            f"{name}_pg_cpu_ms": round(1000 * m.pg_cpu / n, 2),
+            f"{name}_client_cpu_ms": round(1000 * m.client_cpu / n, 2)}
 
 
 @contextmanager
@@ -218,18 +270,18 @@ def on_store(url: str, n: int, threads: int = THREADS, workers: int | None = Non
                          json={"capacity": n + 1000}, headers=admin, timeout=30)
         r.raise_for_status()
         windows = [_login(base, "clerk1", f"{w + 1:02d}") for w in range(threads)]
-        orders = [[{} for _ in range(n // threads)] for _ in windows]
-        sales = _concurrently(base, windows, orders, _sell(base, visit), pid)
+        sales = _concurrently(base, windows, [[{}] * (n // threads)] * threads,
+                              _sell(visit), pid, url)
+        orders = sales.made
 
         mine = orders[0]  # a clerk quotes his own window's orders only (DESIGN §14)
-        _, quote_lat, _ = _concurrently(base, windows[:1], [mine[:QUOTES_HTTP]], _quote(base),
-                                        pid)
+        one = _concurrently(base, windows[:1], [mine[:QUOTES_HTTP]], _quote, pid)
         few = [os_[:BASELINE_PER_THREAD] for os_ in orders]
-        health = _concurrently(base, windows, few, _health(base), pid)
-        quotes = _concurrently(base, windows, few, _quote(base), pid)
-        refunds = _concurrently(base, windows, orders, _refund(base), pid)
+        health = _concurrently(base, windows, few, _health, pid, url)
+        quotes = _concurrently(base, windows, few, _quote, pid, url)
+        refunds = _concurrently(base, windows, orders, _refund, pid, url)
     done, probes = sum(map(len, orders)), sum(map(len, few))
-    med, p95 = _ms(quote_lat)
+    med, p95 = _ms(one.latencies)
     return {"threads": threads, "workers": workers or 1, "orders": done,
             **_rate("sales", done, sales),
             "quote_http_median_ms": round(med, 2), "quote_http_p95_ms": round(p95, 2),
@@ -258,14 +310,16 @@ def quote_alone(n: int = QUOTES_ALONE) -> dict:
 
 
 def _print_store(engine: str, r: dict) -> None:
-    print(f"{engine}: {r['orders']} one-adult cash orders, {r['threads']} client threads, "
-          f"{r['workers']} store worker(s)")
-    print(f"  {'':28}{'per s':>9}{'median ms':>11}{'p95 ms':>9}{'store CPU ms':>14}")
+    print(f"{engine}: {r['orders']} one-adult cash orders, {r['threads']} client processes, "
+          f"{r['workers']} store worker(s); CPU in ms per request")
+    print(f"  {'':28}{'per s':>9}{'median ms':>11}{'p95 ms':>9}{'store CPU':>11}{'PG CPU':>8}"
+          f"{'client CPU':>12}")
     for key, label in (("health", "GET /health (baseline)"),
                        ("quotes", "refund-quote (baseline)"), ("sales", "POST /orders (setup)"),
                        ("refunds", "POST refunds (cash)")):
         print(f"  {label:28}{r[key + '_per_s']:9.1f}{r[key + '_median_ms']:11.2f}"
-              f"{r[key + '_p95_ms']:9.2f}{r[key + '_server_cpu_ms']:14.2f}")
+              f"{r[key + '_p95_ms']:9.2f}{r[key + '_server_cpu_ms']:11.2f}"
+              f"{r[key + '_pg_cpu_ms']:8.2f}{r[key + '_client_cpu_ms']:12.2f}")
     print(f"  refund-quote, one client: median {r['quote_http_median_ms']:.2f} ms, "
           f"p95 {r['quote_http_p95_ms']:.2f} ms")
 
