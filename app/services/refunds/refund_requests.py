@@ -136,13 +136,14 @@ def settle(session: Session, order: Order, refund: Refund, *, actor: str, now: d
 
 
 def _route(session: Session, order: Order, refund: Refund, tickets: Sequence[Ticket], *,
-           now: datetime, today: Any) -> list[tuple[str, dict[str, Any]]]:
-    """`settle` but the timeline: the refund's new state and its entries."""
+           now: datetime, today: Any, stock: bool = True) -> list[tuple[str, dict[str, Any]]]:
+    """`settle` but the timeline: the refund's new state and its entries (`stock`: as
+    `_succeed`'s)."""
     refund.status = ROUTE[refund.method]
     refund.version += 1
     refund.updated_at = now
     if refund.status == "succeeded":
-        return _succeed(session, order, refund, tickets, now=now, today=today)
+        return _succeed(session, order, refund, tickets, now=now, today=today, stock=stock)
     for t in tickets:
         if t.status == "valid":
             _move(t, "refund_start", now)
@@ -170,9 +171,9 @@ def ticket_refunded(ticket: Ticket, refund_no: str) -> tuple[str, dict[str, Any]
 
 
 def _succeed(session: Session, order: Order, refund: Refund, tickets: Sequence[Ticket], *,
-             now: datetime, today: Any) -> list[tuple[str, dict[str, Any]]]:
-    """The money is back: tickets `refunded`, `refunded_fen` up, stock returned; the
-    timeline entries (`refund.succeeded` first)."""
+             now: datetime, today: Any, stock: bool = True) -> list[tuple[str, dict[str, Any]]]:
+    """The money is back: tickets `refunded`, `refunded_fen` up, stock returned (unless not
+    `stock`: the caller returns it, last); the timeline entries (`refund.succeeded` first)."""
     entries: list[tuple[str, dict[str, Any]]] = []
     for t in tickets:
         if t.status == "valid":
@@ -181,7 +182,8 @@ def _succeed(session: Session, order: Order, refund: Refund, tickets: Sequence[T
             _move(t, "refund_done", now)
         entries.append(ticket_refunded(t, refund.refund_no))
     order.refunded_fen += refund.amount_fen
-    restored = return_stock(session, order, tickets, now, today)
+    restored = return_stock(session, order, tickets, now, today) if stock \
+        else order.visit_date >= today
     entries.insert(0, ("refund.succeeded", _detail(refund) | {"stock_returned": restored}))
     return entries
 
@@ -278,10 +280,12 @@ def request_in(session: Session, order: Order, ticket_ids: Sequence[str], method
     else:
         if method == "cash":  # paid at once: from the asking window's drawer (§14)
             refund.paid_out_terminal, refund.paid_out_at = payout_terminal, now
-        entries = _route(session, order, refund, picked, now=now, today=today)
+        entries = _route(session, order, refund, picked, now=now, today=today, stock=False)
         _log(session, order, facts, [requested, *entries], actor=who, now=now)
     changed(session, order, now=now, tickets=facts.tickets,
             state=lambda: _order_state(order, facts, refund))
+    if refund.status == "succeeded":  # the day's stock row last: locked until the commit,
+        return_stock(session, order, picked, now, today)  # which every window's refund waits on
     return refund
 
 
