@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.errors import Unauthorized
 from app.services.admin.auth import UserInfo
-from app.store.db import read_transaction
+from app.store.db import read_one
 from app.store.models import ApiToken, Device, User
 
 TOKEN_TTL = timedelta(hours=12)  # one working day at the window, then log in again
@@ -73,8 +73,7 @@ _BY_DIGEST = (
 def authenticate(session: Session, token: str, *, now: datetime) -> Principal:
     """The principal of a token; Unauthorized when unknown, revoked, expired or the user is
     inactive."""
-    with read_transaction(session):
-        row = session.connection().execute(_BY_DIGEST, {"digest": digest(token)}).first()
+    row = read_one(session, _BY_DIGEST, {"digest": digest(token)})
     if row is None or row.revoked_at is not None or not row.active:
         raise Unauthorized(INVALID)
     if row.device_id is not None and not row.device_active:
