@@ -4,12 +4,14 @@ the changes feed. They never begin or commit."""
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.domain.lifecycle import derive_status
 from app.services.journal import changes
+from app.store import write_through
 from app.store.models import Order, Ticket
 
 
@@ -36,12 +38,13 @@ def tickets_of(session: Session, order_id: str) -> list[Ticket]:
 
 def changed(session: Session, order: Order, *, now: datetime,
             tickets: Sequence[Ticket] | None = None,
-            state: Callable[[], changes.State] | None = None) -> None:
+            state: Callable[[], changes.State] | None = None, new: Sequence[Any] = ()) -> None:
     """After changing `order` or its rows: re-derive `status` (the search filters on it),
     bump `version`, stamp `updated_at` and touch it for the changes feed. `tickets`: every
     ticket of the order as the caller holds them (read under the order's lock, changed in
-    memory): their states are not read back, and the order's changes are flushed with these
-    in one UPDATE of its row. `state`: makes the order's final state (version, Order JSON)
+    memory): their states are not read back, and the order's changes are written with these
+    and the `new` rows made for it (one INSERT each) by Core statements, one UPDATE of its
+    row (`write_through`). `state`: makes the order's final state (version, Order JSON)
     once these are applied, for a caller that holds all of it (`changes.touch`'s `state`)."""
     if tickets is None:
         session.flush()
@@ -55,4 +58,4 @@ def changed(session: Session, order: Order, *, now: datetime,
     changes.touch(session, "order", order.order_id, now=now,
                   state=None if state is None else state())
     if tickets is not None:
-        session.flush()
+        write_through.write(session, [*new, order, *tickets])

@@ -245,9 +245,10 @@ def request_in(session: Session, order: Order, ticket_ids: Sequence[str], method
     """`request_refund` inside the caller's transaction, `order` locked (`locked_order`): the
     refund made, the order `changed`. The order's facts are read once (`refund_facts`) and
     the refund is written with the state it ends in, so the request sends one INSERT of the
-    refund and one UPDATE of the order; the feed is handed the order's Order JSON made of
-    them (no read-back at commit — a later write to the order in the transaction touches it
-    without a state, and the commit reads it back after all)."""
+    refund, one UPDATE of the order and one of its changed tickets (Core statements: the
+    ORM's unit of work cost more than they do, `write_through`); the feed is handed the
+    order's Order JSON made of them (no read-back at commit — a later write to the order in
+    the transaction touches it without a state, and the commit reads it back after all)."""
     if not str(reason or "").strip():
         raise ValidationError("请填写退票原因", field="reason")
     facts = refund_facts.read(session, order, now=now, base=policy)
@@ -263,8 +264,7 @@ def request_in(session: Session, order: Order, ticket_ids: Sequence[str], method
         override=None if ov is None else {"fee_bp": ov.fee_bp, "reason": ov.reason,
                                           "evidence_no": ov.evidence_no, "by": actor},
         approvals=[], requested_by=actor, attempts=0, created_at=now, updated_at=now,
-        version=1)
-    session.add(refund)
+        version=1, paid_out_terminal=None, paid_out_at=None, last_error=None)
     who = actors.user(actor)
     requested = ("refund.requested", _detail(refund) | {
         "reason": refund.reason, "override": refund.override,
@@ -282,7 +282,7 @@ def request_in(session: Session, order: Order, ticket_ids: Sequence[str], method
             refund.paid_out_terminal, refund.paid_out_at = payout_terminal, now
         entries = _route(session, order, refund, picked, now=now, today=today, stock=False)
         _log(session, order, facts, [requested, *entries], actor=who, now=now)
-    changed(session, order, now=now, tickets=facts.tickets,
+    changed(session, order, now=now, tickets=facts.tickets, new=[refund],
             state=lambda: _order_state(order, facts, refund))
     if refund.status == "succeeded":  # the day's stock row last: locked until the commit,
         return_stock(session, order, picked, now, today)  # which every window's refund waits on

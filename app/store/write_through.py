@@ -1,0 +1,80 @@
+"""Write a few ORM objects with Core statements and leave them clean: what `session.flush()`
+does for them, without the unit of work's bookkeeping (issue 16: on a cash refund, flushing
+the order, its tickets and the new refund cost the store about 0.6 ms of CPU more than the
+three statements themselves).
+
+A new object is INSERTed with every column it has (None where unset) and then belongs to the
+session as if it had been loaded; a loaded object's changed columns are UPDATEd by its primary
+key (objects of one table with the same changed columns in one executemany) and its new values
+become its loaded state. Later changes to any of them flush the ordinary way. Only for plain
+mapped rows: no relationships, no server-side defaults to fetch back, no version counter."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+
+
+@cache
+def _insert(table: sa.Table) -> sa.Insert:
+    return sa.insert(table)
+
+
+@cache
+def _update(table: sa.Table, columns: tuple[str, ...]) -> sa.Update:
+    (pk,) = table.primary_key.columns  # (a SET's own column names are reserved for binds)
+    return (sa.update(table).where(pk == sa.bindparam("pk_"))
+            .values({c: sa.bindparam(f"v_{c}") for c in columns}))
+
+
+def _row(obj: Any, mapper: Any, table: sa.Table) -> dict[str, Any]:
+    """A new object's INSERT values: every column; an unset one takes its scalar default
+    (set on the object too, as a flush does), else None."""
+    values = {}
+    for column in table.columns:
+        key = mapper.get_property_by_column(column).key
+        value = getattr(obj, key)
+        if value is None and column.default is not None:
+            if not column.default.is_scalar:
+                raise ValueError(f"write_through: set {table.name}.{key} (its default is "
+                                 "computed)")
+            value = column.default.arg
+            setattr(obj, key, value)
+        values[column.key] = value
+    return values
+
+
+def write(session: Session, objects: Iterable[Any]) -> None:
+    """Write `objects` (new or loaded ORM objects) now, in the session's transaction."""
+    updates: dict[tuple[sa.Table, tuple[str, ...]], list[dict[str, Any]]] = defaultdict(list)
+    for obj in objects:
+        state = sa.inspect(obj)
+        mapper = state.mapper
+        table = mapper.local_table
+        if state.transient or state.pending:
+            if state.pending:
+                session.expunge(obj)
+            session.connection().execute(_insert(table), _row(obj, mapper, table))
+            make_transient_to_detached(obj)
+            session.add(obj)
+            continue
+        changed = {}
+        for key, was in state.committed_state.items():  # the attributes set since loaded
+            value = state.dict.get(key)
+            if value is not was and value != was:
+                changed[mapper.get_property(key).columns[0].key] = value
+        if changed:
+            (pk,) = mapper.primary_key
+            updates[table, tuple(sorted(changed))].append(
+                {f"v_{k}": v for k, v in changed.items()}
+                | {"pk_": getattr(obj, mapper.get_property_by_column(pk).key)})
+            for key, value in changed.items():
+                set_committed_value(obj, mapper.get_property_by_column(table.c[key]).key,
+                                    value)
+    for (table, columns), rows in updates.items():
+        session.connection().execute(_update(table, columns), rows[0] if len(rows) == 1
+                                     else rows)  # (an executemany costs more for one row)
