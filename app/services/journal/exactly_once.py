@@ -102,23 +102,34 @@ def seen(session: Session, journal: Journal, key: tuple[str, ...], request_sha25
     return None if entry is None else check(journal, entry, request_sha256, message)
 
 
+_CLAIMING: dict[tuple[str, str], sa.Insert] = {}  # built once per dialect and journal
+
+
+def _claiming(session: Session, journal: Journal) -> sa.Insert:
+    """INSERT a key's row unless the key is taken, RETURNING the key (built once: building a
+    statement costs more than running it)."""
+    dialect = session.get_bind().dialect.name
+    stmt = _CLAIMING.get((dialect, journal.table.name))
+    if stmt is None:
+        stmt = dialect_insert(dialect)(journal.table).on_conflict_do_nothing() \
+            .returning(journal.table.c[journal.key[0]])
+        _CLAIMING[(dialect, journal.table.name)] = stmt
+    return stmt
+
+
 def claim(session: Session, journal: Journal, key: tuple[str, ...], request_sha256: str, *,
           message: str, **values: Any) -> Entry | None:
     """Take the key in the caller's transaction: None when it is ours (act, then `finish`),
     else the entry of the same request that took it first (KeyReused when it differed).
     `values`: the journal's other required columns."""
-    insert = dialect_insert(session)
     row = dict(zip(journal.key, key, strict=True)) | {journal.digest: request_sha256} | values
-    stmt = insert(journal.table).values(**row).on_conflict_do_nothing() \
-        .returning(journal.table.c[journal.key[0]])
-    if session.connection().execute(stmt).first() is not None:
+    if session.connection().execute(_claiming(session, journal), row).first() is not None:
         return None
     entry = find(session, journal, key)
     assert entry is not None  # it conflicted, so it is committed now
     return check(journal, entry, request_sha256, message)
 
 
-_CLAIM_MANY: dict[tuple[str, str], sa.Insert] = {}  # built once per dialect and journal
 
 
 def claim_many(session: Session, journal: Journal, rows: Sequence[Mapping[str, Any]]) -> set[str]:
@@ -128,13 +139,7 @@ def claim_many(session: Session, journal: Journal, rows: Sequence[Mapping[str, A
     must answer instead (roll back and `claim` them one by one)."""
     if not rows:
         return set()
-    dialect = session.get_bind().dialect.name
-    stmt = _CLAIM_MANY.get((dialect, journal.table.name))
-    if stmt is None:
-        stmt = dialect_insert(dialect)(journal.table).on_conflict_do_nothing() \
-            .returning(journal.table.c[journal.key[0]])
-        _CLAIM_MANY[(dialect, journal.table.name)] = stmt
-    return set(session.connection().execute(stmt, list(rows)).scalars())
+    return set(session.connection().execute(_claiming(session, journal), list(rows)).scalars())
 
 
 def claim_or_raise(session: Session, journal: Journal, key: tuple[str, ...],
