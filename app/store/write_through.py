@@ -12,6 +12,7 @@ mapped rows: no relationships, no server-side defaults to fetch back, no version
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import cache
+from itertools import groupby
 from typing import Any
 
 import sqlalchemy as sa
@@ -48,8 +49,12 @@ def _row(obj: Any, mapper: Any, table: sa.Table) -> dict[str, Any]:
     return values
 
 
-def write(session: Session, objects: Iterable[Any]) -> None:
-    """Write `objects` (new or loaded ORM objects) now, in the session's transaction."""
+def write(session: Session, objects: Iterable[Any],
+          rows: Iterable[tuple[sa.Table, dict[str, Any]]] = ()) -> None:
+    """Write `objects` (new or loaded ORM objects) and the plain `rows` ((table, values) to
+    INSERT, first) now, in the session's transaction: on PostgreSQL in one statement
+    (`_together`), elsewhere one per table and kind."""
+    inserts: list[tuple[sa.Table, dict[str, Any]]] = list(rows)
     updates: dict[tuple[sa.Table, tuple[str, ...]], list[dict[str, Any]]] = defaultdict(list)
     for obj in objects:
         state = sa.inspect(obj)
@@ -58,7 +63,7 @@ def write(session: Session, objects: Iterable[Any]) -> None:
         if state.transient or state.pending:
             if state.pending:
                 session.expunge(obj)
-            session.connection().execute(_insert(table), _row(obj, mapper, table))
+            inserts.append((table, _row(obj, mapper, table)))
             make_transient_to_detached(obj)
             session.add(obj)
             continue
@@ -75,6 +80,56 @@ def write(session: Session, objects: Iterable[Any]) -> None:
             for key, value in changed.items():
                 set_committed_value(obj, mapper.get_property_by_column(table.c[key]).key,
                                     value)
+    conn = session.connection()
+    if conn.dialect.name == "postgresql" and len(inserts) + len(updates) > 1:
+        _together(conn, inserts, updates)
+        return
+    for table, same in groupby(inserts, key=lambda x: x[0]):
+        values = [row for _, row in same]
+        conn.execute(_insert(table), values[0] if len(values) == 1 else values)
     for (table, columns), rows in updates.items():
-        session.connection().execute(_update(table, columns), rows[0] if len(rows) == 1
-                                     else rows)  # (an executemany costs more for one row)
+        conn.execute(_update(table, columns), rows[0] if len(rows) == 1
+                     else rows)  # (an executemany costs more for one row)
+
+
+def _q(name: str) -> str:
+    return f'"{name}"'
+
+
+@cache
+def _together_sql(shape: tuple[tuple[str, sa.Table, tuple[str, ...]], ...]) -> sa.TextClause:
+    """One PostgreSQL statement of data-modifying CTEs, one per row of `shape` (("i", table,
+    columns): an INSERT; ("u", table, columns): an UPDATE by primary key); the binds of the
+    n-th are `w<n>_<column>` (and `w<n>_pk_`), typed as their columns."""
+    ctes, binds = [], []
+    for n, (kind, table, columns) in enumerate(shape):
+        def bind(column: str, _n: int = n, _t: sa.Table = table) -> str:
+            binds.append(sa.bindparam(f"w{_n}_{column}", type_=_t.c[column].type))
+            return f":w{_n}_{column}"
+        if kind == "i":
+            sql = (f"INSERT INTO {_q(table.name)} ({', '.join(map(_q, columns))}) "
+                   f"VALUES ({', '.join(bind(c) for c in columns)})")
+        else:
+            (pk,) = table.primary_key.columns
+            sets = ", ".join(f"{_q(c)} = {bind(c)}" for c in columns)
+            binds.append(sa.bindparam(f"w{n}_pk_", type_=pk.type))
+            sql = f"UPDATE {_q(table.name)} SET {sets} WHERE {_q(pk.name)} = :w{n}_pk_"
+        ctes.append(f"w{n} AS ({sql})")
+    return sa.text(f"WITH {', '.join(ctes)} SELECT 1").bindparams(*binds)
+
+
+def _together(conn: sa.Connection, inserts: list[tuple[sa.Table, dict[str, Any]]],
+              updates: dict[tuple[sa.Table, tuple[str, ...]], list[dict[str, Any]]]) -> None:
+    """The INSERTs and UPDATEs in one statement (PostgreSQL runs every data-modifying CTE; they
+    touch different rows, and a failed one fails the statement): one round trip and one
+    statement's overhead instead of one per table (issue 16)."""
+    shape, params = [], {}
+    for table, row in inserts:
+        params |= {f"w{len(shape)}_{c}": v for c, v in row.items()}
+        shape.append(("i", table, tuple(row)))
+    for (table, columns), rows in updates.items():
+        for row in rows:
+            params |= {f"w{len(shape)}_{c}": row[f"v_{c}"] for c in columns}
+            params[f"w{len(shape)}_pk_"] = row["pk_"]
+            shape.append(("u", table, columns))
+    conn.execute(_together_sql(tuple(shape)), params)

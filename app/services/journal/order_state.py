@@ -38,13 +38,14 @@ def tickets_of(session: Session, order_id: str) -> list[Ticket]:
 
 def changed(session: Session, order: Order, *, now: datetime,
             tickets: Sequence[Ticket] | None = None,
-            state: Callable[[], changes.State] | None = None, new: Sequence[Any] = ()) -> None:
+            state: Callable[[], changes.State] | None = None, new: Sequence[Any] = (),
+            rows: Sequence[tuple[Any, dict[str, Any]]] = ()) -> None:
     """After changing `order` or its rows: re-derive `status` (the search filters on it),
     bump `version`, stamp `updated_at` and touch it for the changes feed. `tickets`: every
     ticket of the order as the caller holds them (read under the order's lock, changed in
-    memory): their states are not read back, and the order's changes are written with these
-    and the `new` rows made for it (one INSERT each) by Core statements, one UPDATE of its
-    row (`write_through`). `state`: makes the order's final state (version, Order JSON)
+    memory): their states are not read back, and the order's changes are written with these,
+    the `new` objects made for it and the plain `rows` ((table, row): its timeline events) by
+    Core statements, one UPDATE of its row (`write_through`). `state`: makes the order's final state (version, Order JSON)
     once these are applied, for a caller that holds all of it (`changes.touch`'s `state`)."""
     if tickets is None:
         session.flush()
@@ -58,4 +59,4 @@ def changed(session: Session, order: Order, *, now: datetime,
     changes.touch(session, "order", order.order_id, now=now,
                   state=None if state is None else state())
     if tickets is not None:
-        write_through.write(session, [*new, order, *tickets])
+        write_through.write(session, [*new, order, *tickets], rows=rows)

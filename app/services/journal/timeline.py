@@ -68,6 +68,12 @@ def rows(order_id: str, events: Sequence[Event]) -> list[dict[str, Any]]:
              "prev_hash": e.prev_hash, "hash": e.hash} for e in events]
 
 
+def table_rows(order_id: str, events: Sequence[Event]) -> list[tuple[sa.Table, dict[str, Any]]]:
+    """`rows` of `events` with their table, for a caller that writes them with its own rows in
+    one statement (`write_through.write`'s `rows`)."""
+    return [(_events, row) for row in rows(order_id, events)]
+
+
 def insert_many(session: Session, rows_: Sequence[Mapping[str, Any]]) -> None:
     """Write timeline rows (`rows`) of new orders, whose order rows were born with their
     heads (a group of pushed sales), in one statement."""

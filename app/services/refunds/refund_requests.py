@@ -108,14 +108,15 @@ def _picked(tickets: Sequence[Ticket], ids: Sequence[str]) -> list[Ticket]:
     return [by_id[i] for i in ids]
 
 
-def _log(session: Session, order: Order, facts: refund_facts.OrderFacts,
-         entries: Sequence[tuple[str, dict[str, Any]]], *, actor: str, now: datetime) -> None:
-    """The request's timeline entries after the head its facts read; the order row's head
-    (`last_hash`, `event_count`) is moved on the order the caller holds, so it is written
-    with the order's own UPDATE (`changed`) instead of one of its own."""
-    made = timeline.append(session, order.order_id, entries, at=now, actor=actor,
-                           source=SOURCE, prev=facts.head, move_head=False)
+def _log(order: Order, facts: refund_facts.OrderFacts,
+         entries: Sequence[tuple[str, dict[str, Any]]], *, actor: str,
+         now: datetime) -> list[tuple[Any, dict[str, Any]]]:
+    """The request's timeline events after the head its facts read, as rows to write with
+    the order's own (`changed`'s `rows`); the order row's head (`last_hash`, `event_count`)
+    is moved on the order the caller holds, so it is written with the order's UPDATE."""
+    made = timeline.chain(entries, at=now, actor=actor, source=SOURCE, prev=facts.head)
     order.last_hash, order.event_count = made[-1].hash, made[-1].seq
+    return timeline.table_rows(order.order_id, made)
 
 
 def _move(t: Ticket, event: str, now: datetime) -> None:
@@ -245,8 +246,9 @@ def request_in(session: Session, order: Order, ticket_ids: Sequence[str], method
     """`request_refund` inside the caller's transaction, `order` locked (`locked_order`): the
     refund made, the order `changed`. The order's facts are read once (`refund_facts`) and
     the refund is written with the state it ends in, so the request sends one INSERT of the
-    refund, one UPDATE of the order and one of its changed tickets (Core statements: the
-    ORM's unit of work cost more than they do, `write_through`); the feed is handed the
+    refund, one UPDATE of the order and one of its changed tickets and the timeline's rows
+    (Core statements, one on PostgreSQL: the ORM's unit of work cost more than they do,
+    `write_through`); the feed is handed the
     order's Order JSON made of them (no read-back at commit — a later write to the order in
     the transaction touches it without a state, and the commit reads it back after all)."""
     if not str(reason or "").strip():
@@ -273,7 +275,7 @@ def request_in(session: Session, order: Order, ticket_ids: Sequence[str], method
                     "refund_fen": tq.refund_fen} for tid, tq in q.tickets]})
     picked = _picked(facts.tickets, refund.ticket_ids)
     if q.needs_approval:
-        _log(session, order, facts, [requested], actor=who, now=now)
+        logged = _log(order, facts, [requested], actor=who, now=now)
         _await(refund, q.approvals_required, now, picked)
         if method == "cash" and payout_terminal:
             refund.override = refund.override | {"payout_terminal": payout_terminal}
@@ -281,8 +283,8 @@ def request_in(session: Session, order: Order, ticket_ids: Sequence[str], method
         if method == "cash":  # paid at once: from the asking window's drawer (§14)
             refund.paid_out_terminal, refund.paid_out_at = payout_terminal, now
         entries = _route(session, order, refund, picked, now=now, today=today, stock=False)
-        _log(session, order, facts, [requested, *entries], actor=who, now=now)
-    changed(session, order, now=now, tickets=facts.tickets, new=[refund],
+        logged = _log(order, facts, [requested, *entries], actor=who, now=now)
+    changed(session, order, now=now, tickets=facts.tickets, new=[refund], rows=logged,
             state=lambda: _order_state(order, facts, refund))
     if refund.status == "succeeded":  # the day's stock row last: locked until the commit,
         return_stock(session, order, picked, now, today)  # which every window's refund waits on

@@ -147,8 +147,9 @@ class Refund(Base):
 
 
 class TimelineEvent(Base):
-    """Append-only, hash-chained order log (DESIGN.md §7). Written only by
-    `app.services.journal.timeline`."""
+    """Append-only, hash-chained order log (DESIGN.md §7). Its rows are made (chained and
+    hashed) only by `app.services.journal.timeline`, which writes them, or hands them to a
+    caller that writes them with its own rows in one statement (`timeline.table_rows`)."""
 
     __tablename__ = "timeline_events"
     __table_args__ = (sa.UniqueConstraint("order_id", "seq"),
