@@ -49,12 +49,23 @@ def _row(obj: Any, mapper: Any, table: sa.Table) -> dict[str, Any]:
     return values
 
 
+def _with_defaults(table: sa.Table, row: dict[str, Any]) -> dict[str, Any]:
+    """A plain row with the scalar defaults of the columns it lacks (the statement of
+    `_together` applies none); a lacking column with a computed default is refused."""
+    for column in table.columns:
+        if column.key not in row and column.default is not None:
+            if not column.default.is_scalar:
+                raise ValueError(f"write_through: set {table.name}.{column.key}")
+            row = row | {column.key: column.default.arg}
+    return row
+
+
 def write(session: Session, objects: Iterable[Any],
           rows: Iterable[tuple[sa.Table, dict[str, Any]]] = ()) -> None:
     """Write `objects` (new or loaded ORM objects) and the plain `rows` ((table, values) to
     INSERT, first) now, in the session's transaction: on PostgreSQL in one statement
     (`_together`), elsewhere one per table and kind."""
-    inserts: list[tuple[sa.Table, dict[str, Any]]] = list(rows)
+    inserts = [(table, _with_defaults(table, row)) for table, row in rows]
     updates: dict[tuple[sa.Table, tuple[str, ...]], list[dict[str, Any]]] = defaultdict(list)
     for obj in objects:
         state = sa.inspect(obj)

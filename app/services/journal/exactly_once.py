@@ -102,6 +102,15 @@ def seen(session: Session, journal: Journal, key: tuple[str, ...], request_sha25
     return None if entry is None else check(journal, entry, request_sha256, message)
 
 
+def claim_row(journal: Journal, key: tuple[str, ...], request_sha256: str,
+              **values: Any) -> tuple[sa.Table, dict[str, Any]]:
+    """The row that takes `key`, for a caller that writes it with its own rows at the end of
+    its work (`write_through.write`'s `rows`): a plain INSERT, so a key a twin took first
+    fails the statement (IntegrityError: roll back and replay the twin)."""
+    return journal.table, (dict(zip(journal.key, key, strict=True))
+                           | {journal.digest: request_sha256} | values)
+
+
 _CLAIMING: dict[tuple[str, str], sa.Insert] = {}  # built once per dialect and journal
 
 

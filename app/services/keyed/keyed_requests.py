@@ -130,29 +130,32 @@ def request_refund(session: Session, ask: RefundAsk, *, username: str, role: str
                    policy: RefundPolicy, scope: read_scope.Scope) -> Answer:
     """`refund_requests.request_refund` once per (username, key), for a caller who may read
     the order (`scope`: NotFound, else Forbidden); the refund JSON, or the first one again.
-    Raises what it raises, and KeyReused. One transaction: the order locked, the key claimed
-    first (a key already taken, by a twin that committed first too, answers its refund and
-    writes nothing), then the refund made; a refusal rolls the claim back with the rest."""
+    Raises what it raises, and KeyReused. One transaction: the order locked, the refund made
+    and the key claimed with it; a refusal writes nothing, and a key already taken (by a
+    twin that committed first, or an earlier try) answers that refund and writes nothing."""
     keyed = (username, key)
     digest = exactly_once.digest({"refund": ask.order_no, "body": dict(ask.body)})
     refund_id = str(uuid.uuid5(_REFUND_SPACE, f"{username}\n{key}"))
+    # The key is not claimed first: its row is written with the refund's own (one statement on
+    # PostgreSQL), and a replay fails inside the request — on a ticket the first refund took
+    # (a DomainError), or on the refund id made from the key or the key itself, taken
+    # (IntegrityError) — and then answers the first refund.
     try:
         with session.begin():
             order = refund_requests.locked_order(session, ask.order_no)
             read_scope.check_held(scope, order, refused=read_scope.REFUND_REFUSED)
-            if exactly_once.claim(session, IDEMPOTENCY_KEYS, keyed, digest,
-                                  message=_REFUND_REUSED, order_id=order.order_id,
-                                  order_no=order.order_no, created_at=now) is not None:
-                return _made(session, refund_id)
             refund = refund_requests.request_in(
                 session, order, ask.ticket_ids, ask.method, ask.reason, actor=username,
                 role=role, now=now, today=today,
                 override=dict(ask.override) if ask.override else None, policy=policy,
-                refund_id=refund_id, payout_terminal=terminal, second_person=True)
+                refund_id=refund_id, payout_terminal=terminal, second_person=True,
+                rows=[exactly_once.claim_row(IDEMPOTENCY_KEYS, keyed, digest,
+                                             order_id=order.order_id, order_no=order.order_no,
+                                             created_at=now)])
             return Answer(refund_requests.info(refund).to_dict())
-    except IntegrityError:
+    except (IntegrityError, DomainError):
         session.rollback()
         with read_transaction(session):
             if (replay := _refund_replay(session, keyed, digest, refund_id)) is not None:
-                return replay  # the racing twin committed first
+                return replay  # the first request with this key (a twin, or a retry)
         raise

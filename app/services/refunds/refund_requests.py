@@ -242,7 +242,8 @@ def request_in(session: Session, order: Order, ticket_ids: Sequence[str], method
                reason: str, *, actor: str, role: str, now: datetime, today: Any,
                override: Mapping[str, Any] | None = None,
                policy: RefundPolicy = DEFAULT_POLICY, refund_id: str | None = None,
-               payout_terminal: str | None = None, second_person: bool = False) -> Refund:
+               payout_terminal: str | None = None, second_person: bool = False,
+               rows: Sequence[tuple[Any, dict[str, Any]]] = ()) -> Refund:
     """`request_refund` inside the caller's transaction, `order` locked (`locked_order`): the
     refund made, the order `changed`. The order's facts are read once (`refund_facts`) and
     the refund is written with the state it ends in, so the request sends one INSERT of the
@@ -284,7 +285,7 @@ def request_in(session: Session, order: Order, ticket_ids: Sequence[str], method
             refund.paid_out_terminal, refund.paid_out_at = payout_terminal, now
         entries = _route(session, order, refund, picked, now=now, today=today, stock=False)
         logged = _log(order, facts, [requested, *entries], actor=who, now=now)
-    changed(session, order, now=now, tickets=facts.tickets, new=[refund], rows=logged,
+    changed(session, order, now=now, tickets=facts.tickets, new=[refund], rows=[*logged, *rows],
             state=lambda: _order_state(order, facts, refund))
     if refund.status == "succeeded":  # the day's stock row last: locked until the commit,
         return_stock(session, order, picked, now, today)  # which every window's refund waits on
