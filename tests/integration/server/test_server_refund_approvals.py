@@ -97,3 +97,20 @@ def test_an_approval_no_window_paid_out_can_be_taken_back(live):
     assert done.status_code == 200 and done.json()["status"] == "rejected", done.text
     after = _get(live, order["order_no"])
     assert {t["status"] for t in after["tickets"]} == {"valid"} and after["refunded_fen"] == 0
+
+
+def test_a_rejected_refunds_key_sent_again_answers_it_and_writes_nothing(live):
+    """The key is claimed with the refund, not before it: once the refund is rejected its
+    tickets are valid again, and the same request retried must still answer that refund
+    (the refund id made from the key is taken) instead of refunding anew."""
+    order = _sell(live, ("ADULT", 2), days=0)
+    body = {"override": {"fee_bp": 0, "reason": "就医", "evidence_no": "YY-2026-010"}}
+    first = _refund(live, order, _ids(order), key="rejected-1", **body)
+    assert first.json()["status"] == "awaiting_approval", first.text
+    assert _reject(live, first.json()["refund_no"], "supervisor").status_code == 200
+    before = snapshot(live.db)
+    again = _refund(live, order, _ids(order), key="rejected-1", **body)
+    assert again.status_code == 201 and again.headers.get("Idempotent-Replayed") == "true"
+    assert again.json()["refund_no"] == first.json()["refund_no"]
+    assert snapshot(live.db) == before
+    assert {t["status"] for t in _get(live, order["order_no"])["tickets"]} == {"valid"}
