@@ -45,8 +45,9 @@ def changed(session: Session, order: Order, *, now: datetime,
     ticket of the order as the caller holds them (read under the order's lock, changed in
     memory): their states are not read back, and the order's changes are written with these,
     the `new` objects made for it and the plain `rows` ((table, row): its timeline events) by
-    Core statements, one UPDATE of its row (`write_through`). `state`: makes the order's final state (version, Order JSON)
-    once these are applied, for a caller that holds all of it (`changes.touch`'s `state`)."""
+    Core statements, one UPDATE of its row (`write_through`). `state`: makes the order's
+    final state (version, Order JSON) once these are applied, for a caller that holds all of
+    it (`changes.touch`'s `state`)."""
     if tickets is None:
         session.flush()
         states = session.execute(sa.select(Ticket.status)

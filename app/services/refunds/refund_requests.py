@@ -89,12 +89,16 @@ def return_stock(session: Session, order: Order, tickets: Sequence[Ticket],
     """Give the tickets' units back unless the visit date is past (DESIGN.md §4), by
     `inv_rules.return_units` (out of `oversold` first, then `sold`); True when the date let
     them come back."""
-    if order.visit_date < today:
+    if not _stock_comes_back(order, today):
         return False
     need = Counter(t.ticket_type for t in tickets)
     changes.touch_inventory(session, need, order.visit_date, now=now,
                             rows=stock_writes.return_units(session, need, order.visit_date, now))
     return True
+
+
+def _stock_comes_back(order: Order, today: Any) -> bool:
+    return order.visit_date >= today
 
 
 def _tickets(session: Session, ids: Sequence[str]) -> list[Ticket]:
@@ -130,21 +134,22 @@ def settle(session: Session, order: Order, refund: Refund, *, actor: str, now: d
            first: Sequence[tuple[str, dict[str, Any]]] = ()) -> None:
     """Route a refund nobody has to approve any more (see the module docstring); `first`:
     timeline entries to write before its own, in the same append."""
-    entries = _route(session, order, refund, _tickets(session, refund.ticket_ids), now=now,
-                     today=today)
+    tickets = _tickets(session, refund.ticket_ids)
+    entries = _route(order, refund, tickets, now=now, today=today)
     timeline.append(session, order.order_id, [*first, *entries], at=now, actor=actor,
                     source=source)
+    if refund.status == "succeeded":
+        return_stock(session, order, tickets, now, today)
 
 
-def _route(session: Session, order: Order, refund: Refund, tickets: Sequence[Ticket], *,
-           now: datetime, today: Any, stock: bool = True) -> list[tuple[str, dict[str, Any]]]:
-    """`settle` but the timeline: the refund's new state and its entries (`stock`: as
-    `_succeed`'s)."""
+def _route(order: Order, refund: Refund, tickets: Sequence[Ticket], *, now: datetime,
+           today: Any) -> list[tuple[str, dict[str, Any]]]:
+    """`settle` but the timeline and the stock: the refund's new state and its entries."""
     refund.status = ROUTE[refund.method]
     refund.version += 1
     refund.updated_at = now
     if refund.status == "succeeded":
-        return _succeed(session, order, refund, tickets, now=now, today=today, stock=stock)
+        return _succeed(order, refund, tickets, now=now, today=today)
     for t in tickets:
         if t.status == "valid":
             _move(t, "refund_start", now)
@@ -159,10 +164,11 @@ def complete(session: Session, order: Order, refund: Refund, *, actor: str, now:
     refund.status = "succeeded"
     refund.version += 1
     refund.updated_at = now
-    entries = _succeed(session, order, refund, _tickets(session, refund.ticket_ids), now=now,
-                       today=today)
+    tickets = _tickets(session, refund.ticket_ids)
+    entries = _succeed(order, refund, tickets, now=now, today=today)
     entries[0] = (entries[0][0], entries[0][1] | dict(extra or {}))
     timeline.append(session, order.order_id, entries, at=now, actor=actor, source=source)
+    return_stock(session, order, tickets, now, today)
 
 
 def ticket_refunded(ticket: Ticket, refund_no: str) -> tuple[str, dict[str, Any]]:
@@ -171,10 +177,12 @@ def ticket_refunded(ticket: Ticket, refund_no: str) -> tuple[str, dict[str, Any]
                                 "name": ticket.name, "refund_no": refund_no})
 
 
-def _succeed(session: Session, order: Order, refund: Refund, tickets: Sequence[Ticket], *,
-             now: datetime, today: Any, stock: bool = True) -> list[tuple[str, dict[str, Any]]]:
-    """The money is back: tickets `refunded`, `refunded_fen` up, stock returned (unless not
-    `stock`: the caller returns it, last); the timeline entries (`refund.succeeded` first)."""
+def _succeed(order: Order, refund: Refund, tickets: Sequence[Ticket], *, now: datetime,
+             today: Any) -> list[tuple[str, dict[str, Any]]]:
+    """The money is back: tickets `refunded`, `refunded_fen` up; the timeline entries
+    (`refund.succeeded` first, saying whether the units come back). The caller returns the
+    stock (`return_stock`) last: the day's stock row stays locked until the commit, and every
+    window's refund of that day waits on it."""
     entries: list[tuple[str, dict[str, Any]]] = []
     for t in tickets:
         if t.status == "valid":
@@ -183,9 +191,8 @@ def _succeed(session: Session, order: Order, refund: Refund, tickets: Sequence[T
             _move(t, "refund_done", now)
         entries.append(ticket_refunded(t, refund.refund_no))
     order.refunded_fen += refund.amount_fen
-    restored = return_stock(session, order, tickets, now, today) if stock \
-        else order.visit_date >= today
-    entries.insert(0, ("refund.succeeded", _detail(refund) | {"stock_returned": restored}))
+    entries.insert(0, ("refund.succeeded", _detail(refund) | {
+        "stock_returned": _stock_comes_back(order, today)}))
     return entries
 
 
@@ -249,9 +256,9 @@ def request_in(session: Session, order: Order, ticket_ids: Sequence[str], method
     the refund is written with the state it ends in, so the request sends one INSERT of the
     refund, one UPDATE of the order and one of its changed tickets and the timeline's rows
     (Core statements, one on PostgreSQL: the ORM's unit of work cost more than they do,
-    `write_through`); the feed is handed the
-    order's Order JSON made of them (no read-back at commit — a later write to the order in
-    the transaction touches it without a state, and the commit reads it back after all)."""
+    `write_through`), then the stock; the feed is handed the order's Order JSON made of them
+    (no read-back at commit — a later write to the order in the transaction touches it
+    without a state, and the commit reads it back after all)."""
     if not str(reason or "").strip():
         raise ValidationError("请填写退票原因", field="reason")
     facts = refund_facts.read(session, order, now=now, base=policy)
@@ -283,12 +290,12 @@ def request_in(session: Session, order: Order, ticket_ids: Sequence[str], method
     else:
         if method == "cash":  # paid at once: from the asking window's drawer (§14)
             refund.paid_out_terminal, refund.paid_out_at = payout_terminal, now
-        entries = _route(session, order, refund, picked, now=now, today=today, stock=False)
+        entries = _route(order, refund, picked, now=now, today=today)
         logged = _log(order, facts, [requested, *entries], actor=who, now=now)
     changed(session, order, now=now, tickets=facts.tickets, new=[refund], rows=[*logged, *rows],
             state=lambda: _order_state(order, facts, refund))
-    if refund.status == "succeeded":  # the day's stock row last: locked until the commit,
-        return_stock(session, order, picked, now, today)  # which every window's refund waits on
+    if refund.status == "succeeded":  # last (see `_succeed`)
+        return_stock(session, order, picked, now, today)
     return refund
 
 
