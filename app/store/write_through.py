@@ -3,15 +3,15 @@ does for them, without the unit of work's bookkeeping (issue 16: on a cash refun
 the order, its tickets and the new refund cost the store about 0.6 ms of CPU more than the
 three statements themselves).
 
-A new object is INSERTed with every column it has (None where unset) and then belongs to the
-session as if it had been loaded; a loaded object's changed columns are UPDATEd by its primary
+A new object is INSERTed with every column (an unset one takes its scalar default, as a flush
+does) and then belongs to the session as if it had been loaded; a loaded object's changed columns are UPDATEd by its primary
 key (objects of one table with the same changed columns in one executemany) and its new values
 become its loaded state. Later changes to any of them flush the ordinary way. Only for plain
 mapped rows: no relationships, no server-side defaults to fetch back, no version counter."""
 
 from collections import defaultdict
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from itertools import groupby
 from typing import Any
 
@@ -32,32 +32,33 @@ def _update(table: sa.Table, columns: tuple[str, ...]) -> sa.Update:
             .values({c: sa.bindparam(f"v_{c}") for c in columns}))
 
 
+def _default(table: sa.Table, column: sa.Column) -> Any:
+    """The scalar default of a column given no value (`_together`'s statement applies none);
+    ValueError for a computed one: the caller must set it."""
+    if not column.default.is_scalar:
+        raise ValueError(f"write_through: set {table.name}.{column.key} (its default is "
+                         "computed)")
+    return column.default.arg
+
+
 def _row(obj: Any, mapper: Any, table: sa.Table) -> dict[str, Any]:
-    """A new object's INSERT values: every column; an unset one takes its scalar default
-    (set on the object too, as a flush does), else None."""
+    """A new object's INSERT values: every column; an unset one with a default takes it (set
+    on the object too, as a flush does)."""
     values = {}
     for column in table.columns:
         key = mapper.get_property_by_column(column).key
         value = getattr(obj, key)
         if value is None and column.default is not None:
-            if not column.default.is_scalar:
-                raise ValueError(f"write_through: set {table.name}.{key} (its default is "
-                                 "computed)")
-            value = column.default.arg
+            value = _default(table, column)
             setattr(obj, key, value)
         values[column.key] = value
     return values
 
 
 def _with_defaults(table: sa.Table, row: dict[str, Any]) -> dict[str, Any]:
-    """A plain row with the scalar defaults of the columns it lacks (the statement of
-    `_together` applies none); a lacking column with a computed default is refused."""
-    for column in table.columns:
-        if column.key not in row and column.default is not None:
-            if not column.default.is_scalar:
-                raise ValueError(f"write_through: set {table.name}.{column.key}")
-            row = row | {column.key: column.default.arg}
-    return row
+    """A plain row with the defaults of the columns it lacks."""
+    return row | {c.key: _default(table, c) for c in table.columns
+                  if c.key not in row and c.default is not None}
 
 
 def write(session: Session, objects: Iterable[Any],
@@ -107,7 +108,7 @@ def _q(name: str) -> str:
     return f'"{name}"'
 
 
-@cache
+@lru_cache(maxsize=256)  # a shape per number of tickets and events: bounded
 def _together_sql(shape: tuple[tuple[str, sa.Table, tuple[str, ...]], ...]) -> sa.TextClause:
     """One PostgreSQL statement of data-modifying CTEs, one per row of `shape` (("i", table,
     columns): an INSERT; ("u", table, columns): an UPDATE by primary key); the binds of the
