@@ -142,27 +142,14 @@ def _login(base: str, user: str, terminal: str | None = None) -> dict[str, str]:
     return {"Authorization": f"Bearer {r.json()['token']}"}
 
 
-def _pinned(base: str, pids: list[int], i: int) -> http.client.HTTPConnection:
-    """Window `i`'s keep-alive connection, on worker `pids[i % len(pids)]` (as a load balancer
-    spreads windows): reconnect until that worker answers the first request."""
-    where, want = urlsplit(base), pids[i % len(pids)]
-    for _ in range(200):
-        conn = http.client.HTTPConnection(where.hostname, where.port, timeout=60)
-        conn.request("GET", f"{where.path}/health")  # connect before the clock starts
-        r = conn.getresponse()
-        r.read()
-        if len(pids) == 1 or int(r.getheader("X-Worker-Pid", want)) == want:
-            return conn
-        conn.close()
-    raise RuntimeError(f"no connection reached worker {want}")
-
-
 def _window(base: str, pids: list[int], i: int, headers: dict[str, str], items: list[dict],
             call: Call, start, out: Connection) -> None:
     """One window (a forked process): `call` over its items once every window is ready;
     sends back what the calls gave, their latencies and its own CPU seconds."""
+    from .store_workers import _pinned
+
     try:
-        conn = _pinned(base, pids, i)
+        conn = _pinned(base, pids[i % len(pids)])  # as a load balancer spreads windows
         api = Api(conn, urlsplit(base).path, headers | {"Content-Type": "application/json"})
         start.wait()
         cpu0, made, latencies = time.process_time(), [], []
