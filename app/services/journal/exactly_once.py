@@ -131,14 +131,12 @@ def claim(session: Session, journal: Journal, key: tuple[str, ...], request_sha2
     """Take the key in the caller's transaction: None when it is ours (act, then `finish`),
     else the entry of the same request that took it first (KeyReused when it differed).
     `values`: the journal's other required columns."""
-    row = dict(zip(journal.key, key, strict=True)) | {journal.digest: request_sha256} | values
+    _, row = claim_row(journal, key, request_sha256, **values)
     if session.connection().execute(_claiming(session, journal), row).first() is not None:
         return None
     entry = find(session, journal, key)
     assert entry is not None  # it conflicted, so it is committed now
     return check(journal, entry, request_sha256, message)
-
-
 
 
 def claim_many(session: Session, journal: Journal, rows: Sequence[Mapping[str, Any]]) -> set[str]:
