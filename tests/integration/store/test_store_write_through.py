@@ -52,3 +52,32 @@ def test_a_computed_default_must_be_set(db, now, venue):
         refund.approvals = None  # `default=list`: computed, not a scalar
         with pytest.raises(ValueError, match="approvals"):
             write_through.write(s, [refund])
+
+
+def test_a_value_repeated_across_columns_is_written_to_each(db, now, venue):
+    """On PostgreSQL a value repeated in columns of one type is sent once (`_Binds`): the same
+    string in three text columns, NULL in columns of four types, the same time twice; each
+    column still gets its own value, and fewer parameters go than columns are written."""
+    sale = sell(db, now, venue, ("ADULT", 1))
+    sent: list[int] = []
+    sa.event.listen(db.engine, "before_cursor_execute",
+                    lambda *a: sent.append(len(a[3]) if isinstance(a[3], dict) else 0))
+    with db.session() as s, s.begin():
+        order = s.execute(sa.select(Order).where(Order.order_no == sale.order_no)).scalar_one()
+        order.version += 1
+        refund = _refund(order, now, attempts=0, version=1, paid_out_terminal=None,
+                         paid_out_at=None, last_error=None)
+        refund.reason = refund.requested_by = refund.rule = "clerk1"
+        sent.clear()
+        write_through.write(s, [refund, order])
+        statements = list(sent)
+    with db.engine.connect() as conn:
+        r = conn.execute(sa.select(Refund.__table__)).one()
+        assert (r.reason, r.requested_by, r.rule) == ("clerk1",) * 3
+        assert (r.override, r.paid_out_terminal, r.paid_out_at, r.last_error) == (None,) * 4
+        assert r.created_at == r.updated_at == now and r.order_id == order.order_id
+        assert conn.execute(sa.select(Order.version).where(
+            Order.order_id == order.order_id)).scalar_one() == order.version
+    if db.dialect == "postgresql":  # one statement, its repeated values sent once
+        written = len(Refund.__table__.c) + 2  # the refund's columns, the order's SET and key
+        assert len(statements) == 1 and statements[0] <= written - 3, statements
