@@ -144,6 +144,8 @@ class MainWindow(QMainWindow):
         printer = self.ctx.printer
         state = printer.state if printer is not None else "unknown"
         label = printer.label if printer is not None else self.tr("Not started")
+        if self.ctx.printer_uri().strip().lower() == "none":  # `none` answers ready: it is not
+            state, label = "none", self.tr("None set (nothing prints)")
         self.printer_label.setText(self.tr("Printer: {state}").format(state=label))
         self.printer_label.setProperty("state", state)
         self.printer_label.setToolTip(getattr(printer, "detail", "") or self.ctx.printer_uri())

@@ -1023,6 +1023,10 @@
             <translation>未启动</translation>
         </message>
         <message>
+            <source>None set (nothing prints)</source>
+            <translation>未设置（不出票）</translation>
+        </message>
+        <message>
             <source>Printer: {state}</source>
             <translation>打印机：{state}</translation>
         </message>

@@ -57,3 +57,17 @@ def test_the_printer_state_shows_before_the_first_job(make_client, qtbot):
     qtbot.waitUntil(lambda: client.window is not None, timeout=10_000)
     qtbot.waitUntil(lambda: client.window.printer_label.text() == "打印机：就绪", timeout=10_000)
     assert client.window.pages["sell"].jobs.model.jobs() == []  # nothing printed to learn it
+
+
+def test_a_printer_set_to_none_does_not_say_ready(make_client, qtbot):
+    """`--printer none` accepts every job and prints nothing: the status bar says so (it said
+    就绪, and a clerk waited for tickets that never came)."""
+    tasks.set_inline(False)
+    client = make_client(printer="none")
+    qtbot.keyClicks(client.login.username, "clerk1")
+    qtbot.keyClicks(client.login.password, "clerk1")
+    qtbot.keyClick(client.login.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: client.window is not None, timeout=10_000)
+    label = client.window.printer_label
+    qtbot.waitUntil(lambda: label.text() == "打印机：未设置（不出票）", timeout=10_000)
+    assert label.property("state") == "none"
