@@ -41,9 +41,11 @@ class ReportEndpoints:
         channels, totals, discrepancies, late_entries, late_totals}."""
         return self._request("GET", "/reports/day-close", params={"date": day})
 
-    def close_day(self, day: str) -> dict[str, Any]:
-        """POST /reports/day-close/{date} → the closed day's report; 409 when already closed."""
-        return self._request("POST", f"/reports/day-close/{_seg(day)}", json={})
+    def close_day(self, day: str, expected: dict[str, int] | None = None) -> dict[str, Any]:
+        """POST /reports/day-close/{date} → the closed day's report; 409 when already closed
+        or when the `expected` totals (as finance confirmed them) moved since."""
+        body = {} if expected is None else {"expected": expected}
+        return self._request("POST", f"/reports/day-close/{_seg(day)}", json=body)
 
     def import_settlement(self, source: str, csv_text: str) -> dict[str, Any]:
         """POST /reports/settlements {source, csv} → {source, lines, matched, unknown_order,

@@ -5,7 +5,7 @@ supervisors, finance and admins. Dates are venue-local `YYYY-MM-DD`; the service
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.services.reports import (
     anomaly_report,
@@ -26,6 +26,7 @@ Finance = Annotated[Principal, Depends(require("finance"))]
 Day = Annotated[str | None, Query(alias="date", max_length=32)]
 From = Annotated[str | None, Query(alias="from", max_length=32)]
 To = Annotated[str | None, Query(alias="to", max_length=32)]
+Fen = Annotated[int, Field(strict=True)]
 
 
 @router.get("/reports/day")
@@ -73,10 +74,34 @@ def day_close_report(_: Closer, s: Db, now: Now, venue: AtVenue,
     return day_close.day_close(s, date, now=now, venue=venue)
 
 
+class ConfirmedTotals(BaseModel):
+    """The day's totals as finance saw them when confirming the close (any of them)."""
+
+    model_config = ConfigDict(extra="forbid")
+    paid_fen: Fen | None = None
+    refunded_fen: Fen | None = None
+    net_fen: Fen | None = None
+    cash_expected_fen: Fen | None = None
+    cash_counted_fen: Fen | None = None
+    variance_fen: Fen | None = None
+
+
+class CloseDay(BaseModel):
+    """`{expected?}`: with it, the close is refused (409) if the totals moved since."""
+
+    model_config = ConfigDict(extra="forbid")
+    expected: ConfirmedTotals | None = None
+
+
 @router.post("/reports/day-close/{date}")
-def close(user: Finance, s: Db, now: Now, venue: AtVenue, date: str) -> dict[str, Any]:
-    """Finance closes the day (who, when); 409 `conflict` when it is already closed."""
-    return day_close.close_day(s, date, actor=user.username, now=now, venue=venue)
+def close(user: Finance, s: Db, now: Now, venue: AtVenue, date: str,
+          body: CloseDay | None = None) -> dict[str, Any]:
+    """Finance closes the day (who, when); 409 `conflict` when it is already closed, or
+    when the `expected` totals finance confirmed are no longer the day's."""
+    expected = None if body is None or body.expected is None \
+        else body.expected.model_dump(exclude_none=True)
+    return day_close.close_day(s, date, actor=user.username, now=now, venue=venue,
+                               expected=expected)
 
 
 @router.post("/reports/settlements")

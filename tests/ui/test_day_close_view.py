@@ -276,3 +276,23 @@ def test_the_close_confirms_the_figures_the_store_has_now(finance, day, ui_store
            f"{format_fen(fresh['totals']['cash_counted_fen'])}" in words
     assert fresh["totals"]["cash_counted_fen"] != 20_000 and stale == 50_000
     view.confirm_box.close()
+
+
+def test_a_close_confirmed_on_figures_that_moved_is_refused_and_shows_the_new_ones(
+        finance, day, ui_store, qtbot):
+    """Window 02 closes its shift while finance reads the confirmation: the store refuses
+    the close (the counted cash moved), the screen shows the new figures and says why; the
+    day stays open until finance confirms what it now shows."""
+    view = open_view(finance, qtbot)
+    view.ask_close()
+    assert view.totals.counted.text() == "¥200.00"
+    close_window_02(ui_store, day.window_02)
+    view.confirm_box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: "确认之后当日数据有变化" in view.message.text())
+    assert "实点现金 ¥200.00 →" in view.message.text()
+    assert not view.report.get("closed_by") and view.close_button.isEnabled()
+    qtbot.waitUntil(lambda: view.totals.counted.text() != "¥200.00")
+    view.ask_close()
+    view.confirm_box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: bool(view.report.get("closed_by")))
+    assert view.report["totals"]["cash_counted_fen"] > 20000

@@ -10,6 +10,7 @@ refund | shift, order_no, method, channel, terminal, amount_fen, at, reason}`; a
 amount is negative) with their sum in `late_totals`, and each one again as a discrepancy of
 kind `late_entry`. Discrepancies are always as of now."""
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -53,10 +54,12 @@ def day_close(session: Session, day: str | None, *, now: datetime,
 
 
 def close_day(session: Session, day: str | None, *, actor: str, now: datetime,
-              venue: Venue) -> dict[str, Any]:
+              venue: Venue, expected: Mapping[str, int] | None = None) -> dict[str, Any]:
     """Close `day`: who and when, and its figures as of now. Conflict (409) when the day is
-    already closed, ValidationError when it has not begun (all its money would be late);
-    nothing is written then."""
+    already closed, or when `expected` (totals finance confirmed: any of `TOTALS`) is not
+    what the figures are now — money came in or went out between finance's last look and
+    the close, and closing would sign figures nobody saw; ValidationError when it has not
+    begun (all its money would be late). Nothing is written then."""
     period = one_day(day, venue)
     if now < period.start:
         raise ValidationError(f"{period.first} 还没有开始，不能日结（今天是 "
@@ -67,6 +70,7 @@ def close_day(session: Session, day: str | None, *, actor: str, now: datetime,
             raise Conflict(_closed_already(taken, venue))
         snapshot = figures(session, period, now=now)
         del snapshot["shift_rows"]
+        _check_expected(snapshot["totals"], expected or {})
         session.add(DayClose(day=period.first, closed_by=actor, closed_at=now,
                              snapshot=snapshot))
         try:
@@ -74,6 +78,18 @@ def close_day(session: Session, day: str | None, *, actor: str, now: datetime,
         except sa.exc.IntegrityError:  # a twin close won the race
             raise Conflict(f"{period.first} 已经日结，不能重复日结") from None
     return day_close(session, period.first.isoformat(), now=now, venue=venue)
+
+
+TOTALS = {"paid_fen": "实收", "refunded_fen": "退款", "net_fen": "净额",
+          "cash_expected_fen": "应有现金", "cash_counted_fen": "实点现金",
+          "variance_fen": "现金差额"}
+
+
+def _check_expected(totals: Mapping[str, int], expected: Mapping[str, int]) -> None:
+    moved = [f"{TOTALS[k]} {format_fen(v)} → {format_fen(totals[k])}"
+             for k, v in expected.items() if totals[k] != v]
+    if moved:
+        raise Conflict(f"确认之后当日数据有变化（{'；'.join(moved)}）：请核对最新数据后再关账")
 
 
 def _closed_already(row: DayClose, venue: Venue) -> str:

@@ -163,3 +163,32 @@ def test_a_z_report_the_store_cannot_account_for_is_a_discrepancy(quiet_live):
              if x["kind"] == "shift_report_differs"]
     assert [(x["order_no"], x["amount_fen"]) for x in found] == [(None, 10000)]
     assert "¥200.00" in found[0]["reason"] and "¥100.00" in found[0]["reason"], found
+
+
+def test_a_close_is_refused_when_the_totals_moved_since_finance_confirmed(quiet_live):
+    """The close carries the totals finance confirmed; a sale landing between the last look
+    and the click makes it a 409 naming what moved, and nothing is written. Confirming the
+    totals as they now are closes the day. A bad `expected`: 422."""
+    live = quiet_live
+    live.clock.at = at(D, 9)
+    sell(live)
+    seen = close_of(live, D)["totals"]
+    live.clock.at = at(D, 9, 5)
+    sell(live)  # while finance reads the confirmation
+    live.clock.at = at(D, 20)
+    finance = live.login("finance", terminal=None)
+    url = live.url(f"/reports/day-close/{D}")
+    before = snapshot(live.db)
+    moved = requests.post(url, json={"expected": seen}, headers=finance, timeout=20)
+    words = assert_error(moved, 409, "conflict")
+    assert "实收 ¥100.00 → ¥200.00" in words and "请核对" in words, words
+    assert snapshot(live.db) == before and close_of(live, D)["closed_by"] is None
+    for bad in ({"expected": {"paid_fen": "20000"}}, {"expected": {"paid": 20000}},
+                {"totals": {}}):
+        assert_error(requests.post(url, json=bad, headers=finance, timeout=20), 422,
+                     "validation_error")
+    assert snapshot(live.db) == before
+    now = close_of(live, D)["totals"]
+    done = requests.post(url, json={"expected": now}, headers=finance, timeout=20)
+    assert done.status_code == 200 and done.json()["closed_by"] == "finance", done.text
+    assert done.json()["totals"] == now and now["paid_fen"] == 20000

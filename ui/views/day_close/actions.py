@@ -209,17 +209,18 @@ class DayCloseActions:
         box = close_confirmation(self, self.report["date"], self.report["totals"],
                                  len(self.report["discrepancies"]))
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.finished.connect(lambda result: self._confirmed(result, self.day()))
+        seen = dict(self.report["totals"])  # the store refuses the close if they moved
+        box.finished.connect(lambda result: self._confirmed(result, self.day(), seen))
         self.confirm_box = box
         box.open()
 
-    def _confirmed(self, result: int, day: Any) -> None:
+    def _confirmed(self, result: int, day: Any, seen: dict[str, int]) -> None:
         self.confirm_box = None
         if result == QMessageBox.StandardButton.Yes:
-            self.close_day(day)
+            self.close_day(day, seen)
 
-    def close_day(self, day: Any) -> None:
-        (tasks.run(requests.close_day, self.ctx, day, owner=self)
+    def close_day(self, day: Any, seen: dict[str, int] | None = None) -> None:
+        (tasks.run(requests.close_day, self.ctx, day, seen, owner=self)
             .on_success(self._closed).on_failure(self._close_refused))
 
     def _closed(self, report: dict[str, Any]) -> None:

@@ -26,8 +26,9 @@ def load_day(ctx: ClientContext, day: date) -> dict[str, Any]:
     return _store(ctx).day_close(day.isoformat())
 
 
-def close_day(ctx: ClientContext, day: date) -> dict[str, Any]:
-    return _store(ctx).close_day(day.isoformat())
+def close_day(ctx: ClientContext, day: date,
+              seen: dict[str, int] | None = None) -> dict[str, Any]:
+    return _store(ctx).close_day(day.isoformat(), seen)
 
 
 def import_settlement(ctx: ClientContext, source: str, path: str) -> dict[str, Any]:
