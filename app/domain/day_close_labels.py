@@ -11,6 +11,7 @@ DISCREPANCY_LABELS_ZH = {
     "settlement_duplicate": "重复结算",
     "refund_processing": "退款处理中",
     "cash_refund_other_drawer": "他窗现金退款",
+    "cash_outside_shift": "班次外现金",
     "shift_open": "班次未交班",
     "sync_behind": "窗口未同步",
     "shift_report_differs": "交班报告与中心记录不符",

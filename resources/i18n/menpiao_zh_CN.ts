@@ -4675,6 +4675,10 @@ Give back {amount} in cash; its tickets will not be admitted. No fee.</source>
             <translation>他窗现金退款</translation>
         </message>
         <message>
+            <source>Cash outside any shift</source>
+            <translation>班次外现金</translation>
+        </message>
+        <message>
             <source>Shift not closed</source>
             <translation>班次未交班</translation>
         </message>

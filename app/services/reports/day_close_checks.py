@@ -13,6 +13,10 @@ disappears, also from a closed day):
 - `cash_refund_other_drawer`: a cash refund paid that day by a window other than the one
   that sold the order (or for an order no window sold), or paid at once with no window's
   drawer at all (asked by someone signed in at no window);
+- `cash_outside_shift`: cash a window took in (a sale) or paid out (a refund) that day at an
+  instant when no shift of that window was open: it is in no shift's expected cash, so no
+  count checks it (the desktop client sells cash only in a shift; an API client or a
+  simulator need not); `terminal` names the window;
 - `shift_open`: a shift opened that day the store has not seen closed (amount: its expected
   cash so far);
 - `sync_behind`: the window of such a shift — the store cannot see a window's outbox, so
@@ -33,8 +37,17 @@ from sqlalchemy.orm import Session
 from app.domain.day_close_labels import source_label
 from app.domain.money import format_fen
 from app.domain.venue import Venue
-from app.services.shifts.shift_tally import ShiftSpan, cash_of_shifts
-from app.store.models import AppliedOp, Device, Order, Payment, Refund, SettlementLine, Ticket
+from app.services.shifts.shift_tally import CASH, ShiftSpan, cash_of_shifts
+from app.store.models import (
+    AppliedOp,
+    Device,
+    Order,
+    Payment,
+    Refund,
+    SettlementLine,
+    Shift,
+    Ticket,
+)
 
 from . import measures
 from .periods import Period
@@ -48,6 +61,7 @@ def discrepancies(session: Session, period: Period, shifts: list[dict[str, Any]]
     """Every discrepancy of the day, in the order of the module docstring."""
     return (_unsettled(session, period) + _bad_lines(session, period)
             + _refunds_waiting(session, period) + _other_drawer(session, period)
+            + _outside_shifts(session, period)
             + _open_shifts(session, shifts, period.venue) + _reports_differ(session, shifts)
             + _mismatched(session, period))
 
@@ -141,6 +155,35 @@ def _drawer_reason(r: Any) -> str:
         return (f"现金退款由 {r.requested_by} 在窗口之外办理，没有经过窗口钱箱，{sold}；"
                 f"请核实现金从哪里付出")
     return f"现金退款由终端 {r.paid_out_terminal} 的钱箱付出，{sold}"
+
+
+def _in_a_shift(terminal: Any, at: Any) -> Any:
+    """SQL: a shift of window `terminal` was open at `at` (its ends included)."""
+    return sa.exists().where(Shift.terminal == terminal, Shift.opened_at <= at,
+                             sa.or_(Shift.closed_at.is_(None), Shift.closed_at >= at))
+
+
+def _outside_shifts(session: Session, period: Period) -> list[dict[str, Any]]:
+    sales = session.execute(
+        sa.select(Order.order_no, Order.terminal, Payment.amount_fen, Payment.at)
+        .join(Order, Order.order_id == Payment.order_id)
+        .where(measures.paid_in(period), Payment.method == CASH, Order.terminal.is_not(None),
+               ~_in_a_shift(Order.terminal, Payment.at))
+        .order_by(Payment.at, Payment.payment_no)).all()
+    refunds = session.execute(
+        sa.select(Order.order_no, Refund.paid_out_terminal.label("terminal"),
+                  Refund.amount_fen, Refund.paid_out_at.label("at"))
+        .join(Order, Order.order_id == Refund.order_id)
+        .where(measures.refunded_in(period), Refund.method == CASH,
+               Refund.paid_out_terminal.is_not(None),
+               ~_in_a_shift(Refund.paid_out_terminal, Refund.paid_out_at))
+        .order_by(Refund.paid_out_at, Refund.refund_no)).all()
+    venue = period.venue
+    return [_d("cash_outside_shift", r.order_no, r.amount_fen,
+               f"终端 {r.terminal} {venue.local(r.at).strftime('%H:%M')} {what}现金 "
+               f"{format_fen(r.amount_fen)} 时没有开着的班次：这笔现金不在任何班次的应有现金"
+               f"里，交班清点核对不到", terminal=r.terminal)
+            for what, rows in (("收", sales), ("退", refunds)) for r in rows]
 
 
 def _open_shifts(session: Session, shifts: list[dict[str, Any]],

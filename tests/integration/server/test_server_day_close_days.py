@@ -85,8 +85,8 @@ def test_money_lands_on_the_local_day_it_moved(quiet_live):
     live.clock.at = at(D, 23, 59) + timedelta(seconds=30)  # asked before midnight …
     asked = refund(live, mp, "wechat", live.login("supervisor", terminal=None))
     assert (asked["status"], asked["amount_fen"]) == ("processing", 9940)
-    assert [x["kind"] for x in close_of(live, D)["discrepancies"]] == [
-        "unsettled", "refund_processing"]
+    assert [x["kind"] for x in close_of(live, D)["discrepancies"]] == [  # (no shift was open
+        "unsettled", "refund_processing", "cash_outside_shift"]  # at window 01 at 23:50)
     live.clock.at = at(NEXT, 0, 20)  # … paid out by the provider after it
     with live.db.session() as s:
         process_due(s, live.provider, now=live.clock(), today=NEXT)
@@ -105,7 +105,8 @@ def test_money_lands_on_the_local_day_it_moved(quiet_live):
     # the visit date: no money at all
     assert money(visit, "methods") == {} and visit["totals"]["paid_fen"] == 0
     # the refund asked on D is no longer waiting: D lists only the WeChat payment unsettled
-    assert [x["kind"] for x in close_of(live, D)["discrepancies"]] == ["unsettled"]
+    assert [x["kind"] for x in close_of(live, D)["discrepancies"]] == [
+        "unsettled", "cash_outside_shift"]
 
 
 def test_a_cash_refund_no_window_drawer_paid_is_a_discrepancy(quiet_live):
@@ -192,3 +193,47 @@ def test_a_close_is_refused_when_the_totals_moved_since_finance_confirmed(quiet_
     done = requests.post(url, json={"expected": now}, headers=finance, timeout=20)
     assert done.status_code == 200 and done.json()["closed_by"] == "finance", done.text
     assert done.json()["totals"] == now and now["paid_fen"] == 20000
+
+
+def _shift_op(live, seq: int, kind: str, payload: dict) -> None:
+    ops = [{"op_id": str(uuid.uuid4()), "seq": seq, "kind": kind,
+            "device_time": live.clock.at.isoformat(), "payload": payload}]
+    push = requests.post(live.url("/sync/push"), json={"device_id": "dev-1", "ops": ops},
+                         headers=clerk(live), timeout=30)
+    assert [x["status"] for x in push.json()["results"]] == ["applied"], push.text
+
+
+def test_cash_a_window_took_or_paid_out_with_no_shift_open_is_a_discrepancy(quiet_live):
+    """Window 01 sells for cash at 07:50 before its shift opens and refunds that sale in cash
+    at 13:00 after it closed: both are `cash_outside_shift` (in no shift's expected cash).
+    A cash sale and a cash refund inside the 08:00–12:00 shift, and a WeChat sale outside
+    it, are not."""
+    live = quiet_live
+    sid = str(uuid.uuid4())
+    shift = {"shift_id": sid, "terminal": "01", "clerk": "clerk1", "opening_float_fen": 0,
+             "opened_at": at(D, 8).isoformat()}
+    live.clock.at = at(D, 7, 50)
+    early = sell(live)
+    sell(live, "wechat")
+    live.clock.at = at(D, 8)
+    _shift_op(live, 1, "shift_open", shift)
+    live.clock.at = at(D, 9)
+    inside = sell(live)
+    live.clock.at = at(D, 9, 30)
+    refund(live, inside, "cash", clerk(live))
+    live.clock.at = at(D, 12)
+    report = {"shift_id": sid, "terminal": "01", "clerk": "clerk1", "float_fen": 0,
+              "cash_sales_fen": 10000, "refunds_fen": 10000, "cash_in_fen": 0,
+              "cash_out_fen": 0, "expected_fen": 0, "counted_fen": 0, "variance_fen": 0}
+    _shift_op(live, 2, "shift_close", shift | {
+        "closed_at": at(D, 12).isoformat(), "cash_expected_fen": 0, "cash_counted_fen": 0,
+        "variance_fen": 0, "report": report})
+    live.clock.at = at(D, 13)
+    refund(live, early, "cash", clerk(live))
+    found = [x for x in close_of(live, D)["discrepancies"] if x["kind"] == "cash_outside_shift"]
+    assert [(x["order_no"], x["amount_fen"], x["terminal"]) for x in found] == [
+        (early["order_no"], 10000, "01")] * 2
+    assert "07:50 收现金 ¥100.00 时没有开着的班次" in found[0]["reason"], found
+    assert "13:00 退现金 ¥100.00" in found[1]["reason"], found
+    assert not any(x["kind"] == "shift_report_differs"
+                   for x in close_of(live, D)["discrepancies"])

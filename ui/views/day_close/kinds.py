@@ -42,6 +42,8 @@ def kind(key: str) -> Kind:
                               OPEN_ORDER, order),
         "cash_refund_other_drawer": (
             translate("DayCloseKinds", "Cash refund from another drawer"), OPEN_ORDER, order),
+        "cash_outside_shift": (translate("DayCloseKinds", "Cash outside any shift"),
+                               OPEN_ORDER, order),
         "shift_open": (translate("DayCloseKinds", "Shift not closed"), GO_TO_SHIFT,
                        translate("DayCloseKinds", "Close or take over the shift")),
         "sync_behind": (translate("DayCloseKinds", "Window not synced"), GO_TO_SHIFT,
