@@ -230,12 +230,29 @@ def measure(workers: int, seconds: float = SECONDS) -> dict:
 def run(seconds: float = SECONDS) -> dict:
     one = measure(1, seconds)
     two = measure(2, seconds)
-    return {"workers_1": one, "workers_2": two, "speedup": round(
+    result = {"workers_1": one, "workers_2": two, "speedup": round(
         two["orders_per_s"] / one["orders_per_s"], 2) if one["orders_per_s"] else None,
-            "aim": {"orders_per_s": AIM_PER_S, "p95_ms": AIM_P95_MS},
-            "aim_met": two["orders_per_s"] >= AIM_PER_S and two["p95_ms"] <= AIM_P95_MS,
-            "cores": os.cpu_count()}
+        "aim": {"orders_per_s": AIM_PER_S, "p95_ms": AIM_P95_MS},
+        "aim_met": two["orders_per_s"] >= AIM_PER_S and two["p95_ms"] <= AIM_P95_MS,
+        "cores": os.cpu_count()}
+    _print(result, seconds)
+    return result
+
+
+def _print(r: dict, seconds: float) -> None:
+    print(f"POST /orders, {CLIENTS} client processes, PostgreSQL, {seconds:g} s per store; "
+          "CPU in ms per order")
+    print(f"  {'':14}{'orders/s':>9}{'p50 ms':>8}{'p95 ms':>8}{'store CPU':>11}{'PG CPU':>8}"
+          f"{'client CPU':>12}{'failed':>8}")
+    for key in ("workers_1", "workers_2"):
+        w = r[key]
+        print(f"  {'--workers ' + str(w['workers']):14}{w['orders_per_s']:9.1f}"
+              f"{w['p50_ms']:8.1f}{w['p95_ms']:8.1f}{w['store_cpu_ms_per_order']:11.2f}"
+              f"{w['pg_cpu_ms_per_order']:8.2f}{w['client_cpu_ms_per_order']:12.2f}"
+              f"{w['failures']:8d}")
+    print(f"  2 workers / 1: {r['speedup']}x   (aim with 2 workers: >= {AIM_PER_S} orders/s, "
+          f"p95 <= {AIM_P95_MS} ms: {'met' if r['aim_met'] else 'NOT met'})")
 
 
 if __name__ == "__main__":
-    print(json.dumps(run(float(sys.argv[1]) if len(sys.argv) > 1 else SECONDS), indent=2))
+    run(float(sys.argv[1]) if len(sys.argv) > 1 else SECONDS)
