@@ -175,7 +175,7 @@ def _outside_shifts(session: Session, period: Period) -> list[dict[str, Any]]:
                   Refund.amount_fen, Refund.paid_out_at.label("at"))
         .join(Order, Order.order_id == Refund.order_id)
         .where(measures.refunded_in(period), Refund.method == CASH,
-               Refund.paid_out_terminal.is_not(None),
+               Refund.paid_out_terminal.is_not(None), Refund.paid_out_at.is_not(None),
                ~_in_a_shift(Refund.paid_out_terminal, Refund.paid_out_at))
         .order_by(Refund.paid_out_at, Refund.refund_no)).all()
     venue = period.venue
