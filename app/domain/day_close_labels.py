@@ -1,7 +1,7 @@
 """The Chinese words of the day close, one table each for the screen's store side, the
 printed day report and the Excel file, so paper, file and screen name a discrepancy alike:
 the discrepancy kinds (`app.services.reports.day_close_checks`, and `late_entry`), the late
-entry kinds, payment methods, channels as the reports print them, and settlement sources."""
+entry kinds, the totals, payment methods, channels as the reports print them, and settlement sources."""
 
 DISCREPANCY_LABELS_ZH = {
     "unsettled": "支付未结算",
@@ -19,6 +19,10 @@ DISCREPANCY_LABELS_ZH = {
     "late_entry": "日结后补录",
 }
 LATE_LABELS_ZH = {"payment": "收款", "refund": "退款", "shift": "交班"}
+# the day's totals (`totals` of the day close), in the order the file and the messages give them
+TOTAL_LABELS_ZH = {"paid_fen": "收款合计", "refunded_fen": "退款合计", "net_fen": "净收入",
+                   "cash_expected_fen": "应有现金", "cash_counted_fen": "实点现金",
+                   "variance_fen": "现金差异"}
 METHOD_LABELS_ZH = {"cash": "现金", "wechat": "微信支付", "alipay": "支付宝", "ota": "OTA",
                     "voucher": "代金券"}
 # the reports' short channel names (a window's sales are 窗口 beside its window number)

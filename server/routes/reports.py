@@ -74,23 +74,12 @@ def day_close_report(_: Closer, s: Db, now: Now, venue: AtVenue,
     return day_close.day_close(s, date, now=now, venue=venue)
 
 
-class ConfirmedTotals(BaseModel):
-    """The day's totals as finance saw them when confirming the close (any of them)."""
-
-    model_config = ConfigDict(extra="forbid")
-    paid_fen: Fen | None = None
-    refunded_fen: Fen | None = None
-    net_fen: Fen | None = None
-    cash_expected_fen: Fen | None = None
-    cash_counted_fen: Fen | None = None
-    variance_fen: Fen | None = None
-
-
 class CloseDay(BaseModel):
-    """`{expected?}`: with it, the close is refused (409) if the totals moved since."""
+    """`{expected?: {total: fen}}`: the day's totals as finance confirmed them (any of them);
+    the close is refused (409) if they moved since, and a name that is no total is a 422."""
 
     model_config = ConfigDict(extra="forbid")
-    expected: ConfirmedTotals | None = None
+    expected: dict[str, Fen] | None = None
 
 
 @router.post("/reports/day-close/{date}")
@@ -98,10 +87,8 @@ def close(user: Finance, s: Db, now: Now, venue: AtVenue, date: str,
           body: CloseDay | None = None) -> dict[str, Any]:
     """Finance closes the day (who, when); 409 `conflict` when it is already closed, or
     when the `expected` totals finance confirmed are no longer the day's."""
-    expected = None if body is None or body.expected is None \
-        else body.expected.model_dump(exclude_none=True)
     return day_close.close_day(s, date, actor=user.username, now=now, venue=venue,
-                               expected=expected)
+                               expected=body.expected if body else None)
 
 
 @router.post("/reports/settlements")

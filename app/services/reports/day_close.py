@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.domain.day_close_labels import TOTAL_LABELS_ZH
 from app.domain.errors import Conflict, ValidationError
 from app.domain.money import format_fen
 from app.domain.venue import Venue
@@ -56,7 +57,7 @@ def day_close(session: Session, day: str | None, *, now: datetime,
 def close_day(session: Session, day: str | None, *, actor: str, now: datetime,
               venue: Venue, expected: Mapping[str, int] | None = None) -> dict[str, Any]:
     """Close `day`: who and when, and its figures as of now. Conflict (409) when the day is
-    already closed, or when `expected` (totals finance confirmed: any of `TOTALS`) is not
+    already closed, or when `expected` (totals finance confirmed: any of `totals`) is not
     what the figures are now — money came in or went out between finance's last look and
     the close, and closing would sign figures nobody saw; ValidationError when it has not
     begun (all its money would be late). Nothing is written then."""
@@ -80,13 +81,10 @@ def close_day(session: Session, day: str | None, *, actor: str, now: datetime,
     return day_close(session, period.first.isoformat(), now=now, venue=venue)
 
 
-TOTALS = {"paid_fen": "实收", "refunded_fen": "退款", "net_fen": "净额",
-          "cash_expected_fen": "应有现金", "cash_counted_fen": "实点现金",
-          "variance_fen": "现金差额"}
-
-
 def _check_expected(totals: Mapping[str, int], expected: Mapping[str, int]) -> None:
-    moved = [f"{TOTALS[k]} {format_fen(v)} → {format_fen(totals[k])}"
+    if unknown := sorted(set(expected) - set(TOTAL_LABELS_ZH)):
+        raise ValidationError(f"日结合计没有这一项：{unknown[0][:32]}", field="expected")
+    moved = [f"{TOTAL_LABELS_ZH[k]} {format_fen(v)} → {format_fen(totals[k])}"
              for k, v in expected.items() if totals[k] != v]
     if moved:
         raise Conflict(f"确认之后当日数据有变化（{'；'.join(moved)}）：请核对最新数据后再关账")

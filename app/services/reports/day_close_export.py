@@ -23,6 +23,7 @@ from app.domain.day_close_labels import DISCREPANCY_LABELS_ZH as KIND_ZH
 from app.domain.day_close_labels import LATE_LABELS_ZH as LATE_ZH
 from app.domain.day_close_labels import METHOD_LABELS_ZH as METHOD_ZH
 from app.domain.day_close_labels import REPORT_CHANNELS_ZH as CHANNEL_ZH
+from app.domain.day_close_labels import TOTAL_LABELS_ZH
 from app.domain.money import format_fen
 from app.domain.venue import Venue
 
@@ -33,9 +34,6 @@ SHIFT_HEADERS = ("窗口", "售票员", "开班时间", "交班时间", "备用�
                  "现金退款(元)", "存入(元)", "取出(元)", "应有现金(元)", "实点现金(元)", "差异(元)")
 SHIFT_MONEY = ("float_fen", "cash_sales_fen", "cash_refunds_fen", "cash_in_fen", "cash_out_fen",
                "expected_fen", "counted_fen", "variance_fen")
-TOTALS = (("paid_fen", "收款合计"), ("refunded_fen", "退款合计"), ("net_fen", "净收入"),
-          ("cash_expected_fen", "应有现金"), ("cash_counted_fen", "实点现金"),
-          ("variance_fen", "现金差异"))
 
 
 def export_day_close(session: Session, day: str | None, *, actor: str, now: datetime,
@@ -95,9 +93,9 @@ def _totals(book: Book, report: dict[str, Any]) -> int:
     ws.append(["日期", book.day(ws, report["date"])])
     ws.append(["日结人", report["closed_by"] or "未日结"])
     ws.append(["日结时间", book.local_time(ws, report["closed_at"])])
-    for key, label in TOTALS:
+    for key, label in TOTAL_LABELS_ZH.items():
         ws.append([f"{label}(元)", book.money(ws, report["totals"][key])])
-    return 3 + len(TOTALS)
+    return 3 + len(TOTAL_LABELS_ZH)
 
 
 def _discrepancies(book: Book, report: dict[str, Any]) -> int:

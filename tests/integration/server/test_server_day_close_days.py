@@ -182,12 +182,14 @@ def test_a_close_is_refused_when_the_totals_moved_since_finance_confirmed(quiet_
     before = snapshot(live.db)
     moved = requests.post(url, json={"expected": seen}, headers=finance, timeout=20)
     words = assert_error(moved, 409, "conflict")
-    assert "实收 ¥100.00 → ¥200.00" in words and "请核对" in words, words
+    assert "收款合计 ¥100.00 → ¥200.00" in words and "请核对" in words, words
     assert snapshot(live.db) == before and close_of(live, D)["closed_by"] is None
     for bad in ({"expected": {"paid_fen": "20000"}}, {"expected": {"paid": 20000}},
                 {"totals": {}}):
         assert_error(requests.post(url, json=bad, headers=finance, timeout=20), 422,
                      "validation_error")
+    unknown = requests.post(url, json={"expected": {"paid": 20000}}, headers=finance, timeout=20)
+    assert "日结合计没有这一项：paid" in assert_error(unknown, 422, "validation_error")
     assert snapshot(live.db) == before
     now = close_of(live, D)["totals"]
     done = requests.post(url, json={"expected": now}, headers=finance, timeout=20)
