@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from printing.uris import parse_printer_uri
 from ui import navigation, tasks
 from ui.anomaly_counter import AnomalyCounter
 from ui.clickable_label import ClickableLabel
@@ -144,7 +145,7 @@ class MainWindow(QMainWindow):
         printer = self.ctx.printer
         state = printer.state if printer is not None else "unknown"
         label = printer.label if printer is not None else self.tr("Not started")
-        if self.ctx.printer_uri().strip().lower() == "none":  # `none` answers ready: it is not
+        if _prints_nothing(self.ctx.printer_uri()):  # `none` answers ready: it is not
             state, label = "none", self.tr("None set (nothing prints)")
         self.printer_label.setText(self.tr("Printer: {state}").format(state=label))
         self.printer_label.setProperty("state", state)
@@ -234,3 +235,11 @@ class MainWindow(QMainWindow):
 
     def nav_titles(self) -> list[str]:
         return [self.nav.item(i).text() for i in range(self.nav.count())]
+
+
+def _prints_nothing(uri: str) -> bool:
+    """The printer URI is `none` (a URI that is no printer is the worker's 故障 to show)."""
+    try:
+        return parse_printer_uri(uri).scheme == "none"
+    except ValueError:
+        return False
